@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tcptune developer Makefile.
+#
+#   make               build tcptune.ko (and the CLI once it exists)
+#   make check         install what is missing, build, run every test
+#   make demo          the README's first command: build, boot, show it work
+#   make style         checkpatch.pl over the module
+#   make sparse        the module under sparse (C=2)
+#   make install       modules_install into /lib/modules/$(KVER) (real host)
+#
+# KDIR defaults to the VM kernel's headers (the newest Debian 6.1 kernel
+# installed); on a real host: make KDIR=/lib/modules/$(uname -r)/build
+
+VM_KVER ?= $(shell ls -d /lib/modules/6.1.0-*-amd64/build 2>/dev/null | \
+		sed 's|/lib/modules/||; s|/build||' | sort -V | tail -n 1)
+KDIR ?= /lib/modules/$(VM_KVER)/build
+SRCTREE ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.1)))
+
+all: module
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel headers at KDIR=$(KDIR): run scripts/setup.sh" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
+
+style:
+	$(SRCTREE)/scripts/checkpatch.pl --no-tree --strict --terse -q \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f module/*.c module/*.h
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+
+check:
+	bash scripts/run-tests.sh
+
+demo:
+	bash scripts/demo.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf build
+
+.PHONY: all module sparse style install check demo clean

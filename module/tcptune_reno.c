@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcptune_reno (RFC 5681) and tcptune_newreno (RFC 6582).
+ *
+ * Both algorithms implement cong_control, so every cwnd decision is theirs:
+ * the stack applies no PRR, no end-of-recovery reset, no slow start after
+ * idle and no pacing-rate update for them.  The stack still decides *when*
+ * a loss is detected (three duplicate ACKs or SACK/RACK, the RTO), marks
+ * segments lost and chooses *which* segment to send next; it calls
+ * ssthresh() when it enters Recovery, Loss or CWR.
+ *
+ * Window growth (both algorithms, on an ACK that acknowledges new data,
+ * when cwnd limits the sender - RFC 7661 section 4.1):
+ *
+ *   slow start      cwnd < ssthresh   cwnd += min(N, L * SMSS)  RFC 3465 2.2
+ *                                      L = 2, and L = 1 after an RTO (2.3)
+ *   cong. avoidance cwnd >= ssthresh  +1 SMSS per cwnd bytes   RFC 3465 2.1,
+ *                                                               RFC 5681 3.1
+ *   restart         idle > RTO        cwnd = min(IW, cwnd)     RFC 5681 4.1
+ *
+ * Loss and congestion signals:
+ *
+ *   third dup ACK   ssthresh = max(FlightSize / 2, 2)         RFC 5681 (4)
+ *                   FlightSize leaves out limited-transmit data (RFC 3042),
+ *                   i.e. what was sent after the first duplicate ACK.
+ *   RTO             ssthresh as above with FlightSize = packets_out (the
+ *                   stack has marked everything lost before it asks);
+ *                   cwnd = LW = 1 (the stack sets in-flight + 1 = 1).
+ *   ECN echo / CWR  ssthresh as above, cwnd = ssthresh, once per window,
+ *                   nothing retransmitted                      RFC 3168 6.1.2
+ *
+ * Fast recovery in Linux's accounting.  RFC 5681 inflates cwnd by one SMSS
+ * per duplicate ACK so that FlightSize < cwnd lets a new segment out for each
+ * segment that left the network.  Linux sends while pipe < cwnd, and pipe
+ * already leaves out every duplicate-ACKed or SACKed segment (RFC 6675's
+ * view): the inflation is implicit.  With cwnd_rfc = ssthresh + #dupacks and
+ * pipe = FlightSize - #dupacks (one hole, retransmitted), the two sending
+ * rules are the same when Linux's cwnd is ssthresh.  Likewise RFC 6582's
+ * partial-ACK step (deflate by the newly acknowledged amount, add one SMSS
+ * back) leaves cwnd_rfc - #dupacks unchanged, because the partial ACK takes
+ * the same segments off Linux's duplicate-ACK count.  So, in Linux terms:
+ *
+ *   entering recovery  cwnd = max(ssthresh, pipe + 1): the RFCs send the
+ *                      fast retransmission whatever cwnd says, and Linux
+ *                      counts it in pipe (the RFC's FlightSize does not)
+ *   duplicate ACK      cwnd = ssthresh (the RFC's inflation is in pipe)
+ *   NewReno, partial   cwnd = max(ssthresh, pipe + 1): the first unacked
+ *     ACK              segment goes out at once (RFC 6582 3.2 step 5)
+ *   NewReno, full ACK  cwnd = min(ssthresh, max(FlightSize, 1) + 1), the
+ *                      first of RFC 6582's two exit options: it bounds the
+ *                      burst when little is in flight at the end of
+ *                      recovery, which matters because these algorithms do
+ *                      not force pacing on.
+ *   Reno, first ACK    cwnd_rfc = ssthresh and Reno has left fast recovery
+ *     of new data      (RFC 5681 3.2 step 6).  The stack itself stays in
+ *                      Recovery until recover (high_seq) is acknowledged,
+ *                      so Linux's cwnd is then derived from Reno's window:
+ *                      cwnd = cwnd_rfc - (packets_out - pipe), at least 1,
+ *                      which keeps the stack from retransmitting the next
+ *                      hole before Reno would (three more duplicate ACKs).
+ *                      After those, Reno runs fast retransmit again and
+ *                      halves ssthresh a second time: the multiple-loss
+ *                      behaviour that NewReno was designed to avoid.
+ *
+ * Without SACK the stack holds Recovery until an ACK goes beyond recover
+ * (RFC 6582 section 4.1, no false fast retransmit); both algorithms treat
+ * the full ACK as the end of fast recovery and derive Linux's cwnd from
+ * their own window until the stack reopens.
+ *
+ * Known departures, all forced by Linux:
+ *  - cwnd cannot be 0: where every outstanding segment is SACKed or lost
+ *    and Reno would wait for the RTO, Linux may send one segment (the hole).
+ *  - After Reno's partial ACK, *which* segment goes out when cwnd permits is
+ *    the stack's choice (it retransmits the hole first); how many is Reno's.
+ *  - Undo after a spurious retransmission (DSACK, timestamps, F-RTO) is the
+ *    stack's: undo_cwnd() returns the window before the reduction.
+ *
+ * Pacing: the stack leaves sk_pacing_rate to cong_control algorithms; it
+ * feeds fq and TSO autosizing.  We set it as the stack would for Reno
+ * (tcp_pacing_ss_ratio / tcp_pacing_ca_ratio of cwnd * mss / srtt) and do not
+ * turn on internal pacing, so that we compare with the kernel's reno.
+ */
+#include <linux/module.h>
+#include <linux/math64.h>
+#include <net/tcp.h>
+
+#include "tcptune.h"
+#include "reno_math.h"
+
+/* RFC 5681 section 3.2: fast retransmit on the third duplicate ACK. */
+#define TCPTUNE_DUPTHRESH	3
+/* RFC 3465 section 2.2: L = 2 SMSS in slow start, 1 SMSS after an RTO. */
+#define TCPTUNE_ABC_L_SEGS	2
+#define TCPTUNE_ABC_L_RTO_SEGS	1
+
+enum tcptune_reno_phase {
+	RENO_OPEN,		/* cwnd is the RFC window */
+	RENO_FAST_RECOVERY,	/* RFC fast recovery: cwnd = ssthresh */
+	RENO_AFTER_RECOVERY,	/* RFC recovery over, stack still in Recovery */
+};
+
+/* Per-socket state, in icsk_ca_priv. */
+struct tcptune_reno {
+	u32 prior_snd_una;	/* snd_una after the previous ACK */
+	u32 lt_snd_nxt;		/* snd_nxt at the first dup ACK of a run */
+	u32 ss_bytes;		/* RFC 3465 slow-start bytes below one SMSS */
+	u32 ca_bytes;		/* RFC 3465 congestion-avoidance bytes_acked */
+	u32 rfc_cwnd;		/* RENO_AFTER_RECOVERY: the RFC's cwnd */
+	u32 dup_segs;		/* dup-ACKed/SACKed segments since last new ACK */
+	u32 iw;			/* initial window: RFC 5681 4.1 restart window */
+	u8 phase;		/* enum tcptune_reno_phase */
+	u8 force_rexmit:1,	/* let one retransmission out on this ACK */
+	   after_rto:1;		/* slow start after an RTO: L = 1 SMSS */
+};
+
+static inline bool tcptune_is_newreno(const struct sock *sk)
+{
+	return inet_csk(sk)->icsk_ca_ops == &tcptune_newreno_ops;
+}
+
+static void tcptune_reno_init(struct sock *sk)
+{
+	struct tcptune_reno *ca = inet_csk_ca(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	const struct dst_entry *dst = __sk_dst_get(sk);
+	u32 iw = dst ? dst_metric(dst, RTAX_INITCWND) : 0;
+
+	BUILD_BUG_ON(sizeof(struct tcptune_reno) > ICSK_CA_PRIV_SIZE);
+
+	memset(ca, 0, sizeof(*ca));
+	ca->prior_snd_una = tp->snd_una;
+	ca->lt_snd_nxt = tp->snd_nxt;
+	ca->iw = min_t(u32, iw ?: TCP_INIT_CWND, tp->snd_cwnd_clamp);
+	ca->phase = RENO_OPEN;
+}
+
+static void tcptune_set_cwnd(struct tcp_sock *tp, u32 cwnd)
+{
+	tcp_snd_cwnd_set(tp, clamp_t(u32, cwnd, 1, tp->snd_cwnd_clamp));
+}
+
+/*
+ * FlightSize in segments for RFC 5681 equation (4): the data outstanding
+ * before the current run of duplicate ACKs began, so that segments sent by
+ * limited transmit (RFC 3042) stay out of it.
+ */
+static u32 tcptune_flight_size(const struct sock *sk)
+{
+	const struct tcptune_reno *ca = inet_csk_ca(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 flight = tp->packets_out;
+
+	if (ca->dup_segs && after(tp->snd_nxt, ca->lt_snd_nxt) && tp->mss_cache) {
+		u32 lt = DIV_ROUND_UP(tp->snd_nxt - ca->lt_snd_nxt, tp->mss_cache);
+
+		flight -= min(flight, lt);
+	}
+	return flight;
+}
+
+/* Entering Recovery, Loss or CWR: RFC 5681 equation (4). */
+static u32 tcptune_reno_ssthresh(struct sock *sk)
+{
+	return tcptune_rfc5681_ssthresh(tcptune_flight_size(sk));
+}
+
+/* Grow an RFC window on an ACK of new data (slow start or CA). */
+static u32 tcptune_grow(struct tcptune_reno *ca, const struct tcp_sock *tp,
+			u32 cwnd, u32 acked_bytes)
+{
+	u32 mss = tp->mss_cache ?: 1;
+
+	if (cwnd < tp->snd_ssthresh) {
+		u32 l = ca->after_rto ? TCPTUNE_ABC_L_RTO_SEGS : TCPTUNE_ABC_L_SEGS;
+
+		cwnd = tcptune_abc_slow_start(cwnd, tp->snd_ssthresh, &ca->ss_bytes,
+					      acked_bytes, mss, l);
+		if (cwnd >= tp->snd_ssthresh)
+			ca->after_rto = 0;
+		return cwnd;
+	}
+	ca->after_rto = 0;
+	return tcptune_abc_cong_avoid(cwnd, &ca->ca_bytes, acked_bytes, mss);
+}
+
+/* Fast retransmit: the stack entered Recovery, or Reno runs it again. */
+static void tcptune_enter_fast_recovery(struct tcptune_reno *ca)
+{
+	ca->phase = RENO_FAST_RECOVERY;
+	ca->force_rexmit = 1;
+	ca->ss_bytes = 0;
+	ca->ca_bytes = 0;
+}
+
+/* RFC fast recovery is over: full ACK (both) or first new ACK (Reno). */
+static void tcptune_leave_fast_recovery(struct sock *sk, u32 cwnd_rfc)
+{
+	struct tcptune_reno *ca = inet_csk_ca(sk);
+
+	ca->rfc_cwnd = cwnd_rfc;
+	ca->dup_segs = 0;
+	ca->phase = RENO_AFTER_RECOVERY;
+}
+
+/* One ACK while the stack is in Recovery. */
+static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
+{
+	struct tcptune_reno *ca = inet_csk_ca(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 pipe = tcp_packets_in_flight(tp);
+	bool full = !before(tp->snd_una, tp->high_seq);
+
+	if (ca->phase == RENO_FAST_RECOVERY) {
+		if (full) {
+			u32 exit_cwnd = tp->snd_ssthresh;
+
+			if (tcptune_is_newreno(sk))
+				exit_cwnd = tcptune_newreno_exit_cwnd(tp->snd_ssthresh,
+								      tp->packets_out);
+			tcptune_leave_fast_recovery(sk, exit_cwnd);
+		} else if (acked_bytes && !tcptune_is_newreno(sk)) {
+			/* RFC 5681 3.2 step 6: deflate, leave fast recovery. */
+			tcptune_leave_fast_recovery(sk, tp->snd_ssthresh);
+		} else {
+			/*
+			 * Entry ACK, NewReno partial ACK: one retransmission
+			 * goes out regardless of cwnd.  Otherwise pipe does
+			 * the RFC's inflation.
+			 */
+			if (acked_bytes)
+				ca->force_rexmit = 1;
+			if (ca->force_rexmit) {
+				ca->force_rexmit = 0;
+				return max(tp->snd_ssthresh, pipe + 1);
+			}
+			return tp->snd_ssthresh;
+		}
+	} else if (acked_bytes) {
+		/* RENO_AFTER_RECOVERY: the RFC window grows as usual. */
+		ca->dup_segs = 0;
+		ca->lt_snd_nxt = tp->snd_nxt;
+		ca->rfc_cwnd = tcptune_grow(ca, tp, ca->rfc_cwnd, acked_bytes);
+	} else if (delivered && !tcptune_is_newreno(sk)) {
+		/* RFC 5681 Reno has no "recover": 3 dup ACKs, halve again. */
+		if (!ca->dup_segs)
+			ca->lt_snd_nxt = tp->snd_nxt;
+		ca->dup_segs += delivered;
+		if (ca->dup_segs >= TCPTUNE_DUPTHRESH) {
+			tp->snd_ssthresh = tcptune_reno_ssthresh(sk);
+			tcptune_enter_fast_recovery(ca);
+			ca->force_rexmit = 0;
+			return max(tp->snd_ssthresh, pipe + 1);
+		}
+	}
+	/*
+	 * The RFC's window, seen through Linux's pipe; RFC 3042 limited
+	 * transmit lets one new segment out for each of the first two
+	 * duplicate ACKs.
+	 */
+	return tcptune_rfc_to_linux_cwnd(ca->rfc_cwnd +
+					 min_t(u32, ca->dup_segs, 2),
+					 tp->packets_out, pipe);
+}
+
+static void tcptune_update_pacing_rate(struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	const struct net *net = sock_net(sk);
+	u32 cwnd = max(tcp_snd_cwnd(tp), tp->packets_out);
+	u32 ratio;
+	u64 rate;
+
+	if (tcp_snd_cwnd(tp) < tp->snd_ssthresh / 2)
+		ratio = READ_ONCE(net->ipv4.sysctl_tcp_pacing_ss_ratio);
+	else
+		ratio = READ_ONCE(net->ipv4.sysctl_tcp_pacing_ca_ratio);
+	rate = tcptune_window_rate(tp->mss_cache, cwnd, tp->srtt_us, ratio);
+	WRITE_ONCE(sk->sk_pacing_rate,
+		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
+}
+
+/*
+ * Per-ACK entry point, after the stack has processed SACK, loss marking
+ * and CA state changes for this ACK and before it sends anything.
+ */
+static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
+				      const struct rate_sample *rs)
+{
+	struct tcptune_reno *ca = inet_csk_ca(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u8 state = inet_csk(sk)->icsk_ca_state;
+	u32 acked = 0, cwnd = tcp_snd_cwnd(tp);
+	u32 delivered = rs->acked_sacked > 0 ? rs->acked_sacked : 0;
+
+	if (after(tp->snd_una, ca->prior_snd_una))
+		acked = tp->snd_una - ca->prior_snd_una;
+	ca->prior_snd_una = tp->snd_una;
+
+	/* With SACK the stack reopens before we see the full ACK. */
+	if (ca->phase != RENO_OPEN && state != TCP_CA_Recovery) {
+		if (ca->phase == RENO_FAST_RECOVERY)
+			cwnd = tcptune_is_newreno(sk) ?
+			       tcptune_newreno_exit_cwnd(tp->snd_ssthresh,
+							 tp->packets_out) :
+			       tp->snd_ssthresh;
+		else
+			cwnd = ca->rfc_cwnd;
+		ca->phase = RENO_OPEN;
+		ca->dup_segs = 0;
+		acked = 0;	/* the exit ACK deflates, it does not grow */
+	}
+
+	switch (state) {
+	case TCP_CA_Recovery:
+		cwnd = tcptune_recovery_ack(sk, acked, delivered);
+		break;
+	case TCP_CA_CWR:
+		/* RFC 3168 6.1.2: halve once per window, no growth. */
+		cwnd = min(cwnd, tp->snd_ssthresh);
+		break;
+	default:	/* Open, Disorder, Loss */
+		if (acked) {
+			ca->dup_segs = 0;
+			if (tcp_is_cwnd_limited(sk))
+				cwnd = tcptune_grow(ca, tp, cwnd, acked);
+		} else if (delivered) {
+			if (!ca->dup_segs)
+				ca->lt_snd_nxt = tp->snd_nxt;
+			ca->dup_segs += delivered;
+		}
+		break;
+	}
+	tcptune_set_cwnd(tp, cwnd);
+	tcptune_update_pacing_rate(sk);
+}
+TCPTUNE_DEFINE_CONG_CONTROL(tcptune_reno_cong_control)
+
+static void tcptune_reno_set_state(struct sock *sk, u8 new_state)
+{
+	struct tcptune_reno *ca = inet_csk_ca(sk);
+
+	switch (new_state) {
+	case TCP_CA_Recovery:
+		tcptune_enter_fast_recovery(ca);
+		break;
+	case TCP_CA_Loss:
+		/* RFC 5681 3.1: LW = 1 SMSS, then slow start with L = 1. */
+		ca->phase = RENO_OPEN;
+		ca->after_rto = 1;
+		ca->ss_bytes = 0;
+		ca->ca_bytes = 0;
+		ca->dup_segs = 0;
+		break;
+	case TCP_CA_CWR:
+		ca->ss_bytes = 0;
+		ca->ca_bytes = 0;
+		break;
+	}
+}
+
+/* RFC 5681 section 4.1: restart window after an idle period > RTO. */
+static void tcptune_reno_cwnd_event(struct sock *sk, enum tcp_ca_event ev)
+{
+	const struct tcptune_reno *ca = inet_csk_ca(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	s32 idle;
+
+	if (ev != CA_EVENT_TX_START ||
+	    !READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_slow_start_after_idle))
+		return;
+	idle = tcp_jiffies32 - tp->lsndtime;
+	if (idle > (s32)inet_csk(sk)->icsk_rto && tcp_snd_cwnd(tp) > ca->iw)
+		tcptune_set_cwnd(tp, ca->iw);
+}
+
+/* Spurious retransmission (DSACK, timestamps, F-RTO): restore the window. */
+static u32 tcptune_reno_undo_cwnd(struct sock *sk)
+{
+	struct tcptune_reno *ca = inet_csk_ca(sk);
+
+	ca->phase = RENO_OPEN;
+	ca->after_rto = 0;
+	ca->dup_segs = 0;
+	return tcp_reno_undo_cwnd(sk);
+}
+
+struct tcp_congestion_ops tcptune_reno_ops __read_mostly = {
+	.name		= "tcptune_reno",
+	.owner		= THIS_MODULE,
+	.flags		= TCP_CONG_NON_RESTRICTED,
+	.init		= tcptune_reno_init,
+	.ssthresh	= tcptune_reno_ssthresh,
+	.cong_control	= TCPTUNE_CONG_CONTROL(tcptune_reno_cong_control),
+	.set_state	= tcptune_reno_set_state,
+	.cwnd_event	= tcptune_reno_cwnd_event,
+	.undo_cwnd	= tcptune_reno_undo_cwnd,
+};
+
+struct tcp_congestion_ops tcptune_newreno_ops __read_mostly = {
+	.name		= "tcptune_newreno",
+	.owner		= THIS_MODULE,
+	.flags		= TCP_CONG_NON_RESTRICTED,
+	.init		= tcptune_reno_init,
+	.ssthresh	= tcptune_reno_ssthresh,
+	.cong_control	= TCPTUNE_CONG_CONTROL(tcptune_reno_cong_control),
+	.set_state	= tcptune_reno_set_state,
+	.cwnd_event	= tcptune_reno_cwnd_event,
+	.undo_cwnd	= tcptune_reno_undo_cwnd,
+};
