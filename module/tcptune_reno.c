@@ -333,6 +333,7 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 	tcptune_set_cwnd(tp, cwnd);
 	tcptune_update_pacing_rate(sk);
 }
+
 TCPTUNE_DEFINE_CONG_CONTROL(tcptune_reno_cong_control)
 
 static void tcptune_reno_set_state(struct sock *sk, u8 new_state)

@@ -52,4 +52,6 @@ guest="$top/scripts/vm-guest.sh $load $cmd"
 
 exec 9>/tmp/tcptune-vm.lock
 flock 9
+# vng checks --rwdir paths relative to the current directory: run from /.
+cd /
 exec vng "${args[@]}" --exec "$guest" </dev/null

@@ -1,0 +1,307 @@
+# SPDX-License-Identifier: GPL-2.0
+"""
+The scripted remote TCP and the sender under test, in a private netns.
+
+    +----------------- netns created for each test case -----------------+
+    |                                                                    |
+    |  sender socket (TCP_CONGESTION = algorithm under test)             |
+    |      198.18.0.1 / 2001:db8::1                                      |
+    |            |                                                       |
+    |          tun0 (IFF_TUN | IFF_NO_PI, no GSO/TSO: one MSS per packet) |
+    |            |                                                       |
+    |      tun fd in this process = scripted peer 198.18.0.2 / 2001:db8::2|
+    |      (reads each data segment, writes the ACKs the test crafts)    |
+    +--------------------------------------------------------------------+
+
+Everything the sender does in reaction to an ACK happens in softirq context
+while the peer's write() to the tun fd runs, so "drain until the fd has been
+quiet for a short while" is enough to see the whole reaction; timer-driven
+events (the RTO) are waited for with generous timeouts.  The route to the
+peer carries rto_min so that a slow script never meets an unexpected RTO.
+"""
+import ctypes
+import errno
+import fcntl
+import os
+import select
+import socket
+import struct
+import subprocess
+import time
+
+import packets as P
+
+CLONE_NEWNET = 0x40000000
+TUNSETIFF = 0x400454CA
+IFF_TUN = 0x0001
+IFF_NO_PI = 0x1000
+TCP_CONGESTION = 13
+TCP_INFO = 11
+SO_SNDBUFFORCE = 32
+
+CA_STATES = {0: "Open", 1: "Disorder", 2: "CWR", 3: "Recovery", 4: "Loss"}
+INFINITE_SSTHRESH = 0x7FFFFFFF
+
+ADDRS = {
+    socket.AF_INET: ("198.18.0.1", "198.18.0.2", "198.18.0.0/24", ""),
+    socket.AF_INET6: ("2001:db8::1", "2001:db8::2", "2001:db8::/64", "-6"),
+}
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def run(*cmd):
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def new_netns():
+    """Move this (single-threaded) process into a fresh network namespace."""
+    if _libc.unshare(CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "unshare(CLONE_NEWNET): " + os.strerror(err))
+
+
+def sysctl(name, value):
+    with open("/proc/sys/" + name.replace(".", "/"), "w") as f:
+        f.write(str(value))
+
+
+class TcpInfo:
+    """struct tcp_info (include/uapi/linux/tcp.h), the fields the tests read."""
+
+    U32_FIELDS = ("rto", "ato", "snd_mss", "rcv_mss", "unacked", "sacked", "lost",
+                  "retrans", "fackets", "last_data_sent", "last_ack_sent",
+                  "last_data_recv", "last_ack_recv", "pmtu", "rcv_ssthresh", "rtt",
+                  "rttvar", "snd_ssthresh", "snd_cwnd", "advmss", "reordering",
+                  "rcv_rtt", "rcv_space", "total_retrans")
+
+    def __init__(self, raw):
+        (self.state, self.ca_state, self.retransmits, self.probes, self.backoff,
+         self.options, wscale, self.flags) = struct.unpack_from("8B", raw, 0)
+        self.snd_wscale, self.rcv_wscale = wscale & 0xF, wscale >> 4
+        for i, name in enumerate(self.U32_FIELDS):
+            setattr(self, name, struct.unpack_from("I", raw, 8 + 4 * i)[0])
+
+    @property
+    def ca(self):
+        return CA_STATES.get(self.ca_state, str(self.ca_state))
+
+    def brief(self):
+        ss = "inf" if self.snd_ssthresh >= INFINITE_SSTHRESH else str(self.snd_ssthresh)
+        return "cwnd=%d ssthresh=%s state=%s unacked=%d sacked=%d lost=%d retrans=%d" % (
+            self.snd_cwnd, ss, self.ca, self.unacked, self.sacked, self.lost, self.retrans)
+
+
+class Sent:
+    """One data segment the sender emitted, in segment units."""
+
+    def __init__(self, seg, index, rtx):
+        self.seg = seg
+        self.index = index      # (relative seq) // mss
+        self.rtx = rtx          # below the highest sequence seen before
+
+    def __repr__(self):
+        return ("r%d" if self.rtx else "%d") % self.index
+
+
+class Connection:
+    """A sender socket connected to the scripted peer over tun0.
+
+    All sequence arithmetic is in segments of the sender's MSS: segment i
+    covers relative bytes [i * mss, (i + 1) * mss) after the SYN.
+    """
+
+    QUIET = 0.05        # the fd has been quiet this long: the reaction is over
+
+    def __init__(self, algo, family=socket.AF_INET, sack=True, ts=False, ecn=False,
+                 mss=1000, rto_min="10s", frto=0, write_bytes=4 << 20, sysctls=None):
+        self.algo, self.family, self.sack, self.ts, self.ecn = algo, family, sack, ts, ecn
+        self.log = []
+        new_netns()
+        settings = {
+            "net.ipv4.tcp_recovery": 0,          # classic dupthresh, no RACK
+            "net.ipv4.tcp_early_retrans": 0,     # no TLP
+            "net.ipv4.tcp_frto": frto,
+            "net.ipv4.tcp_timestamps": 1 if ts else 0,
+            "net.ipv4.tcp_sack": 1 if sack else 0,
+            "net.ipv4.tcp_dsack": 1,
+            "net.ipv4.tcp_no_metrics_save": 1,
+            "net.ipv4.tcp_ecn": 1 if ecn else 0,
+            "net.ipv4.tcp_slow_start_after_idle": 1,
+            "net.ipv4.tcp_autocorking": 0,
+        }
+        settings.update(sysctls or {})
+        for name, value in settings.items():
+            sysctl(name, value)
+        self._tun_up(rto_min)
+        self._connect(algo, mss, write_bytes)
+
+    # -- set-up ------------------------------------------------------------
+
+    def _tun_up(self, rto_min):
+        self.tun = os.open("/dev/net/tun", os.O_RDWR | os.O_NONBLOCK)
+        fcntl.ioctl(self.tun, TUNSETIFF, struct.pack("16sH22x", b"tun0", IFF_TUN | IFF_NO_PI))
+        local, peer, prefix, v = ADDRS[self.family]
+        self.local, self.peer = local, peer
+        fam = ["-6"] if v else []
+        run("ip", "link", "set", "lo", "up")
+        run("ethtool", "-K", "tun0", "gso", "off", "tso", "off", "gro", "off")
+        run("ip", "link", "set", "tun0", "up")
+        extra = ["nodad"] if v else []
+        run("ip", *fam, "addr", "add", local + ("/128" if v else "/32"), "dev", "tun0", *extra)
+        run("ip", *fam, "route", "add", prefix, "dev", "tun0", "rto_min", rto_min)
+
+    def _connect(self, algo, mss, write_bytes):
+        s = socket.socket(self.family, socket.SOCK_STREAM)
+        s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, algo.encode())
+        s.setsockopt(socket.SOL_SOCKET, SO_SNDBUFFORCE, 16 << 20)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.setblocking(False)
+        self.sock = s
+        self.port = 5001
+        err = s.connect_ex((self.peer, self.port))
+        if err not in (0, errno.EINPROGRESS):
+            raise OSError(err, "connect")
+        syn = self.wait_for(lambda g: g.has(P.SYN), 3.0, "SYN")
+        if syn is None:
+            raise RuntimeError("no SYN from the sender")
+        self.sport = syn.sport
+        self.isn = syn.seq
+        self.syn = syn
+        self.iss = 0x10000000
+        self.ts_clock = 1000
+        self.last_tsval = syn.options.get("ts", (0, 0))[0]
+        flags = P.SYN | P.ACK
+        if self.ecn:
+            if not (syn.has(P.ECE) and syn.has(P.CWR)):
+                raise RuntimeError("SYN does not ask for ECN: %r" % syn)
+            flags |= P.ECE
+        opts = P.build_options(mss=mss, sackok=self.sack,
+                               ts=self._ts() if self.ts else None, wscale=7)
+        self._write(self.iss, self.isn + 1, flags, opts, window=65535)
+        self.wait_for(lambda g: g.has(P.ACK) and not g.has(P.SYN), 3.0, "handshake ACK")
+        info = self.info()
+        if info.state != 1:
+            raise RuntimeError("not established: state %d" % info.state)
+        self.mss = info.snd_mss
+        self.snd_una = 0        # segment index the peer has acknowledged
+        self.high = 0           # one past the highest segment index seen
+        self.tsval = {}         # segment index -> TSval of its last transmission
+        self.first_tsval = {}   # segment index -> TSval of its first transmission
+        self.written = 0
+        if write_bytes:
+            self.write(write_bytes)
+
+    def write(self, nbytes):
+        """The application writes nbytes more (as much as the socket takes)."""
+        data = b"x" * nbytes
+        done = 0
+        while done < nbytes:
+            try:
+                done += self.sock.send(data[done:])
+            except BlockingIOError:
+                break
+        self.written += done
+        return done
+
+    def close(self):
+        try:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.sock.close()
+        finally:
+            os.close(self.tun)
+
+    # -- raw I/O -------------------------------------------------------------
+
+    def _ts(self):
+        self.ts_clock += 1
+        return (self.ts_clock, self.last_tsval)
+
+    def _write(self, seq, ack, flags, options=b"", window=None):
+        pkt = P.build(self.family, self.peer, self.local, self.port, getattr(self, "sport", 0),
+                      seq, ack, flags, 65535 if window is None else window, options)
+        if getattr(self, "sport", None) is None:
+            raise RuntimeError("no connection")
+        os.write(self.tun, pkt)
+
+    def _read_one(self, timeout):
+        """One TCP segment from the sender, or None after timeout seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                raw = os.read(self.tun, 65536)
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                select.select([self.tun], [], [], left)
+                continue
+            seg = P.parse(raw)
+            if seg is not None and seg.dst == self.peer:
+                return seg
+
+    def wait_for(self, pred, timeout, what):
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            seg = self._read_one(left)
+            if seg is not None and pred(seg):
+                return seg
+
+    # -- the data path ---------------------------------------------------------
+
+    def _classify(self, seg):
+        if not seg.payload:
+            return None
+        rel = (seg.seq - self.isn - 1) & 0xFFFFFFFF
+        index = rel // self.mss
+        end = -(-(rel + len(seg.payload)) // self.mss)
+        rtx = index < self.high
+        self.high = max(self.high, end)
+        if "ts" in seg.options:
+            self.last_tsval = seg.options["ts"][0]
+            self.tsval[index] = seg.options["ts"][0]
+            self.first_tsval.setdefault(index, seg.options["ts"][0])
+        return Sent(seg, index, rtx)
+
+    def drain(self, first=0.3, quiet=None):
+        """Data segments the sender emits now: wait up to `first` seconds for
+        the first one, then read until the fd has been quiet for `quiet`."""
+        quiet = self.QUIET if quiet is None else quiet
+        out = []
+        timeout = first
+        while True:
+            seg = self._read_one(timeout)
+            if seg is None:
+                return out
+            sent = self._classify(seg)
+            if sent is not None:
+                out.append(sent)
+            timeout = quiet
+
+    def seq_of(self, index):
+        return (self.isn + 1 + index * self.mss) & 0xFFFFFFFF
+
+    def ack(self, upto, sack=(), ece=False, tsecr=None, window=65535):
+        """Send an ACK for segments [0, upto), with SACK blocks given as
+        (first, end) segment index pairs (a block below upto is a DSACK)."""
+        ts = None
+        if self.ts:
+            ts = (self._next_tsval(), self.last_tsval if tsecr is None else tsecr)
+        blocks = [(self.seq_of(a), self.seq_of(b)) for a, b in sack]
+        opts = P.build_options(ts=ts, sack=blocks) if (ts or blocks) else b""
+        flags = P.ACK | (P.ECE if ece else 0)
+        ackno = self.seq_of(upto)
+        if upto >= self.high and self.written and upto * self.mss > self.written:
+            ackno = (self.isn + 1 + self.written) & 0xFFFFFFFF
+        self._write(self.iss + 1, ackno, flags, opts, window)
+        self.snd_una = max(self.snd_una, upto)
+
+    def _next_tsval(self):
+        self.ts_clock += 1
+        return self.ts_clock
+
+    def info(self):
+        return TcpInfo(self.sock.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 256))

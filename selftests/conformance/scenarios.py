@@ -1,0 +1,406 @@
+# SPDX-License-Identifier: GPL-2.0
+"""
+The conformance scenarios.  Each runs for tcptune_reno, tcptune_newreno and
+the kernel's reno (ref=True): our algorithms are held to the RFCs (through
+the reference model of model.py and explicit numbers), the kernel's reno
+only to what is true of it (PRR in recovery, no ABC limit), and its values
+are printed beside ours.
+
+Segment numbers are indices of MSS-sized segments after the SYN; "ACK n"
+acknowledges segments 0 .. n-1.  The initial window is 10 (RFC 6928), so
+every script starts with segments 0-9 in flight.
+"""
+import socket
+import time
+
+from model import RfcSender, INFINITE
+from peer import Connection
+from script import Script
+
+IW = 10
+
+
+def _start(t, algo, **kw):
+    c = Connection(algo, **kw)
+    return c
+
+
+def _initial(t, s):
+    sent = s.burst("initial window")
+    info = s.c.info()
+    s.show("initial window", sent, info, "new=%d cwnd=%d" % (IW, IW))
+    t.check("initial window: segments", [x.index for x in sent], list(range(IW)))
+    t.check("initial window: tcpi_snd_cwnd", info.snd_cwnd, IW)
+    t.check("initial window: tcpi_snd_ssthresh", info.snd_ssthresh, INFINITE)
+    t.check("initial window: tcpi_ca_state", info.ca, "Open")
+    return sent
+
+
+def _model(algo, ref, **kw):
+    if ref:
+        return None
+    return RfcSender(newreno=(algo == "tcptune_newreno"), **kw)
+
+
+def _deliver_new(s, limit, desc="deliver %d", **kw):
+    """Deliver, in order, the segments not yet at the receiver (up to
+    `limit` of them), one ACK each."""
+    done = 0
+    while done < limit:
+        pending = sorted({x.index for x in s.sent} - s.rcv.have)
+        if not pending:
+            break
+        s.deliver(desc % pending[0], pending[0], **kw)
+        done += 1
+
+
+# 1. Initial window and slow start with ABC (RFC 3465 2.2, L = 2) -------------
+
+def slow_start_abc(t, algo, ref, family=socket.AF_INET):
+    c = _start(t, algo, family=family)
+    try:
+        s = Script(t, c, _model(algo, ref), ref)
+        _initial(t, s)
+        # kernel reno: cwnd += segments acked, with no limit
+        exp = {1: (11, 2), 2: (13, 4), 4: (15, 6), 3: (17, 5)} if not ref else \
+              {1: (11, 2), 2: (13, 4), 4: (17, 8), 3: (20, 6)}
+        una = 0
+        for n in (1, 2, 4, 3):
+            una += n
+            what = "ACK of %d segment%s" % (n, "s" if n > 1 else "") + (" (stretch)" if n > 2 else "")
+            sent, info = s.ack(what, upto=una, sack=[], cwnd=exp[n][0], ssthresh=INFINITE,
+                               state="Open")
+            t.check("%s: new segments sent" % what, len([x for x in sent if not x.rtx]), exp[n][1])
+    finally:
+        c.close()
+
+
+# 2-5. One loss: fast retransmit, recovery, full ACK, then CA -----------------
+
+def one_loss(t, algo, ref, sack, ack_loss, family=socket.AF_INET):
+    """Segment 0 is lost.  Without ack_loss the receiver's ACK for every
+    other segment of the first window and the limited-transmit segments
+    reaches the sender (11 duplicate ACKs); with ack_loss the ACKs for
+    segments 10 and 11 are lost, so the full ACK finds less in flight and
+    NewReno's exit window (RFC 6582 option 1) is below ssthresh."""
+    c = _start(t, algo, sack=sack, family=family)
+    newreno = algo == "tcptune_newreno"
+    try:
+        m = _model(algo, ref)
+        s = Script(t, c, m, ref)
+        _initial(t, s)
+        s.rcv.have.add(-1)
+        s.rcv.have.discard(-1)
+        flight0 = IW
+        # duplicate ACKs 1 and 2: limited transmit, no change of cwnd
+        for k in (1, 2):
+            s.deliver("dup ACK %d" % k, k, cwnd=None if ref else IW, state="Disorder")
+        # third duplicate ACK: fast retransmit, ssthresh from FlightSize
+        # without the limited-transmit segments (RFC 3042 / 5681 eq. 4)
+        sent, info = s.deliver("dup ACK 3", 3, state="Recovery")
+        t.check("dup ACK 3: fast retransmission of segment 0",
+                [x.index for x in sent if x.rtx], [0])
+        if ref:
+            t.check("kernel reno ssthresh = cwnd/2", info.snd_ssthresh, IW // 2)
+        else:
+            ssthresh = max(flight0 // 2, 2)
+            t.check("dup ACK 3: ssthresh = max(FlightSize/2, 2) without LT segments",
+                    info.snd_ssthresh, ssthresh)
+            # Linux's view of the entry: max(ssthresh, pipe + 1), pipe =
+            # packets_out - dup-ACKed segments - the lost one
+            pipe = (IW + 2) - 3 - 1
+            t.check("dup ACK 3: tcpi_snd_cwnd = max(ssthresh, pipe + 1)", info.snd_cwnd,
+                    max(ssthresh, pipe + 1))
+        # further duplicate ACKs: RFC 5681's inflated window (pipe in Linux)
+        last = 9 if ack_loss else 11
+        for k in range(4, last + 1):
+            sent, info = s.deliver("dup ACK %d" % k, k, state="Recovery",
+                                   cwnd=None if ref else IW // 2,
+                                   ssthresh=None if not ref else IW // 2)
+            if ref:
+                t.check("dup ACK %d: no retransmission" % k, [x for x in sent if x.rtx], [])
+        if ack_loss:
+            # the receiver gets 10 and 11, but those ACKs are lost
+            s.rcv.receive(10)
+            s.rcv.receive(11)
+        # the retransmission arrives: full ACK (exactly `recover`)
+        s.rcv.receive(0)
+        before = c.high
+        flight = before - 12
+        if ref:
+            state = "Open" if sack else "Recovery"
+            sent, info = s.ack("full ACK (= recover)", state=state)
+        else:
+            exit_cwnd = min(IW // 2, max(flight, 1) + 1) if newreno else IW // 2
+            sent, info = s.ack("full ACK (= recover)",
+                               state="Open" if sack else "Recovery",
+                               cwnd=exit_cwnd, ssthresh=IW // 2)
+            t.note("full ACK: FlightSize %d, %s exit cwnd %d" % (
+                flight, "NewReno min(ssthresh, max(FlightSize,1)+1)" if newreno
+                else "Reno ssthresh", exit_cwnd))
+        # deliver what was sent during and after recovery: beyond recover
+        # the stack reopens; then congestion avoidance (or slow start back
+        # to ssthresh) continues with one ACK per segment, then with
+        # delayed ACKs of two segments.
+        pending = sorted({x.index for x in s.sent} - s.rcv.have)
+        s.rcv.receive(pending[0])
+        s.ack("ACK beyond recover", state="Open")
+        _deliver_new(s, 12)
+        grown = c.info().snd_cwnd
+        t.true("cwnd grew in congestion avoidance", grown > IW // 2, "(cwnd %d)" % grown)
+        for _ in range(6):
+            pending = sorted({x.index for x in s.sent} - s.rcv.have)
+            if len(pending) < 2:
+                break
+            s.rcv.receive(pending[0])
+            s.deliver("ACK of 2 segments", pending[1])
+    finally:
+        c.close()
+
+
+# 6. Two losses in one window: where Reno and NewReno differ -----------------
+
+def two_losses(t, algo, ref):
+    """Segments 0 and 5 are lost, no SACK.  After the retransmission of 0
+    arrives (partial ACK 5), NewReno retransmits 5 at once and stays in
+    recovery; Reno leaves fast recovery (cwnd = ssthresh, nothing to send),
+    and only three more duplicate ACKs make it retransmit 5, halving
+    ssthresh a second time from the smaller FlightSize."""
+    c = _start(t, algo, sack=False)
+    newreno = algo == "tcptune_newreno"
+    try:
+        s = Script(t, c, _model(algo, ref), ref)
+        _initial(t, s)
+        for k, seg in enumerate((1, 2, 3, 4, 6, 7, 8), start=1):
+            s.deliver("dup ACK %d (seg %d)" % (k, seg), seg,
+                      state="Recovery" if k >= 3 else None)
+        info = c.info()
+        t.check("after 7 dup ACKs: ssthresh", info.snd_ssthresh, 5)
+        # the retransmission of 0 arrives: partial ACK (5 < recover 12)
+        s.rcv.receive(0)
+        if ref:
+            sent, info = s.ack("partial ACK 5", state="Recovery", ssthresh=5)
+            t.check("kernel reno: partial ACK retransmits 5 at once",
+                    [x.index for x in sent if x.rtx], [5])
+        elif newreno:
+            sent, info = s.ack("partial ACK 5", state="Recovery", ssthresh=5)
+            t.check("NewReno: partial ACK retransmits segment 5 at once",
+                    [x.index for x in sent if x.rtx], [5])
+        else:
+            sent, info = s.ack("partial ACK 5", ssthresh=5)
+            t.check("Reno: partial ACK ends fast recovery, no retransmission",
+                    [x.index for x in sent if x.rtx], [])
+        # segments 9, 10, 11 arrive: three duplicate ACKs of 5
+        for k, seg in enumerate((9, 10, 11), start=1):
+            sent, info = s.deliver("dup ACK %d of 5 (seg %d)" % (k, seg), seg)
+        if not ref:
+            if newreno:
+                t.check("NewReno: ssthresh unchanged after the partial ACK",
+                        info.snd_ssthresh, 5)
+                t.check("NewReno: still in Recovery", info.ca, "Recovery")
+            else:
+                # FlightSize when the second fast retransmit runs: 5 .. 11
+                t.check("Reno: second fast retransmit halves ssthresh again",
+                        info.snd_ssthresh, max(7 // 2, 2))
+                t.check("Reno: segment 5 retransmitted on the third dup ACK",
+                        [x.index for x in sent if x.rtx], [5])
+        # every retransmission of 5 arrives, then the rest in order
+        s.rcv.receive(5)
+        s.ack("ACK after hole 5 is filled")
+        _deliver_new(s, 8)
+    finally:
+        c.close()
+
+
+# 7. RTO ----------------------------------------------------------------------
+
+def rto(t, algo, ref):
+    """No ACK for the initial window: after the RTO segment 0 alone is
+    retransmitted, cwnd = 1, ssthresh = max(FlightSize/2, 2) = 5, state
+    Loss; then slow start with L = 1 SMSS (RFC 3465 2.3): an ACK of two
+    segments adds one; up to ssthresh, then congestion avoidance."""
+    c = _start(t, algo, sack=True, rto_min="1s")
+    try:
+        m = _model(algo, ref)
+        s = Script(t, c, m, ref)
+        _initial(t, s)
+        t0 = time.monotonic()
+        sent = s.burst("RTO", first=6.0)
+        info = c.info()
+        s.show("silence until the RTO (%.1fs)" % (time.monotonic() - t0), sent, info,
+               "rtx=[0] cwnd=1 ssthresh=5")
+        t.check("RTO: retransmitted", [x.index for x in sent], [0])
+        t.true("RTO: all retransmissions", all(x.rtx for x in sent))
+        t.check("RTO: tcpi_snd_ssthresh", info.snd_ssthresh, 5)
+        t.check("RTO: tcpi_ca_state", info.ca, "Loss")
+        if not ref:
+            t.check("RTO: tcpi_snd_cwnd", info.snd_cwnd, 1)
+            m.on_rto()
+            m.nxt = 1           # go-back-N: the next segment "sent" is 1
+        s.resync = False
+        # ACKs of 1, 2, 3, 4 segments: L = 1 after the RTO
+        una = 0
+        for n in (1, 2, 3, 4):
+            una += n
+            kw = {}
+            if ref:
+                kw["model"] = False
+            s.ack("ACK of %d after RTO" % n, upto=una, sack=[], **kw)
+            info = c.info()
+            if not ref:
+                t.check("ACK %d after RTO: tcpi_snd_cwnd" % una, info.snd_cwnd, m.cwnd)
+        # congestion avoidance from cwnd = ssthresh = 5
+        for i in range(12):
+            s.rcv.have = set(range(una))
+            una += 1
+            s.ack("CA: ACK %d" % una, upto=una, sack=[], model=not ref,
+                  cwnd=None if ref else m.cwnd)
+        t.check("after the RTO: state", c.info().ca, "Open")
+    finally:
+        c.close()
+
+
+# 8. Restart after idle (RFC 5681 4.1) ----------------------------------------
+
+def idle_restart(t, algo, ref):
+    c = _start(t, algo, sack=True, rto_min="1s", write_bytes=0)
+    try:
+        s = Script(t, c, None, ref)
+        total = 60
+        c.write(total * c.mss)
+        _initial(t, s)
+        acked = 0
+        while acked < total:
+            pending = sorted({x.index for x in s.sent} - s.rcv.have)
+            if not pending:
+                break
+            for i in pending[:2]:
+                s.rcv.receive(i)
+            acked = s.rcv.cum
+            s.ack("ACK %d" % acked)
+        info = c.info()
+        t.check("all data acknowledged", info.unacked, 0)
+        cwnd_before = info.snd_cwnd
+        t.true("cwnd grew above IW before the idle period", cwnd_before > IW,
+               "(cwnd %d)" % cwnd_before)
+        rto_ms = info.rto / 1000.0
+        idle = 2 * rto_ms / 1000.0 + 0.5
+        time.sleep(idle)
+        c.write(40 * c.mss)
+        sent = s.burst("after idle")
+        info = c.info()
+        s.show("write after %.1fs idle (RTO %dms)" % (idle, rto_ms), sent, info,
+               "new=min(IW, cwnd)=%d" % min(IW, cwnd_before))
+        t.check("restart: segments sent after idle", len(sent), min(IW, cwnd_before))
+        t.check("restart: tcpi_snd_cwnd", info.snd_cwnd, min(IW, cwnd_before))
+    finally:
+        c.close()
+
+
+# 9. ECN (RFC 3168 6.1.2) -------------------------------------------------------
+
+def ecn(t, algo, ref):
+    c = _start(t, algo, sack=True, ecn=True)
+    try:
+        m = _model(algo, ref)
+        s = Script(t, c, m, ref)
+        sent = _initial(t, s)
+        t.true("data segments are ECN-capable (ECT)", all(x.seg.ect in (1, 2) for x in sent),
+               "(ECN field %s)" % [x.seg.ect for x in sent])
+        s.ack("ACK 1", upto=1, sack=[], cwnd=11)
+        # FlightSize 11 before and 10 after this ACK, cwnd 11: every reading
+        # of RFC 3168 / 5681 gives 5.
+        sent, info = s.ack("ACK 2 with ECE", upto=2, sack=[], ece=True, model=False,
+                           cwnd=None if ref else 5, ssthresh=5, state="CWR")
+        t.check("ECE: nothing retransmitted", [x.index for x in sent if x.rtx], [])
+        if not ref:
+            t.check("ECE: nothing sent (FlightSize 10 >= cwnd 5)", len(sent), 0)
+        sent, info = s.ack("ACK 8", upto=8, sack=[], model=False,
+                           cwnd=None if ref else 5, ssthresh=5, state="CWR")
+        if not ref:
+            t.check("ACK 8 in CWR: new segments (FlightSize 4, cwnd 5)", len(sent), 1)
+        t.true("first segment after the reduction carries CWR",
+               bool(sent) and sent[0].seg.has(0x80), "(sent %s)" % sent)
+        high = 12
+        sent, info = s.ack("ACK 9 with ECE (same window)", upto=9, sack=[], ece=True,
+                           model=False, cwnd=None if ref else 5, ssthresh=5, state="CWR")
+        t.check("second ECE in the window: nothing retransmitted",
+                [x.index for x in sent if x.rtx], [])
+        sent, info = s.ack("ACK beyond the window", upto=high + 1, sack=[], model=False,
+                           ssthresh=5, state="Open", cwnd=None if ref else 5)
+    finally:
+        c.close()
+
+
+# 10. Undo of a spurious fast retransmit ---------------------------------------
+
+def undo_dsack(t, algo, ref):
+    """Segment 0 is only delayed: three SACKed duplicate ACKs trigger a
+    fast retransmit, the original arrives (full ACK), then the copy does:
+    the DSACK proves the retransmission spurious and the window before the
+    reduction is restored (tcp_reno_undo_cwnd: max(cwnd, prior cwnd))."""
+    c = _start(t, algo, sack=True)
+    try:
+        s = Script(t, c, _model(algo, ref), ref)
+        _initial(t, s)
+        for k in range(1, 12):
+            s.deliver("SACKed dup ACK %d" % k, k, state="Recovery" if k >= 3 else None)
+        s.rcv.receive(0)
+        sent, info = s.ack("original 0 arrives: full ACK", state="Open", ssthresh=5)
+        cwnd_before = info.snd_cwnd
+        s.rcv.recent.append(0)
+        sent, info = s.ack("DSACK for the retransmission of 0", upto=s.rcv.cum, sack=[(0, 1)],
+                           model=False, cwnd=max(cwnd_before, IW), ssthresh=INFINITE,
+                           state="Open")
+        if not ref:
+            flight = c.high - s.rcv.cum
+            t.note("after the undo: FlightSize %d" % flight)
+    finally:
+        c.close()
+
+
+def undo_timestamps(t, algo, ref):
+    """Same, without SACK: the ACK that the delayed original produces echoes
+    its timestamp, older than the retransmission (Eifel, RFC 3522)."""
+    c = _start(t, algo, sack=False, ts=True)
+    try:
+        s = Script(t, c, _model(algo, ref), ref)
+        _initial(t, s)
+        echo = c.first_tsval[0]
+        for k in (1, 2, 3):
+            s.deliver("dup ACK %d" % k, k, tsecr=echo, state="Recovery" if k == 3 else None)
+        info = c.info()
+        t.check("fast retransmit: ssthresh", info.snd_ssthresh, 5)
+        s.rcv.receive(0)
+        # ACK 4 acknowledges 4 new segments in Open state after the undo:
+        # slow start adds min(4, L=2) (kernel reno: 4) if cwnd-limited
+        grow = 4 if ref else 2
+        sent, info = s.ack("ACK 4 echoing segment 0's TSval", tsecr=echo, model=False,
+                           cwnd=IW + grow, ssthresh=INFINITE, state="Open")
+    finally:
+        c.close()
+
+
+def _ipv6_one_loss(t, algo, ref):
+    one_loss(t, algo, ref, sack=True, ack_loss=True, family=socket.AF_INET6)
+
+
+def _ipv6_slow_start(t, algo, ref):
+    slow_start_abc(t, algo, ref, family=socket.AF_INET6)
+
+
+SCENARIOS = [
+    ("slow_start_abc", slow_start_abc),
+    ("one_loss_sack", lambda t, a, r: one_loss(t, a, r, sack=True, ack_loss=False)),
+    ("one_loss_nosack", lambda t, a, r: one_loss(t, a, r, sack=False, ack_loss=False)),
+    ("one_loss_sack_ackloss", lambda t, a, r: one_loss(t, a, r, sack=True, ack_loss=True)),
+    ("one_loss_nosack_ackloss", lambda t, a, r: one_loss(t, a, r, sack=False, ack_loss=True)),
+    ("two_losses_nosack", two_losses),
+    ("rto", rto),
+    ("idle_restart", idle_restart),
+    ("ecn", ecn),
+    ("undo_dsack", undo_dsack),
+    ("undo_timestamps", undo_timestamps),
+    ("ipv6_one_loss_sack_ackloss", _ipv6_one_loss),
+    ("ipv6_slow_start_abc", _ipv6_slow_start),
+]
