@@ -96,6 +96,10 @@ class Script:
         self.rcv = Receiver(conn.sack)
         self.sent = []          # every data segment seen, in order
         self.step_no = 0
+        # gbn: after an RTO every segment from snd_una is sent again
+        # (go-back-N); the model's snd_nxt is then that pointer and the
+        # check covers retransmissions and new data alike.
+        self.gbn = False
 
     def burst(self, desc, first=0.5):
         sent = self.c.drain(first=first)
@@ -131,7 +135,10 @@ class Script:
             rtx, new = self.m.on_ack(upto)
             rfc = "rtx=%s new=%d cwnd=%d ssthresh=%s%s" % (
                 rtx, new, self.m.cwnd, fmt_ss(self.m.ssthresh), " FR" if self.m.in_fr else "")
-            if not self.ref:
+            if self.gbn and not self.ref:
+                self.t.check("step %d (%s): segments sent" % (self.step_no + 1, desc),
+                             [s.index for s in sent], rtx + list(range(before, before + new)))
+            elif not self.ref:
                 got_rtx = [s.index for s in sent if s.rtx]
                 got_new = [s.index for s in sent if not s.rtx]
                 self.t.check("step %d (%s): retransmitted" % (self.step_no + 1, desc),
@@ -140,9 +147,12 @@ class Script:
                              got_new, list(range(before, before + new)))
             # Stay in step with what the sender really did, so that one
             # disagreement is reported once and not at every later step.
-            self.m.nxt = max(self.c.high, self.m.una)
+            if not self.gbn:
+                self.m.nxt = max(self.c.high, self.m.una)
         self.show(desc, sent, info, rfc)
         n = self.step_no
+        if cwnd == "model":
+            cwnd = self.m.cwnd if (self.m is not None and not self.ref) else None
         if cwnd is not None:
             self.t.check("step %d (%s): tcpi_snd_cwnd" % (n, desc), info.snd_cwnd, cwnd)
         if ssthresh is not None:

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Inside the VM (scripts/demo.sh): the demo itself.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/selftests/lib/topo.sh"
+secs=${1:-8}
+PY=/usr/bin/python3
+DELAY=40 LOSS=0.5 RATE=50 BUF=250000
+
+echo
+echo "tcptune.ko: $(modinfo -F description "$top/module/tcptune.ko")"
+echo "net.ipv4.tcp_available_congestion_control = $(sysctl -n net.ipv4.tcp_available_congestion_control)"
+echo "net.ipv4.tcp_allowed_congestion_control   = $(sysctl -n net.ipv4.tcp_allowed_congestion_control)"
+echo
+echo "Path: tt_snd -> tt_rtr -> tt_rcv, ${RATE} Mbit/s bottleneck, ${BUF} B drop-tail,"
+echo "      ${LOSS}% random loss, ${DELAY} ms RTT (netem/tbf; GSO/TSO/GRO off)."
+echo "Each algorithm sends for ${secs} s; ss -ti is sampled half-way."
+topo_up $DELAY $LOSS $RATE $BUF || { echo "topology set-up failed"; exit 1; }
+
+printf '\n%-16s %10s %9s %8s %8s %8s\n' algorithm "Mbit/s" retrans cwnd ssthresh "rtt ms"
+port=5400
+for a in tcptune_reno tcptune_newreno reno; do
+	port=$((port + 1))
+	ip netns exec $TOPO_RCV $PY "$top/selftests/lib/xfer.py" recv --port $port &
+	res=$(ip netns exec $TOPO_SND $PY "$top/selftests/lib/xfer.py" send \
+		--to $TOPO_RCV4 --port $port --cc $a --seconds "$secs" --ss "$(echo "$secs / 2" | bc -l)")
+	wait
+	$PY -c '
+import json, sys
+r = json.loads(sys.argv[1])
+ok = "" if r["sha256_match"] and r["cc"] == sys.argv[2] else "  (INTEGRITY/ALGORITHM MISMATCH)"
+print("%-16s %10.2f %9d %8d %8d %8.1f%s" % (r["cc"], r["goodput_mbps"], r["total_retrans"],
+      r["snd_cwnd"], r["snd_ssthresh"], r["rtt_ms"], ok))
+print("  ss -ti: " + r.get("ss", ""))' "$res" "$a"
+done
+topo_down
+echo
+echo "(goodput is bytes delivered end to end, SHA-256 checked; link x (1 - loss) = $(echo "$RATE * (1 - $LOSS / 100)" | bc -l | cut -c1-5) Mbit/s)"

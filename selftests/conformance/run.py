@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+Packetdrill-style conformance tests for tcptune_reno (RFC 5681) and
+tcptune_newreno (RFC 6582), with the kernel's reno run beside them.
+
+    /usr/bin/python3 selftests/conformance/run.py [FILTER]
+
+Run as root in the test VM, with tcptune.ko loaded:
+
+    scripts/vm-run.sh -- /usr/bin/python3 selftests/conformance/run.py
+
+Every test case creates its own network namespace with a tun device; the
+test process is both the sender (a TCP socket with TCP_CONGESTION set) and
+the remote TCP (crafted segments on the tun fd): see peer.py.  The output
+is TAP 13: one "ok"/"not ok" line per scenario and algorithm, every step's
+observation as a "#" diagnostic (sent segments, cwnd, ssthresh, CA state,
+and what the RFC model predicts), the kernel reno's lines prefixed
+"kernel reno".  FILTER (a substring) selects test names.  Exit status 0
+only if every selected test passed.
+"""
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from scenarios import SCENARIOS  # noqa: E402
+from script import Case  # noqa: E402
+
+ALGOS = ("tcptune_reno", "tcptune_newreno", "reno")
+
+
+def main(argv):
+    pattern = argv[1] if len(argv) > 1 else ""
+    subprocess.run(["modprobe", "tun"], stderr=subprocess.DEVNULL)
+    tests = [(name, algo, fn) for name, fn in SCENARIOS for algo in ALGOS
+             if pattern in "%s %s" % (name, algo)]
+    print("TAP version 13")
+    print("1..%d" % len(tests))
+    sys.stdout.flush()
+    failed = 0
+    start = time.monotonic()
+    for n, (name, algo, fn) in enumerate(tests, start=1):
+        t = Case("%s %s" % (name, algo))
+        t0 = time.monotonic()
+        try:
+            fn(t, algo, algo == "reno")
+        except Exception:
+            t.failures += 1
+            t.lines += ["ERROR " + l for l in traceback.format_exc().rstrip().splitlines()]
+        ok = t.failures == 0
+        failed += not ok
+        for line in t.lines:
+            print("# " + line)
+        print("%s %d - %s (%.1fs)" % ("ok" if ok else "not ok", n, t.name, time.monotonic() - t0))
+        sys.stdout.flush()
+    print("# %d of %d failed, %.0fs" % (failed, len(tests), time.monotonic() - start))
+    return 1 if failed or not tests else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
