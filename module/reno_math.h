@@ -11,10 +11,17 @@
 #ifndef _TCPTUNE_RENO_MATH_H
 #define _TCPTUNE_RENO_MATH_H
 
-/* RFC 5681 section 3.2, equation (4): ssthresh = max(FlightSize / 2, 2 SMSS). */
-static inline u32 tcptune_rfc5681_ssthresh(u32 flight_segs)
+/*
+ * RFC 5681 section 3.2, equation (4): ssthresh = max(FlightSize / 2, 2 SMSS),
+ * with the factor 1/2 generalised to beta_pct percent (the "beta" knob).
+ * Called when a loss or ECN echo is detected, not per ACK.
+ */
+static inline u32 tcptune_rfc5681_ssthresh(u32 flight_segs, u32 beta_pct)
 {
-	return max_t(u32, flight_segs >> 1, 2);
+	u32 s = beta_pct == 50 ? flight_segs >> 1 :
+		(u32)div64_u64((u64)flight_segs * beta_pct, 100);
+
+	return max_t(u32, s, 2);
 }
 
 /*

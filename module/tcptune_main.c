@@ -11,6 +11,7 @@
 #include <linux/module.h>
 
 #include "tcptune.h"
+#include "knobs.h"
 
 static struct tcp_congestion_ops *const tcptune_algorithms[] = {
 	&tcptune_reno_ops,
@@ -27,12 +28,16 @@ static int __init tcptune_init(void)
 {
 	int i, err;
 
+	err = tcptune_knobs_init();
+	if (err)
+		return err;
 	for (i = 0; i < ARRAY_SIZE(tcptune_algorithms); i++) {
 		err = tcp_register_congestion_control(tcptune_algorithms[i]);
 		if (err) {
 			pr_err("cannot register %s: %d\n",
 			       tcptune_algorithms[i]->name, err);
 			tcptune_unregister(i);
+			tcptune_knobs_exit();
 			return err;
 		}
 	}
@@ -42,6 +47,7 @@ static int __init tcptune_init(void)
 static void __exit tcptune_exit(void)
 {
 	tcptune_unregister(ARRAY_SIZE(tcptune_algorithms));
+	tcptune_knobs_exit();
 }
 
 module_init(tcptune_init);

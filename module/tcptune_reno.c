@@ -85,12 +85,15 @@
 #include <net/tcp.h>
 
 #include "tcptune.h"
+#include "knobs.h"
 #include "reno_math.h"
 
-/* RFC 5681 section 3.2: fast retransmit on the third duplicate ACK. */
+/*
+ * RFC 5681 section 3.2: fast retransmit on the third duplicate ACK (for
+ * Reno's own second fast retransmit; the stack detects the first one).
+ */
 #define TCPTUNE_DUPTHRESH	3
-/* RFC 3465 section 2.2: L = 2 SMSS in slow start, 1 SMSS after an RTO. */
-#define TCPTUNE_ABC_L_SEGS	2
+/* RFC 3465 section 2.3: L = 1 SMSS in slow start after an RTO. */
 #define TCPTUNE_ABC_L_RTO_SEGS	1
 
 enum tcptune_reno_phase {
@@ -101,6 +104,7 @@ enum tcptune_reno_phase {
 
 /* Per-socket state, in icsk_ca_priv. */
 struct tcptune_reno {
+	struct tcptune_sk common;	/* registry node, knobs (tcptune.h) */
 	u32 prior_snd_una;	/* snd_una after the previous ACK */
 	u32 lt_snd_nxt;		/* snd_nxt at the first dup ACK of a run */
 	u32 ss_bytes;		/* RFC 3465 slow-start bytes below one SMSS */
@@ -109,6 +113,7 @@ struct tcptune_reno {
 	u32 dup_segs;		/* dup-ACKed/SACKed segments since last new ACK */
 	u32 iw;			/* initial window: RFC 5681 4.1 restart window */
 	u8 phase;		/* enum tcptune_reno_phase */
+	u8 knob_base;		/* first knob id of this algorithm */
 	u8 force_rexmit:1,	/* let one retransmission out on this ACK */
 	   after_rto:1;		/* slow start after an RTO: L = 1 SMSS */
 };
@@ -118,25 +123,48 @@ static inline bool tcptune_is_newreno(const struct sock *sk)
 	return inet_csk(sk)->icsk_ca_ops == &tcptune_newreno_ops;
 }
 
+/* This socket's value of one of its algorithm's knobs (after init). */
+static inline u32 reno_knob(const struct tcptune_reno *ca, enum tcptune_reno_knob k)
+{
+	return tcptune_knob(ca->common.knobs, ca->knob_base + k);
+}
+
 static void tcptune_reno_init(struct sock *sk)
 {
 	struct tcptune_reno *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	const struct dst_entry *dst = __sk_dst_get(sk);
 	u32 iw = dst ? dst_metric(dst, RTAX_INITCWND) : 0;
+	bool fresh = !tp->data_segs_out && !tp->packets_out;
 
 	BUILD_BUG_ON(sizeof(struct tcptune_reno) > ICSK_CA_PRIV_SIZE);
 
 	memset(ca, 0, sizeof(*ca));
+	ca->common.knobs = tcptune_net_knobs(sock_net(sk));
+	ca->knob_base = tcptune_is_newreno(sk) ? TCPTUNE_KNOB_NEWRENO_iw :
+						 TCPTUNE_KNOB_RENO_iw;
 	ca->prior_snd_una = tp->snd_una;
 	ca->lt_snd_nxt = tp->snd_nxt;
-	ca->iw = min_t(u32, iw ?: TCP_INIT_CWND, tp->snd_cwnd_clamp);
 	ca->phase = RENO_OPEN;
+
+	/* Knobs read once, when the connection starts. */
+	iw = reno_knob(ca, RENO_KNOB_iw) ?: iw ?: TCP_INIT_CWND;
+	ca->iw = min_t(u32, iw, tp->snd_cwnd_clamp);
+	if (fresh) {
+		tcp_snd_cwnd_set(tp, ca->iw);
+		if (reno_knob(ca, RENO_KNOB_init_ssthresh))
+			tp->snd_ssthresh = reno_knob(ca, RENO_KNOB_init_ssthresh);
+	}
+	if (reno_knob(ca, RENO_KNOB_pacing))
+		cmpxchg(&sk->sk_pacing_status, SK_PACING_NONE, SK_PACING_NEEDED);
 }
 
-static void tcptune_set_cwnd(struct tcp_sock *tp, u32 cwnd)
+static void tcptune_set_cwnd(const struct tcptune_reno *ca, struct tcp_sock *tp,
+			     u32 cwnd)
 {
-	tcp_snd_cwnd_set(tp, clamp_t(u32, cwnd, 1, tp->snd_cwnd_clamp));
+	u32 clamp = reno_knob(ca, RENO_KNOB_cwnd_clamp) ?: tp->snd_cwnd_clamp;
+
+	tcp_snd_cwnd_set(tp, clamp_t(u32, cwnd, 1, min(clamp, tp->snd_cwnd_clamp)));
 }
 
 /*
@@ -161,7 +189,10 @@ static u32 tcptune_flight_size(const struct sock *sk)
 /* Entering Recovery, Loss or CWR: RFC 5681 equation (4). */
 static u32 tcptune_reno_ssthresh(struct sock *sk)
 {
-	return tcptune_rfc5681_ssthresh(tcptune_flight_size(sk));
+	const struct tcptune_reno *ca = inet_csk_ca(sk);
+	u32 beta = ca->common.knobs ? reno_knob(ca, RENO_KNOB_beta) : 50;
+
+	return tcptune_rfc5681_ssthresh(tcptune_flight_size(sk), beta);
 }
 
 /* Grow an RFC window on an ACK of new data (slow start or CA). */
@@ -171,7 +202,8 @@ static u32 tcptune_grow(struct tcptune_reno *ca, const struct tcp_sock *tp,
 	u32 mss = tp->mss_cache ?: 1;
 
 	if (cwnd < tp->snd_ssthresh) {
-		u32 l = ca->after_rto ? TCPTUNE_ABC_L_RTO_SEGS : TCPTUNE_ABC_L_SEGS;
+		u32 l = ca->after_rto ? TCPTUNE_ABC_L_RTO_SEGS :
+					reno_knob(ca, RENO_KNOB_abc_l);
 
 		cwnd = tcptune_abc_slow_start(cwnd, tp->snd_ssthresh, &ca->ss_bytes,
 					      acked_bytes, mss, l);
@@ -264,16 +296,17 @@ static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
 
 static void tcptune_update_pacing_rate(struct sock *sk)
 {
+	const struct tcptune_reno *ca = inet_csk_ca(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
-	const struct net *net = sock_net(sk);
 	u32 cwnd = max(tcp_snd_cwnd(tp), tp->packets_out);
 	u32 ratio;
 	u64 rate;
 
+	/* Near the end of slow start, pace at the CA ratio already. */
 	if (tcp_snd_cwnd(tp) < tp->snd_ssthresh / 2)
-		ratio = READ_ONCE(net->ipv4.sysctl_tcp_pacing_ss_ratio);
+		ratio = reno_knob(ca, RENO_KNOB_pacing_ss_ratio);
 	else
-		ratio = READ_ONCE(net->ipv4.sysctl_tcp_pacing_ca_ratio);
+		ratio = reno_knob(ca, RENO_KNOB_pacing_ca_ratio);
 	rate = tcptune_window_rate(tp->mss_cache, cwnd, tp->srtt_us, ratio);
 	WRITE_ONCE(sk->sk_pacing_rate,
 		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
@@ -292,6 +325,9 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 	u32 acked = 0, cwnd = tcp_snd_cwnd(tp);
 	u32 delivered = rs->acked_sacked > 0 ? rs->acked_sacked : 0;
 
+	/* The handshake's ACK is processed before init(): nothing to do. */
+	if (unlikely(!ca->common.knobs))
+		return;
 	if (after(tp->snd_una, ca->prior_snd_una))
 		acked = tp->snd_una - ca->prior_snd_una;
 	ca->prior_snd_una = tp->snd_una;
@@ -330,7 +366,7 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 		}
 		break;
 	}
-	tcptune_set_cwnd(tp, cwnd);
+	tcptune_set_cwnd(ca, tp, cwnd);
 	tcptune_update_pacing_rate(sk);
 }
 
@@ -364,14 +400,19 @@ static void tcptune_reno_cwnd_event(struct sock *sk, enum tcp_ca_event ev)
 {
 	const struct tcptune_reno *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
+	u32 restart;
 	s32 idle;
 
-	if (ev != CA_EVENT_TX_START ||
-	    !READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_slow_start_after_idle))
+	if (ev != CA_EVENT_TX_START || !ca->common.knobs)
+		return;
+	restart = reno_knob(ca, RENO_KNOB_restart_idle);
+	if (restart == 2)
+		restart = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_slow_start_after_idle);
+	if (!restart)
 		return;
 	idle = tcp_jiffies32 - tp->lsndtime;
 	if (idle > (s32)inet_csk(sk)->icsk_rto && tcp_snd_cwnd(tp) > ca->iw)
-		tcptune_set_cwnd(tp, ca->iw);
+		tcptune_set_cwnd(ca, tp, ca->iw);
 }
 
 /* Spurious retransmission (DSACK, timestamps, F-RTO): restore the window. */

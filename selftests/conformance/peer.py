@@ -81,6 +81,7 @@ class TcpInfo:
         self.snd_wscale, self.rcv_wscale = wscale & 0xF, wscale >> 4
         for i, name in enumerate(self.U32_FIELDS):
             setattr(self, name, struct.unpack_from("I", raw, 8 + 4 * i)[0])
+        self.notsent = struct.unpack_from("I", raw, 144)[0] if len(raw) >= 148 else 0
 
     @property
     def ca(self):
@@ -88,8 +89,8 @@ class TcpInfo:
 
     def brief(self):
         ss = "inf" if self.snd_ssthresh >= INFINITE_SSTHRESH else str(self.snd_ssthresh)
-        return "cwnd=%d ssthresh=%s state=%s unacked=%d sacked=%d lost=%d retrans=%d" % (
-            self.snd_cwnd, ss, self.ca, self.unacked, self.sacked, self.lost, self.retrans)
+        return "cwnd=%d ssthresh=%s state=%s unacked=%d sacked=%d lost=%d retrans=%d notsent=%d" % (
+            self.snd_cwnd, ss, self.ca, self.unacked, self.sacked, self.lost, self.retrans, self.notsent)
 
 
 class Sent:
@@ -111,7 +112,7 @@ class Connection:
     covers relative bytes [i * mss, (i + 1) * mss) after the SYN.
     """
 
-    QUIET = 0.05        # the fd has been quiet this long: the reaction is over
+    QUIET = float(os.environ.get("CONFORMANCE_QUIET", "0.05"))  # quiet this long: reaction over
 
     def __init__(self, algo, family=socket.AF_INET, sack=True, ts=False, ecn=False,
                  mss=1000, rto_min="10s", frto=0, write_bytes=4 << 20, sysctls=None):

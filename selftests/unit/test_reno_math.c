@@ -42,11 +42,23 @@ static void test_ssthresh(void)
 	int ok = 1;
 	u32 f;
 
+	u32 b;
+
 	for (f = 0; f < 100000; f++)
-		CHECK(tcptune_rfc5681_ssthresh(f) == (f / 2 > 2 ? f / 2 : 2),
-		      "flight %u -> %u", f, tcptune_rfc5681_ssthresh(f));
-	CHECK(tcptune_rfc5681_ssthresh(UINT32_MAX) == UINT32_MAX / 2, "max");
-	result(ok, "rfc5681 ssthresh = max(FlightSize/2, 2) for 0..100000 and 2^32-1");
+		CHECK(tcptune_rfc5681_ssthresh(f, 50) == (f / 2 > 2 ? f / 2 : 2),
+		      "flight %u -> %u", f, tcptune_rfc5681_ssthresh(f, 50));
+	CHECK(tcptune_rfc5681_ssthresh(UINT32_MAX, 50) == UINT32_MAX / 2, "max");
+	for (b = 10; b <= 90; b++)
+		for (f = 0; f < 3000; f++) {
+			u32 want = (u32)((u64)f * b / 100);
+
+			want = want > 2 ? want : 2;
+			CHECK(tcptune_rfc5681_ssthresh(f, b) == want,
+			      "beta %u flight %u -> %u", b, f, tcptune_rfc5681_ssthresh(f, b));
+		}
+	CHECK(tcptune_rfc5681_ssthresh(UINT32_MAX, 90) == (u32)((u64)UINT32_MAX * 90 / 100),
+	      "no overflow at beta 90");
+	result(ok, "rfc5681 ssthresh = max(FlightSize * beta, 2): beta 50 exact, 10..90 %");
 }
 
 /*
