@@ -20,7 +20,7 @@ const struct tcptune_knob_desc tcptune_knob_desc[TCPTUNE_NR_KNOBS] = {
 	[TCPTUNE_KNOB_##A##_##n] = {					\
 		.name = #n, .unit = u, .doc = text,			\
 		.min = lo, .max = hi, .def = d,				\
-		.algo = TCPTUNE_ALGO_##A, .when = TCPTUNE_##w,		\
+		.algo = TCPTUNE_ALGO_##A, .when = TCPTUNE_KNOB_##w,		\
 	},
 	TCPTUNE_KNOBS(TCPTUNE_X_DESC)
 #undef TCPTUNE_X_DESC

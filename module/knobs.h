@@ -13,7 +13,7 @@
  *   default  a new network namespace starts from these values
  *   when     LIVE: read on every ACK, existing connections follow a change;
  *            START: read when a connection starts (init), later changes
- *            reach new connections only
+ *            reach new connections only (enum tcptune_knob_when, uapi)
  *   doc      one line for `tcptune knobs` and the sysctl documentation
  * Every value is a u32.
  */
@@ -22,6 +22,7 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <uapi/linux/tcptune.h>
 
 struct net;
 
@@ -75,15 +76,13 @@ enum tcptune_reno_knob {
 	RENO_NR_KNOBS
 };
 
-enum tcptune_knob_when { TCPTUNE_LIVE, TCPTUNE_START };
-
 struct tcptune_knob_desc {
 	const char *name;
 	const char *unit;
 	const char *doc;
 	u32 min, max, def;
 	u8 algo;	/* enum tcptune_algo */
-	u8 when;	/* enum tcptune_knob_when */
+	u8 when;	/* enum tcptune_knob_when (uapi) */
 };
 
 extern const struct tcptune_knob_desc tcptune_knob_desc[TCPTUNE_NR_KNOBS];

@@ -96,12 +96,6 @@
 /* RFC 3465 section 2.3: L = 1 SMSS in slow start after an RTO. */
 #define TCPTUNE_ABC_L_RTO_SEGS	1
 
-enum tcptune_reno_phase {
-	RENO_OPEN,		/* cwnd is the RFC window */
-	RENO_FAST_RECOVERY,	/* RFC fast recovery: cwnd = ssthresh */
-	RENO_AFTER_RECOVERY,	/* RFC recovery over, stack still in Recovery */
-};
-
 /* Per-socket state, in icsk_ca_priv. */
 struct tcptune_reno {
 	struct tcptune_sk common;	/* registry node, knobs (tcptune.h) */
@@ -109,10 +103,10 @@ struct tcptune_reno {
 	u32 lt_snd_nxt;		/* snd_nxt at the first dup ACK of a run */
 	u32 ss_bytes;		/* RFC 3465 slow-start bytes below one SMSS */
 	u32 ca_bytes;		/* RFC 3465 congestion-avoidance bytes_acked */
-	u32 rfc_cwnd;		/* RENO_AFTER_RECOVERY: the RFC's cwnd */
+	u32 rfc_cwnd;		/* TCPTUNE_RENO_AFTER_RECOVERY: the RFC's cwnd */
 	u32 dup_segs;		/* dup-ACKed/SACKed segments since last new ACK */
 	u32 iw;			/* initial window: RFC 5681 4.1 restart window */
-	u8 phase;		/* enum tcptune_reno_phase */
+	u8 phase;		/* enum tcptune_reno_phase (uapi) */
 	u8 knob_base;		/* first knob id of this algorithm */
 	u8 force_rexmit:1,	/* let one retransmission out on this ACK */
 	   after_rto:1;		/* slow start after an RTO: L = 1 SMSS */
@@ -145,7 +139,7 @@ static void tcptune_reno_init(struct sock *sk)
 						 TCPTUNE_KNOB_RENO_iw;
 	ca->prior_snd_una = tp->snd_una;
 	ca->lt_snd_nxt = tp->snd_nxt;
-	ca->phase = RENO_OPEN;
+	ca->phase = TCPTUNE_RENO_OPEN;
 
 	/* Knobs read once, when the connection starts. */
 	iw = reno_knob(ca, RENO_KNOB_iw) ?: iw ?: TCP_INIT_CWND;
@@ -218,7 +212,7 @@ static u32 tcptune_grow(struct tcptune_reno *ca, const struct tcp_sock *tp,
 /* Fast retransmit: the stack entered Recovery, or Reno runs it again. */
 static void tcptune_enter_fast_recovery(struct tcptune_reno *ca)
 {
-	ca->phase = RENO_FAST_RECOVERY;
+	ca->phase = TCPTUNE_RENO_FAST_RECOVERY;
 	ca->force_rexmit = 1;
 	ca->ss_bytes = 0;
 	ca->ca_bytes = 0;
@@ -231,7 +225,7 @@ static void tcptune_leave_fast_recovery(struct sock *sk, u32 cwnd_rfc)
 
 	ca->rfc_cwnd = cwnd_rfc;
 	ca->dup_segs = 0;
-	ca->phase = RENO_AFTER_RECOVERY;
+	ca->phase = TCPTUNE_RENO_AFTER_RECOVERY;
 }
 
 /* One ACK while the stack is in Recovery. */
@@ -242,7 +236,7 @@ static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
 	u32 pipe = tcp_packets_in_flight(tp);
 	bool full = !before(tp->snd_una, tp->high_seq);
 
-	if (ca->phase == RENO_FAST_RECOVERY) {
+	if (ca->phase == TCPTUNE_RENO_FAST_RECOVERY) {
 		if (full) {
 			u32 exit_cwnd = tp->snd_ssthresh;
 
@@ -268,7 +262,7 @@ static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
 			return tp->snd_ssthresh;
 		}
 	} else if (acked_bytes) {
-		/* RENO_AFTER_RECOVERY: the RFC window grows as usual. */
+		/* TCPTUNE_RENO_AFTER_RECOVERY: the RFC window grows as usual. */
 		ca->dup_segs = 0;
 		ca->lt_snd_nxt = tp->snd_nxt;
 		ca->rfc_cwnd = tcptune_grow(ca, tp, ca->rfc_cwnd, acked_bytes);
@@ -333,15 +327,15 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 	ca->prior_snd_una = tp->snd_una;
 
 	/* With SACK the stack reopens before we see the full ACK. */
-	if (ca->phase != RENO_OPEN && state != TCP_CA_Recovery) {
-		if (ca->phase == RENO_FAST_RECOVERY)
+	if (ca->phase != TCPTUNE_RENO_OPEN && state != TCP_CA_Recovery) {
+		if (ca->phase == TCPTUNE_RENO_FAST_RECOVERY)
 			cwnd = tcptune_is_newreno(sk) ?
 			       tcptune_newreno_exit_cwnd(tp->snd_ssthresh,
 							 tp->packets_out) :
 			       tp->snd_ssthresh;
 		else
 			cwnd = ca->rfc_cwnd;
-		ca->phase = RENO_OPEN;
+		ca->phase = TCPTUNE_RENO_OPEN;
 		ca->dup_segs = 0;
 		acked = 0;	/* the exit ACK deflates, it does not grow */
 	}
@@ -382,7 +376,7 @@ static void tcptune_reno_set_state(struct sock *sk, u8 new_state)
 		break;
 	case TCP_CA_Loss:
 		/* RFC 5681 3.1: LW = 1 SMSS, then slow start with L = 1. */
-		ca->phase = RENO_OPEN;
+		ca->phase = TCPTUNE_RENO_OPEN;
 		ca->after_rto = 1;
 		ca->ss_bytes = 0;
 		ca->ca_bytes = 0;
@@ -420,7 +414,7 @@ static u32 tcptune_reno_undo_cwnd(struct sock *sk)
 {
 	struct tcptune_reno *ca = inet_csk_ca(sk);
 
-	ca->phase = RENO_OPEN;
+	ca->phase = TCPTUNE_RENO_OPEN;
 	ca->after_rto = 0;
 	ca->dup_segs = 0;
 	return tcp_reno_undo_cwnd(sk);

@@ -7,7 +7,7 @@ The scripted remote TCP and the sender under test, in a private netns.
     |  sender socket (TCP_CONGESTION = algorithm under test)             |
     |      198.18.0.1 / 2001:db8::1                                      |
     |            |                                                       |
-    |          tun0 (IFF_TUN | IFF_NO_PI, no GSO/TSO: one MSS per packet) |
+    |          tun0 (IFF_TUN | IFF_NO_PI, gso_max_segs 1: one MSS per skb) |
     |            |                                                       |
     |      tun fd in this process = scripted peer 198.18.0.2 / 2001:db8::2|
     |      (reads each data segment, writes the ACKs the test crafts)    |
@@ -146,7 +146,10 @@ class Connection:
         self.local, self.peer = local, peer
         fam = ["-6"] if v else []
         run("ip", "link", "set", "lo", "up")
+        # TCP always builds GSO skbs; one MSS per skb keeps TSO deferral
+        # (tcp_tso_should_defer) from holding back a segment cwnd allows.
         run("ethtool", "-K", "tun0", "gso", "off", "tso", "off", "gro", "off")
+        run("ip", "link", "set", "tun0", "gso_max_segs", "1")
         run("ip", "link", "set", "tun0", "up")
         extra = ["nodad"] if v else []
         run("ip", *fam, "addr", "add", local + ("/128" if v else "/32"), "dev", "tun0", *extra)

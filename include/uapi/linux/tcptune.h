@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause */
+/*
+ * tcptune generic netlink ABI.  The YNL spec beside this file (tcptune.yaml)
+ * describes the same protocol and is checked against the module by the
+ * selftests with the kernel's own YNL client.
+ *
+ * Family "tcptune", version 1, visible in every network namespace; every
+ * command acts on the caller's namespace only.
+ *
+ * Commands
+ * --------
+ * TCPTUNE_CMD_ALGO_GET       dump            (any user)
+ *	One message per algorithm: TCPTUNE_A_ALGO { NAME, SOCKETS,
+ *	RECOVERIES, RTOS, UNDOS, PROBE_RTTS }.  Counters are per namespace,
+ *	since the module was loaded (or the namespace created).
+ *
+ * TCPTUNE_CMD_KNOB_GET       do, dump        (any user)
+ *	do:   request TCPTUNE_A_KNOB { ALGO, NAME }, reply one
+ *	      TCPTUNE_A_KNOB with every knob attribute.
+ *	dump: optional TCPTUNE_A_FILTER_ALGO; one message per knob, each
+ *	      with one TCPTUNE_A_KNOB { ALGO, NAME, VALUE, RANGE_MIN,
+ *	      RANGE_MAX, DEFAULT, UNIT, DOC, WHEN }.
+ *
+ * TCPTUNE_CMD_KNOB_SET       do              (CAP_NET_ADMIN over the
+ *	                                       namespace's user namespace)
+ *	One or more TCPTUNE_A_KNOB { ALGO, NAME, VALUE }.  Atomic: every
+ *	entry is validated first (known knob, value within [RANGE_MIN, RANGE_MAX]);
+ *	if any is wrong nothing changes and the extack names the attribute
+ *	at fault.  The same values are the sysctls net.tcptune.<algo>.<name>.
+ *
+ * TCPTUNE_CMD_SOCK_GET       dump            (any user)
+ *	Optional TCPTUNE_A_FILTER_ALGO.  One message per socket that uses one
+ *	of our algorithms in the caller's namespace, each with one
+ *	TCPTUNE_A_SOCK.  The dump is a snapshot taken when it starts: every
+ *	socket registered then is reported exactly once, across as many
+ *	messages as it takes; a socket that closes meanwhile is still
+ *	reported (its state says so) or skipped if it is already gone.
+ *
+ * TCPTUNE_CMD_EVENT          multicast group "events" (any user)
+ *	TCPTUNE_A_EVENT { TYPE, COOKIE, FAMILY, SADDR, DADDR, SPORT, DPORT,
+ *	ALGO, CA_STATE, CWND, SSTHRESH, BBR_STATE, DROPPED }.  Rate-limited per namespace (TCPTUNE_EVENT_RATE per
+ *	second, bursts of TCPTUNE_EVENT_BURST); events beyond the limit are
+ *	dropped and counted in the next event's DROPPED.
+ *
+ * Units: times in microseconds, rates in bytes per second, windows in
+ * segments, addresses in network byte order (4 or 16 bytes), ports in host
+ * byte order.
+ */
+#ifndef _UAPI_LINUX_TCPTUNE_H
+#define _UAPI_LINUX_TCPTUNE_H
+
+#define TCPTUNE_GENL_NAME		"tcptune"
+#define TCPTUNE_GENL_VERSION		1
+#define TCPTUNE_MCGRP_EVENTS		"events"
+
+#define TCPTUNE_EVENT_RATE		100
+#define TCPTUNE_EVENT_BURST		200
+
+enum tcptune_cmd {
+	TCPTUNE_CMD_UNSPEC,
+	TCPTUNE_CMD_ALGO_GET,
+	TCPTUNE_CMD_KNOB_GET,
+	TCPTUNE_CMD_KNOB_SET,
+	TCPTUNE_CMD_SOCK_GET,
+	TCPTUNE_CMD_EVENT,
+
+	__TCPTUNE_CMD_MAX,
+	TCPTUNE_CMD_MAX = __TCPTUNE_CMD_MAX - 1
+};
+
+/* Top level of every message. */
+enum tcptune_attr {
+	TCPTUNE_A_UNSPEC,
+	TCPTUNE_A_ALGO,			/* nest, enum tcptune_algo_attr */
+	TCPTUNE_A_KNOB,			/* nest, enum tcptune_knob_attr; multi */
+	TCPTUNE_A_SOCK,			/* nest, enum tcptune_sock_attr */
+	TCPTUNE_A_EVENT,		/* nest, enum tcptune_event_attr */
+	TCPTUNE_A_FILTER_ALGO,		/* string: only this algorithm */
+
+	__TCPTUNE_A_MAX,
+	TCPTUNE_A_MAX = __TCPTUNE_A_MAX - 1
+};
+
+enum tcptune_algo_attr {
+	TCPTUNE_ALGO_A_UNSPEC,
+	TCPTUNE_ALGO_A_NAME,		/* string: "tcptune_reno", ... */
+	TCPTUNE_ALGO_A_SOCKETS,		/* u32: sockets using it now */
+	TCPTUNE_ALGO_A_RECOVERIES,	/* u64: fast recoveries entered */
+	TCPTUNE_ALGO_A_RTOS,		/* u64: retransmission timeouts */
+	TCPTUNE_ALGO_A_UNDOS,		/* u64: spurious reductions undone */
+	TCPTUNE_ALGO_A_PROBE_RTTS,	/* u64: ProbeRTT entries (bbr) */
+	TCPTUNE_ALGO_A_PAD,
+
+	__TCPTUNE_ALGO_A_MAX,
+	TCPTUNE_ALGO_A_MAX = __TCPTUNE_ALGO_A_MAX - 1
+};
+
+/* When a knob's new value reaches connections. */
+enum tcptune_knob_when {
+	TCPTUNE_KNOB_LIVE,		/* next ACK of every connection */
+	TCPTUNE_KNOB_START,		/* connections that start afterwards */
+};
+
+enum tcptune_knob_attr {
+	TCPTUNE_KNOB_A_UNSPEC,
+	TCPTUNE_KNOB_A_ALGO,		/* string: "reno", "newreno", "bbr" */
+	TCPTUNE_KNOB_A_NAME,		/* string */
+	TCPTUNE_KNOB_A_VALUE,		/* u32 */
+	TCPTUNE_KNOB_A_RANGE_MIN,	/* u32 */
+	TCPTUNE_KNOB_A_RANGE_MAX,	/* u32 */
+	TCPTUNE_KNOB_A_DEFAULT,		/* u32 */
+	TCPTUNE_KNOB_A_UNIT,		/* string */
+	TCPTUNE_KNOB_A_DOC,		/* string */
+	TCPTUNE_KNOB_A_WHEN,		/* u8, enum tcptune_knob_when */
+
+	__TCPTUNE_KNOB_A_MAX,
+	TCPTUNE_KNOB_A_MAX = __TCPTUNE_KNOB_A_MAX - 1
+};
+
+/* tcpi_ca_state values, named as the CLI prints them. */
+enum tcptune_ca_state {
+	TCPTUNE_CA_OPEN,
+	TCPTUNE_CA_DISORDER,
+	TCPTUNE_CA_CWR,
+	TCPTUNE_CA_RECOVERY,
+	TCPTUNE_CA_LOSS,
+};
+
+enum tcptune_sock_attr {
+	TCPTUNE_SOCK_A_UNSPEC,
+	TCPTUNE_SOCK_A_FAMILY,		/* u8: AF_INET or AF_INET6 */
+	TCPTUNE_SOCK_A_SADDR,		/* binary: 4 or 16 bytes */
+	TCPTUNE_SOCK_A_DADDR,		/* binary: 4 or 16 bytes */
+	TCPTUNE_SOCK_A_SPORT,		/* u16 */
+	TCPTUNE_SOCK_A_DPORT,		/* u16 */
+	TCPTUNE_SOCK_A_COOKIE,		/* u64: as `ss -e` prints (sk:) */
+	TCPTUNE_SOCK_A_ALGO,		/* string: "tcptune_reno", ... */
+	TCPTUNE_SOCK_A_STATE,		/* u8: TCP state (TCP_ESTABLISHED, ...) */
+	TCPTUNE_SOCK_A_CA_STATE,	/* u8: enum tcptune_ca_state */
+	TCPTUNE_SOCK_A_CWND,		/* u32: segments */
+	TCPTUNE_SOCK_A_SSTHRESH,	/* u32: segments */
+	TCPTUNE_SOCK_A_RTO,		/* u32: us */
+	TCPTUNE_SOCK_A_SRTT,		/* u32: us */
+	TCPTUNE_SOCK_A_RTTVAR,		/* u32: us */
+	TCPTUNE_SOCK_A_MIN_RTT,		/* u32: us */
+	TCPTUNE_SOCK_A_MSS,		/* u32: bytes */
+	TCPTUNE_SOCK_A_INFLIGHT,	/* u32: segments (pipe) */
+	TCPTUNE_SOCK_A_UNACKED,		/* u32: segments (packets_out) */
+	TCPTUNE_SOCK_A_SACKED,		/* u32: segments */
+	TCPTUNE_SOCK_A_LOST,		/* u32: segments */
+	TCPTUNE_SOCK_A_RETRANS,		/* u32: segments retransmitted now */
+	TCPTUNE_SOCK_A_TOTAL_RETRANS,	/* u32: segments, whole life */
+	TCPTUNE_SOCK_A_REORDERING,	/* u32: segments */
+	TCPTUNE_SOCK_A_DSACK_DUPS,	/* u32: segments */
+	TCPTUNE_SOCK_A_DELIVERED,	/* u32: segments */
+	TCPTUNE_SOCK_A_DELIVERY_RATE,	/* u64: bytes/s */
+	TCPTUNE_SOCK_A_PACING_RATE,	/* u64: bytes/s */
+	TCPTUNE_SOCK_A_APP_LIMITED,	/* u8: 0 or 1 */
+	TCPTUNE_SOCK_A_RTOS,		/* u32: RTOs on this socket (backoff) */
+	TCPTUNE_SOCK_A_BYTES_ACKED,	/* u64 */
+	TCPTUNE_SOCK_A_PAD,
+	TCPTUNE_SOCK_A_RENO,		/* nest, enum tcptune_reno_attr */
+	TCPTUNE_SOCK_A_BBR,		/* nest, enum tcptune_bbr_attr */
+
+	__TCPTUNE_SOCK_A_MAX,
+	TCPTUNE_SOCK_A_MAX = __TCPTUNE_SOCK_A_MAX - 1
+};
+
+/* tcptune_reno / tcptune_newreno model. */
+enum tcptune_reno_phase {
+	TCPTUNE_RENO_OPEN,		/* cwnd is the RFC window */
+	TCPTUNE_RENO_FAST_RECOVERY,
+	TCPTUNE_RENO_AFTER_RECOVERY,	/* RFC recovery over, stack's not yet */
+};
+
+enum tcptune_reno_attr {
+	TCPTUNE_RENO_A_UNSPEC,
+	TCPTUNE_RENO_A_PHASE,		/* u8, enum tcptune_reno_phase */
+	TCPTUNE_RENO_A_RECOVER,		/* u32: recovery point (high_seq) */
+	TCPTUNE_RENO_A_BYTES_ACKED,	/* u32: RFC 3465 CA byte counter */
+	TCPTUNE_RENO_A_RFC_CWND,	/* u32: the RFC's cwnd, segments */
+	TCPTUNE_RENO_A_DUP_SEGS,	/* u32: dup-ACKed segments in a row */
+
+	__TCPTUNE_RENO_A_MAX,
+	TCPTUNE_RENO_A_MAX = __TCPTUNE_RENO_A_MAX - 1
+};
+
+/* tcptune_bbr model. */
+enum tcptune_bbr_state {
+	TCPTUNE_BBR_STARTUP,
+	TCPTUNE_BBR_DRAIN,
+	TCPTUNE_BBR_PROBE_BW_DOWN,
+	TCPTUNE_BBR_PROBE_BW_CRUISE,
+	TCPTUNE_BBR_PROBE_BW_REFILL,
+	TCPTUNE_BBR_PROBE_BW_UP,
+	TCPTUNE_BBR_PROBE_RTT,
+};
+
+enum tcptune_bbr_attr {
+	TCPTUNE_BBR_A_UNSPEC,
+	TCPTUNE_BBR_A_STATE,		/* u8, enum tcptune_bbr_state */
+	TCPTUNE_BBR_A_BW,		/* u64: bytes/s, max filter */
+	TCPTUNE_BBR_A_MIN_RTT,		/* u32: us */
+	TCPTUNE_BBR_A_PACING_GAIN,	/* u32: percent */
+	TCPTUNE_BBR_A_CWND_GAIN,	/* u32: percent */
+	TCPTUNE_BBR_A_INFLIGHT_HI,	/* u32: segments, ~0 = unset */
+	TCPTUNE_BBR_A_INFLIGHT_LO,	/* u32: segments, ~0 = unset */
+	TCPTUNE_BBR_A_BW_LO,		/* u64: bytes/s, ~0 = unset */
+	TCPTUNE_BBR_A_ROUND,		/* u32: round trips counted */
+	TCPTUNE_BBR_A_PAD,
+
+	__TCPTUNE_BBR_A_MAX,
+	TCPTUNE_BBR_A_MAX = __TCPTUNE_BBR_A_MAX - 1
+};
+
+enum tcptune_event_type {
+	TCPTUNE_EVENT_RECOVERY_ENTER,
+	TCPTUNE_EVENT_RECOVERY_EXIT,
+	TCPTUNE_EVENT_RTO,
+	TCPTUNE_EVENT_BBR_STATE,
+};
+
+enum tcptune_event_attr {
+	TCPTUNE_EVENT_A_UNSPEC,
+	TCPTUNE_EVENT_A_TYPE,		/* u8, enum tcptune_event_type */
+	TCPTUNE_EVENT_A_COOKIE,		/* u64 */
+	TCPTUNE_EVENT_A_ALGO,		/* string */
+	TCPTUNE_EVENT_A_CA_STATE,	/* u8, enum tcptune_ca_state */
+	TCPTUNE_EVENT_A_CWND,		/* u32 */
+	TCPTUNE_EVENT_A_SSTHRESH,	/* u32 */
+	TCPTUNE_EVENT_A_BBR_STATE,	/* u8, enum tcptune_bbr_state */
+	TCPTUNE_EVENT_A_DROPPED,	/* u32: events dropped before this one */
+	TCPTUNE_EVENT_A_PAD,
+	TCPTUNE_EVENT_A_FAMILY,		/* u8 */
+	TCPTUNE_EVENT_A_SADDR,		/* binary: 4 or 16 bytes */
+	TCPTUNE_EVENT_A_DADDR,		/* binary: 4 or 16 bytes */
+	TCPTUNE_EVENT_A_SPORT,		/* u16 */
+	TCPTUNE_EVENT_A_DPORT,		/* u16 */
+
+	__TCPTUNE_EVENT_A_MAX,
+	TCPTUNE_EVENT_A_MAX = __TCPTUNE_EVENT_A_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_TCPTUNE_H */
