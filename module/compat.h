@@ -34,4 +34,34 @@
 #define TCPTUNE_CONG_CONTROL(fn) fn
 #endif
 
+/* ---- sysctl ------------------------------------------------------------ */
+
+/*
+ * proc_handler takes a const table from 6.11; register_net_sysctl_sz()
+ * (6.5) takes the entry count, and from 6.11 a sentinel is an error.  The
+ * tables tcptune builds have n entries followed by a zeroed one.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+#define TCPTUNE_CTL_TABLE struct ctl_table
+#else
+#define TCPTUNE_CTL_TABLE const struct ctl_table
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#define tcptune_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl(net, path, table)
+#else
+#define tcptune_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl_sz(net, path, table, n)
+#endif
+
+/* ---- generic netlink --------------------------------------------------- */
+
+/* A dump's parsed attributes: genl_dumpit_info() changed shape in 6.2. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#define tcptune_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#else
+#define tcptune_dump_attrs(cb) (genl_dumpit_info(cb)->info.attrs)
+#endif
+
 #endif /* _TCPTUNE_COMPAT_H */

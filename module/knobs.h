@@ -50,13 +50,87 @@ struct net;
 	X(A, pacing_ca_ratio, "percent", 1, 1000, 120, LIVE,			\
 	  "pacing rate in congestion avoidance, percent of cwnd * mss / srtt")
 
+/*
+ * tcptune_bbr (draft-ietf-ccwg-bbr, "the draft", whose names are quoted).
+ * Gains and fractions are percent; the algorithm turns them into its
+ * 1/1024 fixed point with a multiply and a shift (no division per ACK).
+ */
+#define TCPTUNE_BBR_KNOBS(X, A)						\
+	X(A, startup_pacing_gain, "percent", 100, 1000, 277, LIVE,		\
+	  "Startup pacing_gain, 4*ln(2) (draft: 2.77)")		\
+	X(A, startup_cwnd_gain, "percent", 100, 1000, 200, LIVE,		\
+	  "Startup cwnd_gain (draft: 2)")				\
+	X(A, drain_pacing_gain, "percent", 10, 100, 35, LIVE,			\
+	  "Drain pacing_gain (draft: 0.35)")				\
+	X(A, probe_bw_down_pacing_gain, "percent", 10, 100, 90, LIVE,	\
+	  "ProbeBW_DOWN pacing_gain (draft: 0.90)")			\
+	X(A, probe_bw_up_pacing_gain, "percent", 100, 400, 125, LIVE,	\
+	  "ProbeBW_UP pacing_gain (draft: 1.25)")			\
+	X(A, probe_bw_cwnd_gain, "percent", 100, 1000, 200, LIVE,		\
+	  "cwnd_gain in ProbeBW DOWN/CRUISE/REFILL (draft: 2)")		\
+	X(A, probe_bw_up_cwnd_gain, "percent", 100, 1000, 225, LIVE,		\
+	  "cwnd_gain in ProbeBW_UP (draft: 2.25)")			\
+	X(A, probe_rtt_cwnd_gain, "percent", 10, 100, 50, LIVE,		\
+	  "ProbeRTT cwnd as a fraction of the BDP (draft: 0.5)")	\
+	X(A, full_bw_growth, "percent", 1, 100, 25, LIVE,			\
+	  "Startup ends when bw grew less than this ... (draft: 25)")	\
+	X(A, full_bw_rounds, "rounds", 1, 10, 3, LIVE,				\
+	  "... for this many rounds in a row (draft: 3)")		\
+	X(A, startup_full_loss_cnt, "packets", 1, 1000, 6, LIVE,		\
+	  "congestive losses in a round that can end Startup "			\
+	  "(draft: 6)")							\
+	X(A, probe_rtt_interval_ms, "ms", 100, 60000, 5000, LIVE,		\
+	  "min_rtt window and ProbeRTT interval (draft: 5 s)")	\
+	X(A, probe_rtt_duration_ms, "ms", 1, 10000, 200, LIVE,		\
+	  "time at the ProbeRTT cwnd (draft: 200 ms)")		\
+	X(A, probe_bw_wait_base_ms, "ms", 100, 60000, 2000, LIVE,		\
+	  "ProbeBW: wait at least this long between bw probes "		\
+	  "(draft: 2 s)")						\
+	X(A, probe_bw_wait_rand_ms, "ms", 0, 60000, 1000, LIVE,		\
+	  "... plus a random 0..this (draft: 1 s)")			\
+	X(A, reno_coexist_rounds_max, "rounds", 1, 255, 63, LIVE,		\
+	  "probe bw after min(BDP in packets, this) rounds "			\
+	  "(draft: 63)")						\
+	X(A, extra_acked_win_rounds, "rounds", 2, 60, 10, LIVE,		\
+	  "ACK aggregation max filter window (draft: 10)")		\
+	X(A, extra_acked_max_ms, "ms", 0, 1000, 100, LIVE,			\
+	  "cap of the aggregation allowance, in ms at bw; 0: cwnd only "	\
+	  "(departure: the draft caps at cwnd only)")				\
+	X(A, min_pipe_cwnd, "segments", 2, 100, 4, LIVE,			\
+	  "smallest cwnd (draft BBRMinPipeCwnd: 4)")			\
+	X(A, pacing_margin, "percent", 0, 50, 1, LIVE,				\
+	  "pace this much below the model (draft: 1)")			\
+	X(A, loss_thresh, "percent", 1, 50, 2, LIVE,				\
+	  "congestive loss rate per round that bounds inflight "		\
+	  "(draft BBRLossThresh: 2)")					\
+	X(A, beta, "percent", 10, 100, 70, LIVE,				\
+	  "multiplicative decrease of the bounds on congestion "		\
+	  "(draft BBRBeta: 70)")					\
+	X(A, headroom, "percent", 0, 90, 15, LIVE,				\
+	  "inflight_hi headroom left for other flows "				\
+	  "(draft BBRHeadroom: 15)")					\
+	X(A, ecn, "bool", 0, 1, 1, LIVE,					\
+	  "CE marks count as congestion when the flow is ECN-capable")	\
+	X(A, ecn_thresh, "percent", 1, 100, 50, LIVE,				\
+	  "CE-marked share of a round that counts as congestion (v3: 50)")	\
+	X(A, loss_qdelay, "percent", 0, 1000, 5, LIVE,				\
+	  "a loss whose ACK shows queueing delay above this share of "	\
+	  "min_rtt is congestive (tcptune rule, see tcptune_bbr.c)")		\
+	X(A, rand_loss_excuse, "percent", 0, 100, 100, LIVE,			\
+	  "share of random-looking loss not treated as congestion; "		\
+	  "0: every loss counts (draft/BBRv3)")					\
+	X(A, rand_loss_floor_shift, "log2 rounds", 0, 8, 3, LIVE,		\
+	  "random-loss floor: EWMA over 2^this quiet rounds")
+
 #define TCPTUNE_KNOBS(X)		\
 	TCPTUNE_RENO_KNOBS(X, RENO)	\
-	TCPTUNE_RENO_KNOBS(X, NEWRENO)
+	TCPTUNE_RENO_KNOBS(X, NEWRENO)	\
+	TCPTUNE_BBR_KNOBS(X, BBR)
 
 enum tcptune_algo {
 	TCPTUNE_ALGO_RENO,
 	TCPTUNE_ALGO_NEWRENO,
+	TCPTUNE_ALGO_BBR,
 	TCPTUNE_ALGO_MAX,
 };
 

@@ -8,6 +8,7 @@
 #include <net/tcp.h>
 
 struct tcptune_knobs;
+struct sk_buff;
 
 /*
  * Common head of every tcptune algorithm's per-socket state (first member
@@ -21,5 +22,41 @@ struct tcptune_sk {
 
 extern struct tcp_congestion_ops tcptune_reno_ops;
 extern struct tcp_congestion_ops tcptune_newreno_ops;
+extern struct tcp_congestion_ops tcptune_bbr_ops;
+
+/*
+ * What the tuning layer needs of an algorithm besides its ops: its knob
+ * set, and how to put its own model into a socket dump (a nest it opens
+ * itself; called with the socket locked, may not sleep).
+ */
+struct tcptune_algo_info {
+	struct tcp_congestion_ops *ops;
+	u8 algo;					/* enum tcptune_algo */
+	int (*fill_model)(struct sock *sk, struct sk_buff *skb);
+};
+
+extern const struct tcptune_algo_info tcptune_reno_info;
+extern const struct tcptune_algo_info tcptune_newreno_info;
+extern const struct tcptune_algo_info tcptune_bbr_info;
+
+/* Per-namespace, per-algorithm event counters. */
+enum tcptune_counter {
+	TCPTUNE_CNT_RECOVERIES,
+	TCPTUNE_CNT_RTOS,
+	TCPTUNE_CNT_UNDOS,
+	TCPTUNE_CNT_PROBE_RTTS,
+	TCPTUNE_NR_COUNTERS
+};
+
+/*
+ * Called by every algorithm: register from init() (sets common.knobs),
+ * unregister from release() (idempotent, also without init).
+ */
+void tcptune_sk_register(struct sock *sk);
+void tcptune_sk_unregister(struct sock *sk);
+
+/* A state change worth counting / telling `tcptune monitor` (not per ACK). */
+void tcptune_count(const struct sock *sk, enum tcptune_counter c);
+void tcptune_event(struct sock *sk, u8 type, u8 bbr_state);
 
 #endif /* _TCPTUNE_H */

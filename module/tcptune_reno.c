@@ -132,9 +132,11 @@ static void tcptune_reno_init(struct sock *sk)
 	bool fresh = !tp->data_segs_out && !tp->packets_out;
 
 	BUILD_BUG_ON(sizeof(struct tcptune_reno) > ICSK_CA_PRIV_SIZE);
+	BUILD_BUG_ON(offsetof(struct tcptune_reno, common));
 
-	memset(ca, 0, sizeof(*ca));
-	ca->common.knobs = tcptune_net_knobs(sock_net(sk));
+	/* Everything but the registry node, which the stack zeroed for us. */
+	memset((char *)ca + sizeof(ca->common), 0, sizeof(*ca) - sizeof(ca->common));
+	tcptune_sk_register(sk);
 	ca->knob_base = tcptune_is_newreno(sk) ? TCPTUNE_KNOB_NEWRENO_iw :
 						 TCPTUNE_KNOB_RENO_iw;
 	ca->prior_snd_una = tp->snd_una;
@@ -366,15 +368,28 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 
 TCPTUNE_DEFINE_CONG_CONTROL(tcptune_reno_cong_control)
 
+static void tcptune_reno_release(struct sock *sk)
+{
+	tcptune_sk_unregister(sk);
+}
+
 static void tcptune_reno_set_state(struct sock *sk, u8 new_state)
 {
 	struct tcptune_reno *ca = inet_csk_ca(sk);
+	u8 old_state = inet_csk(sk)->icsk_ca_state;
+
+	if (old_state == TCP_CA_Recovery && new_state != TCP_CA_Recovery)
+		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_EXIT, 0);
 
 	switch (new_state) {
 	case TCP_CA_Recovery:
 		tcptune_enter_fast_recovery(ca);
+		tcptune_count(sk, TCPTUNE_CNT_RECOVERIES);
+		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_ENTER, 0);
 		break;
 	case TCP_CA_Loss:
+		tcptune_count(sk, TCPTUNE_CNT_RTOS);
+		tcptune_event(sk, TCPTUNE_EVENT_RTO, 0);
 		/* RFC 5681 3.1: LW = 1 SMSS, then slow start with L = 1. */
 		ca->phase = TCPTUNE_RENO_OPEN;
 		ca->after_rto = 1;
@@ -417,7 +432,28 @@ static u32 tcptune_reno_undo_cwnd(struct sock *sk)
 	ca->phase = TCPTUNE_RENO_OPEN;
 	ca->after_rto = 0;
 	ca->dup_segs = 0;
+	tcptune_count(sk, TCPTUNE_CNT_UNDOS);
 	return tcp_reno_undo_cwnd(sk);
+}
+
+/* The model for the socket dump (socket locked). */
+static int tcptune_reno_fill_model(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcptune_reno *ca = inet_csk_ca(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 rfc_cwnd = ca->phase == TCPTUNE_RENO_AFTER_RECOVERY ? ca->rfc_cwnd :
+		       tcp_snd_cwnd(tp);
+	struct nlattr *nest = nla_nest_start(skb, TCPTUNE_SOCK_A_RENO);
+
+	if (!nest ||
+	    nla_put_u8(skb, TCPTUNE_RENO_A_PHASE, ca->phase) ||
+	    nla_put_u32(skb, TCPTUNE_RENO_A_RECOVER, tp->high_seq) ||
+	    nla_put_u32(skb, TCPTUNE_RENO_A_BYTES_ACKED, ca->ca_bytes) ||
+	    nla_put_u32(skb, TCPTUNE_RENO_A_RFC_CWND, rfc_cwnd) ||
+	    nla_put_u32(skb, TCPTUNE_RENO_A_DUP_SEGS, ca->dup_segs))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 struct tcp_congestion_ops tcptune_reno_ops __read_mostly = {
@@ -425,6 +461,7 @@ struct tcp_congestion_ops tcptune_reno_ops __read_mostly = {
 	.owner		= THIS_MODULE,
 	.flags		= TCP_CONG_NON_RESTRICTED,
 	.init		= tcptune_reno_init,
+	.release	= tcptune_reno_release,
 	.ssthresh	= tcptune_reno_ssthresh,
 	.cong_control	= TCPTUNE_CONG_CONTROL(tcptune_reno_cong_control),
 	.set_state	= tcptune_reno_set_state,
@@ -437,9 +474,22 @@ struct tcp_congestion_ops tcptune_newreno_ops __read_mostly = {
 	.owner		= THIS_MODULE,
 	.flags		= TCP_CONG_NON_RESTRICTED,
 	.init		= tcptune_reno_init,
+	.release	= tcptune_reno_release,
 	.ssthresh	= tcptune_reno_ssthresh,
 	.cong_control	= TCPTUNE_CONG_CONTROL(tcptune_reno_cong_control),
 	.set_state	= tcptune_reno_set_state,
 	.cwnd_event	= tcptune_reno_cwnd_event,
 	.undo_cwnd	= tcptune_reno_undo_cwnd,
+};
+
+const struct tcptune_algo_info tcptune_reno_info = {
+	.ops		= &tcptune_reno_ops,
+	.algo		= TCPTUNE_ALGO_RENO,
+	.fill_model	= tcptune_reno_fill_model,
+};
+
+const struct tcptune_algo_info tcptune_newreno_info = {
+	.ops		= &tcptune_newreno_ops,
+	.algo		= TCPTUNE_ALGO_NEWRENO,
+	.fill_model	= tcptune_reno_fill_model,
 };

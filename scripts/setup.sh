@@ -79,7 +79,8 @@ HOST_PKGS=(gcc make bc flex bison libelf-dev libssl-dev kmod sparse
 	   qemu-system-x86 iproute2 iperf3 ethtool python3 python3-scapy
 	   busybox-static udev procps xz-utils ca-certificates
 	   linux-image-amd64 linux-headers-amd64 linux-source-6.1
-	   libmnl-dev pkg-config gnuplot-nox)
+	   libmnl-dev libjson-c-dev pkg-config gnuplot-nox python3-yaml
+	   python3-jsonschema)
 
 updated=0
 apt_update_once() {
@@ -123,6 +124,23 @@ if ! ls -d /usr/src/linux-headers-6.12.*-amd64 >/dev/null 2>&1; then
 		"linux-headers-$abi-common" "linux-kbuild-$abi" >&2)
 	apt_update_once
 	apt-get -q install -y --no-install-recommends "$tmp"/*.deb >&2
+	rm -rf "$tmp"
+fi
+
+# The kernel's generic YNL client (tools/net/ynl) and the genetlink schema,
+# from linux-source-6.12 (trixie): the selftests drive our family with it.
+YNL_DIR=$STATE/ynl
+if [ ! -f "$YNL_DIR/tools/net/ynl/cli.py" ]; then
+	log "fetching linux-source-6.12 from the trixie suite (YNL client)"
+	apt_suite trixie update >&2
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt_suite trixie download linux-source-6.12 >&2)
+	dpkg-deb --fsys-tarfile "$tmp"/linux-source-6.12_*.deb |
+		tar -x -C "$tmp" --wildcards '*/linux-source-6.12.tar.xz'
+	mkdir -p "$YNL_DIR"
+	tar -x -C "$YNL_DIR" --strip-components=1 -f "$tmp"/usr/src/linux-source-6.12.tar.xz \
+		--wildcards 'linux-source-6.12/tools/net/ynl/*' \
+		'linux-source-6.12/Documentation/netlink/*'
 	rm -rf "$tmp"
 fi
 

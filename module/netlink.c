@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "tcptune": algorithms, knobs, per-socket state
+ * and events.  The protocol is documented in include/uapi/linux/tcptune.h
+ * and include/uapi/linux/tcptune.yaml.
+ *
+ * Every command acts on the caller's network namespace.  Reads are open to
+ * every user, as ss(8) is; KNOB_SET needs CAP_NET_ADMIN over the
+ * namespace's user namespace (GENL_UNS_ADMIN_PERM).  All operations have
+ * strict policies (resv_start_op): an attribute a command does not take is
+ * an error, not ignored.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <net/genetlink.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+
+#include "tcptune_net.h"
+
+static struct genl_family tcptune_family;
+
+/* Longest strings we accept: algorithm names are TCP_CA_NAME_MAX - 1. */
+#define TCPTUNE_NAME_LEN	(TCP_CA_NAME_MAX - 1)
+#define TCPTUNE_KNOB_NAME_LEN	63
+/* Most knobs one KNOB_SET may carry. */
+#define TCPTUNE_SET_MAX		64
+
+static const struct nla_policy tcptune_knob_policy[TCPTUNE_KNOB_A_MAX + 1] = {
+	[TCPTUNE_KNOB_A_ALGO]	= { .type = NLA_NUL_STRING, .len = TCPTUNE_NAME_LEN },
+	[TCPTUNE_KNOB_A_NAME]	= { .type = NLA_NUL_STRING, .len = TCPTUNE_KNOB_NAME_LEN },
+	[TCPTUNE_KNOB_A_VALUE]	= { .type = NLA_U32 },
+	[TCPTUNE_KNOB_A_RANGE_MIN] = { .type = NLA_REJECT },
+	[TCPTUNE_KNOB_A_RANGE_MAX] = { .type = NLA_REJECT },
+	[TCPTUNE_KNOB_A_DEFAULT] = { .type = NLA_REJECT },
+	[TCPTUNE_KNOB_A_UNIT]	= { .type = NLA_REJECT },
+	[TCPTUNE_KNOB_A_DOC]	= { .type = NLA_REJECT },
+	[TCPTUNE_KNOB_A_WHEN]	= { .type = NLA_REJECT },
+};
+
+static const struct nla_policy tcptune_algo_get_policy[TCPTUNE_A_UNSPEC + 1] = {};
+
+static const struct nla_policy tcptune_knob_get_policy[TCPTUNE_A_FILTER_ALGO + 1] = {
+	[TCPTUNE_A_ALGO]	= { .type = NLA_REJECT },
+	[TCPTUNE_A_KNOB]	= NLA_POLICY_NESTED(tcptune_knob_policy),
+	[TCPTUNE_A_SOCK]	= { .type = NLA_REJECT },
+	[TCPTUNE_A_EVENT]	= { .type = NLA_REJECT },
+	[TCPTUNE_A_FILTER_ALGO]	= { .type = NLA_NUL_STRING, .len = TCPTUNE_NAME_LEN },
+};
+
+static const struct nla_policy tcptune_knob_set_policy[TCPTUNE_A_KNOB + 1] = {
+	[TCPTUNE_A_ALGO]	= { .type = NLA_REJECT },
+	[TCPTUNE_A_KNOB]	= NLA_POLICY_NESTED(tcptune_knob_policy),
+};
+
+static const struct nla_policy tcptune_sock_get_policy[TCPTUNE_A_FILTER_ALGO + 1] = {
+	[TCPTUNE_A_ALGO]	= { .type = NLA_REJECT },
+	[TCPTUNE_A_KNOB]	= { .type = NLA_REJECT },
+	[TCPTUNE_A_SOCK]	= { .type = NLA_REJECT },
+	[TCPTUNE_A_EVENT]	= { .type = NLA_REJECT },
+	[TCPTUNE_A_FILTER_ALGO]	= { .type = NLA_NUL_STRING, .len = TCPTUNE_NAME_LEN },
+};
+
+/* ---- algorithms -------------------------------------------------------- */
+
+static int tcptune_algo_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct tcptune_net *tn = tcptune_net(sock_net(skb->sk));
+	unsigned long *pos = (unsigned long *)cb->ctx;
+
+	for (; *pos < tcptune_nr_algos; (*pos)++) {
+		const struct tcptune_algo_info *ai = tcptune_algos[*pos];
+		atomic64_t *cnt = tn->counters[ai->algo];
+		struct nlattr *nest;
+		void *hdr;
+		u32 nsocks;
+
+		spin_lock_bh(&tn->lock);
+		nsocks = tn->nsocks[ai->algo];
+		spin_unlock_bh(&tn->lock);
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &tcptune_family, NLM_F_MULTI, TCPTUNE_CMD_ALGO_GET);
+		if (!hdr)
+			break;
+		nest = nla_nest_start(skb, TCPTUNE_A_ALGO);
+		if (!nest ||
+		    nla_put_string(skb, TCPTUNE_ALGO_A_NAME, ai->ops->name) ||
+		    nla_put_u32(skb, TCPTUNE_ALGO_A_SOCKETS, nsocks) ||
+		    nla_put_u64_64bit(skb, TCPTUNE_ALGO_A_RECOVERIES,
+				      atomic64_read(&cnt[TCPTUNE_CNT_RECOVERIES]),
+				      TCPTUNE_ALGO_A_PAD) ||
+		    nla_put_u64_64bit(skb, TCPTUNE_ALGO_A_RTOS,
+				      atomic64_read(&cnt[TCPTUNE_CNT_RTOS]),
+				      TCPTUNE_ALGO_A_PAD) ||
+		    nla_put_u64_64bit(skb, TCPTUNE_ALGO_A_UNDOS,
+				      atomic64_read(&cnt[TCPTUNE_CNT_UNDOS]),
+				      TCPTUNE_ALGO_A_PAD) ||
+		    nla_put_u64_64bit(skb, TCPTUNE_ALGO_A_PROBE_RTTS,
+				      atomic64_read(&cnt[TCPTUNE_CNT_PROBE_RTTS]),
+				      TCPTUNE_ALGO_A_PAD)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+	}
+	return skb->len;
+}
+
+/* ---- knobs ------------------------------------------------------------- */
+
+static int tcptune_put_knob(struct sk_buff *skb, const struct tcptune_net *tn,
+			    unsigned int id)
+{
+	const struct tcptune_knob_desc *d = &tcptune_knob_desc[id];
+	struct nlattr *nest = nla_nest_start(skb, TCPTUNE_A_KNOB);
+
+	if (!nest ||
+	    nla_put_string(skb, TCPTUNE_KNOB_A_ALGO, tcptune_algo_name[d->algo]) ||
+	    nla_put_string(skb, TCPTUNE_KNOB_A_NAME, d->name) ||
+	    nla_put_u32(skb, TCPTUNE_KNOB_A_VALUE, tcptune_knob(&tn->knobs, id)) ||
+	    nla_put_u32(skb, TCPTUNE_KNOB_A_RANGE_MIN, d->min) ||
+	    nla_put_u32(skb, TCPTUNE_KNOB_A_RANGE_MAX, d->max) ||
+	    nla_put_u32(skb, TCPTUNE_KNOB_A_DEFAULT, d->def) ||
+	    nla_put_string(skb, TCPTUNE_KNOB_A_UNIT, d->unit) ||
+	    nla_put_string(skb, TCPTUNE_KNOB_A_DOC, d->doc) ||
+	    nla_put_u8(skb, TCPTUNE_KNOB_A_WHEN, d->when))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * Parse one TCPTUNE_A_KNOB nest naming a knob; returns its id or a negative
+ * error with the extack pointing at the attribute at fault.
+ */
+static int tcptune_parse_knob(const struct nlattr *nest, struct nlattr **tb,
+			      struct netlink_ext_ack *extack)
+{
+	int err, id;
+
+	err = nla_parse_nested(tb, TCPTUNE_KNOB_A_MAX, nest, tcptune_knob_policy, extack);
+	if (err)
+		return err;
+	if (!tb[TCPTUNE_KNOB_A_ALGO]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "knob needs an algorithm (TCPTUNE_KNOB_A_ALGO)");
+		return -EINVAL;
+	}
+	if (!tb[TCPTUNE_KNOB_A_NAME]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "knob needs a name (TCPTUNE_KNOB_A_NAME)");
+		return -EINVAL;
+	}
+	id = tcptune_knob_find(nla_data(tb[TCPTUNE_KNOB_A_ALGO]),
+			       nla_data(tb[TCPTUNE_KNOB_A_NAME]));
+	if (id < 0)
+		NL_SET_ERR_MSG_ATTR(extack, tb[TCPTUNE_KNOB_A_NAME], "unknown knob");
+	return id;
+}
+
+static int tcptune_knob_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tcptune_net *tn = tcptune_net(genl_info_net(info));
+	struct nlattr *tb[TCPTUNE_KNOB_A_MAX + 1];
+	struct sk_buff *msg;
+	void *hdr;
+	int id;
+
+	if (GENL_REQ_ATTR_CHECK(info, TCPTUNE_A_KNOB))
+		return -EINVAL;
+	id = tcptune_parse_knob(info->attrs[TCPTUNE_A_KNOB], tb, info->extack);
+	if (id < 0)
+		return id;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tcptune_family, 0, TCPTUNE_CMD_KNOB_GET);
+	if (!hdr || tcptune_put_knob(msg, tn, id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int tcptune_knob_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct tcptune_net *tn = tcptune_net(sock_net(skb->sk));
+	const struct nlattr *filter = tcptune_dump_attrs(cb)[TCPTUNE_A_FILTER_ALGO];
+	unsigned long *pos = (unsigned long *)cb->ctx;
+
+	for (; *pos < TCPTUNE_NR_KNOBS; (*pos)++) {
+		const char *algo = tcptune_algo_name[tcptune_knob_desc[*pos].algo];
+		void *hdr;
+
+		if (filter && strcmp(nla_data(filter), algo))
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &tcptune_family, NLM_F_MULTI, TCPTUNE_CMD_KNOB_GET);
+		if (!hdr)
+			break;
+		if (tcptune_put_knob(skb, tn, *pos)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return skb->len;
+}
+
+/* All or nothing: every entry is checked before any value changes. */
+static int tcptune_knob_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tcptune_net *tn = tcptune_net(genl_info_net(info));
+	struct nlattr *tb[TCPTUNE_KNOB_A_MAX + 1];
+	u32 vals[TCPTUNE_SET_MAX];
+	int ids[TCPTUNE_SET_MAX];
+	const struct nlattr *a;
+	int n = 0, i, rem, id;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		const struct tcptune_knob_desc *d;
+
+		if (nla_type(a) != TCPTUNE_A_KNOB)
+			continue;
+		if (n == TCPTUNE_SET_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a, "too many knobs in one request");
+			return -E2BIG;
+		}
+		id = tcptune_parse_knob(a, tb, info->extack);
+		if (id < 0)
+			return id;
+		if (!tb[TCPTUNE_KNOB_A_VALUE]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "knob needs a value (TCPTUNE_KNOB_A_VALUE)");
+			return -EINVAL;
+		}
+		d = &tcptune_knob_desc[id];
+		vals[n] = nla_get_u32(tb[TCPTUNE_KNOB_A_VALUE]);
+		if (vals[n] < d->min || vals[n] > d->max) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[TCPTUNE_KNOB_A_VALUE],
+					    "value out of the knob's range");
+			return -ERANGE;
+		}
+		for (i = 0; i < n; i++)
+			if (ids[i] == id) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a, "knob given twice");
+				return -EINVAL;
+			}
+		ids[n++] = id;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG(info->extack, "no knob to set (TCPTUNE_A_KNOB)");
+		return -EINVAL;
+	}
+
+	mutex_lock(&tcptune_knob_mutex);
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(tn->knobs.val[ids[i]], vals[i]);
+	mutex_unlock(&tcptune_knob_mutex);
+	return 0;
+}
+
+/* ---- sockets ----------------------------------------------------------- */
+
+struct tcptune_sock_dump {
+	struct sock **socks;	/* snapshot, one reference each */
+	unsigned int n;		/* sockets in the snapshot */
+	unsigned int pos;	/* next to report */
+};
+
+static int tcptune_sock_get_start(struct netlink_callback *cb)
+{
+	struct tcptune_sock_dump *d = (struct tcptune_sock_dump *)cb->ctx;
+	struct tcptune_net *tn = tcptune_net(sock_net(cb->skb->sk));
+	const struct nlattr *filter = tcptune_dump_attrs(cb)[TCPTUNE_A_FILTER_ALGO];
+	unsigned int max, a;
+	int algo = -1;
+
+	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
+	if (filter) {
+		for (a = 0; a < tcptune_nr_algos; a++)
+			if (!strcmp(nla_data(filter), tcptune_algos[a]->ops->name))
+				algo = tcptune_algos[a]->algo;
+		if (algo < 0) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, filter, "unknown algorithm");
+			return -ENOENT;
+		}
+	}
+	/* Sockets registered between counting and the snapshot are left out. */
+	max = tcptune_registry_count(tn);
+	d->socks = kvmalloc_array(max ?: 1, sizeof(*d->socks), GFP_KERNEL);
+	if (!d->socks)
+		return -ENOMEM;
+	d->n = tcptune_registry_snapshot(tn, algo, d->socks, max);
+	d->pos = 0;
+	return 0;
+}
+
+static int tcptune_sock_get_done(struct netlink_callback *cb)
+{
+	struct tcptune_sock_dump *d = (struct tcptune_sock_dump *)cb->ctx;
+	unsigned int i;
+
+	for (i = 0; i < d->n; i++)
+		sock_put(d->socks[i]);
+	kvfree(d->socks);
+	d->socks = NULL;
+	d->n = 0;
+	return 0;
+}
+
+/* Attribute ids of a connection's 4-tuple in a socket or an event nest. */
+struct tcptune_tuple_attrs {
+	int family, saddr, daddr, sport, dport;
+};
+
+static const struct tcptune_tuple_attrs tcptune_sock_tuple = {
+	TCPTUNE_SOCK_A_FAMILY, TCPTUNE_SOCK_A_SADDR, TCPTUNE_SOCK_A_DADDR,
+	TCPTUNE_SOCK_A_SPORT, TCPTUNE_SOCK_A_DPORT,
+};
+
+static const struct tcptune_tuple_attrs tcptune_event_tuple = {
+	TCPTUNE_EVENT_A_FAMILY, TCPTUNE_EVENT_A_SADDR, TCPTUNE_EVENT_A_DADDR,
+	TCPTUNE_EVENT_A_SPORT, TCPTUNE_EVENT_A_DPORT,
+};
+
+static int tcptune_put_tuple(struct sk_buff *skb, const struct sock *sk,
+			     const struct tcptune_tuple_attrs *at)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	if (nla_put_u8(skb, at->family, sk->sk_family) ||
+	    nla_put_u16(skb, at->sport, ntohs(inet->inet_sport)) ||
+	    nla_put_u16(skb, at->dport, ntohs(inet->inet_dport)))
+		return -EMSGSIZE;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return nla_put_in6_addr(skb, at->saddr, &sk->sk_v6_rcv_saddr) ?:
+		       nla_put_in6_addr(skb, at->daddr, &sk->sk_v6_daddr);
+#endif
+	return nla_put_in_addr(skb, at->saddr, inet->inet_saddr) ?:
+	       nla_put_in_addr(skb, at->daddr, inet->inet_daddr);
+}
+
+/* One socket as one message; 0 also when the socket is no longer ours. */
+static int tcptune_fill_sock(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct sock *sk)
+{
+	const struct tcptune_algo_info *ai;
+	struct tcp_info ti;
+	struct nlattr *nest;
+	u32 cookie[2];
+	int err = -EMSGSIZE;
+	void *hdr;
+	bool slow;
+
+	tcp_get_info(sk, &ti);
+	sock_diag_save_cookie(sk, cookie);
+
+	slow = lock_sock_fast(sk);
+	ai = tcptune_algo_info_of(sk);
+	if (!ai) {
+		unlock_sock_fast(sk, slow);
+		return 0;
+	}
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &tcptune_family, NLM_F_MULTI, TCPTUNE_CMD_SOCK_GET);
+	if (!hdr)
+		goto out;
+	nest = nla_nest_start(skb, TCPTUNE_A_SOCK);
+	if (!nest || tcptune_put_tuple(skb, sk, &tcptune_sock_tuple) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_COOKIE,
+			      (u64)cookie[1] << 32 | cookie[0], TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_string(skb, TCPTUNE_SOCK_A_ALGO, ai->ops->name) ||
+	    nla_put_u8(skb, TCPTUNE_SOCK_A_STATE, ti.tcpi_state) ||
+	    nla_put_u8(skb, TCPTUNE_SOCK_A_CA_STATE, ti.tcpi_ca_state) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_CWND, ti.tcpi_snd_cwnd) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_SSTHRESH, ti.tcpi_snd_ssthresh) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_RTO, ti.tcpi_rto) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_SRTT, ti.tcpi_rtt) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_RTTVAR, ti.tcpi_rttvar) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_MIN_RTT, ti.tcpi_min_rtt) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_MSS, ti.tcpi_snd_mss) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_INFLIGHT, tcp_packets_in_flight(tcp_sk(sk))) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_UNACKED, ti.tcpi_unacked) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_SACKED, ti.tcpi_sacked) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_LOST, ti.tcpi_lost) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_RETRANS, ti.tcpi_retrans) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_TOTAL_RETRANS, ti.tcpi_total_retrans) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_REORDERING, ti.tcpi_reordering) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_DSACK_DUPS, ti.tcpi_dsack_dups) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_DELIVERED, ti.tcpi_delivered) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_DELIVERY_RATE, ti.tcpi_delivery_rate,
+			      TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_PACING_RATE, ti.tcpi_pacing_rate,
+			      TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u8(skb, TCPTUNE_SOCK_A_APP_LIMITED, ti.tcpi_delivery_rate_app_limited) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_RTOS, inet_csk(sk)->icsk_retransmits) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_BYTES_ACKED, ti.tcpi_bytes_acked,
+			      TCPTUNE_SOCK_A_PAD) ||
+	    (ai->fill_model && ai->fill_model(sk, skb))) {
+		genlmsg_cancel(skb, hdr);
+		goto out;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	err = 0;
+out:
+	unlock_sock_fast(sk, slow);
+	return err;
+}
+
+static int tcptune_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct tcptune_sock_dump *d = (struct tcptune_sock_dump *)cb->ctx;
+
+	for (; d->pos < d->n; d->pos++) {
+		if (tcptune_fill_sock(skb, cb, d->socks[d->pos])) {
+			/* Not even one socket fits an empty message: give up. */
+			if (!skb->len)
+				return -EMSGSIZE;
+			break;
+		}
+	}
+	return skb->len;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+/* At most TCPTUNE_EVENT_RATE per second and namespace; lock-free, approximate. */
+static bool tcptune_event_allowed(struct tcptune_net *tn)
+{
+	unsigned long now = jiffies;
+
+	if (time_after(now, READ_ONCE(tn->ev_window) + HZ)) {
+		WRITE_ONCE(tn->ev_window, now);
+		atomic_set(&tn->ev_sent, 0);
+	}
+	if (atomic_inc_return(&tn->ev_sent) > TCPTUNE_EVENT_RATE) {
+		atomic_inc(&tn->ev_dropped);
+		return false;
+	}
+	return true;
+}
+
+void tcptune_event(struct sock *sk, u8 type, u8 bbr_state)
+{
+	const struct tcptune_sk *c = inet_csk_ca(sk);
+	struct net *net = sock_net(sk);
+	struct tcptune_net *tn;
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	u32 cookie[2];
+	void *hdr;
+
+	if (!c->knobs || !genl_has_listeners(&tcptune_family, net, 0))
+		return;
+	tn = tcptune_net_of_sk(c);
+	if (!tcptune_event_allowed(tn))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &tcptune_family, 0, TCPTUNE_CMD_EVENT);
+	if (!hdr)
+		goto fail;
+	sock_diag_save_cookie(sk, cookie);
+	nest = nla_nest_start(skb, TCPTUNE_A_EVENT);
+	if (!nest ||
+	    nla_put_u8(skb, TCPTUNE_EVENT_A_TYPE, type) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_EVENT_A_COOKIE,
+			      (u64)cookie[1] << 32 | cookie[0], TCPTUNE_EVENT_A_PAD) ||
+	    tcptune_put_tuple(skb, sk, &tcptune_event_tuple) ||
+	    nla_put_string(skb, TCPTUNE_EVENT_A_ALGO, inet_csk(sk)->icsk_ca_ops->name) ||
+	    nla_put_u8(skb, TCPTUNE_EVENT_A_CA_STATE, inet_csk(sk)->icsk_ca_state) ||
+	    nla_put_u32(skb, TCPTUNE_EVENT_A_CWND, tcp_snd_cwnd(tcp_sk(sk))) ||
+	    nla_put_u32(skb, TCPTUNE_EVENT_A_SSTHRESH, tcp_sk(sk)->snd_ssthresh) ||
+	    nla_put_u32(skb, TCPTUNE_EVENT_A_DROPPED, atomic_xchg(&tn->ev_dropped, 0)))
+		goto fail;
+	if (type == TCPTUNE_EVENT_BBR_STATE &&
+	    nla_put_u8(skb, TCPTUNE_EVENT_A_BBR_STATE, bbr_state))
+		goto fail;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&tcptune_family, net, skb, 0, 0, GFP_ATOMIC);
+	return;
+fail:
+	nlmsg_free(skb);
+}
+
+/* ---- family ------------------------------------------------------------ */
+
+static const struct genl_ops tcptune_ops[] = {
+	{
+		.cmd = TCPTUNE_CMD_ALGO_GET,
+		.dumpit = tcptune_algo_get_dumpit,
+		.policy = tcptune_algo_get_policy,
+		.maxattr = ARRAY_SIZE(tcptune_algo_get_policy) - 1,
+	},
+	{
+		.cmd = TCPTUNE_CMD_KNOB_GET,
+		.doit = tcptune_knob_get_doit,
+		.dumpit = tcptune_knob_get_dumpit,
+		.policy = tcptune_knob_get_policy,
+		.maxattr = ARRAY_SIZE(tcptune_knob_get_policy) - 1,
+	},
+	{
+		.cmd = TCPTUNE_CMD_KNOB_SET,
+		.doit = tcptune_knob_set_doit,
+		.policy = tcptune_knob_set_policy,
+		.maxattr = ARRAY_SIZE(tcptune_knob_set_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = TCPTUNE_CMD_SOCK_GET,
+		.start = tcptune_sock_get_start,
+		.dumpit = tcptune_sock_get_dumpit,
+		.done = tcptune_sock_get_done,
+		.policy = tcptune_sock_get_policy,
+		.maxattr = ARRAY_SIZE(tcptune_sock_get_policy) - 1,
+	},
+};
+
+static const struct genl_multicast_group tcptune_mcgrps[] = {
+	{ .name = TCPTUNE_MCGRP_EVENTS },
+};
+
+static struct genl_family tcptune_family __ro_after_init = {
+	.name = TCPTUNE_GENL_NAME,
+	.version = TCPTUNE_GENL_VERSION,
+	.module = THIS_MODULE,
+	.netnsok = true,
+	.ops = tcptune_ops,
+	.n_ops = ARRAY_SIZE(tcptune_ops),
+	.resv_start_op = TCPTUNE_CMD_ALGO_GET,
+	.mcgrps = tcptune_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(tcptune_mcgrps),
+};
+
+int tcptune_netlink_init(void)
+{
+	return genl_register_family(&tcptune_family);
+}
+
+void tcptune_netlink_exit(void)
+{
+	genl_unregister_family(&tcptune_family);
+}

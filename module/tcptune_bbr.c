@@ -1,0 +1,1082 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcptune_bbr: a model-based congestion control written from the IETF
+ * draft (draft-ietf-ccwg-bbr, "the draft") and the BBR papers, with BBRv1's
+ * tolerance of random loss and BBRv3's restraint on congestive loss.
+ *
+ * The model (draft "Network path model"), updated on every ACK from the
+ * stack's delivery-rate sample (struct rate_sample):
+ *
+ *   max_bw    = max over the current and the previous ProbeBW cycle of the
+ *               delivery rate, app-limited samples only when they raise it
+ *   min_rtt   = min RTT seen over probe_rtt_interval_ms
+ *   bw        = min(max_bw, bw_lo)             bw_lo: short-term lower bound
+ *   BDP       = bw * min_rtt
+ *   pacing    = pacing_gain * bw * (1 - pacing_margin)
+ *   cwnd      = cwnd_gain * BDP + extra_acked + 3 * send quantum, then
+ *               bounded by inflight_hi (minus headroom when not probing)
+ *               and inflight_lo
+ *   extra_acked = max over extra_acked_win_rounds rounds of the data ACKed
+ *               beyond bw * time since the aggregation epoch started (ACK
+ *               aggregation, draft "BBRUpdateACKAggregation")
+ *
+ * The stack's internal pacing is turned on (sk_pacing_status NONE->NEEDED),
+ * so the flow is paced with or without the fq qdisc.
+ *
+ * States (draft "State Machine"); gains in percent, ProbeBW sub-states are
+ * the "phases" of this file:
+ *
+ *             +---------+  bw grew < 25 % for 3 rounds, or congestive loss
+ *   init ---->| Startup |-------------------------+
+ *             | 277/200 |                         v
+ *             +---------+                    +---------+
+ *               ^     |                      |  Drain  |  inflight <= BDP
+ *   ProbeRTT    |     |                      | 35/200  |---------+
+ *   done before |     |  min_rtt older than  +---------+         |
+ *   full bw     |     |  probe_rtt_interval                      v
+ *             +---------+  (from any state)   +---------------------------+
+ *             | ProbeRTT|<--------------------|          ProbeBW          |
+ *             | 100/ 50 |-------------------->|                           |
+ *             +---------+  >= 200 ms and a    |   DOWN 90/200             |
+ *                          round at cwnd      |    | inflight <= BDP and  |
+ *                          = BDP/2 (>= 4)     |    v below the headroom   |
+ *                                             |   CRUISE 100/200          |
+ *                                             |    | 2-3 s, or min(BDP,   |
+ *                                             |    v 63) rounds (Reno)    |
+ *                                             |   REFILL 100/200          |
+ *                                             |    | one round            |
+ *                                             |    v                      |
+ *                                             |   UP 125/225 --> DOWN:    |
+ *                                             |   inflight >= 1.25 BDP    |
+ *                                             |   after min_rtt, bw flat, |
+ *                                             |   or congestion           |
+ *                                             +---------------------------+
+ *
+ * Loss and ECN (BBRv3, draft "Responding to congestion"): once per round
+ * the round's congestive loss rate (below) and, for an ECN-capable flow,
+ * its CE-marked share are compared with loss_thresh (2 %) and ecn_thresh.
+ * A congested round sets inflight_hi = max(delivered in the round,
+ * beta * target inflight) and ends a bw probe (UP -> DOWN); outside probing
+ * it also lowers bw_lo and inflight_lo to max(latest, beta * themselves).
+ * The lower bounds are forgotten when the next probe starts (REFILL) and
+ * after ProbeRTT.  In UP, inflight_hi grows by 1, 2, 4, ... packets per
+ * round while the flow is limited by it.  Congestive loss in Startup (at
+ * least startup_full_loss_cnt packets and above the threshold) ends
+ * Startup with inflight_hi = max(BDP, delivered in the round).
+ *
+ * Congestive versus random loss (the tcptune rule; knobs loss_qdelay,
+ * rand_loss_excuse, rand_loss_floor_shift).  A drop-tail or AQM bottleneck
+ * drops when its queue is full or growing, and only when the senders push
+ * more than it carries; a lossy link (radio, a bad cable, a policer's
+ * random early drops aside) drops at any sending rate and with the queue
+ * empty.  So each loss is judged by two pieces of evidence:
+ *
+ *  1. Queueing delay at the loss.  Losses are marked by the ACK (SACK, RACK)
+ *     of packets sent just after the lost one; that ACK's RTT sample is the
+ *     queueing delay the lost packet met.  If rtt > min_rtt * (1 +
+ *     loss_qdelay) the losses it marks are "queue-qualified" (congestive
+ *     evidence), otherwise "flat-RTT" losses.  No RTT sample counts as
+ *     queue-qualified (conservative).
+ *  2. Loss at low inflight.  In rounds where the flow is not probing
+ *     (ProbeBW DOWN, CRUISE, REFILL: inflight at or below the BDP) the
+ *     flat-RTT loss rate feeds an EWMA, the random-loss floor: the loss the
+ *     path shows whatever we do.
+ *
+ *   L  = loss rate of the round, Lf = its flat-RTT part, e = rand_loss_excuse
+ *   excused = Lf                    in Startup and the quiet phases: a
+ *                                   loss with no queue behind it is random
+ *   excused = min(L, floor)         in ProbeBW UP: a probe builds a queue on
+ *                                   purpose, so RTT says nothing there; what
+ *                                   the probe adds above the floor is what
+ *                                   the probe caused
+ *   congestive = L - e * excused    compared with loss_thresh
+ *
+ * Only congestive loss moves the model (inflight_hi, bw_lo, inflight_lo,
+ * the Startup exit) and only queue-qualified losses shrink cwnd in
+ * recovery.  With e = 0 every loss counts, which is the draft's (BBRv3's)
+ * behaviour.  ECN marks are always congestion.  A policer (loss above a
+ * rate, flat RTT) is caught by the plateau of the delivery rate in Startup
+ * and by rule 2 in UP.  What the rule cannot see: random loss and a full
+ * queue at once count as congestion (the safe side), and a queueing delay
+ * smaller than loss_qdelay * min_rtt (buffers below ~5 % of the BDP, or RTT
+ * noise of the same size) hides congestion in the quiet phases, where
+ * rule 2 still catches it at the next probe.
+ * References: Cardwell et al., "BBR: Congestion-Based Congestion Control",
+ * ACM Queue 14(5), 2016 (loss tolerance, fig. 8); Cao et al., "When to use
+ * and when not to use BBR", IMC 2019 and Hock et al., "Experimental
+ * evaluation of BBR", ICNP 2017 (v1's loss in shallow buffers); Biaz and
+ * Vaidya, "Discriminating congestion losses from wireless losses using
+ * inter-arrival times at the receiver", ASSET 1999, and the Vegas/Veno
+ * family (Fu and Liew, "TCP Veno", JSAC 21(2), 2003: a loss with little
+ * backlog is random); draft-ietf-ccwg-bbr (loss_thresh, beta, headroom).
+ *
+ * Departures from the draft, and why:
+ *  - One min_rtt filter whose window is the ProbeRTT interval (5 s) instead
+ *    of a 5 s probe_rtt_min_delay plus a 10 s min_rtt: 8 bytes of the
+ *    104-byte private area.  min_rtt can rise after 5 s instead of 10 s.
+ *  - Loss and CE are judged per round from counters, not per packet from
+ *    tx_in_flight (6.1's rate_sample has no tx_in_flight or lost): the
+ *    response comes at the end of the round rather than at the lost packet.
+ *    inflight_hi is set from what the round delivered.
+ *  - inflight_hi grows once per round (1, 2, 4, ... packets) instead of
+ *    per ACK with a fractional counter: the same slope, less state.
+ *  - The random-vs-congestive rule above (the draft counts every loss).
+ *  - extra_acked is capped at extra_acked_max_ms of bw as well as at cwnd,
+ *    as Linux's BBRv1 does, so that ACK bunching in a virtual machine does
+ *    not build a standing queue.
+ *  - Packet conservation in recovery lasts until the next round starts; the
+ *    round is not restarted, so that the round's loss rate stays whole.
+ *  - The ProbeBW phase is visible in `ss -ti` only through the gains:
+ *    CRUISE and REFILL both show 1.0/2.0.
+ *
+ * Fixed point: bw in packets per usec << 24; gains and fractions in 1/1024
+ * (BBR_UNIT), made from the percent knobs by multiplying with 10486 and
+ * shifting by 10 (error < 0.002 %).  Per ACK: no allocation, no lock, and
+ * one 64-by-32 division (the delivery-rate sample) and one 32-bit division
+ * (the send quantum in packets); the loss rate is divided once per round.
+ */
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/inet_diag.h>
+#include <net/netlink.h>
+#include <net/tcp.h>
+
+#include "tcptune.h"
+#include "knobs.h"
+
+#define BW_SHIFT	24			/* bw: packets per usec << 24 */
+#define BBR_UNIT_SHIFT	10
+#define BBR_UNIT	BIT(BBR_UNIT_SHIFT)	/* gains and fractions: 1/1024 */
+#define BBR_INF		(~0U)			/* "no bound" for u32 bounds */
+#define LOSS_SHIFT	16			/* loss rates: 1/65536 */
+
+enum bbr_state {
+	BBR_STARTUP,
+	BBR_DRAIN,
+	BBR_PROBE_BW,
+	BBR_PROBE_RTT,
+};
+
+enum bbr_phase {		/* ProbeBW sub-states */
+	BBR_BW_DOWN,
+	BBR_BW_CRUISE,
+	BBR_BW_REFILL,
+	BBR_BW_UP,
+};
+
+/* Per-socket state, in icsk_ca_priv (80 bytes after the common head). */
+struct tcptune_bbr {
+	struct tcptune_sk common;	/* registry node, knobs (tcptune.h) */
+	u32 bw_hi[2];		/* max delivery rate, this/last ProbeBW cycle */
+	u32 bw_lo;		/* lower bound on bw after congestion, or INF */
+	u32 bw_latest;		/* max delivery rate in this round */
+	u32 min_rtt_us;		/* windowed min RTT, INF before a sample */
+	u32 min_rtt_stamp;	/* jiffies when min_rtt was last set */
+	u32 next_round_delivered; /* tp->delivered when this round began */
+	u32 inflight_hi;	/* upper bound on inflight (packets), or INF */
+	u32 inflight_lo;	/* lower bound after congestion, or INF */
+	u32 full_bw;		/* bw at the last growth step (plateau test) */
+	u32 cycle_stamp;	/* jiffies: ProbeBW phase start, ProbeRTT end */
+	u32 ack_epoch_mstamp;	/* usec (low 32 bits): aggregation epoch start */
+	u32 prior_cwnd;		/* cwnd saved before recovery or ProbeRTT */
+	u32 bw_probe_wait_ms;	/* this cycle's wait before probing */
+	u32 round_count;	/* rounds since init (for the socket dump) */
+	u16 extra_acked[2];	/* windowed max of ACK aggregation, packets */
+	u16 round_lost;		/* packets marked lost in this round */
+	u16 round_lost_q;	/* ... on ACKs showing queueing delay */
+	u16 round_ce;		/* packets delivered with ECE in this round */
+	u16 loss_floor;		/* random-loss floor, 1/65536 (EWMA) */
+	u32 ack_epoch_acked:20,	/* packets ACKed in this aggregation epoch */
+	    rounds_since_probe:8, /* rounds since the last bw probe (sat.) */
+	    up_rounds:3,	/* rounds in UP: inflight_hi grows 2^this */
+	    hi_limited:1;	/* UP: cwnd was limited by inflight_hi */
+	u32 state:2,		/* enum bbr_state */
+	    phase:2,		/* enum bbr_phase (state == BBR_PROBE_BW) */
+	    full_bw_cnt:4,	/* rounds without growth */
+	    full_bw_reached:1,	/* Startup has filled the pipe */
+	    idle_restart:1,	/* restarting after idle */
+	    probe_rtt_timing:1,	/* ProbeRTT: cycle_stamp holds the end time */
+	    probe_rtt_round_done:1, /* ProbeRTT: a round at the low cwnd */
+	    bw_slot:1,		/* bw_hi slot of the current cycle */
+	    advance_pending:1,	/* start a new bw_hi slot at the next round */
+	    prev_ca_state:3,	/* icsk_ca_state at the previous ACK */
+	    packet_conservation:1, /* first round of recovery */
+	    round_start:1,	/* this ACK started a round */
+	    ece_ack:1,		/* this ACK carries ECE (in_ack_event) */
+	    extra_slot:1,	/* extra_acked slot being filled */
+	    extra_rounds:6,	/* rounds in that slot */
+	    unused:5;
+};
+
+#define BBR_KNOB(ca, name) \
+	tcptune_knob((ca)->common.knobs, TCPTUNE_KNOB_BBR_##name)
+
+/* Percent to BBR_UNIT (1/1024) without a division: 10486 / 1024 = 10.24. */
+static inline u32 bbr_pct(u32 pct)
+{
+	return (pct * 10486U) >> 10;
+}
+
+#define BBR_GAIN(ca, name) bbr_pct(BBR_KNOB(ca, name))
+
+/* v * unit / BBR_UNIT in 64 bits, saturated to u32. */
+static inline u32 bbr_scale(u32 v, u32 unit)
+{
+	return min_t(u64, ((u64)v * unit) >> BBR_UNIT_SHIFT, BBR_INF);
+}
+
+static inline u32 bbr_max_bw(const struct tcptune_bbr *ca)
+{
+	return max(ca->bw_hi[0], ca->bw_hi[1]);
+}
+
+/* The model's bw (draft BBRBoundBWForModel). */
+static inline u32 bbr_bw(const struct tcptune_bbr *ca)
+{
+	return min(bbr_max_bw(ca), ca->bw_lo);
+}
+
+/* bw * min_rtt * gain in packets, rounded up (draft BBRBDPMultiple). */
+static u32 bbr_bdp(const struct tcptune_bbr *ca, u32 bw, u32 gain)
+{
+	u64 w;
+
+	if (unlikely(ca->min_rtt_us == BBR_INF))
+		return TCP_INIT_CWND;
+	w = (u64)bw * ca->min_rtt_us;
+	w = (w * gain) >> BBR_UNIT_SHIFT;
+	return min_t(u64, (w + (1ULL << BW_SHIFT) - 1) >> BW_SHIFT, BBR_INF);
+}
+
+/* bytes per second for bw * gain * (1 - margin) (draft BBRSetPacingRate). */
+static u64 bbr_rate_bytes(const struct sock *sk, u32 bw, u32 gain)
+{
+	const struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u32 keep = BBR_UNIT - bbr_pct(BBR_KNOB(ca, pacing_margin));
+	u64 rate = (u64)bw * tcp_sk(sk)->mss_cache;
+
+	rate = (rate * gain) >> BBR_UNIT_SHIFT;
+	rate = (rate * keep) >> BBR_UNIT_SHIFT;
+	return (rate * USEC_PER_SEC) >> BW_SHIFT;
+}
+
+static u32 bbr_pacing_gain(const struct tcptune_bbr *ca)
+{
+	switch (ca->state) {
+	case BBR_STARTUP:
+		return BBR_GAIN(ca, startup_pacing_gain);
+	case BBR_DRAIN:
+		return BBR_GAIN(ca, drain_pacing_gain);
+	case BBR_PROBE_BW:
+		if (ca->phase == BBR_BW_DOWN)
+			return BBR_GAIN(ca, probe_bw_down_pacing_gain);
+		if (ca->phase == BBR_BW_UP)
+			return BBR_GAIN(ca, probe_bw_up_pacing_gain);
+		return BBR_UNIT;
+	default:
+		return BBR_UNIT;
+	}
+}
+
+static u32 bbr_cwnd_gain(const struct tcptune_bbr *ca)
+{
+	switch (ca->state) {
+	case BBR_STARTUP:
+	case BBR_DRAIN:
+		return BBR_GAIN(ca, startup_cwnd_gain);
+	case BBR_PROBE_BW:
+		if (ca->phase == BBR_BW_UP)
+			return BBR_GAIN(ca, probe_bw_up_cwnd_gain);
+		return BBR_GAIN(ca, probe_bw_cwnd_gain);
+	default:
+		return BBR_GAIN(ca, probe_rtt_cwnd_gain);
+	}
+}
+
+/* Pace at rate; before the pipe is full, never slow down (draft). */
+static void bbr_set_pacing_rate(struct sock *sk, u64 rate)
+{
+	const struct tcptune_bbr *ca = inet_csk_ca(sk);
+
+	rate = min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate));
+	if (ca->full_bw_reached || rate > READ_ONCE(sk->sk_pacing_rate))
+		WRITE_ONCE(sk->sk_pacing_rate, rate);
+}
+
+/* Draft BBRTargetInflight: min(BDP, cwnd). */
+static u32 bbr_target_inflight(const struct sock *sk)
+{
+	const struct tcptune_bbr *ca = inet_csk_ca(sk);
+
+	return min(bbr_bdp(ca, bbr_bw(ca), BBR_UNIT), tcp_snd_cwnd(tcp_sk(sk)));
+}
+
+/* Draft BBRInflightWithHeadroom. */
+static u32 bbr_inflight_with_headroom(const struct tcptune_bbr *ca)
+{
+	u32 keep = BBR_UNIT - bbr_pct(BBR_KNOB(ca, headroom));
+
+	if (ca->inflight_hi == BBR_INF)
+		return BBR_INF;
+	return max(bbr_scale(ca->inflight_hi, keep), BBR_KNOB(ca, min_pipe_cwnd));
+}
+
+static void bbr_start_round(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+
+	ca->next_round_delivered = tcp_sk(sk)->delivered;
+}
+
+static void bbr_reset_lower_bounds(struct tcptune_bbr *ca)
+{
+	ca->bw_lo = BBR_INF;
+	ca->inflight_lo = BBR_INF;
+}
+
+/* The cwnd to come back to after recovery or ProbeRTT (draft BBRSaveCwnd). */
+static void bbr_save_cwnd(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u32 cwnd = tcp_snd_cwnd(tcp_sk(sk));
+
+	if (ca->prev_ca_state < TCP_CA_Recovery && ca->state != BBR_PROBE_RTT)
+		ca->prior_cwnd = cwnd;
+	else
+		ca->prior_cwnd = max(ca->prior_cwnd, cwnd);
+}
+
+static bool bbr_elapsed_ms(const struct tcptune_bbr *ca, u32 ms)
+{
+	return after(tcp_jiffies32, ca->cycle_stamp + msecs_to_jiffies(ms));
+}
+
+/* ---- ProbeBW phases (draft "ProbeBW") --------------------------------- */
+
+static void bbr_start_down(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u32 rand_ms = BBR_KNOB(ca, probe_bw_wait_rand_ms);
+
+	ca->state = BBR_PROBE_BW;
+	ca->phase = BBR_BW_DOWN;
+	ca->cycle_stamp = tcp_jiffies32;
+	ca->rounds_since_probe = 0;
+	ca->bw_probe_wait_ms = BBR_KNOB(ca, probe_bw_wait_base_ms) +
+			       (rand_ms ? get_random_u32_below(rand_ms + 1) : 0);
+	/* The probe's ACKs arrive during the next round: then a new cycle. */
+	ca->advance_pending = 1;
+	bbr_start_round(sk);
+}
+
+static void bbr_start_cruise(struct tcptune_bbr *ca)
+{
+	ca->phase = BBR_BW_CRUISE;
+}
+
+static void bbr_start_refill(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+
+	bbr_reset_lower_bounds(ca);
+	ca->up_rounds = 0;
+	ca->hi_limited = 0;
+	ca->phase = BBR_BW_REFILL;
+	bbr_start_round(sk);
+}
+
+static void bbr_start_up(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+
+	ca->phase = BBR_BW_UP;
+	ca->cycle_stamp = tcp_jiffies32;
+	ca->full_bw = 0;
+	ca->full_bw_cnt = 0;
+	ca->up_rounds = 0;
+	ca->hi_limited = 0;
+	bbr_start_round(sk);
+}
+
+/* Draft BBRIsTimeToProbeBW: the wait is over, or Reno would have probed. */
+static bool bbr_time_to_probe(const struct sock *sk)
+{
+	const struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u32 reno_rounds = min(bbr_target_inflight(sk),
+			      BBR_KNOB(ca, reno_coexist_rounds_max));
+
+	return bbr_elapsed_ms(ca, ca->bw_probe_wait_ms) ||
+	       ca->rounds_since_probe >= reno_rounds;
+}
+
+static void bbr_update_probe_bw_phase(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u32 inflight = tcp_packets_in_flight(tcp_sk(sk));
+	u32 bw = bbr_bw(ca);
+
+	if (ca->state != BBR_PROBE_BW)
+		return;
+	switch (ca->phase) {
+	case BBR_BW_DOWN:
+		if (bbr_time_to_probe(sk)) {
+			bbr_start_refill(sk);
+			break;
+		}
+		if (inflight <= bbr_inflight_with_headroom(ca) &&
+		    inflight <= bbr_bdp(ca, bw, BBR_UNIT))
+			bbr_start_cruise(ca);
+		break;
+	case BBR_BW_CRUISE:
+		if (bbr_time_to_probe(sk))
+			bbr_start_refill(sk);
+		break;
+	case BBR_BW_REFILL:
+		/* One round at 1.0 refills the pipe before the probe. */
+		if (ca->round_start)
+			bbr_start_up(sk);
+		break;
+	case BBR_BW_UP:
+		/* The probe put 1.25 BDP in flight for a min_rtt, or bw is flat. */
+		if ((bbr_elapsed_ms(ca, ca->min_rtt_us / USEC_PER_MSEC) &&
+		     inflight >= bbr_bdp(ca, bw, bbr_pacing_gain(ca))) ||
+		    ca->full_bw_cnt >= BBR_KNOB(ca, full_bw_rounds))
+			bbr_start_down(sk);
+		break;
+	}
+}
+
+/* ---- Rounds, bw, loss and ECN ----------------------------------------- */
+
+/* Draft BBRUpdateMaxBw: a round counter and the windowed max of bw. */
+static void bbr_update_bw(struct sock *sk, const struct rate_sample *rs)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u64 bw64;
+	u32 bw;
+
+	if (rs->delivered < 0 || rs->interval_us <= 0)
+		return;
+	bw64 = div_u64((u64)rs->delivered << BW_SHIFT, rs->interval_us);
+	bw = min_t(u64, bw64, BBR_INF);
+	ca->bw_latest = max(ca->bw_latest, bw);
+	if (!rs->is_app_limited || bw >= bbr_max_bw(ca))
+		ca->bw_hi[ca->bw_slot] = max(ca->bw_hi[ca->bw_slot], bw);
+}
+
+/* Do this ACK's losses come with queueing delay?  (rule 1, header) */
+static bool bbr_loss_shows_queue(const struct tcptune_bbr *ca,
+				 const struct rate_sample *rs)
+{
+	u32 q = bbr_pct(BBR_KNOB(ca, loss_qdelay));
+
+	if (rs->rtt_us < 0 || ca->min_rtt_us == BBR_INF)
+		return true;
+	return ((u64)rs->rtt_us << BBR_UNIT_SHIFT) >
+	       (u64)ca->min_rtt_us * (BBR_UNIT + q);
+}
+
+static void bbr_count_signals(struct sock *sk, const struct rate_sample *rs)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u32 lost = rs->losses > 0 ? rs->losses : 0;
+
+	if (lost) {
+		ca->round_lost = min_t(u32, ca->round_lost + lost, U16_MAX);
+		if (bbr_loss_shows_queue(ca, rs))
+			ca->round_lost_q = min_t(u32, ca->round_lost_q + lost,
+						 U16_MAX);
+	}
+	if (ca->ece_ack && rs->acked_sacked > 0)
+		ca->round_ce = min_t(u32, ca->round_ce + rs->acked_sacked,
+				     U16_MAX);
+}
+
+static u32 bbr_rate16(u32 part, u32 total)
+{
+	return total ? min_t(u64, div_u64((u64)part << LOSS_SHIFT, total),
+			     U16_MAX) : 0;
+}
+
+/* The round's congestive loss rate, 1/65536 (rule, header). */
+static u32 bbr_congestive_loss(struct tcptune_bbr *ca, u32 delivered)
+{
+	u32 total = delivered + ca->round_lost;
+	u32 all = bbr_rate16(ca->round_lost, total);
+	u32 flat = bbr_rate16(ca->round_lost - ca->round_lost_q, total);
+	bool probing = ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP;
+	bool quiet = ca->state == BBR_PROBE_BW && ca->phase != BBR_BW_UP;
+	u32 excused;
+
+	if (quiet) {	/* rule 2: the floor, from low-inflight rounds */
+		u32 shift = BBR_KNOB(ca, rand_loss_floor_shift);
+		s32 diff = (s32)flat - (s32)ca->loss_floor;
+
+		ca->loss_floor = (s32)ca->loss_floor + (diff >> shift);
+	}
+	excused = probing ? min_t(u32, all, ca->loss_floor) : flat;
+	excused = bbr_scale(excused, bbr_pct(BBR_KNOB(ca, rand_loss_excuse)));
+	return all - min(all, excused);
+}
+
+/* BBRv3's response to a congested round (draft "Responding to loss"). */
+static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
+			      u32 delivered)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u32 beta = bbr_pct(BBR_KNOB(ca, beta));
+
+	if (ca->state == BBR_STARTUP) {	/* draft BBRCheckStartupHighLoss */
+		ca->inflight_hi = max(bbr_bdp(ca, bbr_max_bw(ca), BBR_UNIT),
+				      delivered);
+		ca->full_bw_reached = 1;
+		return;
+	}
+	/* draft BBRHandleInflightTooHigh */
+	if (!rs->is_app_limited)
+		ca->inflight_hi = max(delivered,
+				      bbr_scale(bbr_target_inflight(sk), beta));
+	if (ca->state != BBR_PROBE_BW)
+		return;
+	if (ca->phase == BBR_BW_UP) {
+		bbr_start_down(sk);
+		return;
+	}
+	if (ca->phase == BBR_BW_REFILL)
+		return;
+	/* draft BBRAdaptLowerBoundsFromCongestion, outside probing */
+	if (ca->bw_lo == BBR_INF)
+		ca->bw_lo = bbr_max_bw(ca);
+	if (ca->inflight_lo == BBR_INF)
+		ca->inflight_lo = tcp_snd_cwnd(tcp_sk(sk));
+	ca->bw_lo = max(ca->bw_latest, bbr_scale(ca->bw_lo, beta));
+	ca->inflight_lo = max(delivered, bbr_scale(ca->inflight_lo, beta));
+}
+
+/* Once per round: judge the round that just ended. */
+static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
+			  u32 delivered)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 thresh = bbr_pct(BBR_KNOB(ca, loss_thresh)) << (LOSS_SHIFT - BBR_UNIT_SHIFT);
+	u32 cong = bbr_congestive_loss(ca, delivered);
+	bool congested = cong > thresh;
+
+	if (congested && ca->state == BBR_STARTUP) {
+		u32 cong_pkts = ((u64)cong * (delivered + ca->round_lost)) >> LOSS_SHIFT;
+
+		congested = cong_pkts >= BBR_KNOB(ca, startup_full_loss_cnt);
+	}
+	if (BBR_KNOB(ca, ecn) && (tp->ecn_flags & TCP_ECN_OK) && ca->round_ce &&
+	    bbr_rate16(ca->round_ce, delivered) >
+	    bbr_pct(BBR_KNOB(ca, ecn_thresh)) << (LOSS_SHIFT - BBR_UNIT_SHIFT))
+		congested = true;
+	if (congested)
+		bbr_on_congestion(sk, rs, delivered);
+
+	/* ProbeBW_UP: raise inflight_hi 1, 2, 4... packets per round. */
+	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP && !congested &&
+	    ca->hi_limited && ca->inflight_hi != BBR_INF) {
+		ca->inflight_hi += 1U << ca->up_rounds;
+		if (ca->up_rounds < 7)
+			ca->up_rounds++;
+	}
+	ca->hi_limited = 0;
+	ca->round_lost = 0;
+	ca->round_lost_q = 0;
+	ca->round_ce = 0;
+	ca->bw_latest = 0;
+	if (ca->rounds_since_probe < 255)
+		ca->rounds_since_probe++;
+	if (ca->advance_pending && !rs->is_app_limited) {
+		/* draft BBRAdvanceMaxBwFilter */
+		ca->advance_pending = 0;
+		ca->bw_slot ^= 1;
+		ca->bw_hi[ca->bw_slot] = 0;
+	}
+}
+
+static void bbr_update_round(struct sock *sk, const struct rate_sample *rs)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 delivered;
+
+	ca->round_start = 0;
+	if (rs->delivered < 0 || rs->interval_us <= 0 ||
+	    before(rs->prior_delivered, ca->next_round_delivered))
+		return;
+	delivered = tp->delivered - ca->next_round_delivered;
+	ca->next_round_delivered = tp->delivered;
+	ca->round_start = 1;
+	ca->round_count++;
+	bbr_end_round(sk, rs, delivered);
+}
+
+/* Draft BBRUpdateACKAggregation, two slots of win/2 rounds each. */
+static void bbr_update_ack_aggregation(struct sock *sk,
+				       const struct rate_sample *rs)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 epoch_us, expected, extra, cap_ms;
+
+	if (rs->acked_sacked <= 0 || rs->delivered < 0 || rs->interval_us <= 0)
+		return;
+	if (ca->round_start &&
+	    ++ca->extra_rounds >= BBR_KNOB(ca, extra_acked_win_rounds) / 2) {
+		ca->extra_rounds = 0;
+		ca->extra_slot ^= 1;
+		ca->extra_acked[ca->extra_slot] = 0;
+	}
+	epoch_us = (u32)tp->delivered_mstamp - ca->ack_epoch_mstamp;
+	expected = min_t(u64, ((u64)bbr_bw(ca) * epoch_us) >> BW_SHIFT, BBR_INF);
+	if (ca->ack_epoch_acked <= expected ||
+	    ca->ack_epoch_acked + rs->acked_sacked >= (1U << 20)) {
+		ca->ack_epoch_acked = 0;
+		ca->ack_epoch_mstamp = (u32)tp->delivered_mstamp;
+		expected = 0;
+	}
+	ca->ack_epoch_acked += rs->acked_sacked;
+	extra = min(ca->ack_epoch_acked - expected, tcp_snd_cwnd(tp));
+	cap_ms = BBR_KNOB(ca, extra_acked_max_ms);
+	if (cap_ms)
+		extra = min_t(u64, extra,
+			      ((u64)bbr_bw(ca) * cap_ms * USEC_PER_MSEC) >> BW_SHIFT);
+	extra = min_t(u32, extra, U16_MAX);
+	if (extra > ca->extra_acked[ca->extra_slot])
+		ca->extra_acked[ca->extra_slot] = extra;
+}
+
+/* ---- Startup and Drain (draft "Startup", "Drain") ---------------------- */
+
+/* Draft BBRCheckFullBWReached; also the plateau test of ProbeBW_UP. */
+static void bbr_check_full_bw(struct sock *sk, const struct rate_sample *rs)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u32 grow = BBR_UNIT + bbr_pct(BBR_KNOB(ca, full_bw_growth));
+	bool up = ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP;
+
+	if ((ca->full_bw_reached && !up) || !ca->round_start ||
+	    rs->is_app_limited)
+		return;
+	if (bbr_max_bw(ca) >= bbr_scale(ca->full_bw, grow)) {
+		ca->full_bw = bbr_max_bw(ca);
+		ca->full_bw_cnt = 0;
+		return;
+	}
+	if (ca->full_bw_cnt < 15)
+		ca->full_bw_cnt++;
+	if (ca->full_bw_cnt >= BBR_KNOB(ca, full_bw_rounds))
+		ca->full_bw_reached = 1;
+}
+
+static void bbr_check_startup_drain(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+
+	if (ca->state == BBR_STARTUP && ca->full_bw_reached)
+		ca->state = BBR_DRAIN;
+	if (ca->state == BBR_DRAIN &&
+	    tcp_packets_in_flight(tcp_sk(sk)) <= bbr_bdp(ca, bbr_bw(ca), BBR_UNIT))
+		bbr_start_down(sk);
+}
+
+/* ---- min_rtt and ProbeRTT (draft "ProbeRTT") --------------------------- */
+
+static u32 bbr_probe_rtt_cwnd(const struct tcptune_bbr *ca)
+{
+	return max(bbr_bdp(ca, bbr_bw(ca), BBR_GAIN(ca, probe_rtt_cwnd_gain)),
+		   BBR_KNOB(ca, min_pipe_cwnd));
+}
+
+static void bbr_exit_probe_rtt(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	ca->min_rtt_stamp = tcp_jiffies32;	/* next ProbeRTT in an interval */
+	tcp_snd_cwnd_set(tp, max(tcp_snd_cwnd(tp), ca->prior_cwnd));
+	bbr_reset_lower_bounds(ca);
+	if (ca->full_bw_reached) {
+		bbr_start_down(sk);
+		bbr_start_cruise(ca);
+	} else {
+		ca->state = BBR_STARTUP;
+	}
+}
+
+static void bbr_check_probe_rtt_done(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+
+	if (ca->probe_rtt_timing && after(tcp_jiffies32, ca->cycle_stamp))
+		bbr_exit_probe_rtt(sk);
+}
+
+static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool expired;
+
+	expired = after(tcp_jiffies32, ca->min_rtt_stamp +
+			msecs_to_jiffies(BBR_KNOB(ca, probe_rtt_interval_ms)));
+	if (rs->rtt_us >= 0 &&
+	    (rs->rtt_us < ca->min_rtt_us || (expired && !rs->is_ack_delayed))) {
+		ca->min_rtt_us = rs->rtt_us;
+		ca->min_rtt_stamp = tcp_jiffies32;
+	}
+
+	if (expired && !ca->idle_restart && ca->state != BBR_PROBE_RTT) {
+		bbr_save_cwnd(sk);
+		ca->state = BBR_PROBE_RTT;
+		ca->probe_rtt_timing = 0;
+		ca->probe_rtt_round_done = 0;
+	}
+	if (ca->state == BBR_PROBE_RTT) {
+		/* Ignore low-rate samples during ProbeRTT (draft). */
+		tp->app_limited = (tp->delivered + tcp_packets_in_flight(tp)) ? : 1;
+		if (!ca->probe_rtt_timing &&
+		    tcp_packets_in_flight(tp) <= bbr_probe_rtt_cwnd(ca)) {
+			ca->cycle_stamp = tcp_jiffies32 +
+				msecs_to_jiffies(BBR_KNOB(ca, probe_rtt_duration_ms));
+			ca->probe_rtt_timing = 1;
+			ca->probe_rtt_round_done = 0;
+			bbr_start_round(sk);
+		} else if (ca->probe_rtt_timing) {
+			if (ca->round_start)
+				ca->probe_rtt_round_done = 1;
+			if (ca->probe_rtt_round_done)
+				bbr_check_probe_rtt_done(sk);
+		}
+	}
+	if (rs->delivered > 0)
+		ca->idle_restart = 0;
+}
+
+/* ---- Control parameters (draft "Updating Control Parameters") ---------- */
+
+/* Draft BBRQuantizationBudget: room for three send quanta in flight. */
+static u32 bbr_quantization_budget(const struct sock *sk, u32 inflight)
+{
+	const struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u32 mss = tcp_sk(sk)->mss_cache ? : 1;
+	u32 quantum = min_t(u64, READ_ONCE(sk->sk_pacing_rate) >> 10, 65536U);
+
+	/* 1 ms of data at the pacing rate, at least 2 packets (tcp_tso_autosize) */
+	quantum = max(quantum / mss, 2U);
+	inflight = max(inflight, 3 * quantum);
+	inflight = max(inflight, BBR_KNOB(ca, min_pipe_cwnd));
+	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP)
+		inflight += 2;
+	return inflight;
+}
+
+static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 acked = rs->acked_sacked > 0 ? rs->acked_sacked : 0;
+	u32 cwnd = tcp_snd_cwnd(tp), target, cap, lost;
+	u32 min_pipe = BBR_KNOB(ca, min_pipe_cwnd);
+	u8 st = inet_csk(sk)->icsk_ca_state;
+
+	target = bbr_bdp(ca, bbr_bw(ca), bbr_cwnd_gain(ca));
+	target += max(ca->extra_acked[0], ca->extra_acked[1]);
+	target = bbr_quantization_budget(sk, target);
+
+	/* Draft BBRModulateCwndForRecovery (losses: the rule, header). */
+	lost = rs->losses > 0 ? rs->losses : 0;
+	if (lost && BBR_KNOB(ca, rand_loss_excuse) && !bbr_loss_shows_queue(ca, rs))
+		lost = 0;
+	if (lost)
+		cwnd = max_t(s32, (s32)cwnd - (s32)lost, 1);
+	if (st >= TCP_CA_Recovery && ca->prev_ca_state < TCP_CA_Recovery) {
+		ca->packet_conservation = 1;
+		cwnd = tcp_packets_in_flight(tp) + max(acked, 1U);
+	} else if (st < TCP_CA_Recovery && ca->prev_ca_state >= TCP_CA_Recovery) {
+		ca->packet_conservation = 0;
+		cwnd = max(cwnd, ca->prior_cwnd);
+	} else if (ca->packet_conservation && ca->round_start) {
+		ca->packet_conservation = 0;
+	}
+	ca->prev_ca_state = st;
+
+	if (ca->packet_conservation) {
+		cwnd = max(cwnd, tcp_packets_in_flight(tp) + acked);
+	} else {
+		if (ca->full_bw_reached)
+			cwnd = min(cwnd + acked, target);
+		else if (cwnd < target || tp->delivered < TCP_INIT_CWND)
+			cwnd += acked;
+		cwnd = max(cwnd, min_pipe);
+	}
+
+	if (ca->state == BBR_PROBE_RTT)
+		cwnd = min(cwnd, bbr_probe_rtt_cwnd(ca));
+
+	/* Draft BBRBoundCwndForModel. */
+	cap = BBR_INF;
+	if (ca->state == BBR_PROBE_BW && ca->phase != BBR_BW_CRUISE)
+		cap = ca->inflight_hi;
+	else if (ca->state == BBR_PROBE_RTT ||
+		 (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_CRUISE))
+		cap = bbr_inflight_with_headroom(ca);
+	cap = max(min(cap, ca->inflight_lo), min_pipe);
+	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP &&
+	    cwnd >= ca->inflight_hi && tcp_is_cwnd_limited(sk))
+		ca->hi_limited = 1;
+	cwnd = min(cwnd, cap);
+
+	tcp_snd_cwnd_set(tp, min(cwnd, tp->snd_cwnd_clamp));
+}
+
+/* The state as the tuning layer's dump and events name it. */
+static u8 bbr_uapi_state(const struct tcptune_bbr *ca)
+{
+	static const u8 phase[] = {
+		[BBR_BW_DOWN]	= TCPTUNE_BBR_PROBE_BW_DOWN,
+		[BBR_BW_CRUISE]	= TCPTUNE_BBR_PROBE_BW_CRUISE,
+		[BBR_BW_REFILL]	= TCPTUNE_BBR_PROBE_BW_REFILL,
+		[BBR_BW_UP]	= TCPTUNE_BBR_PROBE_BW_UP,
+	};
+
+	switch (ca->state) {
+	case BBR_STARTUP:
+		return TCPTUNE_BBR_STARTUP;
+	case BBR_DRAIN:
+		return TCPTUNE_BBR_DRAIN;
+	case BBR_PROBE_BW:
+		return phase[ca->phase];
+	default:
+		return TCPTUNE_BBR_PROBE_RTT;
+	}
+}
+
+/* A state change: an event for `tcptune monitor`, ProbeRTT counted. */
+static void bbr_state_changed(struct sock *sk, u8 state)
+{
+	if (state == TCPTUNE_BBR_PROBE_RTT)
+		tcptune_count(sk, TCPTUNE_CNT_PROBE_RTTS);
+	tcptune_event(sk, TCPTUNE_EVENT_BBR_STATE, state);
+}
+
+/* Per-ACK entry point (draft BBRUpdateOnACK). */
+static void tcptune_bbr_cong_control(struct sock *sk, u32 ack, int flag,
+				     const struct rate_sample *rs)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u8 old_state;
+
+	/* The handshake's ACK is processed before init(): nothing to do. */
+	if (unlikely(!ca->common.knobs))
+		return;
+	old_state = bbr_uapi_state(ca);
+
+	bbr_count_signals(sk, rs);
+	bbr_update_bw(sk, rs);
+	bbr_update_round(sk, rs);
+	bbr_update_ack_aggregation(sk, rs);
+	bbr_check_full_bw(sk, rs);
+	bbr_check_startup_drain(sk);
+	bbr_update_probe_bw_phase(sk);
+	bbr_update_min_rtt(sk, rs);
+
+	bbr_set_pacing_rate(sk, bbr_rate_bytes(sk, bbr_bw(ca), bbr_pacing_gain(ca)));
+	bbr_set_cwnd(sk, rs);
+	ca->ece_ack = 0;
+	if (unlikely(bbr_uapi_state(ca) != old_state))
+		bbr_state_changed(sk, bbr_uapi_state(ca));
+}
+
+TCPTUNE_DEFINE_CONG_CONTROL(tcptune_bbr_cong_control)
+
+static void tcptune_bbr_init(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u64 rate;
+
+	BUILD_BUG_ON(sizeof(struct tcptune_bbr) > ICSK_CA_PRIV_SIZE);
+	BUILD_BUG_ON(offsetof(struct tcptune_bbr, common));
+
+	/* Everything but the registry node, which the stack zeroed for us. */
+	memset((char *)ca + sizeof(ca->common), 0,
+	       sizeof(*ca) - sizeof(ca->common));
+	tcptune_sk_register(sk);	/* sets common.knobs */
+	ca->state = BBR_STARTUP;
+	ca->min_rtt_us = tcp_min_rtt(tp);	/* ~0U: no sample yet */
+	ca->min_rtt_stamp = tcp_jiffies32;
+	ca->inflight_hi = BBR_INF;
+	bbr_reset_lower_bounds(ca);
+	ca->prev_ca_state = TCP_CA_Open;
+	ca->next_round_delivered = tp->delivered;
+	ca->ack_epoch_mstamp = (u32)tp->tcp_mstamp;
+	ca->prior_cwnd = tcp_snd_cwnd(tp);
+
+	/* Draft BBRInitPacingRate: Startup gain * cwnd / (SRTT or 1 ms). */
+	rate = (u64)tcp_snd_cwnd(tp) * tp->mss_cache * USEC_PER_SEC;
+	rate = div_u64(rate, tp->srtt_us ? max(tp->srtt_us >> 3, 1U) : USEC_PER_MSEC);
+	rate = (rate * BBR_GAIN(ca, startup_pacing_gain)) >> BBR_UNIT_SHIFT;
+	WRITE_ONCE(sk->sk_pacing_rate,
+		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
+
+	/* Pace in the stack when fq is not there to do it. */
+	cmpxchg(&sk->sk_pacing_status, SK_PACING_NONE, SK_PACING_NEEDED);
+}
+
+/* Idempotent, also without init (tcp_disconnect, 6.x). */
+static void tcptune_bbr_release(struct sock *sk)
+{
+	tcptune_sk_unregister(sk);
+}
+
+/* Recoveries and RTOs, counted and told as for the other algorithms. */
+static void tcptune_bbr_set_state(struct sock *sk, u8 new_state)
+{
+	u8 old_state = inet_csk(sk)->icsk_ca_state;
+
+	if (old_state == TCP_CA_Recovery && new_state != TCP_CA_Recovery)
+		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_EXIT, 0);
+	if (new_state == TCP_CA_Recovery) {
+		tcptune_count(sk, TCPTUNE_CNT_RECOVERIES);
+		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_ENTER, 0);
+	} else if (new_state == TCP_CA_Loss) {
+		tcptune_count(sk, TCPTUNE_CNT_RTOS);
+		tcptune_event(sk, TCPTUNE_EVENT_RTO, 0);
+	}
+}
+
+/* Save cwnd for recovery; ssthresh itself means nothing to BBR. */
+static u32 tcptune_bbr_ssthresh(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+
+	if (ca->common.knobs)
+		bbr_save_cwnd(sk);
+	return tcp_sk(sk)->snd_ssthresh;
+}
+
+static u32 tcptune_bbr_undo_cwnd(struct sock *sk)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+
+	/* A spurious loss: the pipe may not be full after all. */
+	tcptune_count(sk, TCPTUNE_CNT_UNDOS);
+	ca->full_bw = 0;
+	ca->full_bw_cnt = 0;
+	bbr_reset_lower_bounds(ca);
+	return tcp_snd_cwnd(tcp_sk(sk));
+}
+
+static void tcptune_bbr_in_ack_event(struct sock *sk, u32 flags)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+
+	ca->ece_ack = !!(flags & CA_ACK_ECE);
+}
+
+/* Draft "Restarting From Idle". */
+static void tcptune_bbr_cwnd_event(struct sock *sk, enum tcp_ca_event ev)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (ev != CA_EVENT_TX_START || !ca->common.knobs || !tp->app_limited)
+		return;
+	ca->idle_restart = 1;
+	ca->ack_epoch_mstamp = (u32)tp->tcp_mstamp;
+	ca->ack_epoch_acked = 0;
+	if (ca->state == BBR_PROBE_BW)
+		WRITE_ONCE(sk->sk_pacing_rate,
+			   min_t(u64, bbr_rate_bytes(sk, bbr_bw(ca), BBR_UNIT),
+				 READ_ONCE(sk->sk_max_pacing_rate)));
+	else if (ca->state == BBR_PROBE_RTT)
+		bbr_check_probe_rtt_done(sk);
+}
+
+/* Enough send buffer to keep sending while recovering from losses. */
+static u32 tcptune_bbr_sndbuf_expand(struct sock *sk)
+{
+	return 3;
+}
+
+/* inet_diag: the BBR layout, so `ss -ti` shows bbr:(bw,mrtt,gains). */
+static size_t tcptune_bbr_get_info(struct sock *sk, u32 ext, int *attr,
+				   union tcp_cc_info *info)
+{
+	const struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u64 bw;
+
+	if (!(ext & (1 << (INET_DIAG_BBRINFO - 1))) &&
+	    !(ext & (1 << (INET_DIAG_VEGASINFO - 1))))
+		return 0;
+	memset(&info->bbr, 0, sizeof(info->bbr));
+	if (ca->common.knobs) {
+		bw = ((u64)bbr_bw(ca) * tcp_sk(sk)->mss_cache * USEC_PER_SEC) >> BW_SHIFT;
+		info->bbr.bbr_bw_lo = (u32)bw;
+		info->bbr.bbr_bw_hi = (u32)(bw >> 32);
+		info->bbr.bbr_min_rtt = ca->min_rtt_us;
+		info->bbr.bbr_pacing_gain = bbr_pacing_gain(ca) >> 2;	/* << 8 */
+		info->bbr.bbr_cwnd_gain = bbr_cwnd_gain(ca) >> 2;
+	}
+	*attr = INET_DIAG_BBRINFO;
+	return sizeof(info->bbr);
+}
+
+/* The model for the tuning layer's socket dump (socket locked). */
+static int tcptune_bbr_fill_model(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcptune_bbr *ca = inet_csk_ca(sk);
+	u32 mss = tcp_sk(sk)->mss_cache;
+	u64 bw_lo = ca->bw_lo == BBR_INF ? ~0ULL :
+		    ((u64)ca->bw_lo * mss * USEC_PER_SEC) >> BW_SHIFT;
+	struct nlattr *nest;
+
+	if (!ca->common.knobs)
+		return 0;
+	nest = nla_nest_start(skb, TCPTUNE_SOCK_A_BBR);
+	if (!nest ||
+	    nla_put_u8(skb, TCPTUNE_BBR_A_STATE, bbr_uapi_state(ca)) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_BBR_A_BW,
+			      ((u64)bbr_max_bw(ca) * mss * USEC_PER_SEC) >> BW_SHIFT,
+			      TCPTUNE_BBR_A_PAD) ||
+	    nla_put_u32(skb, TCPTUNE_BBR_A_MIN_RTT, ca->min_rtt_us) ||
+	    nla_put_u32(skb, TCPTUNE_BBR_A_PACING_GAIN,
+			DIV_ROUND_CLOSEST(bbr_pacing_gain(ca) * 100, BBR_UNIT)) ||
+	    nla_put_u32(skb, TCPTUNE_BBR_A_CWND_GAIN,
+			DIV_ROUND_CLOSEST(bbr_cwnd_gain(ca) * 100, BBR_UNIT)) ||
+	    nla_put_u32(skb, TCPTUNE_BBR_A_INFLIGHT_HI, ca->inflight_hi) ||
+	    nla_put_u32(skb, TCPTUNE_BBR_A_INFLIGHT_LO, ca->inflight_lo) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_BBR_A_BW_LO, bw_lo, TCPTUNE_BBR_A_PAD) ||
+	    nla_put_u32(skb, TCPTUNE_BBR_A_ROUND, ca->round_count)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+struct tcp_congestion_ops tcptune_bbr_ops __read_mostly = {
+	.name		= "tcptune_bbr",
+	.owner		= THIS_MODULE,
+	.flags		= TCP_CONG_NON_RESTRICTED,
+	.init		= tcptune_bbr_init,
+	.release	= tcptune_bbr_release,
+	.ssthresh	= tcptune_bbr_ssthresh,
+	.undo_cwnd	= tcptune_bbr_undo_cwnd,
+	.cong_control	= TCPTUNE_CONG_CONTROL(tcptune_bbr_cong_control),
+	.set_state	= tcptune_bbr_set_state,
+	.in_ack_event	= tcptune_bbr_in_ack_event,
+	.cwnd_event	= tcptune_bbr_cwnd_event,
+	.sndbuf_expand	= tcptune_bbr_sndbuf_expand,
+	.get_info	= tcptune_bbr_get_info,
+};
+
+const struct tcptune_algo_info tcptune_bbr_info = {
+	.ops		= &tcptune_bbr_ops,
+	.algo		= TCPTUNE_ALGO_BBR,
+	.fill_model	= tcptune_bbr_fill_model,
+};
