@@ -2,12 +2,13 @@
 #
 # tcptune developer Makefile.
 #
-#   make               build tcptune.ko (and the CLI once it exists)
+#   make               build tcptune.ko and the tcptune CLI
 #   make check         install what is missing, build, run every test
 #   make demo          the README's first command: build, boot, show it work
 #   make style         checkpatch.pl over the module
 #   make sparse        the module under sparse (C=2)
-#   make install       modules_install into /lib/modules/$(KVER) (real host)
+#   make install       modules_install into /lib/modules/$(KVER), the CLI,
+#                      its man page and completion (PREFIX, DESTDIR, MANDIR)
 #
 # KDIR defaults to the VM kernel's headers (the newest Debian 6.1 kernel
 # installed); on a real host: make KDIR=/lib/modules/$(uname -r)/build
@@ -17,11 +18,17 @@ VM_KVER ?= $(shell ls -d /lib/modules/6.1.0-*-amd64/build 2>/dev/null | \
 KDIR ?= /lib/modules/$(VM_KVER)/build
 SRCTREE ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.1)))
 
-all: module
+all: module cli
 
 module:
 	@test -d "$(KDIR)" || { echo "no kernel headers at KDIR=$(KDIR): run scripts/setup.sh" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+cli:
+	$(MAKE) -C userspace-tools
+
+install-cli: cli
+	$(MAKE) -C userspace-tools install
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
@@ -39,7 +46,7 @@ style:
 	   $(CHECKPATCH) --ignore COMPLEX_MACRO,MACRO_ARG_REUSE -f module/knobs.h; \
 	 } | grep -v '^total: 0 errors, 0 warnings, 0 checks' | { ! grep .; }
 
-install: module
+install: module cli
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
 
@@ -51,6 +58,7 @@ demo:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	$(MAKE) -C userspace-tools clean
 	rm -rf build
 
-.PHONY: all module sparse style install check demo clean
+.PHONY: all module cli install-cli sparse style install check demo clean

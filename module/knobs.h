@@ -120,7 +120,10 @@ struct net;
 	  "share of random-looking loss not treated as congestion; "		\
 	  "0: every loss counts (draft/BBRv3)")					\
 	X(A, rand_loss_floor_shift, "log2 rounds", 0, 8, 3, LIVE,		\
-	  "random-loss floor: EWMA over 2^this quiet rounds")
+	  "random-loss floor: EWMA over 2^this quiet rounds")		\
+	X(A, rand_loss_band_sigma, "std devs", 0, 10, 3, LIVE,		\
+	  "a round's loss within the floor plus this many binomial "		\
+	  "standard deviations is random")
 
 #define TCPTUNE_KNOBS(X)		\
 	TCPTUNE_RENO_KNOBS(X, RENO)	\

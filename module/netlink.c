@@ -66,6 +66,18 @@ static const struct nla_policy tcptune_sock_get_policy[TCPTUNE_A_FILTER_ALGO + 1
 
 /* ---- algorithms -------------------------------------------------------- */
 
+/*
+ * Does a filter name one of our algorithms?  Both the knob-set name
+ * ("reno") and the congestion-control name ("tcptune_reno") match.
+ */
+static bool tcptune_algo_matches(const char *filter, unsigned int algo)
+{
+	const char *name = tcptune_algo_name[algo];
+
+	return !strcmp(filter, name) ||
+	       (!strncmp(filter, "tcptune_", 8) && !strcmp(filter + 8, name));
+}
+
 static int tcptune_algo_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tcptune_net *tn = tcptune_net(sock_net(skb->sk));
@@ -194,10 +206,10 @@ static int tcptune_knob_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 	unsigned long *pos = (unsigned long *)cb->ctx;
 
 	for (; *pos < TCPTUNE_NR_KNOBS; (*pos)++) {
-		const char *algo = tcptune_algo_name[tcptune_knob_desc[*pos].algo];
 		void *hdr;
 
-		if (filter && strcmp(nla_data(filter), algo))
+		if (filter && !tcptune_algo_matches(nla_data(filter),
+						    tcptune_knob_desc[*pos].algo))
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 				  &tcptune_family, NLM_F_MULTI, TCPTUNE_CMD_KNOB_GET);
@@ -244,7 +256,7 @@ static int tcptune_knob_set_doit(struct sk_buff *skb, struct genl_info *info)
 		if (vals[n] < d->min || vals[n] > d->max) {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[TCPTUNE_KNOB_A_VALUE],
 					    "value out of the knob's range");
-			return -ERANGE;
+			return -EINVAL;
 		}
 		for (i = 0; i < n; i++)
 			if (ids[i] == id) {
@@ -284,8 +296,8 @@ static int tcptune_sock_get_start(struct netlink_callback *cb)
 	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
 	if (filter) {
 		for (a = 0; a < tcptune_nr_algos; a++)
-			if (!strcmp(nla_data(filter), tcptune_algos[a]->ops->name))
-				algo = tcptune_algos[a]->algo;
+			if (tcptune_algo_matches(nla_data(filter), a))
+				algo = a;
 		if (algo < 0) {
 			NL_SET_ERR_MSG_ATTR(cb->extack, filter, "unknown algorithm");
 			return -ENOENT;
@@ -448,7 +460,7 @@ static bool tcptune_event_allowed(struct tcptune_net *tn)
 	return true;
 }
 
-void tcptune_event(struct sock *sk, u8 type, u8 bbr_state)
+void tcptune_event(struct sock *sk, u8 type, u8 ca_state, u8 bbr_state)
 {
 	const struct tcptune_sk *c = inet_csk_ca(sk);
 	struct net *net = sock_net(sk);
@@ -477,7 +489,7 @@ void tcptune_event(struct sock *sk, u8 type, u8 bbr_state)
 			      (u64)cookie[1] << 32 | cookie[0], TCPTUNE_EVENT_A_PAD) ||
 	    tcptune_put_tuple(skb, sk, &tcptune_event_tuple) ||
 	    nla_put_string(skb, TCPTUNE_EVENT_A_ALGO, inet_csk(sk)->icsk_ca_ops->name) ||
-	    nla_put_u8(skb, TCPTUNE_EVENT_A_CA_STATE, inet_csk(sk)->icsk_ca_state) ||
+	    nla_put_u8(skb, TCPTUNE_EVENT_A_CA_STATE, ca_state) ||
 	    nla_put_u32(skb, TCPTUNE_EVENT_A_CWND, tcp_snd_cwnd(tcp_sk(sk))) ||
 	    nla_put_u32(skb, TCPTUNE_EVENT_A_SSTHRESH, tcp_sk(sk)->snd_ssthresh) ||
 	    nla_put_u32(skb, TCPTUNE_EVENT_A_DROPPED, atomic_xchg(&tn->ev_dropped, 0)))

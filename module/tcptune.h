@@ -55,8 +55,13 @@ enum tcptune_counter {
 void tcptune_sk_register(struct sock *sk);
 void tcptune_sk_unregister(struct sock *sk);
 
-/* A state change worth counting / telling `tcptune monitor` (not per ACK). */
+/*
+ * A state change worth counting / telling `tcptune monitor` (never per ACK):
+ * type is enum tcptune_event_type, ca_state the CA state the socket is
+ * entering (set_state() runs before the stack changes it), bbr_state the
+ * new enum tcptune_bbr_state for TCPTUNE_EVENT_BBR_STATE.
+ */
 void tcptune_count(const struct sock *sk, enum tcptune_counter c);
-void tcptune_event(struct sock *sk, u8 type, u8 bbr_state);
+void tcptune_event(struct sock *sk, u8 type, u8 ca_state, u8 bbr_state);
 
 #endif /* _TCPTUNE_H */

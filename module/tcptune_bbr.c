@@ -78,18 +78,26 @@
  *     evidence), otherwise "flat-RTT" losses.  No RTT sample counts as
  *     queue-qualified (conservative).
  *  2. Loss at low inflight.  In rounds where the flow is not probing
- *     (ProbeBW DOWN, CRUISE, REFILL: inflight at or below the BDP) the
- *     flat-RTT loss rate feeds an EWMA, the random-loss floor: the loss the
- *     path shows whatever we do.
+ *     (ProbeBW DOWN, CRUISE, REFILL: inflight at or below the BDP) the loss
+ *     rate feeds an EWMA, the random-loss floor: the loss the path shows
+ *     whatever we do.  A quiet round in which some RTT sample was within
+ *     loss_qdelay of min_rtt had no standing queue, and all its losses feed
+ *     the floor; otherwise only its flat-RTT losses do.
  *
- *   L  = loss rate of the round, Lf = its flat-RTT part, e = rand_loss_excuse
- *   excused = Lf                    in Startup and the quiet phases: a
- *                                   loss with no queue behind it is random
- *   excused = min(L, floor)         in ProbeBW UP: a probe builds a queue on
+ *   N  = packets of the round, at least one BDP (as the draft's test is of
+ *        the inflight a lost packet met)
+ *   L  = lost packets, Lf = flat-RTT ones, F = floor * N, e = rand_loss_excuse
+ *   band = min(L, F + s * sqrt(F))  the floor's expected count and its
+ *                                   binomial noise (s = rand_loss_band_sigma
+ *                                   standard deviations, 3)
+ *   excused = max(band, Lf)         in Startup (band = 0) and the quiet
+ *                                   phases: a loss with no queue behind it
+ *                                   is random
+ *   excused = band                  in ProbeBW UP: a probe builds a queue on
  *                                   purpose, so RTT says nothing there; what
  *                                   the probe adds above the floor is what
  *                                   the probe caused
- *   congestive = L - e * excused    compared with loss_thresh
+ *   congestive = L - e * excused    congested if congestive > loss_thresh * N
  *
  * Only congestive loss moves the model (inflight_hi, bw_lo, inflight_lo,
  * the Startup exit) and only queue-qualified losses shrink cwnd in
@@ -116,8 +124,10 @@
  *    104-byte private area.  min_rtt can rise after 5 s instead of 10 s.
  *  - Loss and CE are judged per round from counters, not per packet from
  *    tx_in_flight (6.1's rate_sample has no tx_in_flight or lost): the
- *    response comes at the end of the round rather than at the lost packet.
- *    inflight_hi is set from what the round delivered.
+ *    response comes at the end of the round rather than at the lost packet,
+ *    inflight_hi is set from the largest inflight an ACK of the round saw,
+ *    and losses marked outside an ACK (RACK's reordering timer, the RTO)
+ *    are not counted (rs->losses does not carry them).
  *  - inflight_hi grows once per round (1, 2, 4, ... packets) instead of
  *    per ACK with a fractional counter: the same slope, less state.
  *  - The random-vs-congestive rule above (the draft counts every loss).
@@ -137,6 +147,7 @@
  */
 #include <linux/module.h>
 #include <linux/random.h>
+#include <linux/math.h>
 #include <linux/inet_diag.h>
 #include <net/netlink.h>
 #include <net/tcp.h>
@@ -179,7 +190,8 @@ struct tcptune_bbr {
 	u32 cycle_stamp;	/* jiffies: ProbeBW phase start, ProbeRTT end */
 	u32 ack_epoch_mstamp;	/* usec (low 32 bits): aggregation epoch start */
 	u32 prior_cwnd;		/* cwnd saved before recovery or ProbeRTT */
-	u32 bw_probe_wait_ms;	/* this cycle's wait before probing */
+	u16 bw_probe_wait_ms;	/* this cycle's wait before probing */
+	u16 round_inflight;	/* max inflight at an ACK of this round */
 	u32 round_count;	/* rounds since init (for the socket dump) */
 	u16 extra_acked[2];	/* windowed max of ACK aggregation, packets */
 	u16 round_lost;		/* packets marked lost in this round */
@@ -205,7 +217,8 @@ struct tcptune_bbr {
 	    ece_ack:1,		/* this ACK carries ECE (in_ack_event) */
 	    extra_slot:1,	/* extra_acked slot being filled */
 	    extra_rounds:6,	/* rounds in that slot */
-	    unused:5;
+	    round_flat:1,	/* an RTT sample of this round showed no queue */
+	    unused:4;
 };
 
 #define BBR_KNOB(ca, name) \
@@ -362,11 +375,11 @@ static void bbr_start_down(struct sock *sk)
 	ca->phase = BBR_BW_DOWN;
 	ca->cycle_stamp = tcp_jiffies32;
 	ca->rounds_since_probe = 0;
-	ca->bw_probe_wait_ms = BBR_KNOB(ca, probe_bw_wait_base_ms) +
-			       (rand_ms ? get_random_u32_below(rand_ms + 1) : 0);
+	ca->bw_probe_wait_ms = min_t(u32, U16_MAX,
+				     BBR_KNOB(ca, probe_bw_wait_base_ms) +
+				     (rand_ms ? get_random_u32_below(rand_ms + 1) : 0));
 	/* The probe's ACKs arrive during the next round: then a new cycle. */
 	ca->advance_pending = 1;
-	bbr_start_round(sk);
 }
 
 static void bbr_start_cruise(struct tcptune_bbr *ca)
@@ -395,7 +408,6 @@ static void bbr_start_up(struct sock *sk)
 	ca->full_bw_cnt = 0;
 	ca->up_rounds = 0;
 	ca->hi_limited = 0;
-	bbr_start_round(sk);
 }
 
 /* Draft BBRIsTimeToProbeBW: the wait is over, or Reno would have probed. */
@@ -481,12 +493,18 @@ static void bbr_count_signals(struct sock *sk, const struct rate_sample *rs)
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 lost = rs->losses > 0 ? rs->losses : 0;
 
+	if (rs->rtt_us >= 0 && ca->min_rtt_us != BBR_INF &&
+	    ((u64)rs->rtt_us << BBR_UNIT_SHIFT) <=
+	    (u64)ca->min_rtt_us * (BBR_UNIT + bbr_pct(BBR_KNOB(ca, loss_qdelay))))
+		ca->round_flat = 1;
 	if (lost) {
 		ca->round_lost = min_t(u32, ca->round_lost + lost, U16_MAX);
 		if (bbr_loss_shows_queue(ca, rs))
 			ca->round_lost_q = min_t(u32, ca->round_lost_q + lost,
 						 U16_MAX);
 	}
+	ca->round_inflight = max_t(u32, ca->round_inflight,
+				   min_t(u32, rs->prior_in_flight, U16_MAX));
 	if (ca->ece_ack && rs->acked_sacked > 0)
 		ca->round_ce = min_t(u32, ca->round_ce + rs->acked_sacked,
 				     U16_MAX);
@@ -498,25 +516,45 @@ static u32 bbr_rate16(u32 part, u32 total)
 			     U16_MAX) : 0;
 }
 
-/* The round's congestive loss rate, 1/65536 (rule, header). */
-static u32 bbr_congestive_loss(struct tcptune_bbr *ca, u32 delivered)
+/*
+ * The round's congestive losses in packets (rule, header).  N, the packets
+ * the round is judged on, is at least a BDP, as the draft's per-packet test
+ * is of the inflight a lost packet met: a short round does not turn one
+ * loss into a high rate.  The random-loss floor excuses its expected count
+ * plus rand_loss_band_sigma standard deviations (binomial, ~sqrt(expected)),
+ * so that the
+ * noise of a few random losses per round is not taken for congestion.
+ */
+static u32 bbr_congestive_losses(struct tcptune_bbr *ca, u32 delivered, u32 *n)
 {
-	u32 total = delivered + ca->round_lost;
-	u32 all = bbr_rate16(ca->round_lost, total);
-	u32 flat = bbr_rate16(ca->round_lost - ca->round_lost_q, total);
+	u32 total = max(delivered + ca->round_lost,
+			bbr_bdp(ca, bbr_max_bw(ca), BBR_UNIT));
+	u32 lost = ca->round_lost, flat = ca->round_lost - ca->round_lost_q;
 	bool probing = ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP;
 	bool quiet = ca->state == BBR_PROBE_BW && ca->phase != BBR_BW_UP;
-	u32 excused;
+	u32 excused = 0;
+	u64 expect;
 
+	*n = total;
 	if (quiet) {	/* rule 2: the floor, from low-inflight rounds */
 		u32 shift = BBR_KNOB(ca, rand_loss_floor_shift);
-		s32 diff = (s32)flat - (s32)ca->loss_floor;
+		/* With no standing queue all of the round's loss is random. */
+		s32 sample = bbr_rate16(ca->round_flat ? lost : flat, total);
+		s32 diff = sample - (s32)ca->loss_floor;
 
 		ca->loss_floor = (s32)ca->loss_floor + (diff >> shift);
 	}
-	excused = probing ? min_t(u32, all, ca->loss_floor) : flat;
+	if (ca->state == BBR_PROBE_BW) {
+		/* expected losses and sigma standard deviations, 1/65536 */
+		expect = (u64)ca->loss_floor * total;
+		expect += (u64)BBR_KNOB(ca, rand_loss_band_sigma) *
+			  int_sqrt64(expect << LOSS_SHIFT);
+		excused = min_t(u64, lost, expect >> LOSS_SHIFT);
+	}
+	if (!probing)
+		excused = max(excused, flat);
 	excused = bbr_scale(excused, bbr_pct(BBR_KNOB(ca, rand_loss_excuse)));
-	return all - min(all, excused);
+	return lost - min(lost, excused);
 }
 
 /* BBRv3's response to a congested round (draft "Responding to loss"). */
@@ -534,8 +572,8 @@ static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
 	}
 	/* draft BBRHandleInflightTooHigh */
 	if (!rs->is_app_limited)
-		ca->inflight_hi = max(delivered,
-				      bbr_scale(bbr_target_inflight(sk), beta));
+		ca->inflight_hi = max_t(u32, ca->round_inflight,
+					bbr_scale(bbr_target_inflight(sk), beta));
 	if (ca->state != BBR_PROBE_BW)
 		return;
 	if (ca->phase == BBR_BW_UP) {
@@ -550,7 +588,8 @@ static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
 	if (ca->inflight_lo == BBR_INF)
 		ca->inflight_lo = tcp_snd_cwnd(tcp_sk(sk));
 	ca->bw_lo = max(ca->bw_latest, bbr_scale(ca->bw_lo, beta));
-	ca->inflight_lo = max(delivered, bbr_scale(ca->inflight_lo, beta));
+	ca->inflight_lo = max(max_t(u32, delivered, rs->delivered),
+			      bbr_scale(ca->inflight_lo, beta));
 }
 
 /* Once per round: judge the round that just ended. */
@@ -559,15 +598,12 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
-	u32 thresh = bbr_pct(BBR_KNOB(ca, loss_thresh)) << (LOSS_SHIFT - BBR_UNIT_SHIFT);
-	u32 cong = bbr_congestive_loss(ca, delivered);
-	bool congested = cong > thresh;
+	u32 thresh = bbr_pct(BBR_KNOB(ca, loss_thresh));
+	u32 n, cong = bbr_congestive_losses(ca, delivered, &n);
+	bool congested = ((u64)cong << BBR_UNIT_SHIFT) > (u64)thresh * n;
 
-	if (congested && ca->state == BBR_STARTUP) {
-		u32 cong_pkts = ((u64)cong * (delivered + ca->round_lost)) >> LOSS_SHIFT;
-
-		congested = cong_pkts >= BBR_KNOB(ca, startup_full_loss_cnt);
-	}
+	if (congested && ca->state == BBR_STARTUP)
+		congested = cong >= BBR_KNOB(ca, startup_full_loss_cnt);
 	if (BBR_KNOB(ca, ecn) && (tp->ecn_flags & TCP_ECN_OK) && ca->round_ce &&
 	    bbr_rate16(ca->round_ce, delivered) >
 	    bbr_pct(BBR_KNOB(ca, ecn_thresh)) << (LOSS_SHIFT - BBR_UNIT_SHIFT))
@@ -586,6 +622,8 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 	ca->round_lost = 0;
 	ca->round_lost_q = 0;
 	ca->round_ce = 0;
+	ca->round_inflight = 0;
+	ca->round_flat = 0;
 	ca->bw_latest = 0;
 	if (ca->rounds_since_probe < 255)
 		ca->rounds_since_probe++;
@@ -860,7 +898,7 @@ static void bbr_state_changed(struct sock *sk, u8 state)
 {
 	if (state == TCPTUNE_BBR_PROBE_RTT)
 		tcptune_count(sk, TCPTUNE_CNT_PROBE_RTTS);
-	tcptune_event(sk, TCPTUNE_EVENT_BBR_STATE, state);
+	tcptune_event(sk, TCPTUNE_EVENT_BBR_STATE, inet_csk(sk)->icsk_ca_state, state);
 }
 
 /* Per-ACK entry point (draft BBRUpdateOnACK). */
@@ -939,13 +977,13 @@ static void tcptune_bbr_set_state(struct sock *sk, u8 new_state)
 	u8 old_state = inet_csk(sk)->icsk_ca_state;
 
 	if (old_state == TCP_CA_Recovery && new_state != TCP_CA_Recovery)
-		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_EXIT, 0);
+		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_EXIT, new_state, 0);
 	if (new_state == TCP_CA_Recovery) {
 		tcptune_count(sk, TCPTUNE_CNT_RECOVERIES);
-		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_ENTER, 0);
+		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_ENTER, new_state, 0);
 	} else if (new_state == TCP_CA_Loss) {
 		tcptune_count(sk, TCPTUNE_CNT_RTOS);
-		tcptune_event(sk, TCPTUNE_EVENT_RTO, 0);
+		tcptune_event(sk, TCPTUNE_EVENT_RTO, new_state, 0);
 	}
 }
 

@@ -60,7 +60,11 @@
  *                      hole before Reno would (three more duplicate ACKs).
  *                      After those, Reno runs fast retransmit again and
  *                      halves ssthresh a second time: the multiple-loss
- *                      behaviour that NewReno was designed to avoid.
+ *                      behaviour that NewReno was designed to avoid.  The
+ *                      stack's pipe still leaves out the duplicate ACKs of
+ *                      the first recovery, so this second one maps its
+ *                      window explicitly: cwnd_rfc = ssthresh + #dup ACKs,
+ *                      cwnd = cwnd_rfc - (packets_out - pipe).
  *
  * Without SACK the stack holds Recovery until an ACK goes beyond recover
  * (RFC 6582 section 4.1, no false fast retransmit); both algorithms treat
@@ -109,7 +113,8 @@ struct tcptune_reno {
 	u8 phase;		/* enum tcptune_reno_phase (uapi) */
 	u8 knob_base;		/* first knob id of this algorithm */
 	u8 force_rexmit:1,	/* let one retransmission out on this ACK */
-	   after_rto:1;		/* slow start after an RTO: L = 1 SMSS */
+	   after_rto:1,		/* slow start after an RTO: L = 1 SMSS */
+	   reno_refr:1;		/* Reno's own fast retransmit, stack in Recovery */
 };
 
 static inline bool tcptune_is_newreno(const struct sock *sk)
@@ -215,6 +220,7 @@ static u32 tcptune_grow(struct tcptune_reno *ca, const struct tcp_sock *tp,
 static void tcptune_enter_fast_recovery(struct tcptune_reno *ca)
 {
 	ca->phase = TCPTUNE_RENO_FAST_RECOVERY;
+	ca->reno_refr = 0;
 	ca->force_rexmit = 1;
 	ca->ss_bytes = 0;
 	ca->ca_bytes = 0;
@@ -227,6 +233,7 @@ static void tcptune_leave_fast_recovery(struct sock *sk, u32 cwnd_rfc)
 
 	ca->rfc_cwnd = cwnd_rfc;
 	ca->dup_segs = 0;
+	ca->reno_refr = 0;
 	ca->phase = TCPTUNE_RENO_AFTER_RECOVERY;
 }
 
@@ -238,31 +245,47 @@ static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
 	u32 pipe = tcp_packets_in_flight(tp);
 	bool full = !before(tp->snd_una, tp->high_seq);
 
-	if (ca->phase == TCPTUNE_RENO_FAST_RECOVERY) {
-		if (full) {
-			u32 exit_cwnd = tp->snd_ssthresh;
+	if (ca->phase == TCPTUNE_RENO_FAST_RECOVERY && !full &&
+	    (tcptune_is_newreno(sk) || !acked_bytes)) {
+		u32 w = tp->snd_ssthresh;
 
-			if (tcptune_is_newreno(sk))
-				exit_cwnd = tcptune_newreno_exit_cwnd(tp->snd_ssthresh,
-								      tp->packets_out);
-			tcptune_leave_fast_recovery(sk, exit_cwnd);
-		} else if (acked_bytes && !tcptune_is_newreno(sk)) {
-			/* RFC 5681 3.2 step 6: deflate, leave fast recovery. */
-			tcptune_leave_fast_recovery(sk, tp->snd_ssthresh);
-		} else {
+		if (ca->reno_refr) {
 			/*
-			 * Entry ACK, NewReno partial ACK: one retransmission
-			 * goes out regardless of cwnd.  Otherwise pipe does
-			 * the RFC's inflation.
+			 * Reno's own fast recovery inside the stack's: the
+			 * stack still counts the earlier duplicate ACKs in
+			 * pipe, so map the RFC window explicitly:
+			 * cwnd_rfc = ssthresh + #dup ACKs (RFC 5681 3.2).
 			 */
-			if (acked_bytes)
-				ca->force_rexmit = 1;
-			if (ca->force_rexmit) {
-				ca->force_rexmit = 0;
-				return max(tp->snd_ssthresh, pipe + 1);
-			}
-			return tp->snd_ssthresh;
+			ca->dup_segs += delivered;
+			w = tcptune_rfc_to_linux_cwnd(tp->snd_ssthresh + ca->dup_segs,
+						      tp->packets_out, pipe);
+		} else if (acked_bytes) {
+			/* NewReno partial ACK: the next hole goes out now. */
+			ca->force_rexmit = 1;
 		}
+		/*
+		 * Entry ACK, NewReno partial ACK: one retransmission goes
+		 * out regardless of cwnd.  Otherwise pipe does the RFC's
+		 * inflation.
+		 */
+		if (ca->force_rexmit) {
+			ca->force_rexmit = 0;
+			w = max(w, pipe + 1);
+		}
+		return w;
+	}
+
+	if (ca->phase == TCPTUNE_RENO_FAST_RECOVERY) {
+		u32 exit_cwnd = tp->snd_ssthresh;
+
+		/*
+		 * Full ACK (both), or Reno's first ACK of new data (RFC 5681
+		 * 3.2 step 6: deflate, leave fast recovery).
+		 */
+		if (full && tcptune_is_newreno(sk))
+			exit_cwnd = tcptune_newreno_exit_cwnd(tp->snd_ssthresh,
+							      tp->packets_out);
+		tcptune_leave_fast_recovery(sk, exit_cwnd);
 	} else if (acked_bytes) {
 		/* TCPTUNE_RENO_AFTER_RECOVERY: the RFC window grows as usual. */
 		ca->dup_segs = 0;
@@ -274,10 +297,15 @@ static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
 			ca->lt_snd_nxt = tp->snd_nxt;
 		ca->dup_segs += delivered;
 		if (ca->dup_segs >= TCPTUNE_DUPTHRESH) {
+			u32 w;
+
 			tp->snd_ssthresh = tcptune_reno_ssthresh(sk);
 			tcptune_enter_fast_recovery(ca);
+			ca->reno_refr = 1;
 			ca->force_rexmit = 0;
-			return max(tp->snd_ssthresh, pipe + 1);
+			w = tcptune_rfc_to_linux_cwnd(tp->snd_ssthresh + ca->dup_segs,
+						      tp->packets_out, pipe);
+			return max(w, pipe + 1);
 		}
 	}
 	/*
@@ -330,16 +358,19 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 
 	/* With SACK the stack reopens before we see the full ACK. */
 	if (ca->phase != TCPTUNE_RENO_OPEN && state != TCP_CA_Recovery) {
-		if (ca->phase == TCPTUNE_RENO_FAST_RECOVERY)
+		if (ca->phase == TCPTUNE_RENO_FAST_RECOVERY) {
 			cwnd = tcptune_is_newreno(sk) ?
 			       tcptune_newreno_exit_cwnd(tp->snd_ssthresh,
 							 tp->packets_out) :
 			       tp->snd_ssthresh;
-		else
+			acked = 0;	/* the exit ACK deflates, it does not grow */
+		} else {
+			/* RFC recovery ended earlier: an ordinary new ACK. */
 			cwnd = ca->rfc_cwnd;
+		}
 		ca->phase = TCPTUNE_RENO_OPEN;
+		ca->reno_refr = 0;
 		ca->dup_segs = 0;
-		acked = 0;	/* the exit ACK deflates, it does not grow */
 	}
 
 	switch (state) {
@@ -379,17 +410,17 @@ static void tcptune_reno_set_state(struct sock *sk, u8 new_state)
 	u8 old_state = inet_csk(sk)->icsk_ca_state;
 
 	if (old_state == TCP_CA_Recovery && new_state != TCP_CA_Recovery)
-		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_EXIT, 0);
+		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_EXIT, new_state, 0);
 
 	switch (new_state) {
 	case TCP_CA_Recovery:
 		tcptune_enter_fast_recovery(ca);
 		tcptune_count(sk, TCPTUNE_CNT_RECOVERIES);
-		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_ENTER, 0);
+		tcptune_event(sk, TCPTUNE_EVENT_RECOVERY_ENTER, new_state, 0);
 		break;
 	case TCP_CA_Loss:
 		tcptune_count(sk, TCPTUNE_CNT_RTOS);
-		tcptune_event(sk, TCPTUNE_EVENT_RTO, 0);
+		tcptune_event(sk, TCPTUNE_EVENT_RTO, new_state, 0);
 		/* RFC 5681 3.1: LW = 1 SMSS, then slow start with L = 1. */
 		ca->phase = TCPTUNE_RENO_OPEN;
 		ca->after_rto = 1;
@@ -431,6 +462,7 @@ static u32 tcptune_reno_undo_cwnd(struct sock *sk)
 
 	ca->phase = TCPTUNE_RENO_OPEN;
 	ca->after_rto = 0;
+	ca->reno_refr = 0;
 	ca->dup_segs = 0;
 	tcptune_count(sk, TCPTUNE_CNT_UNDOS);
 	return tcp_reno_undo_cwnd(sk);

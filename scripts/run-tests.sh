@@ -104,6 +104,17 @@ else
 	nok "build: selftests" "$out"
 fi
 
+# The tcptune CLI: -Werror build, unit test, host tests (no module needed).
+if out=$(make -s -C selftests/cli 2>&1); then
+	ok "build: tcptune CLI and its unit test (-Wall -Wextra -Werror)"
+	build/selftests/test_cli_unit >"$res/cli-unit.tap" 2>&1
+	count_tap cli-unit "$res/cli-unit.tap"
+	bash selftests/cli/host_cli_test.sh >"$res/cli-host.tap" 2>&1
+	count_tap cli-host "$res/cli-host.tap"
+else
+	nok "build: tcptune CLI" "$out"
+fi
+
 say "== VM tests (one boot of $kver; log in $res/vm.log)"
 scripts/vm-run.sh -k "$kver" -o "$res/vm" -- \
 	"$top/selftests/vm/run-all.sh" "$res/vm" "$@" >"$res/vm.log" 2>&1
@@ -113,7 +124,7 @@ if [ $vmrc -eq 99 ] || [ $vmrc -eq 98 ]; then
 else
 	ok "vm: module loads and the guest kernel log stays clean"
 fi
-suites=${*:-select conformance bulk module}
+suites=${*:-$(selftests/vm/run-all.sh --list)}
 for s in $suites; do
 	if [ ! -f "$res/vm/$s.tap" ]; then
 		nok "vm: suite $s did not run" "$(tail -20 "$res/vm.log")"

@@ -193,6 +193,10 @@ class Connection:
         self.tsval = {}         # segment index -> TSval of its last transmission
         self.first_tsval = {}   # segment index -> TSval of its first transmission
         self.written = 0
+        # The SYN-ACK's window is never scaled (RFC 7323 2.2): announce the
+        # scaled window once now, so that no later ACK is a window update
+        # (a window update is not a duplicate ACK, RFC 5681 section 2).
+        self.ack(0)
         if write_bytes:
             self.write(write_bytes)
 
@@ -222,10 +226,8 @@ class Connection:
         return (self.ts_clock, self.last_tsval)
 
     def _write(self, seq, ack, flags, options=b"", window=None):
-        pkt = P.build(self.family, self.peer, self.local, self.port, getattr(self, "sport", 0),
+        pkt = P.build(self.family, self.peer, self.local, self.port, self.sport,
                       seq, ack, flags, 65535 if window is None else window, options)
-        if getattr(self, "sport", None) is None:
-            raise RuntimeError("no connection")
         os.write(self.tun, pkt)
 
     def _read_one(self, timeout):
@@ -298,7 +300,7 @@ class Connection:
         opts = P.build_options(ts=ts, sack=blocks) if (ts or blocks) else b""
         flags = P.ACK | (P.ECE if ece else 0)
         ackno = self.seq_of(upto)
-        if upto >= self.high and self.written and upto * self.mss > self.written:
+        if self.written and upto * self.mss > self.written:   # a short last segment
             ackno = (self.isn + 1 + self.written) & 0xFFFFFFFF
         self._write(self.iss + 1, ackno, flags, opts, window)
         self.snd_una = max(self.snd_una, upto)

@@ -5,18 +5,26 @@
 # selftest suite in one boot.  Each suite's TAP goes to OUTDIR/<suite>.tap
 # and to stdout; its exit status to OUTDIR/<suite>.rc.
 #   run-all.sh OUTDIR [SUITE...]
+#   run-all.sh --list          the default suites, in order
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-out=$1; shift
 PY=/usr/bin/python3
 
 declare -A suites=(
 	[select]="$top/build/selftests/select_test"
 	[module]="$here/module_test.sh"
 	[bulk]="$here/bulk_test.sh"
+	[bbr]="$here/bbr_test.sh"
 	[conformance]="$PY $here/../conformance/run.py"
+	[tuning]="$PY $here/tuning_test.py"
+	[cli]="$top/selftests/cli/vm_cli_test.sh"
 )
-order="select conformance bulk module"
+order="select conformance bulk tuning module bbr"
+if [ "${1:-}" = --list ]; then
+	echo "$order"
+	exit 0
+fi
+out=$1; shift
 [ $# -gt 0 ] && order="$*"
 
 rc=0

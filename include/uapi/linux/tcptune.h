@@ -42,6 +42,13 @@
  *	second, bursts of TCPTUNE_EVENT_BURST); events beyond the limit are
  *	dropped and counted in the next event's DROPPED.
  *
+ * TCPTUNE_A_FILTER_ALGO names an algorithm either way: "reno" (the knob
+ * set's name) or "tcptune_reno" (the congestion-control name).
+ *
+ * Errors: a value outside a knob's range, like any malformed request, is
+ * EINVAL; an unknown knob or algorithm is ENOENT; a missing permission
+ * EPERM.  The extack message and offset name the attribute at fault.
+ *
  * Units: times in microseconds, rates in bytes per second, windows in
  * segments, addresses in network byte order (4 or 16 bytes), ports in host
  * byte order.
@@ -156,7 +163,9 @@ enum tcptune_sock_attr {
 	TCPTUNE_SOCK_A_DELIVERY_RATE,	/* u64: bytes/s */
 	TCPTUNE_SOCK_A_PACING_RATE,	/* u64: bytes/s */
 	TCPTUNE_SOCK_A_APP_LIMITED,	/* u8: 0 or 1 */
-	TCPTUNE_SOCK_A_RTOS,		/* u32: RTOs on this socket (backoff) */
+	TCPTUNE_SOCK_A_RTOS,		/* u32: RTOs since the last progress
+					 * (icsk_retransmits, tcpi_retransmits)
+					 */
 	TCPTUNE_SOCK_A_BYTES_ACKED,	/* u64 */
 	TCPTUNE_SOCK_A_PAD,
 	TCPTUNE_SOCK_A_RENO,		/* nest, enum tcptune_reno_attr */

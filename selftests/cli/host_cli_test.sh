@@ -1,0 +1,241 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host tests of the tcptune CLI: everything that needs no tcptune module.
+# The host kernel has none, so the "module not loaded" path is tested here
+# for real.  Builds the CLI warning-free (-Werror) first.  TAP; exit 1 on
+# any failure.
+#
+#   host_cli_test.sh            (from anywhere; uses userspace-tools/)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/selftests/lib/tap.sh"
+PY=/usr/bin/python3
+TOOLS=$top/userspace-tools
+TT=$TOOLS/tcptune
+W=$(mktemp -d)
+trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
+
+CMDS="sockets algos knobs set monitor watch plot help"
+
+tap_plan 65
+
+# run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
+run() {
+	local name=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		tap_fail "$name" "exit $rc, want $want: $* -> $(echo "$out" | head -6)"
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" <<<"$out"; then
+		tap_fail "$name" "no /$pat/ in: $(echo "$out" | head -6)"
+	else
+		tap_ok "$name"
+	fi
+}
+# The same, on stderr+stdout joined into one line (for multi-line messages).
+run1() {
+	local name=$1 want=$2 pat=$3
+	shift 3
+	run "$name" "$want" "$pat" bash -c '"$@" 2>&1 | tr "\n" " "; exit ${PIPESTATUS[0]}' _ "$@"
+}
+
+# ---- build ------------------------------------------------------------------
+out=$(make -C "$TOOLS" clean >/dev/null 2>&1; make -C "$TOOLS" WERROR=1 2>&1)
+rc=$?
+if [ $rc = 0 ] && ! grep -q 'warning:' <<<"$out" && [ -x "$TT" ]; then
+	tap_ok "build: -Wall -Wextra -Werror, no warning"
+else
+	tap_fail "build: -Wall -Wextra -Werror, no warning" "$out"
+	exit 1
+fi
+if grep -q '^  CC     main.c$' <<<"$out" && ! grep -q 'gcc\|cc .*-c' <<<"$out"; then
+	tap_ok "build: quiet CC lines"
+else
+	tap_fail "build: quiet CC lines" "$(echo "$out" | head -5)"
+fi
+out=$(make -C "$TOOLS" -B V=1 main.o 2>&1)
+if grep -q -- '-c -o main.o main.c' <<<"$out"; then tap_ok "build: V=1 shows the commands"
+else tap_fail "build: V=1 shows the commands" "$out"; fi
+make -C "$TOOLS" WERROR=1 >/dev/null 2>&1
+
+# ---- help, version, usage errors -----------------------------------------------
+run "--help: usage, every command, exit codes" 0 'Usage: tcptune.*' "$TT" --help
+out=$("$TT" --help 2>&1)
+miss=""
+for c in $CMDS; do grep -q "^  $c " <<<"$out" || miss="$miss $c"; done
+for code in 0 1 2 3 4 5; do grep -q "^  $code  " <<<"$out" || miss="$miss exit$code"; done
+if [ -z "$miss" ]; then tap_ok "--help lists every command and exit status"
+else tap_fail "--help lists every command and exit status" "missing:$miss"; fi
+for c in $CMDS; do
+	run "$c --help: its usage, exit 0" 0 "^Usage: tcptune \[ OPTIONS \] $c" "$TT" "$c" --help
+done
+run "help knobs = knobs help = knobs -h" 0 'Usage: tcptune \[ OPTIONS \] knobs' \
+	bash -c "[ \"\$('$TT' help knobs)\" = \"\$('$TT' knobs help)\" ] && [ \"\$('$TT' knobs help)\" = \"\$('$TT' knobs -h)\" ] && '$TT' help knobs"
+run "-V: the version" 0 '^tcptune [0-9]+\.[0-9]+\.[0-9]+ ' "$TT" -V
+run1 "unknown command sokets: exit 1, did you mean sockets" 1 'unknown command "sokets".*did you mean: sockets' "$TT" sokets
+run "a unique prefix works (kn = knobs)" 0 'Usage: tcptune \[ OPTIONS \] knobs' "$TT" kn help
+run1 "an ambiguous prefix is unknown (s: sockets, set)" 1 'unknown command "s"' "$TT" s
+run1 "sockets with an unknown argument: exit 1, suggests a filter" 1 'unknown argument "dprt".*did you mean: dport' "$TT" sockets dprt 80
+run "sockets sport x: not a port, exit 2" 2 'not a port' "$TT" sockets sport x
+run "sockets sport 70000: not a port, exit 2" 2 'not a port' "$TT" sockets sport 70000
+run1 "sockets ca-state Recovry: exit 2, did you mean Recovery" 2 'unknown state.*did you mean: Recovery' "$TT" sockets ca-state Recovry
+run "sockets src 300.1.1.1: not an address, exit 2" 2 'not an IPv4 or IPv6' "$TT" sockets src 300.1.1.1
+run "sockets dport (no value): exit 1" 1 'needs a value' "$TT" sockets dport
+run "watch -i 0: exit 1" 1 'needs seconds' "$TT" watch -i 0
+run "watch -i abc: exit 1" 1 'needs seconds' "$TT" watch -i abc
+run "watch --csv -j: exit 1" 1 'exclude each other' "$TT" -j watch --csv
+run "monitor -c 0: exit 1" 1 'positive number' "$TT" monitor -c 0
+run "set (nothing): exit 1" 1 'nothing to set' "$TT" set
+run "set reno.beta (no =): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set reno.beta
+run "set beta=5 (no algorithm): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set beta=5
+run "set reno.beta=1 reno.beta=2: given twice, exit 1" 1 'given twice' "$TT" set reno.beta=1 reno.beta=2
+run "knobs a b: exit 1" 1 'unexpected argument' "$TT" knobs a b
+run "-n without a name: exit 1" 1 'needs a network namespace' "$TT" -n
+run "plot without a file: exit 1" 1 'which CSV' "$TT" plot
+
+# ---- the module is not loaded (this host has none) --------------------------------
+if [ -d /sys/module/tcptune ]; then
+	for i in 1 2 3 4 5 6 7; do tap_ok "module not loaded: # SKIP the host has tcptune loaded"; done
+else
+	run1 "tcptune: not loaded, how to load it, exit 4" 4 'not loaded.*modprobe tcptune.*insmod module/tcptune.ko' "$TT"
+	run "algos: exit 4" 4 'not loaded' "$TT" algos
+	run "knobs -j: exit 4, nothing on stdout" 4 '' bash -c "out=\$('$TT' -j knobs 2>/dev/null); rc=\$?; [ -z \"\$out\" ] || exit 9; exit \$rc"
+	run "set reno.beta=50: exit 4" 4 'not loaded' "$TT" set reno.beta=50
+	run "set -f reno.beta=50: exit 4" 4 'not loaded' "$TT" set -f reno.beta=50
+	run "monitor: exit 4" 4 'not loaded' "$TT" monitor
+	run "watch -c 1: exit 4" 4 'not loaded' "$TT" watch -c 1
+fi
+run "--debug prints the netlink messages (the family lookup)" 4 '^--- sent [0-9]+ bytes' "$TT" --debug algos
+run1 "-n nosuch: no such netns, exit 2" 2 'network namespace "nosuch".*ip netns list' "$TT" -n nosuch algos
+
+# ---- sockets -a: sock_diag works without the module --------------------------
+# a loopback connection of this test, with data in flight
+$PY - >"$W/conn" 2>&1 <<'PYEOF' &
+import socket, sys, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+c = socket.socket(); c.connect(l.getsockname()); a, _ = l.accept()
+c.sendall(b"x" * 50000)
+print(l.getsockname()[1], flush=True)
+time.sleep(30)
+PYEOF
+lpid=$!
+for i in $(seq 50); do [ -s "$W/conn" ] && break; sleep 0.1; done
+port=$(head -1 "$W/conn")
+"$TT" -j sockets -a dport "$port" >"$W/a.json" 2>"$W/a.err"
+rc=$?
+why=$($PY - "$W/a.json" "$port" <<'PYEOF'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception as e:
+    print("not JSON:", e); sys.exit()
+if len(d) != 1: print("want 1 socket to port", sys.argv[2], "got", len(d)); sys.exit()
+s = d[0]
+for f in ("sk", "cookie", "saddr", "sport", "daddr", "dport", "state", "algo", "tcptune",
+          "ca_state", "cwnd", "rto_us", "srtt_us", "mss", "delivery_rate_bps"):
+    if f not in s: print("lacks", f)
+if s.get("tcptune") is not False: print("marked tcptune")
+if s.get("state") != "ESTAB": print("state", s.get("state"))
+PYEOF
+)
+if [ $rc = 4 ] && [ -z "$why" ]; then tap_ok "sockets -a -j (no module): the test's connection, fields, exit 4"
+else tap_fail "sockets -a -j (no module): the test's connection" "exit $rc; $why; $(cat "$W/a.err")"; fi
+run "sockets -a -j -p: parses with python3 -m json.tool" 0 '' \
+	bash -c "'$TT' -j -p sockets -a 2>/dev/null | $PY -m json.tool >/dev/null"
+run "sockets -a (human): ss -ti names" 4 'ESTAB .*127\.0\.0\.1.* sk:[0-9a-f]+.*'"$(printf '\t')"' [a-z]+ ca_state:Open rto:[0-9.]+ rtt:[0-9.]+/[0-9.]+ mss:[0-9]+ cwnd:[0-9]+' \
+	bash -c "'$TT' sockets -a dport $port 2>/dev/null | tr '\n' ' '; exit \${PIPESTATUS[0]}"
+ck=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["sk"])' "$W/a.json" 2>/dev/null)
+run "sockets -a: the cookie is the one ss -e prints" 0 "sk:$ck\b" bash -c "[ -n '$ck' ] && ss -tie dport = :$port"
+run "sockets -a sk COOKIE: that socket only" 4 "\"sk\": ?\"$ck\"" bash -c "'$TT' -j sockets -a sk '$ck'"
+run "sockets -a algo nosuch: exit 2" 2 'unknown algorithm "nosuch"' "$TT" sockets -a algo nosuch
+kill $lpid 2>/dev/null; wait $lpid 2>/dev/null; lpid=
+
+# ---- plot ----------------------------------------------------------------------
+{
+	echo "time,sk,algo,saddr,sport,daddr,dport,state,ca_state,cwnd,ssthresh,srtt_us,rttvar_us,minrtt_us,rto_us,mss,inflight,unacked,retrans,total_retrans,lost,sacked,delivered,delivery_rate_bps,pacing_rate_bps,app_limited,bbr_state,bbr_bw_bps,reno_phase"
+	for i in $(seq 0 40); do
+		t=$(echo "1700000000 + $i * 0.25" | bc)
+		echo "$t,1a,tcptune_reno,198.18.1.1,40000,198.18.2.1,5201,ESTAB,Open,$((10 + i)),$([ $i -gt 20 ] && echo 30),$((20000 + i * 100)),500,20000,220000,1448,10,10,0,0,0,0,$((i * 10)),$((i * 100000)),$((i * 120000)),0,,,open"
+		echo "$t,2b,tcptune_bbr,2001:db8:1::1,40001,2001:db8:2::1,5202,ESTAB,Recovery,$((40 - i / 2)),,$((25000 - i * 50)),800,20000,230000,1428,20,20,1,2,1,3,$((i * 20)),$((8000000 + i * 1000)),9000000,0,ProbeBW_UP,9000000,"
+	done
+} >"$W/s.csv"
+run "plot CSV: writes CSV.svg" 0 'wrote .*s\.svg \(2 sockets\)' "$TT" plot "$W/s.csv"
+why=$($PY - "$W/s.svg" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception as e:
+    print("not XML:", e); sys.exit()
+ns = "{http://www.w3.org/2000/svg}"
+if root.tag != ns + "svg": print("root", root.tag)
+paths = root.findall(".//" + ns + "path")
+# 2 sockets: cwnd+ssthresh (bbr has no ssthresh) = 3, srtt+minrtt = 4, rate = 2
+if len(paths) != 9: print(len(paths), "paths, want 9")
+text = " ".join(t.text or "" for t in root.iter(ns + "text"))
+for want in ("Window (segments)", "RTT (ms)", "Delivery rate (Mbit/s)", "sk:1a", "sk:2b", "time (s)"):
+    if want not in text: print("no text", want)
+PYEOF
+)
+if [ -z "$why" ]; then tap_ok "plot: valid SVG, 3 panels, 9 series, legend"; else tap_fail "plot: valid SVG" "$why"; fi
+run "plot sk 2b -o -: one socket, SVG on stdout" 0 '' bash -c \
+	"'$TT' plot sk 2b -o - '$W/s.csv' | $PY -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.stdin).getroot(); t=\" \".join(x.text or \"\" for x in r.iter(\"{http://www.w3.org/2000/svg}text\")); sys.exit(\"sk:1a\" in t or \"sk:2b\" not in t)'"
+run "plot sk ff: no samples of that socket, exit 2" 2 'no samples of sk:ff' "$TT" plot sk ff -o "$W/x.svg" "$W/s.csv"
+printf 'a,b\n1,2\n' >"$W/bad.csv"
+run "plot of a CSV that is not watch's: exit 2, names the column" 2 'no column "time"' "$TT" plot "$W/bad.csv"
+run "plot of a missing file: exit 2" 2 'No such file' "$TT" plot "$W/nonexistent.csv"
+if command -v gnuplot >/dev/null; then
+	run "plot --png: a PNG through gnuplot" 0 '' bash -c \
+		"'$TT' plot --png -o '$W/s.png' '$W/s.csv' 2>/dev/null && head -c 8 '$W/s.png' | od -An -c | grep -q 'P   N   G'"
+else
+	tap_ok "plot --png # SKIP gnuplot is not installed"
+fi
+
+# ---- man page, completion, install ------------------------------------------
+out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$TOOLS/tcptune.8" 2>&1 >/dev/null; groff -t -man -Tutf8 -ww -z "$TOOLS/tcptune.8" 2>&1)
+if [ -z "$out" ]; then tap_ok "man page: renders without a warning"; else tap_fail "man page: renders without a warning" "$out"; fi
+page=$(MANWIDTH=200 man -l "$TOOLS/tcptune.8" 2>/dev/null)
+miss=""
+for sec in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS FIELDS "EXIT STATUS" EXAMPLES "SEE ALSO"; do
+	grep -q "^$sec" <<<"$page" || miss="$miss section:$sec"
+done
+for c in $CMDS; do grep -Eq "^       $c( |$)" <<<"$page" || miss="$miss command:$c"; done
+for f in "cwnd:" "ssthresh:" "rto:" "rtt:s/v" "retrans:c/t" "delivery_rate" "pacing_rate" "minrtt:" "ss\(8\)" "ip\(8\)"; do
+	grep -Eq -- "$f" <<<"$page" || miss="$miss $f"
+done
+if [ -z "$miss" ]; then tap_ok "man page: sections, every command, the field table, SEE ALSO ss(8) ip(8)"
+else tap_fail "man page: sections, every command, the field table" "missing:$miss"; fi
+
+# completion against a stand-in tcptune that answers -j knobs like the kernel would
+mkdir -p "$W/bin"
+cat >"$W/bin/tcptune" <<'EOF'
+#!/bin/sh
+case "$*" in
+*knobs*) echo '[{"algo":"reno","name":"beta"},{"algo":"reno","name":"iw"},{"algo":"bbr","name":"headroom"}]' ;;
+*algos*) echo '[{"name":"tcptune_reno"},{"name":"tcptune_bbr"}]' ;;
+esac
+EOF
+chmod +x "$W/bin/tcptune"
+comp() {	# the words of a command line; prints the completions
+	PATH="$W/bin:$PATH" bash -c '
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_tcptune; printf "%s\n" "${COMPREPLY[@]}"' _ "$TOOLS/completion/tcptune.bash" "$@"
+}
+run "completion: tcptune kn -> knobs" 0 '^knobs$' comp tcptune kn
+run "completion: tcptune set re -> reno.beta= reno.iw= (from tcptune -j knobs)" 0 '^reno\.beta=$' comp tcptune set re
+run "completion: tcptune knobs b -> bbr.headroom, bbr" 0 '^bbr\.headroom$' comp tcptune knobs b
+run "completion: tcptune sockets ca-state R -> Recovery" 0 '^Recovery$' comp tcptune sockets ca-state R
+
+rm -rf "$W/root"
+run "make install DESTDIR= PREFIX=/usr: binary, man page, completion" 0 '' bash -c \
+	"make -s -C '$TOOLS' install DESTDIR='$W/root' PREFIX=/usr >/dev/null &&
+	 test -x '$W/root/usr/sbin/tcptune' && test -f '$W/root/usr/share/man/man8/tcptune.8' &&
+	 test -f '$W/root/usr/share/bash-completion/completions/tcptune'"
+run "make install MANDIR=: honoured" 0 '' bash -c \
+	"make -s -C '$TOOLS' install DESTDIR='$W/root2' PREFIX=/opt/tt MANDIR=/opt/man >/dev/null &&
+	 test -f '$W/root2/opt/man/man8/tcptune.8' && test -x '$W/root2/opt/tt/sbin/tcptune'"
+
+tap_done

@@ -1,0 +1,254 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The tcptune CLI against the real module, in the VM (tcptune.ko loaded):
+# JSON holds the documented fields, set is all-or-none (checked by the CLI
+# and, with -f, by the kernel), every error path gives its message and
+# exit status, -n NETNS, sockets -a adds a non-tcptune socket, watch+plot,
+# and monitor receives an event during a lossy transfer.  Ends by
+# unloading the module: then the CLI must say "not loaded" (exit 4).
+#
+#   tt_snd 198.18.1.1 --- tt_rtr --(loss)--> tt_rcv 198.18.2.1, 20 ms RTT
+#
+#   vm_cli_test.sh [OUTDIR]     (OUTDIR: where watch CSV / plot SVG go)
+# Build first on the host: make -C userspace-tools
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/selftests/lib/tap.sh"
+. "$top/selftests/lib/topo.sh"
+PY=/usr/bin/python3
+XFER=$top/selftests/lib/xfer.py
+TT=${TCPTUNE:-$top/userspace-tools/tcptune}
+OUT=${1:-$(mktemp -d)}
+mkdir -p "$OUT"
+W=$(mktemp -d)		# scratch for outputs
+
+tap_plan 44
+
+# run NAME WANT_RC PATTERN CMD...: exit status WANT_RC and PATTERN (ERE)
+# somewhere in stdout+stderr.  PATTERN "" checks the status only.
+run() {
+	local name=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		tap_fail "$name" "exit $rc, want $want: $* -> $(echo "$out" | head -8)"
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" <<<"$out"; then
+		tap_fail "$name" "no /$pat/ in: $(echo "$out" | head -8)"
+	else
+		tap_ok "$name"
+	fi
+}
+
+# pycheck NAME FILE PYTHON: the python snippet gets the parsed JSON of FILE
+# as `d` and prints a reason to fail (nothing: pass).
+pycheck() {
+	local name=$1 file=$2 code=$3 why
+	why=$($PY - "$file" 2>&1 <<PYEOF
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception as e:
+    print("not JSON: %s: %s" % (e, open(sys.argv[1]).read()[:300])); sys.exit(0)
+$code
+PYEOF
+)
+	if [ -z "$why" ]; then tap_ok "$name"; else tap_fail "$name" "$why"; fi
+}
+
+sysctl_get() { cat "/proc/sys/net/tcptune/$1/$2" 2>/dev/null; }
+
+if [ ! -x "$TT" ]; then
+	tap_fail "the CLI is built ($TT)" "run make -C userspace-tools on the host"
+	exit 1
+fi
+
+# ---- version, algos, knobs ---------------------------------------------
+run "tcptune -V prints the version" 0 '^tcptune [0-9]' "$TT" -V
+
+"$TT" -j algos >"$W/algos.json" 2>&1
+pycheck "algos -j: tcptune_reno/newreno/bbr with name, sockets, counters" "$W/algos.json" '
+names = {a.get("name") for a in d}
+for want in ("tcptune_reno", "tcptune_newreno", "tcptune_bbr"):
+    if want not in names: print("missing", want, "in", names)
+for a in d:
+    for k in ("name", "sockets", "recoveries", "rtos", "undos", "default"):
+        if k not in a: print(a.get("name"), "lacks", k)'
+
+run "algos (human): header and tcptune_bbr" 0 'ALGO +SOCKETS.*RECOVERIES' "$TT" algos
+
+"$TT" -j knobs >"$W/knobs.json" 2>&1
+pycheck "knobs -j: every knob has the documented fields" "$W/knobs.json" '
+if len(d) < 10: print("only", len(d), "knobs")
+for k in d:
+    for f in ("algo", "name", "value", "default", "min", "max", "unit", "when", "doc", "sysctl"):
+        if f not in k: print(k.get("name"), "lacks", f)
+    if k.get("when") not in ("live", "start"): print(k.get("name"), "when", k.get("when"))
+    if not k["min"] <= k["value"] <= k["max"]: print(k["name"], "value outside its range")'
+
+pycheck "knobs -j agrees with every sysctl net.tcptune.ALGO.KNOB" "$W/knobs.json" '
+for k in d:
+    p = "/proc/sys/net/tcptune/%s/%s" % (k["algo"], k["name"])
+    try:
+        v = int(open(p).read())
+    except Exception as e:
+        print(p, e); continue
+    if v != k["value"]: print(p, v, "!=", k["value"])'
+
+run "knobs reno: only reno's, in a table" 0 '^reno\.beta +50' "$TT" knobs reno
+run "knobs reno.bta: unknown knob, exit 2, suggests reno.beta" 2 'did you mean: .*reno\.beta' "$TT" knobs reno.bta
+run "knobs renoo: unknown algorithm, exit 2, suggests reno" 2 'unknown algorithm.*did you mean: reno' \
+	bash -c "'$TT' knobs renoo 2>&1 | tr '\n' ' '; exit \${PIPESTATUS[0]}"
+run "knobs -j -p: pretty JSON parses" 0 '' bash -c "'$TT' -j -p knobs bbr | $PY -m json.tool >/dev/null"
+
+# ---- set ----------------------------------------------------------------
+run "set reno.beta=70: exit 0, says the old value" 0 'reno\.beta = 70 \(was 50\)' "$TT" set reno.beta=70
+run "set reno.beta=70 reached the sysctl" 0 '^70$' sysctl_get reno beta
+run "set, CLI check: one knob out of range -> exit 2 with the range" 2 'reno\.iw=99999: out of range: 0\.\.1000' \
+	"$TT" set reno.beta=60 reno.iw=99999
+run "set, CLI check: nothing changed (beta still 70)" 0 '^70$' sysctl_get reno beta
+run "set -f, kernel check: out of range -> exit 2, extack names reno.iw" 2 'reno\.iw=99999.*range' \
+	"$TT" set -f reno.beta=60 reno.iw=99999
+run "set -f, kernel check: nothing changed (beta still 70)" 0 '^70$' sysctl_get reno beta
+run "set -f reno.nosuch=1: kernel says unknown knob, exit 2" 2 'reno\.nosuch=1.*unknown knob' \
+	"$TT" set -f reno.nosuch=1
+run "set reno.bta=60: unknown knob, exit 2, suggests reno.beta" 2 'did you mean: .*reno\.beta' "$TT" set reno.bta=60
+run "set reno.beta=abc: invalid value, exit 2, says the range" 2 'invalid value.*10\.\.90' \
+	bash -c "'$TT' set reno.beta=abc 2>&1 | tr '\n' ' '; exit \${PIPESTATUS[0]}"
+run "set reno.beta=-5: invalid value, exit 2" 2 'invalid value' "$TT" set reno.beta=-5
+run "set reno.beta=99999999999: invalid value, exit 2" 2 'invalid value' "$TT" set reno.beta=99999999999
+run "set reno.beta (no =VALUE): usage, exit 1" 1 'ALGO\.KNOB=VALUE' "$TT" set reno.beta
+run "set -j: JSON with old and new value" 0 '"old": ?70' bash -c "'$TT' -j set reno.beta=50"
+run "set as nobody: permission denied, exit 3, names CAP_NET_ADMIN" 3 'CAP_NET_ADMIN' \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$TT" set reno.beta=60
+run "knobs as nobody: reads work" 0 'reno\.beta' \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$TT" knobs reno.beta
+
+# ---- -n NETNS -------------------------------------------------------------
+ip netns add tt_cli 2>/dev/null
+"$TT" set reno.beta=70 >/dev/null
+run "-n tt_cli: a new netns starts from the defaults (beta 50, here 70)" 0 '"value": ?50' \
+	bash -c "'$TT' -n tt_cli -j knobs reno.beta"
+run "-n tt_cli set reno.beta=80 leaves this netns at 70" 0 '^70$' \
+	bash -c "'$TT' -n tt_cli set reno.beta=80 >/dev/null && cat /proc/sys/net/tcptune/reno/beta"
+run "-n nosuch: no such netns, exit 2" 2 'nosuch.*ip netns list' \
+	bash -c "'$TT' -n nosuch knobs 2>&1 | tr '\n' ' '; exit \${PIPESTATUS[0]}"
+ip netns del tt_cli
+"$TT" set reno.beta=50 >/dev/null
+
+# ---- sockets, during transfers --------------------------------------------
+if ! topo_up 20 1 50 200000; then
+	tap_fail "topology up" "topo_up failed"
+	exit 1
+fi
+ns_snd() { ip netns exec $TOPO_SND "$@"; }
+xfer_bg() {	# PORT CC SECONDS [FAMILY]: receiver and sender in the background
+	local fam=${4:-4} dst=$TOPO_RCV4
+	[ "$fam" = 6 ] && dst=$TOPO_RCV6
+	ip netns exec $TOPO_RCV $PY "$XFER" recv --port "$1" --family "$fam" --timeout 90 >/dev/null &
+	sleep 0.5
+	ns_snd $PY "$XFER" send --to "$dst" --port "$1" --cc "$2" --seconds "$3" --timeout 90 \
+		>"$W/xfer.$1" 2>&1 &
+}
+xfer_bg 6001 tcptune_reno 25
+xfer_bg 6002 tcptune_bbr 25 6
+xfer_bg 6003 cubic 25
+sleep 4
+
+"$TT" -n $TOPO_SND -j sockets >"$W/socks.json" 2>&1
+pycheck "sockets -j: reno (IPv4) and bbr (IPv6) with the documented fields" "$W/socks.json" '
+algos = {s["algo"]: s for s in d}
+for a in ("tcptune_reno", "tcptune_bbr"):
+    if a not in algos: print("no", a, "socket in", [s.get("algo") for s in d])
+for s in d:
+    for f in ("sk", "cookie", "family", "saddr", "sport", "daddr", "dport", "state", "algo",
+              "ca_state", "cwnd", "ssthresh", "rto_us", "srtt_us", "rttvar_us", "minrtt_us",
+              "mss", "inflight", "unacked", "sacked", "lost", "retrans", "total_retrans",
+              "reordering", "dsack_dups", "delivered", "delivery_rate_bps",
+              "pacing_rate_bps", "app_limited", "rtos", "bytes_acked"):
+        if f not in s: print(s.get("algo"), "lacks", f)
+    if s.get("algo") == "cubic": print("cubic listed without -a")
+    if s.get("tcptune") is not True: print("tcptune flag", s.get("tcptune"))
+    if s.get("ca_state") not in ("Open", "Disorder", "CWR", "Recovery", "Loss"): print("ca_state", s.get("ca_state"))
+    if int(s["sk"], 16) != s["cookie"]: print("sk/cookie disagree")
+r = algos.get("tcptune_reno", {})
+if "phase" not in r.get("reno", {}) or "rfc_cwnd" not in r.get("reno", {}): print("reno model", r.get("reno"))
+b = algos.get("tcptune_bbr", {})
+for f in ("state", "bw_bps", "min_rtt_us", "pacing_gain", "cwnd_gain", "inflight_hi", "round"):
+    if f not in b.get("bbr", {}): print("bbr model lacks", f, b.get("bbr"))
+if b and b["family"] != "inet6": print("bbr socket family", b["family"])'
+
+"$TT" -n $TOPO_SND sockets >"$W/socks.txt" 2>&1
+run "sockets (human): ss -ti names and units" 0 'rto:[0-9.]+ rtt:[0-9.]+/[0-9.]+ mss:[0-9]+ cwnd:[0-9]+' cat "$W/socks.txt"
+run "sockets (human): CA state and the models" 0 'ca_state:(Open|Disorder|CWR|Recovery|Loss).* reno:\(phase:' cat "$W/socks.txt"
+run "sockets (human): bbr model as ss writes it" 0 'bbr:\(state:[A-Za-z]+.*bw:[0-9.]+[kMG]?bps,mrtt:' cat "$W/socks.txt"
+# the cookie is the one ss -e prints
+ck=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(next(s["sk"] for s in d if s["algo"]=="tcptune_reno"))' "$W/socks.json" 2>/dev/null)
+run "sockets: the sk: cookie is the one ss -e prints for the socket" 0 "sk:$ck\b" \
+	bash -c "[ -n '$ck' ] && ip netns exec $TOPO_SND ss -tie"
+
+"$TT" -n $TOPO_SND -j sockets -a >"$W/socks_a.json" 2>&1
+pycheck "sockets -a -j: the cubic socket too, as not tcptune, with tcp_info" "$W/socks_a.json" '
+c = [s for s in d if s.get("algo") == "cubic"]
+if not c: print("no cubic socket in", [s.get("algo") for s in d])
+for s in c:
+    if s.get("tcptune") is not False: print("cubic marked tcptune")
+    for f in ("cwnd", "srtt_us", "ca_state", "delivery_rate_bps"):
+        if f not in s: print("cubic lacks", f)
+cookies = [s["cookie"] for s in d]
+if len(cookies) != len(set(cookies)): print("a socket listed twice")
+if not any(s.get("algo") == "tcptune_reno" for s in d): print("reno missing with -a")'
+
+run "sockets algo reno: only the reno socket" 0 '' bash -c \
+	"out=\$('$TT' -n $TOPO_SND -j sockets algo reno) && $PY -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(not (d and all(s[\"algo\"]==\"tcptune_reno\" for s in d)))' \"\$out\""
+run "sockets -a algo cubic: only cubic" 0 '' bash -c \
+	"out=\$('$TT' -n $TOPO_SND -j sockets -a algo cubic) && $PY -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(not (d and all(s[\"algo\"]==\"cubic\" for s in d)))' \"\$out\""
+run "sockets algo renoo: exit 2, suggests reno" 2 'did you mean: .*reno' "$TT" -n $TOPO_SND sockets algo renoo
+run "sockets dport 6002 src 2001:db8::/32: the IPv6 bbr socket only" 0 'tcptune_bbr' \
+	bash -c "out=\$('$TT' -n $TOPO_SND sockets dport 6002 src 2001:db8::/32) && echo \"\$out\" && ! grep -q tcptune_reno <<<\"\$out\""
+
+# ---- watch, plot ----------------------------------------------------------
+run "watch --csv -c 3 -i 0.5 -o FILE: samples written" 0 '' \
+	"$TT" -n $TOPO_SND watch --csv -c 3 -i 0.5 -o "$OUT/watch.csv"
+rows=$(($(wc -l <"$OUT/watch.csv" 2>/dev/null || echo 1) - 1))
+if [ "$rows" -ge 6 ]; then tap_ok "watch: 3 samples x 2 sockets = $rows rows"
+else tap_fail "watch: 3 samples x 2 sockets" "$rows rows: $(head -3 "$OUT/watch.csv")"; fi
+run "plot: the watch CSV becomes a valid SVG" 0 '' bash -c \
+	"'$TT' plot -o '$OUT/watch.svg' '$OUT/watch.csv' && $PY -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); sys.exit(not r.tag.endswith(\"svg\") or len(r.findall(\".//{http://www.w3.org/2000/svg}path\"))<4)' '$OUT/watch.svg'"
+
+# ---- monitor ----------------------------------------------------------------
+# 3 % loss: recoveries are certain within a few seconds
+ip netns exec $TOPO_RTR tc qdisc change dev r1 root handle 1: netem loss 3% limit 100000
+timeout 60 "$TT" -n $TOPO_SND -j monitor -c 2 >"$W/mon.json" 2>"$W/mon.err" &
+mpid=$!
+sleep 1
+xfer_bg 6004 tcptune_newreno 10
+wait $mpid
+mrc=$?
+head -1 "$W/mon.json" >"$W/mon1.json"
+if [ $mrc = 0 ]; then
+	pycheck "monitor -j -c 2: an event during a lossy transfer, documented fields" "$W/mon1.json" '
+for f in ("time", "event", "sk", "cookie", "algo", "saddr", "sport", "daddr", "dport", "ca_state", "cwnd", "dropped"):
+    if f not in d: print("event lacks", f, d)
+if d.get("event") not in ("recovery_enter", "recovery_exit", "rto", "bbr_state"): print("event", d.get("event"))'
+else
+	tap_fail "monitor -j -c 2: an event during a lossy transfer" "exit $mrc: $(cat "$W/mon.err")"
+fi
+run "monitor algo nosuch: exit 2" 2 'unknown algorithm' "$TT" monitor algo nosuch
+
+wait
+topo_down
+
+# ---- without the module -------------------------------------------------------
+if rmmod tcptune 2>"$W/rmmod.err"; then
+	run "module unloaded: tcptune says not loaded, exit 4" 4 'not loaded.*modprobe tcptune' \
+		bash -c "'$TT' 2>&1 | tr '\n' ' '; exit \${PIPESTATUS[0]}"
+	run "module unloaded: set says not loaded, exit 4" 4 'not loaded' "$TT" set reno.beta=50
+	insmod "$top/module/tcptune.ko" 2>/dev/null
+else
+	tap_fail "rmmod tcptune for the not-loaded tests" "$(cat "$W/rmmod.err")"
+	tap_fail "module unloaded: set says not loaded, exit 4" "not run"
+fi
+rm -rf "$W"
+tap_done

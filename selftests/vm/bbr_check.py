@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judges the bbr selftest's flows (JSON from bbr_flow.py send).
+
+  bbr_check.py CHECK [ARGS...]
+
+Each check prints one line (what it measured; why it failed) and exits 0
+when the behaviour holds, 1 when it does not.  The state of a tcptune_bbr
+socket is read from the gains that TCP_CC_INFO reports (<< 8): Startup
+2.77/2, Drain 0.35/2, ProbeBW DOWN 0.9/2, CRUISE or REFILL 1/2 (the two
+look the same), UP 1.25/2.25, ProbeRTT 1/0.5.
+"""
+import json
+import re
+import sys
+
+# Payload share of a full-sized frame: tbf counts the Ethernet frame
+# (1514 bytes), the bw estimate counts MSS-sized payload (1448 bytes).
+PAYLOAD = 1448.0 / 1514.0
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def state(pg, cg):
+    if cg == 128:
+        return "PROBE_RTT"
+    return {709: "STARTUP", 89: "DRAIN", 230: "DOWN", 256: "CRUISE/REFILL",
+            320: "UP"}.get(pg, "?%d/%d" % (pg, cg))
+
+
+def timeline(r):
+    """[(state, t_first_seen, t_last_seen)] with repeats merged."""
+    seq = []
+    for x in r["samples"]:
+        if x[1] == 0 and x[2] == 0:
+            continue
+        s = state(x[1], x[2])
+        if seq and seq[-1][0] == s:
+            seq[-1][2] = x[0]
+        else:
+            seq.append([s, x[0], x[0]])
+    return seq
+
+
+def median(v):
+    v = sorted(v)
+    return v[len(v) // 2] if v else 0
+
+
+def pct(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(len(v) * p))] if v else 0
+
+
+def short(seq, n=40):
+    return " ".join("%s@%.2f" % (s, t) for s, t, _ in seq[:n])
+
+
+def check_ss(args):
+    r = load(args[0])
+    line = r.get("ss", "")
+    m = re.search(r"bbr:\(bw:(\S+?)bps,mrtt:([\d.]+),pacing_gain:([\d.]+),"
+                  r"cwnd_gain:([\d.]+)\)", line)
+    if r.get("cc") != "tcptune_bbr" or "tcptune_bbr" not in line or not m:
+        print("cc %s; ss line: %s" % (r.get("cc"), line or "(none)"))
+        return 1
+    print("ss -ti: %s" % m.group(0))
+    return 0
+
+
+def check_startup(args):
+    seq = timeline(load(args[0]))
+    names = [s for s, _, _ in seq]
+    print("states: %s" % short(seq, 12))
+    if len(names) < 3 or names[0] != "STARTUP" or names[1] != "DRAIN" or \
+       names[2] not in ("DOWN", "CRUISE/REFILL"):
+        print("want STARTUP, DRAIN, then a ProbeBW phase")
+        return 1
+    if "STARTUP" in names[1:] or "DRAIN" in names[2:]:
+        print("Startup or Drain came back on a clean path")
+        return 1
+    return 0
+
+
+def check_cycle(args):
+    seq = timeline(load(args[0]))
+    names = [s for s, _, _ in seq]
+    ups = sum(1 for a, b in zip(names, names[1:]) if a == "CRUISE/REFILL" and b == "UP")
+    downs = sum(1 for a, b in zip(names, names[1:]) if a == "UP" and b == "DOWN")
+    cruise = sum(1 for a, b in zip(names, names[1:]) if a == "DOWN" and b == "CRUISE/REFILL")
+    print("ProbeBW: %d REFILL->UP, %d UP->DOWN, %d DOWN->CRUISE" % (ups, downs, cruise))
+    if ups < 3 or downs < 3 or cruise < 3:
+        print("want at least 3 of each in the flow; states: %s" % short(seq))
+        return 1
+    return 0
+
+
+def check_probe_rtt(args):
+    r = load(args[0])
+    interval = float(args[1])
+    seq = timeline(r)
+    prt = [(t0, t1) for s, t0, t1 in seq if s == "PROBE_RTT"]
+    print("ProbeRTT at %s s (interval %.1f s)" %
+          (", ".join("%.2f-%.2f" % p for p in prt), interval))
+    if len(prt) < 2:
+        print("want ProbeRTT at least twice in %.0f s; states: %s" %
+              (r["seconds"], short(seq)))
+        return 1
+    gaps = [b[0] - a[0] for a, b in zip(prt, prt[1:])]
+    if min(gaps) < 0.9 * interval or max(gaps) > 2 * interval + 1:
+        print("ProbeRTT entries %s s apart, want about %.1f s" % (gaps, interval))
+        return 1
+    if max(t1 - t0 for t0, t1 in prt) < 0.15:
+        print("ProbeRTT never lasted 200 ms")
+        return 1
+    return 0
+
+
+def check_bw(args):
+    r = load(args[0])
+    t_from, t_to, mbit, tol = map(float, args[1:5])
+    want = mbit * 1e6 * PAYLOAD
+    bws = [x[3] * 8 for x in r["samples"] if t_from <= x[0] <= t_to and x[3]]
+    got = median(bws)
+    print("bw estimate %.2f Mbit/s (median %.0f-%.0f s), link %.1f Mbit/s = "
+          "%.2f Mbit/s of payload: ratio %.3f" %
+          (got / 1e6, t_from, t_to, mbit, want / 1e6, got / want if want else 0))
+    return 0 if abs(got - want) <= tol * want else 1
+
+
+def check_min_rtt(args):
+    r = load(args[0])
+    base_ms, tol = float(args[1]), float(args[2])
+    mr = [x[4] for x in r["samples"] if x[4] and x[0] > 2]
+    got = median(mr) / 1000.0
+    print("min_rtt %.2f ms, base RTT %.1f ms: ratio %.3f" % (got, base_ms, got / base_ms))
+    return 0 if abs(got - base_ms) <= tol * base_ms else 1
+
+
+def rtt_p95(r, t_from):
+    return pct([x[5] / 1000.0 for x in r["samples"] if x[0] >= t_from and x[5]], 0.95)
+
+
+def check_deep(args):
+    ours, cubic = load(args[0]), load(args[1])
+    base = float(args[2])
+    po, pc = rtt_p95(ours, 4), rtt_p95(cubic, 4)
+    print("p95 RTT / base: %s %.2f (%.1f ms), %s %.2f (%.1f ms)" %
+          (ours["cc"], po / base, po, cubic["cc"], pc / base, pc))
+    if po > 1.5 * base:
+        print("tcptune_bbr keeps a queue: want p95 RTT <= 1.5 x base")
+        return 1
+    if pc < 3 * base:
+        print("cubic did not fill the 10 x BDP buffer: the path is not what it should be")
+        return 1
+    return 0
+
+
+def check_loss(args):
+    r, ref = load(args[0]), load(args[1])
+    mbit, loss, want = float(args[2]), float(args[3]) / 100, float(args[4])
+    ceiling = mbit * PAYLOAD * (1 - loss)
+    ratio = r["goodput_mbps"] / ceiling
+    print("goodput / (link x (1 - p)): %s %.3f (%.2f Mbit/s), %s %.3f; retransmitted %d of %d" %
+          (r["cc"], ratio, r["goodput_mbps"], ref["cc"], ref["goodput_mbps"] / ceiling,
+           r["total_retrans"], r["data_segs_out"]))
+    return 0 if ratio >= want else 1
+
+
+def retrans_ratio(rs):
+    return sum(r["total_retrans"] for r in rs) / max(1, sum(r["data_segs_out"] for r in rs))
+
+
+def check_shallow(args):
+    ours = [load(args[0]), load(args[1])]
+    ref = [load(args[2]), load(args[3])]
+    ro, rr = retrans_ratio(ours), retrans_ratio(ref)
+    go = sum(r["goodput_mbps"] for r in ours)
+    gr = sum(r["goodput_mbps"] for r in ref)
+    print("retransmitted / sent: %s %.2f %%, %s %.2f %%; goodput %.1f vs %.1f Mbit/s" %
+          (ours[0]["cc"], 100 * ro, ref[0]["cc"], 100 * rr, go, gr))
+    if rr == 0:
+        print("the kernel's bbr lost nothing: the buffer is not shallow")
+        return 1
+    if ro > 0.5 * rr:
+        print("want at most half of the kernel bbr's retransmission ratio")
+        return 1
+    if go < 0.6 * gr:
+        print("goodput below 0.6 x the kernel bbr's: restraint by starving")
+        return 1
+    return 0
+
+
+CHECKS = {
+    "ss": check_ss, "startup": check_startup, "cycle": check_cycle,
+    "probe_rtt": check_probe_rtt, "bw": check_bw, "min_rtt": check_min_rtt,
+    "deep": check_deep, "loss": check_loss, "shallow": check_shallow,
+}
+
+if __name__ == "__main__":
+    try:
+        sys.exit(CHECKS[sys.argv[1]](sys.argv[2:]))
+    except (OSError, ValueError, KeyError, IndexError) as e:
+        print("no result: %r" % e)
+        sys.exit(1)

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Bulk flows with a time series of the sender's TCP_INFO and TCP_CC_INFO,
+for the bbr selftest and the benchmark (scripts/bench/).
+
+  bbr_flow.py recv --port P [--count N]
+      accept N connections, read each to EOF and discard, exit.
+  bbr_flow.py send --to ADDR --port P --cc ALGO --seconds S
+                   [--delay D] [--sample-ms MS] [--ss-at T]
+      wait D seconds, connect with TCP_CONGESTION = ALGO, send for S
+      seconds while sampling the socket every MS ms; print one JSON object:
+      the algorithm in use, goodput (bytes ACKed / time), retransmissions,
+      the samples, and (with --ss-at) the `ss -tin` line taken at T s.
+
+A sample is [t_s, pacing_gain, cwnd_gain, bw_Bps, min_rtt_us, srtt_us,
+cwnd, total_retrans, bytes_acked, data_segs_out]; the gains are the
+inet_diag BBR layout's (<< 8), 0 for algorithms without it.
+"""
+import argparse
+import json
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+TCP_INFO = 11
+TCP_CONGESTION = 13
+TCP_CC_INFO = 26
+
+
+def tcp_info(s):
+    raw = s.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 232)
+    u32 = struct.unpack_from("24I", raw, 8)
+    return {
+        "srtt_us": u32[15], "cwnd": u32[18], "total_retrans": u32[23],
+        "bytes_acked": struct.unpack_from("Q", raw, 120)[0],
+        "data_segs_out": struct.unpack_from("I", raw, 156)[0],
+    }
+
+
+def cc_info(s):
+    try:
+        raw = s.getsockopt(socket.IPPROTO_TCP, TCP_CC_INFO, 20)
+    except OSError:
+        return None
+    if len(raw) < 20:
+        return None
+    lo, hi, mrtt, pg, cg = struct.unpack("5I", raw)
+    return {"bw": (hi << 32) | lo, "min_rtt": mrtt, "pg": pg, "cg": cg}
+
+
+def recv_main(a):
+    ls = socket.socket(socket.AF_INET6 if a.family == 6 else socket.AF_INET)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("::" if a.family == 6 else "0.0.0.0", a.port))
+    ls.listen(a.count)
+    ls.settimeout(a.timeout)
+
+    def drain(c):
+        c.settimeout(a.timeout)
+        try:
+            while c.recv(1 << 17):
+                pass
+        except OSError:
+            pass
+        c.close()
+
+    threads = []
+    for _ in range(a.count):
+        c, _ = ls.accept()
+        t = threading.Thread(target=drain, args=(c,))
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    return 0
+
+
+def ss_line(port):
+    out = subprocess.run(["ss", "-tin", "dport", "= :%d" % port],
+                         capture_output=True, text=True).stdout
+    return " ".join(out.split("\n")[1:]).strip()
+
+
+def send_main(a):
+    if a.delay:
+        time.sleep(a.delay)
+    fam = socket.AF_INET6 if ":" in a.to else socket.AF_INET
+    s = None
+    for _ in range(100):
+        s = socket.socket(fam, socket.SOCK_STREAM)
+        s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, a.cc.encode())
+        try:
+            s.connect((a.to, a.port))
+            break
+        except OSError:
+            s.close()
+            s = None
+            time.sleep(0.1)
+    if s is None:
+        print(json.dumps({"error": "connect failed", "cc": a.cc}))
+        return 1
+    in_use = s.getsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, 16)
+    in_use = in_use.split(b"\0")[0].decode()
+    samples = []
+    snap = {}
+    stop = threading.Event()
+    t0 = time.monotonic()
+    t0_epoch = time.time()
+
+    def sampler():
+        while not stop.is_set():
+            t = time.monotonic() - t0
+            try:
+                ti = tcp_info(s)
+                ci = cc_info(s) or {"bw": 0, "min_rtt": 0, "pg": 0, "cg": 0}
+            except OSError:
+                break
+            samples.append([round(t, 3), ci["pg"], ci["cg"], ci["bw"],
+                            ci["min_rtt"], ti["srtt_us"], ti["cwnd"],
+                            ti["total_retrans"], ti["bytes_acked"],
+                            ti["data_segs_out"]])
+            if a.ss_at and "ss" not in snap and t >= a.ss_at:
+                snap["ss"] = ss_line(a.port)
+            stop.wait(a.sample_ms / 1000.0)
+
+    th = threading.Thread(target=sampler)
+    th.start()
+    buf = b"\x5a" * (1 << 16)
+    s.settimeout(5)
+    while time.monotonic() - t0 < a.seconds:
+        try:
+            s.send(buf)
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+    elapsed = time.monotonic() - t0
+    stop.set()
+    th.join()
+    ti = tcp_info(s)
+    s.close()
+    res = {
+        "cc": in_use, "seconds": round(elapsed, 3),
+        "t0_epoch": round(t0_epoch, 3),
+        "bytes_acked": ti["bytes_acked"],
+        "goodput_mbps": round(ti["bytes_acked"] * 8 / elapsed / 1e6, 3),
+        "total_retrans": ti["total_retrans"],
+        "data_segs_out": ti["data_segs_out"],
+        "samples": samples,
+    }
+    if a.ss_at:
+        res["ss"] = snap.get("ss", "")
+    print(json.dumps(res))
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="mode", required=True)
+    r = sub.add_parser("recv")
+    r.add_argument("--port", type=int, required=True)
+    r.add_argument("--count", type=int, default=1)
+    r.add_argument("--family", type=int, choices=(4, 6), default=4)
+    r.add_argument("--timeout", type=float, default=180)
+    s = sub.add_parser("send")
+    s.add_argument("--to", required=True)
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--cc", required=True)
+    s.add_argument("--seconds", type=float, required=True)
+    s.add_argument("--delay", type=float, default=0)
+    s.add_argument("--sample-ms", type=float, default=20)
+    s.add_argument("--ss-at", type=float, default=0)
+    a = p.parse_args()
+    return recv_main(a) if a.mode == "recv" else send_main(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

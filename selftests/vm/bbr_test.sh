@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tcptune_bbr on live flows: the state machine, the model against the
+# emulated path, and the behaviours of the algorithm's design (deep and
+# shallow buffers, random loss), with the kernel's cubic and bbr in the same
+# run where the assertion is a comparison.  Behaviour, not timings: the
+# thresholds are loose; the benchmark (scripts/bench/) gives the figures.
+#
+#   tt_snd --- tt_rtr --(loss, tbf RATE + BUFFER)--> tt_rcv, delay on the ACKs
+#
+#   1 clean  20 Mbit/s, 40 ms, 2 BDP buffer, one 26 s flow, rate halved
+#            at 13 s: ss -ti fields, Startup -> Drain -> ProbeBW, phases
+#            cycling, ProbeRTT every 5 s, bw within 10 % of the link,
+#            min_rtt within 10 % of 40 ms, bw within 15 % of the new rate
+#            at the end
+#   2 deep   20 Mbit/s, 40 ms, 10 BDP: p95 RTT <= 1.5 base, cubic >= 3
+#   3 loss   20 Mbit/s, 40 ms, 1 BDP, 5 % random loss: goodput >= 0.75 of
+#            link x (1 - p) (the kernel's bbr beside it, reported)
+#   4 shallow 50 Mbit/s, 40 ms, 0.1 BDP, two flows: retransmitted / sent
+#            at most half of the kernel bbr's, goodput >= 0.6 of its
+#
+# Results (JSON per flow) go to $BBR_OUT (default: a temporary directory).
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/tap.sh"
+. "$here/../lib/topo.sh"
+PY=/usr/bin/python3
+FLOW=$here/bbr_flow.py
+CHECK=$here/bbr_check.py
+out=${BBR_OUT:-$(mktemp -d)}
+mkdir -p "$out"
+port=5300
+
+modprobe -q tcp_bbr 2>/dev/null
+
+# flow NAME CC SECONDS [SENDER OPTIONS...]: one bulk flow, JSON to $out/NAME.json
+flow() {
+	local name=$1 cc=$2 secs=$3
+	shift 3
+	port=$((port + 1))
+	ip netns exec $TOPO_RCV $PY "$FLOW" recv --port $port --timeout 120 &
+	ip netns exec $TOPO_SND $PY "$FLOW" send --to $TOPO_RCV4 --port $port \
+		--cc "$cc" --seconds "$secs" "$@" >"$out/$name.json"
+	wait
+}
+
+# flow2 NAME CC SECONDS: two flows at once, $out/NAME-a.json and -b.json
+flow2() {
+	local name=$1 cc=$2 secs=$3
+	port=$((port + 1))
+	ip netns exec $TOPO_RCV $PY "$FLOW" recv --port $port --count 2 --timeout 120 &
+	ip netns exec $TOPO_SND $PY "$FLOW" send --to $TOPO_RCV4 --port $port \
+		--cc "$cc" --seconds "$secs" >"$out/$name-a.json" &
+	ip netns exec $TOPO_SND $PY "$FLOW" send --to $TOPO_RCV4 --port $port \
+		--cc "$cc" --seconds "$secs" >"$out/$name-b.json"
+	wait
+}
+
+# check TAP-NAME CHECK ARGS...: one assertion, judged by bbr_check.py
+check() {
+	local name=$1 why
+	shift
+	why=$($PY "$CHECK" "$@")
+	if [ $? = 0 ]; then
+		tap_ok "$name"
+		tap_note "$why"
+	else
+		tap_fail "$name" "$why"
+	fi
+}
+
+tap_plan 10
+
+# 1: clean path, one long flow; the rate halves half-way.
+if topo_up 40 0 20 200000; then
+	(sleep 13.5
+	 ip netns exec $TOPO_RTR tc qdisc change dev r1 parent 1: handle 2: \
+		tbf rate 10mbit burst 3000 limit 100000) &
+	flow clean tcptune_bbr 26 --sample-ms 3 --ss-at 2
+	wait
+fi
+check "ss -ti shows bbr:(bw,mrtt,pacing_gain,cwnd_gain) for tcptune_bbr" \
+	ss "$out/clean.json"
+check "state machine: Startup -> Drain -> ProbeBW" startup "$out/clean.json"
+check "ProbeBW phases cycle: REFILL -> UP -> DOWN -> CRUISE, 3 times" \
+	cycle "$out/clean.json"
+check "ProbeRTT at its 5 s interval, >= 200 ms each" \
+	probe_rtt "$out/clean.json" 5
+check "bw estimate within 10 % of the emulated rate (20 Mbit/s)" \
+	bw "$out/clean.json" 4 13 20 0.10
+check "min_rtt within 10 % of the base RTT (40 ms)" \
+	min_rtt "$out/clean.json" 40 0.10
+check "rate halved to 10 Mbit/s: bw estimate within 15 % 9-12 s later" \
+	bw "$out/clean.json" 22.5 26 10 0.15
+
+# 2: deep drop-tail buffer, 10 x BDP (BDP = 20 Mbit/s x 40 ms = 100 KB).
+if topo_up 40 0 20 1000000; then
+	flow deep tcptune_bbr 12
+	flow deep-cubic cubic 12
+fi
+check "10 x BDP buffer: RTT stays near base RTT, cubic fills the buffer" \
+	deep "$out/deep.json" "$out/deep-cubic.json" 40
+
+# 3: random loss, 5 %.
+if topo_up 40 5 20 100000; then
+	flow loss tcptune_bbr 15
+	flow loss-bbr bbr 15
+fi
+check "5 % random loss: goodput >= 0.75 x link x (1 - p)" \
+	loss "$out/loss.json" "$out/loss-bbr.json" 20 5 0.75
+
+# 4: shallow buffer (0.1 x BDP = 25 KB at 50 Mbit/s, 40 ms), two flows.
+if topo_up 40 0 50 25000; then
+	flow2 shallow tcptune_bbr 15
+	flow2 shallow-bbr bbr 15
+fi
+check "0.1 x BDP buffer, 2 flows: retransmissions <= 1/2 of the kernel bbr's" \
+	shallow "$out/shallow-a.json" "$out/shallow-b.json" \
+	"$out/shallow-bbr-a.json" "$out/shallow-bbr-b.json"
+
+topo_down
+tap_done

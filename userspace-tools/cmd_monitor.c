@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcptune monitor [-c COUNT] [FILTER]: joins the "events" multicast group
+ * of the family and prints every TCPTUNE_CMD_EVENT (recovery entered and
+ * left, RTO, BBR state change) with a timestamp; with -j one JSON object
+ * per line.  The kernel rate-limits events per namespace; the number it
+ * dropped before an event comes with it (dropped:N).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/time.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "tcptune.h"
+
+struct event {
+	struct tt_sock s;	/* address, cookie, algo, ca_state, cwnd, ssthresh */
+	int type;
+	int bbr_state;
+	uint32_t dropped;
+};
+
+struct monitor {
+	struct tt_ctx *ctx;
+	const struct tt_filter *f;
+	long count, seen;
+};
+
+static const char *event_name(int t)
+{
+	switch (t) {
+	case TCPTUNE_EVENT_RECOVERY_ENTER: return "recovery_enter";
+	case TCPTUNE_EVENT_RECOVERY_EXIT: return "recovery_exit";
+	case TCPTUNE_EVENT_RTO: return "rto";
+	case TCPTUNE_EVENT_BBR_STATE: return "bbr_state";
+	}
+	return "unknown";
+}
+
+static void event_parse(struct event *e, const struct nlattr *nest)
+{
+	const struct nlattr *a;
+	struct tt_sock *s = &e->s;
+
+	e->type = -1;
+	e->bbr_state = -1;
+	mnl_attr_for_each_nested(a, nest) {
+		int t = mnl_attr_get_type(a);
+		size_t len = mnl_attr_get_payload_len(a);
+
+		switch (t) {
+		case TCPTUNE_EVENT_A_TYPE:
+			if (len >= 1)
+				e->type = mnl_attr_get_u8(a);
+			break;
+		case TCPTUNE_EVENT_A_BBR_STATE:
+			if (len >= 1)
+				e->bbr_state = mnl_attr_get_u8(a);
+			break;
+		case TCPTUNE_EVENT_A_DROPPED:
+			if (len == 4)
+				e->dropped = mnl_attr_get_u32(a);
+			break;
+		case TCPTUNE_EVENT_A_COOKIE:
+			if (len == 8) {
+				s->v[TCPTUNE_SOCK_A_COOKIE] = mnl_attr_get_u64(a);
+				s->have |= 1ULL << TCPTUNE_SOCK_A_COOKIE;
+			}
+			break;
+		case TCPTUNE_EVENT_A_ALGO:
+			snprintf(s->algo, sizeof(s->algo), "%.*s", (int)strnlen(mnl_attr_get_payload(a), len),
+				 (const char *)mnl_attr_get_payload(a));
+			break;
+		case TCPTUNE_EVENT_A_CA_STATE:
+			if (len >= 1) {
+				s->v[TCPTUNE_SOCK_A_CA_STATE] = mnl_attr_get_u8(a);
+				s->have |= 1ULL << TCPTUNE_SOCK_A_CA_STATE;
+			}
+			break;
+		case TCPTUNE_EVENT_A_CWND:
+		case TCPTUNE_EVENT_A_SSTHRESH:
+			if (len == 4) {
+				int id = t == TCPTUNE_EVENT_A_CWND ? TCPTUNE_SOCK_A_CWND
+								  : TCPTUNE_SOCK_A_SSTHRESH;
+
+				s->v[id] = mnl_attr_get_u32(a);
+				s->have |= 1ULL << id;
+			}
+			break;
+		case TCPTUNE_EVENT_A_FAMILY:
+			if (len >= 1)
+				s->family = mnl_attr_get_u8(a);
+			break;
+		case TCPTUNE_EVENT_A_SADDR:
+		case TCPTUNE_EVENT_A_DADDR:
+			if (len == 4 || len == 16)
+				memcpy(t == TCPTUNE_EVENT_A_SADDR ? s->saddr : s->daddr,
+				       mnl_attr_get_payload(a), len);
+			break;
+		case TCPTUNE_EVENT_A_SPORT:
+		case TCPTUNE_EVENT_A_DPORT:
+			if (len >= 2)
+				s->v[t == TCPTUNE_EVENT_A_SPORT ? TCPTUNE_SOCK_A_SPORT
+								: TCPTUNE_SOCK_A_DPORT] = mnl_attr_get_u16(a);
+			break;
+		}
+	}
+}
+
+static void event_print(struct tt_ctx *ctx, const struct event *e, double now)
+{
+	const struct tt_sock *s = &e->s;
+	const char *phase = NULL, *bbr = NULL;
+	char l[64], p[64];
+
+	if (e->bbr_state >= 0)
+		bbr = tt_bbr_state_name(e->bbr_state, &phase);
+	if (ctx->json) {
+		json_object *o = json_object_new_object();
+		char buf[64];
+
+		json_object_object_add(o, "time", json_object_new_double(now));
+		json_object_object_add(o, "event", json_object_new_string(event_name(e->type)));
+		snprintf(buf, sizeof(buf), "%llx", (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE]);
+		json_object_object_add(o, "sk", json_object_new_string(buf));
+		json_object_object_add(o, "cookie", json_object_new_uint64(s->v[TCPTUNE_SOCK_A_COOKIE]));
+		json_object_object_add(o, "algo", json_object_new_string(s->algo));
+		if (s->family) {
+			json_object_object_add(o, "family",
+					       json_object_new_string(s->family == AF_INET6 ? "inet6" : "inet"));
+			tt_addr_str(s->family, s->saddr, buf, sizeof(buf));
+			json_object_object_add(o, "saddr", json_object_new_string(buf));
+			json_object_object_add(o, "sport", json_object_new_uint64(s->v[TCPTUNE_SOCK_A_SPORT]));
+			tt_addr_str(s->family, s->daddr, buf, sizeof(buf));
+			json_object_object_add(o, "daddr", json_object_new_string(buf));
+			json_object_object_add(o, "dport", json_object_new_uint64(s->v[TCPTUNE_SOCK_A_DPORT]));
+		}
+		if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
+			json_object_object_add(o, "ca_state",
+					       json_object_new_string(tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE])));
+		if (tt_has(s, TCPTUNE_SOCK_A_CWND))
+			json_object_object_add(o, "cwnd", json_object_new_uint64(s->v[TCPTUNE_SOCK_A_CWND]));
+		if (tt_has(s, TCPTUNE_SOCK_A_SSTHRESH))
+			json_object_object_add(o, "ssthresh", s->v[TCPTUNE_SOCK_A_SSTHRESH] >= 0x7fffffff ?
+					       NULL : json_object_new_uint64(s->v[TCPTUNE_SOCK_A_SSTHRESH]));
+		if (bbr) {
+			json_object_object_add(o, "bbr_state", json_object_new_string(bbr));
+			json_object_object_add(o, "bbr_phase", phase ? json_object_new_string(phase) : NULL);
+		}
+		json_object_object_add(o, "dropped", json_object_new_uint64(e->dropped));
+		tt_json_print(ctx, o);
+		json_object_put(o);
+	} else {
+		time_t sec = (time_t)now;
+		struct tm tm;
+		char ts[32];
+
+		localtime_r(&sec, &tm);
+		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+		printf("%s.%06ld %-14s sk:%llx %s", ts, (long)((now - (double)sec) * 1e6),
+		       event_name(e->type), (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE],
+		       s->algo[0] ? s->algo : "-");
+		if (s->family) {
+			tt_sock_addr(s, true, l, sizeof(l));
+			tt_sock_addr(s, false, p, sizeof(p));
+			printf(" %s %s", l, p);
+		}
+		if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
+			printf(" ca_state:%s", tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE]));
+		if (tt_has(s, TCPTUNE_SOCK_A_CWND))
+			printf(" cwnd:%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_CWND]);
+		if (tt_has(s, TCPTUNE_SOCK_A_SSTHRESH) && s->v[TCPTUNE_SOCK_A_SSTHRESH] < 0x7fffffff)
+			printf(" ssthresh:%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_SSTHRESH]);
+		if (bbr)
+			printf(" bbr:(state:%s%s%s)", bbr, phase ? ",phase:" : "", phase ? phase : "");
+		if (e->dropped)
+			printf(" dropped:%u", e->dropped);
+		putchar('\n');
+	}
+	fflush(stdout);
+}
+
+static int monitor_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct monitor *m = data;
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != m->ctx->family_id || g->cmd != TCPTUNE_CMD_EVENT)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		struct event e;
+
+		if (mnl_attr_get_type(a) != TCPTUNE_A_EVENT)
+			continue;
+		memset(&e, 0, sizeof(e));
+		event_parse(&e, a);
+		if (!tt_filter_match(m->f, &e.s))
+			continue;
+		event_print(m->ctx, &e, tt_now());
+		if (m->count > 0 && ++m->seen >= m->count)
+			return MNL_CB_STOP;
+	}
+	return MNL_CB_OK;
+}
+
+int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
+{
+	char *buf;
+	struct tt_filter f;
+	struct monitor m = { .ctx = ctx, .f = &f, .count = -1 };
+	int i, r, grp;
+
+	tt_filter_init(&f);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--count")) {
+			uint32_t c;
+
+			if (i + 1 >= argc || tt_parse_u32(argv[i + 1], &c) || !c) {
+				tt_err("monitor: %s needs a positive number", argv[i]);
+				return TT_EXIT_USAGE;
+			}
+			m.count = c;
+			i++;
+			continue;
+		}
+		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) {
+			tt_err("monitor: -a does not apply: events come from tcptune sockets only");
+			return TT_EXIT_USAGE;
+		}
+		{
+			bool all = false;
+
+			r = tt_parse_sock_args(ctx, "monitor", argc, argv, &f, &all, &i);
+			if (r)
+				return r;
+		}
+	}
+	r = tt_genl_open(ctx);
+	if (r)
+		return r;
+	if (f.algo) {
+		r = tt_algo_check(ctx, &f, false);
+		if (r)
+			return r;
+	}
+	if (!ctx->mcgrp_events) {
+		tt_err("the loaded tcptune module offers no \"%s\" multicast group",
+		       TCPTUNE_MCGRP_EVENTS);
+		return TT_EXIT_KERNEL;
+	}
+	grp = (int)ctx->mcgrp_events;
+	if (mnl_socket_setsockopt(ctx->nl, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+		tt_err("joining the events group: %s", strerror(errno));
+		return errno == EPERM ? TT_EXIT_PERM : TT_EXIT_KERNEL;
+	}
+	if (!ctx->json && isatty(STDOUT_FILENO))
+		fprintf(stderr, "tcptune: waiting for events (Ctrl-C to stop)\n");
+	buf = malloc(MNL_SOCKET_BUFFER_SIZE * 4);
+	if (!buf)
+		return TT_EXIT_KERNEL;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(ctx->nl, buf, MNL_SOCKET_BUFFER_SIZE * 4);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				tt_err("events lost: the socket buffer overflowed");
+				continue;
+			}
+			tt_err("receiving events: %s", strerror(errno));
+			free(buf);
+			return TT_EXIT_KERNEL;
+		}
+		if (ctx->debug) {
+			fprintf(stderr, "--- received %zd bytes\n", n);
+			mnl_nlmsg_fprintf(stderr, buf, (size_t)n, sizeof(struct genlmsghdr));
+		}
+		r = mnl_cb_run(buf, (size_t)n, 0, 0, monitor_cb, &m);
+		if (r == MNL_CB_STOP)
+			break;
+		if (r < 0) {
+			tt_err("reading events: %s", strerror(errno));
+			free(buf);
+			return TT_EXIT_KERNEL;
+		}
+	}
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcptune sockets [-a] [FILTER]: TCPTUNE_CMD_SOCK_GET (dump) - every socket
+ * using one of our algorithms, with its state in `ss -ti` words plus the
+ * CA state and the algorithm's model; with -a also every other TCP socket
+ * through sock_diag.  The bare `tcptune` runs this.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcptune.h"
+
+static int sock_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct tt_socklist *l = data;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		struct tt_sock *s;
+
+		if (mnl_attr_get_type(a) != TCPTUNE_A_SOCK)
+			continue;
+		s = tt_socklist_add(l);
+		if (!s) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		tt_sock_from_attr(s, a);
+	}
+	return MNL_CB_OK;
+}
+
+static int cookie_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The sockets of the namespace that match f.  The tcptune dump comes first;
+ * with all, sock_diag adds every socket it did not report (same cookie).
+ * If the module is missing and all is set, the sock_diag sockets are still
+ * collected and TT_EXIT_NOMOD is returned.
+ */
+int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
+	       struct tt_socklist *out)
+{
+	struct tt_socklist ours = { 0 }, other = { 0 };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct tt_nlerr err;
+	uint64_t *cookies = NULL;
+	size_t i;
+	int status;
+
+	status = tt_genl_open(ctx);
+	if (status && !(all && status == TT_EXIT_NOMOD))
+		return status;
+	/* an algorithm that is not ours (-a algo cubic): no tcptune socket */
+	if (!status && !(f->algo_checked && !f->kalgo[0])) {
+		nlh = tt_genl_msg(ctx, buf, TCPTUNE_CMD_SOCK_GET, NLM_F_DUMP);
+		/* the kernel filters by its own name of the algorithm */
+		if (f->kalgo[0])
+			mnl_attr_put_strz(nlh, TCPTUNE_A_FILTER_ALGO, f->kalgo);
+		if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), sock_cb,
+			       &ours, &err) < 0) {
+			tt_socklist_free(&ours);
+			return tt_nlerr_report(&err, "listing the sockets");
+		}
+	}
+	if (all) {
+		int r = tt_diag_dump(ctx, &other);
+
+		if (r) {
+			tt_socklist_free(&ours);
+			tt_socklist_free(&other);
+			return r;
+		}
+		cookies = malloc((ours.n + 1) * sizeof(*cookies));
+		if (!cookies) {
+			tt_socklist_free(&ours);
+			tt_socklist_free(&other);
+			return TT_EXIT_KERNEL;
+		}
+		for (i = 0; i < ours.n; i++)
+			cookies[i] = ours.v[i].v[TCPTUNE_SOCK_A_COOKIE];
+		qsort(cookies, ours.n, sizeof(*cookies), cookie_cmp);
+	}
+	for (i = 0; i < ours.n; i++) {
+		if (!tt_filter_match(f, &ours.v[i]))
+			continue;
+		struct tt_sock *s = tt_socklist_add(out);
+
+		if (s)
+			*s = ours.v[i];
+	}
+	for (i = 0; i < other.n; i++) {
+		uint64_t c = other.v[i].v[TCPTUNE_SOCK_A_COOKIE];
+
+		if (ours.n && bsearch(&c, cookies, ours.n, sizeof(c), cookie_cmp))
+			continue;
+		if (!tt_filter_match(f, &other.v[i]))
+			continue;
+		struct tt_sock *s = tt_socklist_add(out);
+
+		if (s)
+			*s = other.v[i];
+	}
+	free(cookies);
+	tt_socklist_free(&ours);
+	tt_socklist_free(&other);
+	return status;
+}
+
+/* Shared by sockets and watch: filters and -a.  Returns 0 or a status. */
+int tt_parse_sock_args(struct tt_ctx *ctx, const char *cmd, int argc,
+		       char **argv, struct tt_filter *f, bool *all, int *i)
+{
+	int r, status;
+
+	if (!strcmp(argv[*i], "-a") || !strcmp(argv[*i], "--all")) {
+		*all = true;
+		return 0;
+	}
+	r = tt_filter_parse(f, argc, argv, i, &status);
+	if (r < 0)
+		return status;
+	if (r == 0) {
+		size_t n;
+		const char *const *kw = tt_filter_keywords(&n);
+
+		tt_err("%s: unknown argument \"%s\"", cmd, argv[*i]);
+		tt_suggest_print(argv[*i], kw, n);
+		tt_note("see `tcptune %s help`", cmd);
+		return TT_EXIT_USAGE;
+	}
+	(void)ctx;
+	return 0;
+}
+
+int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
+{
+	struct tt_socklist l = { 0 };
+	struct tt_filter f;
+	bool all = false;
+	size_t i;
+	int r, status;
+
+	tt_filter_init(&f);
+	for (int k = 1; k < argc; k++) {
+		if (k == 1 && (!strcmp(argv[k], "show") || !strcmp(argv[k], "list")))
+			continue;
+		r = tt_parse_sock_args(ctx, "sockets", argc, argv, &f, &all, &k);
+		if (r)
+			return r;
+	}
+	if (all) {
+		/* with -a the module is optional: sock_diag alone still works */
+		status = tt_genl_open(ctx);
+		if (status && status != TT_EXIT_NOMOD)
+			return status;
+		if (status)
+			tt_note("showing the sockets of other algorithms only");
+	}
+	if (f.algo) {
+		r = tt_algo_check(ctx, &f, all);
+		if (r)
+			return r;
+	}
+	status = tt_collect(ctx, &f, all, &l);
+	if (status && !(all && status == TT_EXIT_NOMOD))
+		return status;
+
+	if (ctx->json) {
+		json_object *arr = json_object_new_array();
+
+		for (i = 0; i < l.n; i++)
+			json_object_array_add(arr, tt_sock_json(&l.v[i]));
+		tt_json_print(ctx, arr);
+		json_object_put(arr);
+	} else {
+		tt_sock_header(stdout);
+		for (i = 0; i < l.n; i++)
+			tt_sock_print(&l.v[i], stdout);
+	}
+	tt_socklist_free(&l);
+	return status;
+}

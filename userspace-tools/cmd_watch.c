@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcptune watch [-i SECONDS] [-c COUNT] [--csv [-o FILE]] [-a] [FILTER]:
+ * the socket dump again every interval.  On a terminal a table redrawn in
+ * place; otherwise one table per sample; with --csv rows for `tcptune
+ * plot`; with -j one JSON object per sample and line.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tcptune.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void table(FILE *f, const struct tt_socklist *l, double now, double interval,
+		  bool tty)
+{
+	char ts[32], r1[32], r2[32], l1[64], p1[64], rtt[32], mrtt[32], model[48];
+	time_t sec = (time_t)now;
+	struct tm tm;
+	size_t i;
+
+	localtime_r(&sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	if (tty)
+		fputs("\033[H\033[2J", f);
+	fprintf(f, "tcptune watch: %s, every %gs, %zu socket%s%s\n", ts, interval, l->n,
+		l->n == 1 ? "" : "s", tty ? " (Ctrl-C to stop)" : "");
+	fprintf(f, "%-16s %-16s %-26s %-26s %-8s %7s %8s %9s %8s %9s %9s %9s %5s %s\n",
+		"SK", "ALGO", "LOCAL", "PEER", "CA", "CWND", "SSTHRESH", "RTT(ms)",
+		"MINRTT", "DELIVERY", "PACING", "RETRANS", "LOST", "MODEL");
+	for (i = 0; i < l->n; i++) {
+		const struct tt_sock *s = &l->v[i];
+		char ssth[16] = "-", retr[24];
+
+		tt_sock_addr(s, true, l1, sizeof(l1));
+		tt_sock_addr(s, false, p1, sizeof(p1));
+		if (s->v[TCPTUNE_SOCK_A_SSTHRESH] < 0x7fffffff && tt_has(s, TCPTUNE_SOCK_A_SSTHRESH))
+			snprintf(ssth, sizeof(ssth), "%llu",
+				 (unsigned long long)s->v[TCPTUNE_SOCK_A_SSTHRESH]);
+		snprintf(retr, sizeof(retr), "%llu/%llu",
+			 (unsigned long long)s->v[TCPTUNE_SOCK_A_RETRANS],
+			 (unsigned long long)s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS]);
+		model[0] = '\0';
+		if (s->has_bbr && (s->bbr_have & (1ULL << TCPTUNE_BBR_A_STATE))) {
+			const char *ph, *st = tt_bbr_state_name((int)s->bbr[TCPTUNE_BBR_A_STATE], &ph);
+
+			snprintf(model, sizeof(model), "%s%s%s", st, ph ? "/" : "", ph ? ph : "");
+		} else if (s->has_reno && (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE))) {
+			snprintf(model, sizeof(model), "%s",
+				 tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]));
+		}
+		tt_fmt_ms(rtt, sizeof(rtt), s->v[TCPTUNE_SOCK_A_SRTT]);
+		tt_fmt_ms(mrtt, sizeof(mrtt), s->v[TCPTUNE_SOCK_A_MIN_RTT]);
+		tt_fmt_rate(r1, sizeof(r1), (double)s->v[TCPTUNE_SOCK_A_DELIVERY_RATE] * 8);
+		tt_fmt_rate(r2, sizeof(r2), (double)s->v[TCPTUNE_SOCK_A_PACING_RATE] * 8);
+		strcat(r1, "bps");
+		strcat(r2, "bps");
+		fprintf(f, "%-16llx %-16s %-26s %-26s %-8s %7llu %8s %9s %8s %9s %9s %9s %5llu %s\n",
+			(unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE], s->algo, l1, p1,
+			tt_has(s, TCPTUNE_SOCK_A_CA_STATE) ?
+				tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE]) : "-",
+			(unsigned long long)s->v[TCPTUNE_SOCK_A_CWND], ssth, rtt, mrtt, r1, r2,
+			retr, (unsigned long long)s->v[TCPTUNE_SOCK_A_LOST], model);
+	}
+	fflush(f);
+}
+
+int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
+{
+	const struct tt_cmd *self = tt_cmd_find("watch");
+	struct timespec next;
+	struct tt_filter f;
+	const char *outpath = NULL;
+	double interval = 1.0;
+	long count = -1, n = 0;
+	bool all = false, csv = false, tty;
+	FILE *out = stdout;
+	int i, r = 0;
+
+	tt_filter_init(&f);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-i") || !strcmp(a, "--interval")) {
+			if (i + 1 >= argc || tt_parse_double(argv[i + 1], &interval) ||
+			    interval < 0.01 || interval > 86400) {
+				tt_err("watch: %s needs seconds between 0.01 and 86400", a);
+				return TT_EXIT_USAGE;
+			}
+			i++;
+		} else if (!strcmp(a, "-c") || !strcmp(a, "--count")) {
+			uint32_t c;
+
+			if (i + 1 >= argc || tt_parse_u32(argv[i + 1], &c) || !c) {
+				tt_err("watch: %s needs a positive number", a);
+				return TT_EXIT_USAGE;
+			}
+			count = c;
+			i++;
+		} else if (!strcmp(a, "--csv")) {
+			csv = true;
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (i + 1 >= argc) {
+				tt_err("watch: %s needs a file name", a);
+				return TT_EXIT_USAGE;
+			}
+			outpath = argv[++i];
+			csv = true;
+		} else if (a[0] == '-' && strcmp(a, "-a") && strcmp(a, "--all")) {
+			tt_err("watch: unknown option \"%s\"", a);
+			return tt_cmd_usage(self, stderr, TT_EXIT_USAGE);
+		} else {
+			r = tt_parse_sock_args(ctx, "watch", argc, argv, &f, &all, &i);
+			if (r)
+				return r;
+		}
+	}
+	if (csv && ctx->json) {
+		tt_err("watch: --csv and -j exclude each other");
+		return TT_EXIT_USAGE;
+	}
+	if (f.algo) {
+		if (all)
+			tt_genl_open(ctx);	/* a missing module is said below */
+		r = tt_algo_check(ctx, &f, all);
+		if (r)
+			return r;
+	}
+	if (outpath && strcmp(outpath, "-")) {
+		out = fopen(outpath, "w");
+		if (!out) {
+			tt_err("watch: %s: %s", outpath, strerror(errno));
+			return TT_EXIT_INVALID;
+		}
+	}
+	tty = !csv && !ctx->json && isatty(fileno(out));
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (csv)
+		tt_csv_header(out);
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	while (!stop && (count < 0 || n < count)) {
+		struct tt_socklist l = { 0 };
+		double now = tt_now();
+		size_t k;
+
+		r = tt_collect(ctx, &f, all, &l);
+		if (r && !(all && r == TT_EXIT_NOMOD))
+			break;
+		if (csv) {
+			for (k = 0; k < l.n; k++)
+				tt_csv_row(out, now, &l.v[k]);
+			fflush(out);
+		} else if (ctx->json) {
+			json_object *o = json_object_new_object(), *arr = json_object_new_array();
+
+			json_object_object_add(o, "time", json_object_new_double(now));
+			for (k = 0; k < l.n; k++)
+				json_object_array_add(arr, tt_sock_json(&l.v[k]));
+			json_object_object_add(o, "sockets", arr);
+			tt_json_print(ctx, o);
+			json_object_put(o);
+			fflush(stdout);
+		} else {
+			if (n && !tty)
+				fputc('\n', out);
+			table(out, &l, now, interval, tty);
+		}
+		tt_socklist_free(&l);
+		n++;
+		if (count >= 0 && n >= count)
+			break;
+		/* a fixed schedule: samples do not drift by the dump time */
+		next.tv_sec += (time_t)interval;
+		next.tv_nsec += (long)((interval - floor(interval)) * 1e9);
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_sec++;
+			next.tv_nsec -= 1000000000L;
+		}
+		while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
+	}
+	if (out != stdout)
+		fclose(out);
+	return r;
+}

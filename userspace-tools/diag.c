@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every other TCP socket, through sock_diag (NETLINK_SOCK_DIAG,
+ * inet_diag with INET_DIAG_INFO and INET_DIAG_CONG), IPv4 and IPv6: what
+ * `tcptune sockets -a` adds to the tcptune dump.  Each tcp_info becomes a
+ * struct tt_sock with the same field ids and units as the tcptune dump, so
+ * both print alike.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+
+#include "tcptune.h"
+
+/* TCP states (include/net/tcp_states.h): no uapi header names them. */
+enum { ST_SYN_RECV = 3, ST_TIME_WAIT = 6, ST_CLOSE = 7, ST_LISTEN = 10 };
+
+/* Like ss without -a: every state but LISTEN, CLOSE, TIME-WAIT, SYN-RECV. */
+#define DIAG_STATES (((1u << 12) - 1) & ~((1u << ST_LISTEN) | (1u << ST_CLOSE) | \
+		      (1u << ST_TIME_WAIT) | (1u << ST_SYN_RECV)))
+
+/* Field present when the kernel's tcp_info reaches that far. */
+#define TI_HAS(len, field) ((len) >= offsetof(struct tcp_info, field) + \
+			    sizeof(((struct tcp_info *)0)->field))
+
+static void set(struct tt_sock *s, int attr, uint64_t v)
+{
+	s->v[attr] = v;
+	s->have |= 1ULL << attr;
+}
+
+static void from_tcp_info(struct tt_sock *s, const void *data, size_t len)
+{
+	struct tcp_info ti;
+
+	memset(&ti, 0, sizeof(ti));
+	memcpy(&ti, data, len < sizeof(ti) ? len : sizeof(ti));
+
+	set(s, TCPTUNE_SOCK_A_CA_STATE, ti.tcpi_ca_state);
+	set(s, TCPTUNE_SOCK_A_RTOS, ti.tcpi_retransmits);
+	set(s, TCPTUNE_SOCK_A_RTO, ti.tcpi_rto);
+	set(s, TCPTUNE_SOCK_A_SRTT, ti.tcpi_rtt);
+	set(s, TCPTUNE_SOCK_A_RTTVAR, ti.tcpi_rttvar);
+	set(s, TCPTUNE_SOCK_A_MSS, ti.tcpi_snd_mss);
+	set(s, TCPTUNE_SOCK_A_CWND, ti.tcpi_snd_cwnd);
+	set(s, TCPTUNE_SOCK_A_SSTHRESH, ti.tcpi_snd_ssthresh);
+	set(s, TCPTUNE_SOCK_A_UNACKED, ti.tcpi_unacked);
+	set(s, TCPTUNE_SOCK_A_SACKED, ti.tcpi_sacked);
+	set(s, TCPTUNE_SOCK_A_LOST, ti.tcpi_lost);
+	set(s, TCPTUNE_SOCK_A_RETRANS, ti.tcpi_retrans);
+	set(s, TCPTUNE_SOCK_A_TOTAL_RETRANS, ti.tcpi_total_retrans);
+	set(s, TCPTUNE_SOCK_A_REORDERING, ti.tcpi_reordering);
+	/* tcp_packets_in_flight(): packets_out - (sacked + lost) + retrans */
+	if (ti.tcpi_unacked >= ti.tcpi_sacked + ti.tcpi_lost)
+		set(s, TCPTUNE_SOCK_A_INFLIGHT,
+		    ti.tcpi_unacked - ti.tcpi_sacked - ti.tcpi_lost + ti.tcpi_retrans);
+	if (TI_HAS(len, tcpi_pacing_rate))
+		set(s, TCPTUNE_SOCK_A_PACING_RATE, ti.tcpi_pacing_rate);
+	if (TI_HAS(len, tcpi_bytes_acked))
+		set(s, TCPTUNE_SOCK_A_BYTES_ACKED, ti.tcpi_bytes_acked);
+	if (TI_HAS(len, tcpi_min_rtt))
+		set(s, TCPTUNE_SOCK_A_MIN_RTT, ti.tcpi_min_rtt);
+	if (TI_HAS(len, tcpi_delivery_rate)) {
+		set(s, TCPTUNE_SOCK_A_DELIVERY_RATE, ti.tcpi_delivery_rate);
+		set(s, TCPTUNE_SOCK_A_APP_LIMITED, ti.tcpi_delivery_rate_app_limited);
+	}
+	if (TI_HAS(len, tcpi_delivered))
+		set(s, TCPTUNE_SOCK_A_DELIVERED, ti.tcpi_delivered);
+	if (TI_HAS(len, tcpi_dsack_dups))
+		set(s, TCPTUNE_SOCK_A_DSACK_DUPS, ti.tcpi_dsack_dups);
+}
+
+static int diag_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct tt_socklist *out = data;
+	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct tt_sock *s;
+	size_t alen;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
+		return MNL_CB_OK;
+	s = tt_socklist_add(out);
+	if (!s) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	s->family = m->idiag_family;
+	alen = m->idiag_family == AF_INET6 ? 16 : 4;
+	memcpy(s->saddr, m->id.idiag_src, alen);
+	memcpy(s->daddr, m->id.idiag_dst, alen);
+	set(s, TCPTUNE_SOCK_A_FAMILY, m->idiag_family);
+	set(s, TCPTUNE_SOCK_A_SPORT, ntohs(m->id.idiag_sport));
+	set(s, TCPTUNE_SOCK_A_DPORT, ntohs(m->id.idiag_dport));
+	/* the cookie as ss -e prints it */
+	set(s, TCPTUNE_SOCK_A_COOKIE, (uint64_t)m->id.idiag_cookie[0] |
+					  (uint64_t)m->id.idiag_cookie[1] << 32);
+	set(s, TCPTUNE_SOCK_A_STATE, m->idiag_state);
+	s->have |= 1ULL << TCPTUNE_SOCK_A_SADDR | 1ULL << TCPTUNE_SOCK_A_DADDR;
+
+	mnl_attr_for_each(a, nlh, sizeof(*m)) {
+		switch (mnl_attr_get_type(a)) {
+		case INET_DIAG_INFO:
+			from_tcp_info(s, mnl_attr_get_payload(a),
+				      mnl_attr_get_payload_len(a));
+			break;
+		case INET_DIAG_CONG:
+			snprintf(s->algo, sizeof(s->algo), "%.*s",
+				 (int)mnl_attr_get_payload_len(a),
+				 (const char *)mnl_attr_get_payload(a));
+			s->have |= 1ULL << TCPTUNE_SOCK_A_ALGO;
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+int tt_diag_dump(struct tt_ctx *ctx, struct tt_socklist *out)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct tt_nlerr err;
+	size_t i;
+	int status;
+
+	nl = tt_socket_open(ctx, NETLINK_SOCK_DIAG, &status);
+	if (!nl)
+		return status;
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+		struct inet_diag_req_v2 *req;
+
+		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		nlh->nlmsg_seq = ++ctx->seq;
+		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+		req->sdiag_family = (uint8_t)families[i];
+		req->sdiag_protocol = IPPROTO_TCP;
+		req->idiag_states = DIAG_STATES;
+		req->idiag_ext = 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1);
+
+		if (tt_nl_talk(ctx, nl, nlh, sizeof(*req), diag_cb, out, &err) < 0) {
+			/* no IPv6 in this kernel is not an error */
+			if (families[i] == AF_INET6 &&
+			    (err.error == ENOENT || err.error == EAFNOSUPPORT))
+				continue;
+			tt_err("sock_diag dump: %s", strerror(err.error));
+			mnl_socket_close(nl);
+			return TT_EXIT_KERNEL;
+		}
+	}
+	mnl_socket_close(nl);
+	return 0;
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcptune [OPTIONS] OBJECT [COMMAND] [ARGS]: global options, the command
+ * table (which also prints the usage) and dispatch.  The bare command is
+ * the most useful one: `tcptune` = `tcptune sockets`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcptune.h"
+
+#define FILTER_ARGS "[ -a ] [ FILTER ]"
+
+const struct tt_cmd tt_cmds[] = {
+	{ "sockets", cmd_sockets, FILTER_ARGS,
+	  "sockets using a tcptune algorithm, in ss -ti terms (-a: every TCP socket)",
+	  "  -a, --all     also every other TCP socket (sock_diag), with its tcp_info\n"
+	  "                and algorithm name: a better `ss -tie`\n" },
+	{ "algos", cmd_algos, "",
+	  "the algorithms, their socket counts and recovery/RTO/undo counters", NULL },
+	{ "knobs", cmd_knobs, "[ ALGO | ALGO.KNOB ]",
+	  "the knobs: value, default, range, unit, when a change applies", NULL },
+	{ "set", cmd_set, "[ -f ] ALGO.KNOB=VALUE...",
+	  "set knobs, all or none (needs CAP_NET_ADMIN)",
+	  "  ALGO.KNOB=VALUE   as listed by `tcptune knobs`; the same values are the\n"
+	  "                    sysctls net.tcptune.ALGO.KNOB; bool knobs take on/off\n"
+	  "  -f, --force       skip the local checks, let the kernel validate\n" },
+	{ "monitor", cmd_monitor, "[ -c COUNT ] [ FILTER ]",
+	  "print events as they happen: recovery entered/left, RTO, BBR state",
+	  "  -c, --count N     exit after N events\n" },
+	{ "watch", cmd_watch, "[ -i SECONDS ] [ -c COUNT ] [ --csv [ -o FILE ] ] " FILTER_ARGS,
+	  "a live table of sockets, or samples to CSV for `tcptune plot`",
+	  "  -i, --interval S  seconds between samples (default 1, may be fractional)\n"
+	  "  -c, --count N     stop after N samples\n"
+	  "  --csv             write CSV samples (one row per socket per sample)\n"
+	  "  -o, --output FILE write them to FILE instead of stdout (implies --csv)\n"
+	  "  -a, --all         also every other TCP socket\n" },
+	{ "plot", cmd_plot, "[ -o FILE ] [ --png ] [ sk COOKIE ] [ --title T ] CSV",
+	  "cwnd, ssthresh, RTT and delivery rate over time from watch samples, as SVG",
+	  "  CSV               samples written by `tcptune watch --csv` (- for stdin)\n"
+	  "  -o, --output FILE the image (default: CSV with .svg or .png; - for stdout)\n"
+	  "  --png             a PNG through gnuplot instead of SVG\n"
+	  "  sk COOKIE         only this socket (default: every socket in the file)\n"
+	  "  --title TEXT      the title above the plots\n" },
+	{ "help", cmd_help, "[ COMMAND ]", "this help, or a command's", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct { const char *alias, *name; } aliases[] = {
+	{ "socket", "sockets" }, { "sock", "sockets" }, { "show", "sockets" },
+	{ "algo", "algos" }, { "algorithms", "algos" },
+	{ "knob", "knobs" }, { "mon", "monitor" }, { "events", "monitor" },
+};
+
+static void print_exit_codes(FILE *f)
+{
+	fprintf(f,
+		"Exit status:\n"
+		"  0  success\n"
+		"  1  usage error (unknown command or option, missing argument)\n"
+		"  2  not found or invalid: unknown algorithm, knob or netns, value out of range\n"
+		"  3  permission denied (set needs CAP_NET_ADMIN; -n needs CAP_SYS_ADMIN)\n"
+		"  4  the tcptune module is not loaded (no generic netlink family \"tcptune\")\n"
+		"  5  any other kernel or system error\n");
+}
+
+static void print_options(FILE *f)
+{
+	fprintf(f,
+		"Options (before or after the command):\n"
+		"  -j, --json        JSON output\n"
+		"  -p, --pretty      indented JSON (with -j)\n"
+		"  -n, --netns NAME  run in network namespace NAME (/run/netns/NAME, as ip -n)\n"
+		"  -d, --debug       print every netlink message sent and received on stderr\n"
+		"  -h, --help        help (of the command, after one)\n"
+		"  -V, --version     version\n");
+}
+
+static int usage(FILE *f, int status)
+{
+	const struct tt_cmd *c;
+
+	fprintf(f, "Usage: tcptune [ OPTIONS ] OBJECT [ ARGS ]\n"
+		   "       tcptune [ OPTIONS ] OBJECT help\n\n"
+		   "Objects and commands (`tcptune` alone = `tcptune sockets`):\n");
+	for (c = tt_cmds; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->help);
+	fputc('\n', f);
+	print_options(f);
+	fprintf(f, "\n%s\n", tt_filter_usage);
+	print_exit_codes(f);
+	fprintf(f, "\nSee tcptune(8) for the fields and their units.\n");
+	return status;
+}
+
+int tt_cmd_usage(const struct tt_cmd *cmd, FILE *f, int status)
+{
+	fprintf(f, "Usage: tcptune [ OPTIONS ] %s %s\n\n%s\n", cmd->name,
+		cmd->args, cmd->help);
+	if (cmd->detail)
+		fprintf(f, "\n%s", cmd->detail);
+	if (strstr(cmd->args, "FILTER"))
+		fprintf(f, "\n%s", tt_filter_usage);
+	fputc('\n', f);
+	print_options(f);
+	fputc('\n', f);
+	print_exit_codes(f);
+	return status;
+}
+
+const struct tt_cmd *tt_cmd_find(const char *name)
+{
+	const struct tt_cmd *c, *hit = NULL;
+	size_t i, len = strlen(name);
+
+	for (c = tt_cmds; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(aliases[i].alias, name))
+			return tt_cmd_find(aliases[i].name);
+	/* a unique prefix, as ip accepts `ip l` */
+	for (c = tt_cmds; c->name && len; c++) {
+		if (!strncmp(c->name, name, len)) {
+			if (hit)
+				return NULL;
+			hit = c;
+		}
+	}
+	return hit;
+}
+
+static void version(void)
+{
+	printf("tcptune %s (generic netlink family \"%s\" version %d)\n",
+	       TT_VERSION, TCPTUNE_GENL_NAME, TCPTUNE_GENL_VERSION);
+}
+
+/*
+ * One common option at argv[i]: returns how many entries it took, 0 if it
+ * is not one, -1 on a usage error (printed).
+ */
+int tt_common_opt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc,
+		  char **argv, int i)
+{
+	const char *a = argv[i];
+
+	if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+		ctx->json = true;
+		return 1;
+	}
+	if (!strcmp(a, "-p") || !strcmp(a, "--pretty")) {
+		ctx->pretty = true;
+		return 1;
+	}
+	if (!strcmp(a, "-d") || !strcmp(a, "--debug")) {
+		ctx->debug = true;
+		return 1;
+	}
+	if (!strncmp(a, "--netns=", 8)) {
+		ctx->netns = a + 8;
+		return 1;
+	}
+	if (!strcmp(a, "-n") || !strcmp(a, "--netns")) {
+		if (i + 1 >= argc) {
+			tt_err("%s needs a network namespace name", a);
+			return -1;
+		}
+		ctx->netns = argv[i + 1];
+		return 2;
+	}
+	if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		exit(cmd ? tt_cmd_usage(cmd, stdout, TT_EXIT_OK) : usage(stdout, TT_EXIT_OK));
+	}
+	if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+		version();
+		exit(TT_EXIT_OK);
+	}
+	return 0;
+}
+
+/*
+ * Remove the common options from a command's arguments (they may follow
+ * the command, as in `tcptune knobs -j`), expanding grouped flags such as
+ * -jp.  What is left is the command's own.  Returns 0 or an exit status.
+ */
+int tt_args_strip(struct tt_ctx *ctx, const char *cmdname, int *argc, char **argv)
+{
+	const struct tt_cmd *cmd = tt_cmd_find(cmdname);
+	int i, out = 0, n = *argc;
+	char **keep = calloc((size_t)n * 4 + 1, sizeof(char *));
+	static char flags[][3] = { "-j", "-p", "-a", "-d", "-f", "-h", "-V" };
+
+	if (!keep)
+		return TT_EXIT_KERNEL;
+	for (i = 0; i < n; i++) {
+		const char *a = argv[i];
+		int r;
+
+		if (!strcmp(a, "--")) {
+			while (i < n)
+				keep[out++] = argv[i++];
+			break;
+		}
+		/* -jpa: every letter a flag without a value */
+		if (a[0] == '-' && a[1] && a[1] != '-' && a[2] &&
+		    strspn(a + 1, "jpadfhV") == strlen(a + 1)) {
+			const char *c;
+
+			for (c = a + 1; *c; c++) {
+				char *one[] = { flags[strchr("jpadfhV", *c) - "jpadfhV"] };
+
+				if (!tt_common_opt(ctx, cmd, 1, one, 0))
+					keep[out++] = one[0];
+			}
+			continue;
+		}
+		r = tt_common_opt(ctx, cmd, n, argv, i);
+		if (r < 0) {
+			free(keep);
+			return TT_EXIT_USAGE;
+		}
+		if (r) {
+			i += r - 1;
+			continue;
+		}
+		keep[out++] = argv[i];
+	}
+	memcpy(argv, keep, (size_t)out * sizeof(char *));
+	argv[out] = NULL;
+	*argc = out;
+	free(keep);
+	return 0;
+}
+
+int cmd_help(struct tt_ctx *ctx, int argc, char **argv)
+{
+	const struct tt_cmd *c;
+
+	(void)ctx;
+	if (argc < 2)
+		return usage(stdout, TT_EXIT_OK);
+	c = tt_cmd_find(argv[1]);
+	if (!c) {
+		tt_err("no command \"%s\"", argv[1]);
+		return TT_EXIT_USAGE;
+	}
+	return tt_cmd_usage(c, stdout, TT_EXIT_OK);
+}
+
+int main(int argc, char **argv)
+{
+	struct tt_ctx ctx = { .prog = argv[0] };
+	const struct tt_cmd *cmd;
+	char *dflt[] = { "sockets", NULL };
+	int i = 1, r;
+
+	/* Global options up to the object. */
+	while (i < argc && argv[i][0] == '-' && argv[i][1]) {
+		char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		r = tt_common_opt(&ctx, NULL, argc, argv, i);
+		if (r < 0)
+			return usage(stderr, TT_EXIT_USAGE);
+		if (r == 0 && a[1] != '-' && strspn(a + 1, "jpdhV") == strlen(a + 1)) {
+			/* grouped global flags: -jp */
+			const char *c;
+
+			for (c = a + 1; *c; c++) {
+				char one[3] = { '-', *c, '\0' }, *v1[] = { one };
+
+				tt_common_opt(&ctx, NULL, 1, v1, 0);
+			}
+			r = 1;
+		}
+		if (r == 0) {
+			/* grouped flags (-jp) or a command option given first:
+			 * leave it to the command */
+			break;
+		}
+		i += r;
+	}
+	argc -= i;
+	argv += i;
+	if (argc == 0 || argv[0][0] == '-') {
+		/* bare `tcptune` (or `tcptune -a`): tcptune sockets */
+		char **v = calloc((size_t)argc + 2, sizeof(char *));
+
+		if (!v)
+			return TT_EXIT_KERNEL;
+		v[0] = dflt[0];
+		memcpy(v + 1, argv, (size_t)argc * sizeof(char *));
+		argv = v;
+		argc++;
+	}
+	cmd = tt_cmd_find(argv[0]);
+	if (!cmd) {
+		const char *names[16];
+		size_t n = 0;
+
+		for (cmd = tt_cmds; cmd->name && n < 16; cmd++)
+			names[n++] = cmd->name;
+		tt_err("unknown command \"%s\"", argv[0]);
+		tt_suggest_print(argv[0], names, n);
+		tt_note("try `tcptune help`");
+		return TT_EXIT_USAGE;
+	}
+	argv[0] = (char *)cmd->name;
+	r = tt_args_strip(&ctx, cmd->name, &argc, argv);
+	if (r)
+		return r;
+	if (argc >= 2 && !strcmp(argv[1], "help"))
+		return tt_cmd_usage(cmd, stdout, TT_EXIT_OK);
+	r = cmd->handler(&ctx, argc, argv);
+	tt_close(&ctx);
+	fflush(stdout);
+	if (ferror(stdout) && r == 0)
+		r = TT_EXIT_KERNEL;
+	return r;
+}

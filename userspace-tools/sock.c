@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One socket, whatever its source (the tcptune dump or sock_diag's
+ * tcp_info), and its three renderings: the `ss -ti` line, JSON and CSV.
+ *
+ * The field table below is the one place that says how each
+ * TCPTUNE_SOCK_A_* attribute is named and shown; its order is the order
+ * `ss -ti` prints them in.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "tcptune.h"
+
+enum fmt {
+	F_U32,		/* name:%u */
+	F_U64,		/* name:%llu */
+	F_MS,		/* us shown as ms: name:%g (ss) */
+	F_RATE,		/* bytes/s shown as "name %sbps" (ss) */
+	F_FLAG,		/* name when non-zero */
+	F_HIDDEN,	/* printed by hand or JSON only */
+};
+
+struct field {
+	int attr;
+	const char *ss;		/* human name, as `ss -ti` */
+	const char *json;	/* JSON and CSV name, unit in the name */
+	enum fmt fmt;
+	int nla;		/* MNL_TYPE_U8/16/32/64 */
+	bool nonzero;		/* human: shown only when not 0, as ss does */
+};
+
+/*
+ * Human order follows ss: rto, rtt, mss, cwnd, ssthresh, ...  "rtos" is
+ * ss's missing counter: RTOs since the last forward progress
+ * (icsk_retransmits, tcpi_retransmits).
+ */
+static const struct field fields[] = {
+	{ TCPTUNE_SOCK_A_RTO, "rto", "rto_us", F_MS, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_RTOS, "rtos", "rtos", F_U32, MNL_TYPE_U32, true },
+	{ TCPTUNE_SOCK_A_SRTT, "rtt", "srtt_us", F_HIDDEN, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_RTTVAR, "rttvar", "rttvar_us", F_HIDDEN, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_MSS, "mss", "mss", F_U32, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_CWND, "cwnd", "cwnd", F_U32, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_SSTHRESH, "ssthresh", "ssthresh", F_HIDDEN, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_BYTES_ACKED, "bytes_acked", "bytes_acked", F_U64, MNL_TYPE_U64, true },
+	{ TCPTUNE_SOCK_A_PACING_RATE, "pacing_rate", "pacing_rate_bps", F_RATE, MNL_TYPE_U64, true },
+	{ TCPTUNE_SOCK_A_DELIVERY_RATE, "delivery_rate", "delivery_rate_bps", F_RATE, MNL_TYPE_U64, true },
+	{ TCPTUNE_SOCK_A_DELIVERED, "delivered", "delivered", F_U32, MNL_TYPE_U32, true },
+	{ TCPTUNE_SOCK_A_APP_LIMITED, "app_limited", "app_limited", F_FLAG, MNL_TYPE_U8, false },
+	{ TCPTUNE_SOCK_A_UNACKED, "unacked", "unacked", F_U32, MNL_TYPE_U32, true },
+	{ TCPTUNE_SOCK_A_INFLIGHT, "inflight", "inflight", F_U32, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_RETRANS, "retrans", "retrans", F_HIDDEN, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_TOTAL_RETRANS, "total_retrans", "total_retrans", F_HIDDEN, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_LOST, "lost", "lost", F_U32, MNL_TYPE_U32, true },
+	{ TCPTUNE_SOCK_A_SACKED, "sacked", "sacked", F_U32, MNL_TYPE_U32, true },
+	{ TCPTUNE_SOCK_A_DSACK_DUPS, "dsack_dups", "dsack_dups", F_U32, MNL_TYPE_U32, true },
+	{ TCPTUNE_SOCK_A_REORDERING, "reordering", "reordering", F_U32, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_MIN_RTT, "minrtt", "minrtt_us", F_MS, MNL_TYPE_U32, false },
+};
+
+/* The scalar attributes parsed into s->v[] besides the table above. */
+static int sock_attr_type(int attr)
+{
+	size_t i;
+
+	switch (attr) {
+	case TCPTUNE_SOCK_A_FAMILY:
+	case TCPTUNE_SOCK_A_STATE:
+	case TCPTUNE_SOCK_A_CA_STATE:
+		return MNL_TYPE_U8;
+	case TCPTUNE_SOCK_A_SPORT:
+	case TCPTUNE_SOCK_A_DPORT:
+		return MNL_TYPE_U16;
+	case TCPTUNE_SOCK_A_COOKIE:
+		return MNL_TYPE_U64;
+	}
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i].attr == attr)
+			return fields[i].nla;
+	return -1;
+}
+
+static const char *const ca_states[] = {
+	[TCPTUNE_CA_OPEN] = "Open",
+	[TCPTUNE_CA_DISORDER] = "Disorder",
+	[TCPTUNE_CA_CWR] = "CWR",
+	[TCPTUNE_CA_RECOVERY] = "Recovery",
+	[TCPTUNE_CA_LOSS] = "Loss",
+};
+
+const char *tt_ca_state_name(int st)
+{
+	if (st >= 0 && st < (int)(sizeof(ca_states) / sizeof(ca_states[0])))
+		return ca_states[st];
+	return "?";
+}
+
+int tt_ca_state_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ca_states) / sizeof(ca_states[0]); i++)
+		if (!strcasecmp(name, ca_states[i]))
+			return (int)i;
+	return -1;
+}
+
+/* As `ss` names them. */
+const char *tt_tcp_state_name(int st)
+{
+	static const char *const names[] = {
+		[0] = "UNKNOWN",
+		[1] = "ESTAB", [2] = "SYN-SENT", [3] = "SYN-RECV",
+		[4] = "FIN-WAIT-1", [5] = "FIN-WAIT-2", [6] = "TIME-WAIT",
+		[7] = "UNCONN", [8] = "CLOSE-WAIT", [9] = "LAST-ACK",
+		[10] = "LISTEN", [11] = "CLOSING", [12] = "NEW-SYN-RECV",
+	};
+
+	if (st >= 0 && st < (int)(sizeof(names) / sizeof(names[0])))
+		return names[st];
+	return "UNKNOWN";
+}
+
+/* BBR state and, in ProbeBW, its phase. */
+const char *tt_bbr_state_name(int st, const char **phase)
+{
+	*phase = NULL;
+	switch (st) {
+	case TCPTUNE_BBR_STARTUP: return "Startup";
+	case TCPTUNE_BBR_DRAIN: return "Drain";
+	case TCPTUNE_BBR_PROBE_BW_DOWN: *phase = "DOWN"; return "ProbeBW";
+	case TCPTUNE_BBR_PROBE_BW_CRUISE: *phase = "CRUISE"; return "ProbeBW";
+	case TCPTUNE_BBR_PROBE_BW_REFILL: *phase = "REFILL"; return "ProbeBW";
+	case TCPTUNE_BBR_PROBE_BW_UP: *phase = "UP"; return "ProbeBW";
+	case TCPTUNE_BBR_PROBE_RTT: return "ProbeRTT";
+	}
+	return "?";
+}
+
+const char *tt_reno_phase_name(int ph)
+{
+	switch (ph) {
+	case TCPTUNE_RENO_OPEN: return "open";
+	case TCPTUNE_RENO_FAST_RECOVERY: return "fast_recovery";
+	case TCPTUNE_RENO_AFTER_RECOVERY: return "after_recovery";
+	}
+	return "?";
+}
+
+struct tt_sock *tt_socklist_add(struct tt_socklist *l)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct tt_sock *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	return &l->v[l->n++];
+}
+
+void tt_socklist_free(struct tt_socklist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static bool attr_int(const struct nlattr *a, int type, uint64_t *out)
+{
+	switch (type) {
+	case MNL_TYPE_U8:
+		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+			return false;
+		*out = mnl_attr_get_u8(a);
+		return true;
+	case MNL_TYPE_U16:
+		if (mnl_attr_validate(a, MNL_TYPE_U16) < 0)
+			return false;
+		*out = mnl_attr_get_u16(a);
+		return true;
+	case MNL_TYPE_U32:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return false;
+		*out = mnl_attr_get_u32(a);
+		return true;
+	case MNL_TYPE_U64:
+		/* a u64 may come as 4 bytes (nla_put_uint) */
+		if (mnl_attr_get_payload_len(a) == 4)
+			*out = mnl_attr_get_u32(a);
+		else if (mnl_attr_validate(a, MNL_TYPE_U64) >= 0)
+			*out = mnl_attr_get_u64(a);
+		else
+			return false;
+		return true;
+	}
+	return false;
+}
+
+static void parse_reno(struct tt_sock *s, const struct nlattr *nest)
+{
+	const struct nlattr *a;
+
+	s->has_reno = true;
+	mnl_attr_for_each_nested(a, nest) {
+		int t = mnl_attr_get_type(a);
+		int type = t == TCPTUNE_RENO_A_PHASE ? MNL_TYPE_U8 : MNL_TYPE_U32;
+
+		if (t <= 0 || t > TCPTUNE_RENO_A_MAX)
+			continue;
+		if (attr_int(a, type, &s->reno[t]))
+			s->reno_have |= 1ULL << t;
+	}
+}
+
+static void parse_bbr(struct tt_sock *s, const struct nlattr *nest)
+{
+	const struct nlattr *a;
+
+	s->has_bbr = true;
+	mnl_attr_for_each_nested(a, nest) {
+		int t = mnl_attr_get_type(a), type;
+
+		if (t <= 0 || t > TCPTUNE_BBR_A_MAX || t == TCPTUNE_BBR_A_PAD)
+			continue;
+		if (t == TCPTUNE_BBR_A_STATE)
+			type = MNL_TYPE_U8;
+		else if (t == TCPTUNE_BBR_A_BW || t == TCPTUNE_BBR_A_BW_LO)
+			type = MNL_TYPE_U64;
+		else
+			type = MNL_TYPE_U32;
+		if (attr_int(a, type, &s->bbr[t]))
+			s->bbr_have |= 1ULL << t;
+	}
+}
+
+/* One TCPTUNE_A_SOCK nest. */
+int tt_sock_from_attr(struct tt_sock *s, const struct nlattr *nest)
+{
+	const struct nlattr *a;
+
+	s->ours = true;
+	mnl_attr_for_each_nested(a, nest) {
+		int t = mnl_attr_get_type(a), type;
+		size_t len = mnl_attr_get_payload_len(a);
+
+		switch (t) {
+		case TCPTUNE_SOCK_A_SADDR:
+		case TCPTUNE_SOCK_A_DADDR:
+			if (len != 4 && len != 16)
+				continue;
+			memcpy(t == TCPTUNE_SOCK_A_SADDR ? s->saddr : s->daddr,
+			       mnl_attr_get_payload(a), len);
+			s->have |= 1ULL << t;
+			continue;
+		case TCPTUNE_SOCK_A_ALGO:
+			snprintf(s->algo, sizeof(s->algo), "%.*s", (int)len,
+				 (const char *)mnl_attr_get_payload(a));
+			s->have |= 1ULL << t;
+			continue;
+		case TCPTUNE_SOCK_A_RENO:
+			parse_reno(s, a);
+			continue;
+		case TCPTUNE_SOCK_A_BBR:
+			parse_bbr(s, a);
+			continue;
+		}
+		if (t <= 0 || t > TCPTUNE_SOCK_A_MAX)
+			continue;
+		type = sock_attr_type(t);
+		if (type < 0)
+			continue;
+		if (attr_int(a, type, &s->v[t]))
+			s->have |= 1ULL << t;
+	}
+	if (tt_has(s, TCPTUNE_SOCK_A_FAMILY))
+		s->family = (uint8_t)s->v[TCPTUNE_SOCK_A_FAMILY];
+	return 0;
+}
+
+void tt_addr_str(int family, const uint8_t *a, char *buf, size_t len)
+{
+	char tmp[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, a, tmp, sizeof(tmp)))
+		snprintf(tmp, sizeof(tmp), "?");
+	snprintf(buf, len, "%s", tmp);
+}
+
+/* "198.18.1.1:5201" or "[2001:db8::1]:5201", as ss. */
+void tt_sock_addr(const struct tt_sock *s, bool local, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	unsigned int port = (unsigned int)s->v[local ? TCPTUNE_SOCK_A_SPORT
+						      : TCPTUNE_SOCK_A_DPORT];
+
+	tt_addr_str(s->family, local ? s->saddr : s->daddr, a, sizeof(a));
+	if (s->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", a, port);
+	else
+		snprintf(buf, len, "%s:%u", a, port);
+}
+
+#define INFINITE_SSTHRESH 0x7fffffffu
+#define UNSET32 0xffffffffu
+
+void tt_sock_header(FILE *f)
+{
+	fprintf(f, "%-10s %-44s %-44s %s\n", "State", "Local Address:Port",
+		"Peer Address:Port", "Cookie");
+}
+
+static void print_bbr(const struct tt_sock *s, FILE *f)
+{
+	const uint64_t *b = s->bbr;
+	const char *phase;
+	char r[32];
+	bool first = true;
+
+#define BHAS(x) (s->bbr_have & (1ULL << (x)))
+#define SEP() (first ? (first = false, "") : ",")
+	fputs(" bbr:(", f);
+	if (BHAS(TCPTUNE_BBR_A_STATE)) {
+		const char *st = tt_bbr_state_name((int)b[TCPTUNE_BBR_A_STATE], &phase);
+
+		fprintf(f, "%sstate:%s", SEP(), st);
+		if (phase)
+			fprintf(f, ",phase:%s", phase);
+	}
+	if (BHAS(TCPTUNE_BBR_A_BW))
+		fprintf(f, "%sbw:%sbps", SEP(),
+			tt_fmt_rate(r, sizeof(r), (double)b[TCPTUNE_BBR_A_BW] * 8));
+	if (BHAS(TCPTUNE_BBR_A_MIN_RTT))
+		fprintf(f, "%smrtt:%s", SEP(), tt_fmt_ms(r, sizeof(r), b[TCPTUNE_BBR_A_MIN_RTT]));
+	if (BHAS(TCPTUNE_BBR_A_PACING_GAIN))
+		fprintf(f, "%spacing_gain:%g", SEP(), (double)b[TCPTUNE_BBR_A_PACING_GAIN] / 100);
+	if (BHAS(TCPTUNE_BBR_A_CWND_GAIN))
+		fprintf(f, "%scwnd_gain:%g", SEP(), (double)b[TCPTUNE_BBR_A_CWND_GAIN] / 100);
+	if (BHAS(TCPTUNE_BBR_A_INFLIGHT_HI) && b[TCPTUNE_BBR_A_INFLIGHT_HI] != UNSET32)
+		fprintf(f, "%sinflight_hi:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_INFLIGHT_HI]);
+	if (BHAS(TCPTUNE_BBR_A_INFLIGHT_LO) && b[TCPTUNE_BBR_A_INFLIGHT_LO] != UNSET32)
+		fprintf(f, "%sinflight_lo:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_INFLIGHT_LO]);
+	if (BHAS(TCPTUNE_BBR_A_BW_LO) && b[TCPTUNE_BBR_A_BW_LO] != UINT64_MAX)
+		fprintf(f, "%sbw_lo:%sbps", SEP(),
+			tt_fmt_rate(r, sizeof(r), (double)b[TCPTUNE_BBR_A_BW_LO] * 8));
+	if (BHAS(TCPTUNE_BBR_A_ROUND))
+		fprintf(f, "%sround:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_ROUND]);
+	fputc(')', f);
+#undef BHAS
+#undef SEP
+}
+
+static void print_reno(const struct tt_sock *s, FILE *f)
+{
+	static const struct { int attr; const char *name; } rf[] = {
+		{ TCPTUNE_RENO_A_RECOVER, "recover" },
+		{ TCPTUNE_RENO_A_RFC_CWND, "rfc_cwnd" },
+		{ TCPTUNE_RENO_A_BYTES_ACKED, "bytes_acked" },
+		{ TCPTUNE_RENO_A_DUP_SEGS, "dup_segs" },
+	};
+	bool first = true;
+	size_t i;
+
+	fputs(" reno:(", f);
+	if (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE)) {
+		fprintf(f, "phase:%s", tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]));
+		first = false;
+	}
+	for (i = 0; i < sizeof(rf) / sizeof(rf[0]); i++) {
+		if (!(s->reno_have & (1ULL << rf[i].attr)))
+			continue;
+		fprintf(f, "%s%s:%llu", first ? "" : ",", rf[i].name,
+			(unsigned long long)s->reno[rf[i].attr]);
+		first = false;
+	}
+	fputc(')', f);
+}
+
+/*
+ * Two lines, as `ss -tie`: the socket, then a tab and its TCP state in the
+ * words of ss, plus what ss lacks (ca_state, the algorithm's model).
+ */
+void tt_sock_print(const struct tt_sock *s, FILE *f)
+{
+	char l[64], p[64], r[32], r2[32];
+	size_t i;
+
+	tt_sock_addr(s, true, l, sizeof(l));
+	tt_sock_addr(s, false, p, sizeof(p));
+	fprintf(f, "%-10s %-44s %-44s sk:%llx\n",
+		tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE]), l, p,
+		(unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE]);
+	fprintf(f, "\t %s", s->algo[0] ? s->algo : "-");
+	if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
+		fprintf(f, " ca_state:%s", tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE]));
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const struct field *fl = &fields[i];
+		uint64_t v = s->v[fl->attr];
+
+		if (!tt_has(s, fl->attr) || (fl->nonzero && !v))
+			continue;
+		switch (fl->fmt) {
+		case F_U32:
+		case F_U64:
+			fprintf(f, " %s:%llu", fl->ss, (unsigned long long)v);
+			break;
+		case F_MS:
+			fprintf(f, " %s:%s", fl->ss, tt_fmt_ms(r, sizeof(r), v));
+			break;
+		case F_RATE:
+			fprintf(f, " %s %sbps", fl->ss, tt_fmt_rate(r, sizeof(r), (double)v * 8));
+			break;
+		case F_FLAG:
+			if (v)
+				fprintf(f, " %s", fl->ss);
+			break;
+		case F_HIDDEN:
+			if (fl->attr == TCPTUNE_SOCK_A_SRTT)
+				fprintf(f, " rtt:%s/%s", tt_fmt_ms(r, sizeof(r), v),
+					tt_fmt_ms(r2, sizeof(r2), s->v[TCPTUNE_SOCK_A_RTTVAR]));
+			else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v < INFINITE_SSTHRESH)
+				fprintf(f, " ssthresh:%llu", (unsigned long long)v);
+			else if (fl->attr == TCPTUNE_SOCK_A_RETRANS &&
+				 (v || s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS]))
+				fprintf(f, " retrans:%llu/%llu", (unsigned long long)v,
+					(unsigned long long)s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS]);
+			break;
+		}
+	}
+	if (s->has_reno)
+		print_reno(s, f);
+	if (s->has_bbr)
+		print_bbr(s, f);
+	fputc('\n', f);
+}
+
+static json_object *ju64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+json_object *tt_sock_json(const struct tt_sock *s)
+{
+	json_object *o = json_object_new_object(), *m;
+	char buf[INET6_ADDRSTRLEN + 8];
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%llx", (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE]);
+	json_object_object_add(o, "sk", json_object_new_string(buf));
+	json_object_object_add(o, "cookie", ju64(s->v[TCPTUNE_SOCK_A_COOKIE]));
+	json_object_object_add(o, "family",
+			       json_object_new_string(s->family == AF_INET6 ? "inet6" : "inet"));
+	tt_addr_str(s->family, s->saddr, buf, sizeof(buf));
+	json_object_object_add(o, "saddr", json_object_new_string(buf));
+	json_object_object_add(o, "sport", ju64(s->v[TCPTUNE_SOCK_A_SPORT]));
+	tt_addr_str(s->family, s->daddr, buf, sizeof(buf));
+	json_object_object_add(o, "daddr", json_object_new_string(buf));
+	json_object_object_add(o, "dport", ju64(s->v[TCPTUNE_SOCK_A_DPORT]));
+	json_object_object_add(o, "state",
+			       json_object_new_string(tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE])));
+	json_object_object_add(o, "algo", s->algo[0] ? json_object_new_string(s->algo) : NULL);
+	json_object_object_add(o, "tcptune", json_object_new_boolean(s->ours));
+	if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
+		json_object_object_add(o, "ca_state",
+				       json_object_new_string(tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE])));
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const struct field *fl = &fields[i];
+		uint64_t v = s->v[fl->attr];
+
+		if (!tt_has(s, fl->attr))
+			continue;
+		if (fl->fmt == F_FLAG)
+			json_object_object_add(o, fl->json, json_object_new_boolean(v != 0));
+		else if (fl->fmt == F_RATE)
+			json_object_object_add(o, fl->json, ju64(v * 8));
+		else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v >= INFINITE_SSTHRESH)
+			json_object_object_add(o, fl->json, NULL);
+		else
+			json_object_object_add(o, fl->json, ju64(v));
+	}
+	if (s->has_reno) {
+		static const struct { int attr; const char *name; } rf[] = {
+			{ TCPTUNE_RENO_A_RECOVER, "recover" },
+			{ TCPTUNE_RENO_A_BYTES_ACKED, "bytes_acked" },
+			{ TCPTUNE_RENO_A_RFC_CWND, "rfc_cwnd" },
+			{ TCPTUNE_RENO_A_DUP_SEGS, "dup_segs" },
+		};
+
+		m = json_object_new_object();
+		if (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE))
+			json_object_object_add(m, "phase",
+					       json_object_new_string(tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE])));
+		for (i = 0; i < sizeof(rf) / sizeof(rf[0]); i++)
+			if (s->reno_have & (1ULL << rf[i].attr))
+				json_object_object_add(m, rf[i].name, ju64(s->reno[rf[i].attr]));
+		json_object_object_add(o, "reno", m);
+	}
+	if (s->has_bbr) {
+		const uint64_t *b = s->bbr;
+		const char *phase;
+
+		m = json_object_new_object();
+#define BHAS(x) (s->bbr_have & (1ULL << (x)))
+		if (BHAS(TCPTUNE_BBR_A_STATE)) {
+			json_object_object_add(m, "state",
+					       json_object_new_string(tt_bbr_state_name((int)b[TCPTUNE_BBR_A_STATE], &phase)));
+			json_object_object_add(m, "phase", phase ? json_object_new_string(phase) : NULL);
+		}
+		if (BHAS(TCPTUNE_BBR_A_BW))
+			json_object_object_add(m, "bw_bps", ju64(b[TCPTUNE_BBR_A_BW] * 8));
+		if (BHAS(TCPTUNE_BBR_A_MIN_RTT))
+			json_object_object_add(m, "min_rtt_us", ju64(b[TCPTUNE_BBR_A_MIN_RTT]));
+		if (BHAS(TCPTUNE_BBR_A_PACING_GAIN))
+			json_object_object_add(m, "pacing_gain",
+					       json_object_new_double((double)b[TCPTUNE_BBR_A_PACING_GAIN] / 100));
+		if (BHAS(TCPTUNE_BBR_A_CWND_GAIN))
+			json_object_object_add(m, "cwnd_gain",
+					       json_object_new_double((double)b[TCPTUNE_BBR_A_CWND_GAIN] / 100));
+		if (BHAS(TCPTUNE_BBR_A_INFLIGHT_HI))
+			json_object_object_add(m, "inflight_hi", b[TCPTUNE_BBR_A_INFLIGHT_HI] == UNSET32 ?
+					       NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_HI]));
+		if (BHAS(TCPTUNE_BBR_A_INFLIGHT_LO))
+			json_object_object_add(m, "inflight_lo", b[TCPTUNE_BBR_A_INFLIGHT_LO] == UNSET32 ?
+					       NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_LO]));
+		if (BHAS(TCPTUNE_BBR_A_BW_LO))
+			json_object_object_add(m, "bw_lo_bps", b[TCPTUNE_BBR_A_BW_LO] == UINT64_MAX ?
+					       NULL : ju64(b[TCPTUNE_BBR_A_BW_LO] * 8));
+		if (BHAS(TCPTUNE_BBR_A_ROUND))
+			json_object_object_add(m, "round", ju64(b[TCPTUNE_BBR_A_ROUND]));
+#undef BHAS
+		json_object_object_add(o, "bbr", m);
+	}
+	return o;
+}

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcptune(8): the command-line client of the tcptune generic netlink family
+ * (include/uapi/linux/tcptune.h) and of sock_diag for the other sockets.
+ *
+ * Layout: main.c parses the global options and dispatches through the
+ * command table (one file per command, cmd_*.c); nl.c talks netlink
+ * (generic netlink, extack, --debug, -n NETNS); diag.c is the sock_diag
+ * dump; sock.c turns either source into one struct tt_sock and prints it
+ * the way `ss -ti` does; filter.c matches sockets and events; knobdb.c
+ * holds the knob table read from the kernel; util.c the small helpers
+ * (nearest names, rates, numbers).
+ */
+#ifndef TCPTUNE_CLI_H
+#define TCPTUNE_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <netinet/in.h>
+#include <json-c/json.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/tcptune.h>
+
+#define TT_VERSION "0.1.0"
+
+/* Exit status, documented in --help and tcptune(8). */
+enum tt_exit {
+	TT_EXIT_OK = 0,
+	TT_EXIT_USAGE = 1,	/* bad command line */
+	TT_EXIT_INVALID = 2,	/* unknown name, invalid or out-of-range value, no such netns */
+	TT_EXIT_PERM = 3,	/* permission denied (CAP_NET_ADMIN) */
+	TT_EXIT_NOMOD = 4,	/* tcptune module not loaded (no netlink family) */
+	TT_EXIT_KERNEL = 5,	/* any other kernel or system error */
+};
+
+/* Global state shared by every command. */
+struct tt_ctx {
+	bool json;		/* -j */
+	bool pretty;		/* -p */
+	bool debug;		/* --debug: raw netlink messages on stderr */
+	const char *netns;	/* -n NETNS */
+	bool netns_entered;
+	const char *prog;
+
+	/* Generic netlink, opened on first use (tt_genl_open). */
+	struct mnl_socket *nl;
+	uint16_t family_id;
+	uint32_t family_version;
+	uint32_t mcgrp_events;	/* 0: group not offered */
+	uint32_t ops[TCPTUNE_CMD_MAX + 1]; /* GENL_ADMIN_PERM etc., 0: absent */
+	bool ops_known;
+	bool no_family;		/* looked up, absent (reported once) */
+	uint32_t seq;
+	uint32_t portid;
+};
+
+/* One command: wireguard-tools / ethtool style table (main.c). */
+struct tt_cmd {
+	const char *name;
+	int (*handler)(struct tt_ctx *ctx, int argc, char **argv);
+	const char *args;	/* synopsis after the name */
+	const char *help;	/* one line */
+	const char *detail;	/* the command's own help text, or NULL */
+};
+
+extern const struct tt_cmd tt_cmds[];
+const struct tt_cmd *tt_cmd_find(const char *name);
+int tt_cmd_usage(const struct tt_cmd *cmd, FILE *f, int status);
+
+int cmd_sockets(struct tt_ctx *, int, char **);
+int cmd_algos(struct tt_ctx *, int, char **);
+int cmd_knobs(struct tt_ctx *, int, char **);
+int cmd_set(struct tt_ctx *, int, char **);
+int cmd_monitor(struct tt_ctx *, int, char **);
+int cmd_watch(struct tt_ctx *, int, char **);
+int cmd_plot(struct tt_ctx *, int, char **);
+int cmd_help(struct tt_ctx *, int, char **);
+
+/*
+ * Options every command accepts wherever they appear (-j -p -n -h --debug).
+ * Returns the number of argv entries consumed (0: not a common option),
+ * or -1 after printing a usage error.  -h prints the command's usage and
+ * exits.
+ */
+int tt_common_opt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc,
+		  char **argv, int i);
+/* Walk a command's arguments: common options are handled, the rest kept. */
+int tt_args_strip(struct tt_ctx *ctx, const char *cmdname, int *argc,
+		  char **argv);
+
+/* ---- errors (util.c) ---- */
+void tt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tt_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- netlink (nl.c) ---- */
+int tt_enter_netns(struct tt_ctx *ctx);
+/* A netlink socket of bus in the -n namespace; NULL with *status set. */
+struct mnl_socket *tt_socket_open(struct tt_ctx *ctx, int bus, int *status);
+int tt_genl_open(struct tt_ctx *ctx);	/* 0 or TT_EXIT_* after printing */
+void tt_close(struct tt_ctx *ctx);
+bool tt_cmd_supported(struct tt_ctx *ctx, int cmd);
+
+/* Error of the last request, with the kernel's extack when it sent one. */
+struct tt_nlerr {
+	int error;		/* positive errno, 0: none */
+	char msg[256];		/* extack message, "" if none */
+	uint32_t offset;	/* extack offset into our request, 0: none */
+};
+
+typedef int (*tt_msg_cb)(const struct nlmsghdr *nlh, void *data);
+
+struct nlmsghdr *tt_genl_msg(struct tt_ctx *ctx, char *buf, uint8_t cmd,
+			     uint16_t flags);
+/*
+ * Send nlh and read replies until the ack or the end of the dump, calling
+ * cb for every data message.  Returns 0, or -1 with *err filled.
+ */
+int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
+	       struct nlmsghdr *nlh, size_t extra_hdr, tt_msg_cb cb,
+	       void *data, struct tt_nlerr *err);
+/* Print an error of the tcptune family for what ("listing knobs", ...) and
+ * return the exit status. */
+int tt_nlerr_report(const struct tt_nlerr *err, const char *what);
+
+/* ---- sockets (sock.c, diag.c) ---- */
+enum tt_sock_field {
+	/* The tcptune attribute ids are the field ids (enum tcptune_sock_attr). */
+	TT_F_MAX = TCPTUNE_SOCK_A_MAX + 1,
+};
+
+struct tt_sock {
+	uint64_t have;			/* bit per TCPTUNE_SOCK_A_* present */
+	uint64_t v[TT_F_MAX];		/* numeric values, in the uapi units */
+	uint8_t family;
+	uint8_t saddr[16], daddr[16];
+	char algo[32];
+	bool ours;			/* from the tcptune dump, not sock_diag */
+
+	bool has_reno;
+	uint64_t reno_have;
+	uint64_t reno[TCPTUNE_RENO_A_MAX + 1];
+	bool has_bbr;
+	uint64_t bbr_have;
+	uint64_t bbr[TCPTUNE_BBR_A_MAX + 1];
+};
+
+static inline bool tt_has(const struct tt_sock *s, int attr)
+{
+	return s->have & (1ULL << attr);
+}
+
+struct tt_socklist {
+	struct tt_sock *v;
+	size_t n, cap;
+};
+
+struct tt_sock *tt_socklist_add(struct tt_socklist *l);
+void tt_socklist_free(struct tt_socklist *l);
+
+int tt_sock_from_attr(struct tt_sock *s, const struct nlattr *nest);
+const char *tt_ca_state_name(int st);
+int tt_ca_state_parse(const char *name);
+const char *tt_tcp_state_name(int st);
+const char *tt_bbr_state_name(int st, const char **phase);
+const char *tt_reno_phase_name(int ph);
+void tt_sock_print(const struct tt_sock *s, FILE *f);
+void tt_sock_header(FILE *f);
+json_object *tt_sock_json(const struct tt_sock *s);
+void tt_sock_addr(const struct tt_sock *s, bool local, char *buf, size_t len);
+void tt_addr_str(int family, const uint8_t *a, char *buf, size_t len);
+
+/* All sockets of the netns matching f: tcptune's, and with all the others
+ * through sock_diag.  Returns 0 or TT_EXIT_* (the message printed). */
+struct tt_filter;
+int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
+	       struct tt_socklist *out);
+int tt_diag_dump(struct tt_ctx *ctx, struct tt_socklist *out);
+int tt_parse_sock_args(struct tt_ctx *ctx, const char *cmd, int argc,
+		       char **argv, struct tt_filter *f, bool *all, int *i);
+
+/* ---- filters (filter.c) ---- */
+struct tt_prefix {
+	bool set;
+	int family;		/* AF_INET / AF_INET6 */
+	uint8_t addr[16];
+	int plen;
+};
+
+struct tt_filter {
+	const char *algo;	/* as given; matched loosely (reno = tcptune_reno) */
+	char kalgo[32];		/* tcptune's name of it ("tcptune_reno"), or "" */
+	bool algo_checked;	/* kalgo is known (tt_algo_check ran) */
+	struct tt_prefix src, dst;
+	int sport, dport;	/* -1: any */
+	int ca_state;		/* -1: any */
+	bool cookie_set;
+	uint64_t cookie;
+};
+
+void tt_filter_init(struct tt_filter *f);
+/* Try to parse a filter keyword at argv[*i]: 1 consumed, 0 not a filter,
+ * -1 error (printed, exit TT_EXIT_USAGE or TT_EXIT_INVALID in *status). */
+int tt_filter_parse(struct tt_filter *f, int argc, char **argv, int *i,
+		    int *status);
+bool tt_filter_match(const struct tt_filter *f, const struct tt_sock *s);
+bool tt_algo_match(const char *want, const char *algo);
+extern const char tt_filter_usage[];
+const char *const *tt_filter_keywords(size_t *n);
+
+/* ---- algorithms (cmd_algos.c) ---- */
+struct tt_algo {
+	char name[32];
+	uint64_t have;
+	uint64_t v[TCPTUNE_ALGO_A_MAX + 1];
+};
+
+struct tt_algolist {
+	struct tt_algo *v;
+	size_t n;
+};
+
+int tt_algos_load(struct tt_ctx *ctx, struct tt_algolist *l);
+/* Check f->algo, fill f->kalgo; prints the error with the nearest names. */
+int tt_algo_check(struct tt_ctx *ctx, struct tt_filter *f, bool all);
+
+/* ---- knobs (knobdb.c) ---- */
+struct tt_knob {
+	char algo[32];
+	char name[64];
+	char full[100];		/* algo.name */
+	char unit[32];
+	char *doc;
+	uint32_t value, min, max, def;
+	int when;		/* enum tcptune_knob_when, -1: unknown */
+	uint64_t have;
+};
+
+struct tt_knobdb {
+	struct tt_knob *v;
+	size_t n, cap;
+};
+
+int tt_knobdb_load(struct tt_ctx *ctx, struct tt_knobdb *db);
+void tt_knobdb_free(struct tt_knobdb *db);
+const struct tt_knob *tt_knobdb_find(const struct tt_knobdb *db,
+				     const char *algo, const char *name);
+bool tt_knobdb_has_algo(const struct tt_knobdb *db, const char *algo);
+/* "tcptune_reno" -> "reno" (pointer into name); others unchanged. */
+const char *tt_algo_short(const char *name);
+/* Print the unknown-algorithm/knob error with the nearest names. */
+int tt_knob_unknown(const struct tt_knobdb *db, const char *algo,
+		    const char *name, const char *given);
+
+/* ---- util.c ---- */
+int tt_edit_distance(const char *a, const char *b);
+/* Up to max names of cands nearest to input, comma separated into buf;
+ * returns how many.  */
+int tt_suggest(const char *input, const char *const *cands, size_t n,
+	       char *buf, size_t len);
+void tt_suggest_print(const char *input, const char *const *cands, size_t n);
+char *tt_fmt_rate(char *buf, size_t len, double bits_per_s);
+char *tt_fmt_ms(char *buf, size_t len, uint64_t us);
+int tt_parse_u32(const char *s, uint32_t *out);
+int tt_parse_u64(const char *s, uint64_t *out, int base);
+int tt_parse_double(const char *s, double *out);
+int tt_parse_prefix(const char *s, struct tt_prefix *p);
+void tt_json_print(struct tt_ctx *ctx, json_object *o);
+double tt_now(void);
+/* Read one line sysctl such as /proc/sys/net/ipv4/tcp_congestion_control. */
+int tt_read_sysctl(const char *path, char *buf, size_t len);
+
+/* ---- CSV (csv.c): watch writes, plot reads ---- */
+extern const char *const tt_csv_columns[];
+void tt_csv_header(FILE *f);
+void tt_csv_row(FILE *f, double t, const struct tt_sock *s);
+int tt_csv_split(char *line, char **fields, int max);
+
+#endif /* TCPTUNE_CLI_H */
