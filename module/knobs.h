@@ -123,7 +123,10 @@ struct net;
 	  "random-loss floor: EWMA over 2^this quiet rounds")		\
 	X(A, rand_loss_band_sigma, "std devs", 0, 10, 3, LIVE,		\
 	  "a round's loss within the floor plus this many binomial "		\
-	  "standard deviations is random")
+	  "standard deviations is random")					\
+	X(A, cruise_drain, "bool", 0, 1, 1, LIVE,				\
+	  "CRUISE -> DOWN after a round with a standing queue "		\
+	  "(departure: the draft waits for the next probe)")
 
 #define TCPTUNE_KNOBS(X)		\
 	TCPTUNE_RENO_KNOBS(X, RENO)	\

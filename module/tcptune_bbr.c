@@ -136,6 +136,10 @@
  *    not build a standing queue.
  *  - Packet conservation in recovery lasts until the next round starts; the
  *    round is not restarted, so that the round's loss rate stays whole.
+ *  - CRUISE goes back to DOWN (keeping the probe timer) after a round in
+ *    which no RTT sample came within loss_qdelay of min_rtt: a standing
+ *    queue, from a max-filtered bw a little above the link's (ACK
+ *    compression), that the draft would keep until the next probe.
  *  - The ProbeBW phase is visible in `ss -ti` only through the gains:
  *    CRUISE and REFILL both show 1.0/2.0.
  *
@@ -618,6 +622,14 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 		if (ca->up_rounds < 7)
 			ca->up_rounds++;
 	}
+	/*
+	 * CRUISE: a whole round with every RTT sample above min_rtt * (1 +
+	 * loss_qdelay) is a standing queue (bw overestimated): drain it in
+	 * DOWN, keeping the time of the next probe (tcptune departure).
+	 */
+	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_CRUISE &&
+	    !ca->round_flat && BBR_KNOB(ca, cruise_drain))
+		ca->phase = BBR_BW_DOWN;
 	ca->hi_limited = 0;
 	ca->round_lost = 0;
 	ca->round_lost_q = 0;

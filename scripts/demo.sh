@@ -5,7 +5,8 @@
 # boot the VM with it loaded and show it working - our algorithms in the
 # kernel's list, then one short transfer per algorithm (ours and the
 # kernel's reno beside them) over an emulated lossy path, each with its
-# goodput, retransmissions and the socket as `ss -ti` shows it.
+# goodput and retransmissions, the socket as the tcptune CLI shows it
+# half-way through (and as `ss -ti` does), then the CLI's counters.
 #
 #   scripts/demo.sh [SECONDS-PER-TRANSFER]
 set -eu
@@ -16,5 +17,6 @@ bash scripts/setup.sh
 kver=$(scripts/vm-kernel.sh 6.1)
 echo "== build against $kver"
 make -s module KDIR="/lib/modules/$kver/build"
+make -s cli
 echo "== boot $kver in QEMU with tcptune.ko"
 exec scripts/vm-run.sh -k "$kver" -- "$top/scripts/demo-guest.sh" "${1:-8}"

@@ -580,14 +580,15 @@ y.ntf_subscribe("events")
 p = subprocess.Popen(["/usr/bin/python3", "%(top)s/selftests/lib/xfer.py", "recv", "--port", "5502"])
 time.sleep(0.5)
 subprocess.run(["/usr/bin/python3", "%(top)s/selftests/lib/xfer.py", "send", "--to", "198.18.9.1",
-                "--port", "5502", "--cc", "tcptune_reno", "--bytes", "1500000"], capture_output=True)
+                "--port", "5502", "--cc", "tcptune_reno", "--bytes", "2000000"], capture_output=True)
 p.wait()
 time.sleep(0.2)
 y.check_ntf()
 print(json.dumps([{k: v for k, v in m["msg"]["event"].items() if not isinstance(v, bytes)}
                   for m in y.async_msg_queue]))
 """ % {"ynl": os.path.join(YNL, "tools/net/ynl"), "spec": SPEC, "schema": SCHEMA, "top": TOP}
-    sh("ip netns add tt_ev && ip -n tt_ev link set lo up && "
+    # lo with a 1500-byte MTU, so that 2 MB are ~1400 segments, not ~30
+    sh("ip netns add tt_ev && ip -n tt_ev link set lo mtu 1500 up && "
        "ip -n tt_ev addr add 198.18.9.1/32 dev lo && "
        "ip netns exec tt_ev tc qdisc add dev lo root netem delay 5ms loss 3%")
     try:

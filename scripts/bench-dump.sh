@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmark P9 (../shared/guide/targets.md): dump time of `tcptune sockets`
+# and `tcptune -j sockets` against `ss -tin` with N connections (default
+# 10,000, i.e. 2N sockets, all on our algorithms), in the VM.  Prints a
+# table of the best of R runs.  Not a test: run it by hand.
+#
+#   scripts/bench-dump.sh [N] [R]
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+n=${1:-10000}
+r=${2:-3}
+if [ "${TCPTUNE_IN_VM:-}" != 1 ]; then
+	make -s -C "$top" module cli >/dev/null
+	exec env TCPTUNE_IN_VM=1 "$top/scripts/vm-run.sh" -- \
+		env TCPTUNE_IN_VM=1 "$top/scripts/bench-dump.sh" "$n" "$r"
+fi
+
+TT=$top/userspace-tools/tcptune
+ip netns add tt_p9
+ip -n tt_p9 link set lo up
+ip netns exec tt_p9 sysctl -qw net.ipv4.tcp_congestion_control=tcptune_newreno
+ip netns exec tt_p9 /usr/bin/python3 - "$n" <<'PY' &
+import resource, socket, sys, time
+n = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_NOFILE, (4 * n + 100, 4 * n + 100))
+l = socket.socket(); l.bind(("127.0.0.1", 5999)); l.listen(4096)
+keep = []
+for i in range(n):
+    c = socket.socket(); c.connect(("127.0.0.1", 5999)); s, _ = l.accept()
+    keep += [c, s]
+open("/run/tt_p9_ready", "w").close()
+time.sleep(3600)
+PY
+holder=$!
+while [ ! -e /run/tt_p9_ready ]; do sleep 1; done
+
+best() {	# best wall time of $r runs of "$@", in seconds; output to /tmp/out
+	local i t b=
+	for i in $(seq 1 "$r"); do
+		t=$( { /usr/bin/time -f %e "$@" >/tmp/out 2>/dev/null; } 2>&1 | tail -n 1)
+		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then b=$t; fi
+	done
+	echo "$b"
+}
+t_ss=$(best ip netns exec tt_p9 ss -tin)
+c_ss=$(grep -c 'tcptune_newreno' /tmp/out)
+t_tt=$(best ip netns exec tt_p9 "$TT" sockets)
+c_tt=$(grep -c 'tcptune_newreno' /tmp/out)
+t_tj=$(best ip netns exec tt_p9 "$TT" -j sockets)
+c_tj=$(/usr/bin/python3 -c 'import json; print(len(json.load(open("/tmp/out"))))')
+kill $holder
+ip netns del tt_p9
+
+printf '\nP9: %d connections (%d sockets on tcptune_newreno), best of %d, Debian %s in QEMU\n\n' \
+	"$n" $((2 * n)) "$r" "$(uname -r)"
+printf '%-28s %10s %10s %12s\n' command seconds sockets "ratio to ss"
+printf '%-28s %10s %10s %12s\n' "ss -tin" "$t_ss" "$c_ss" 1.00
+printf '%-28s %10s %10s %12.2f\n' "tcptune sockets" "$t_tt" "$c_tt" "$(echo "$t_tt / $t_ss" | bc -l)"
+printf '%-28s %10s %10s %12.2f\n' "tcptune -j sockets" "$t_tj" "$c_tj" "$(echo "$t_tj / $t_ss" | bc -l)"
