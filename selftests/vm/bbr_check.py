@@ -99,6 +99,8 @@ def check_cycle(args):
 
 
 def check_probe_rtt(args):
+    """ProbeRTT comes when min_rtt has not changed for the interval (the
+    draft: min_rtt expired), never sooner, and not much later."""
     r = load(args[0])
     interval = float(args[1])
     seq = timeline(r)
@@ -109,9 +111,36 @@ def check_probe_rtt(args):
         print("want ProbeRTT at least twice in %.0f s; states: %s" %
               (r["seconds"], short(seq)))
         return 1
-    gaps = [b[0] - a[0] for a, b in zip(prt, prt[1:])]
-    if min(gaps) < 0.9 * interval or max(gaps) > 2 * interval + 1:
-        print("ProbeRTT entries %s s apart, want about %.1f s" % (gaps, interval))
+    # When min_rtt changed and ProbeRTT began are known to within a
+    # sampling step: between the last sample before (t of that sample) and
+    # the end of the reads of the first sample after (t + read_s; the
+    # sampler thread can stall for a while under emulation).
+    xs = r["samples"]
+    end = [x[0] + (x[10] if len(x) > 10 else 0) for x in xs]
+    changes = []    # (earliest, latest)
+    for i in range(1, len(xs)):
+        if xs[i][4] and xs[i - 1][4] and xs[i][4] != xs[i - 1][4]:
+            changes.append((xs[i - 1][0], end[i]))
+    entries = []
+    for i in range(1, len(xs)):
+        if xs[i][2] == 128 and xs[i - 1][2] != 128:
+            entries.append((xs[i - 1][0], end[i]))
+    bad = []
+    for e0, e1 in entries:
+        before = [c for c in changes if c[1] < e0]
+        if not before:
+            continue
+        c0, c1 = before[-1]
+        if e1 - c0 < 0.9 * interval or e0 - c1 > interval + 1:
+            bad.append("entry at %.2f-%.2f s, min_rtt last changed at %.2f-%.2f s"
+                       % (e0, e1, c0, c1))
+    changes = [c1 for _, c1 in changes]
+    # no ProbeRTT missing at the end of the flow
+    last = max([prt[-1][1]] + [t for t in changes if t > prt[-1][1]])
+    if r["samples"][-1][0] - last > interval + 1:
+        bad.append("none from %.2f s to the end (%.2f s)" % (last, r["samples"][-1][0]))
+    if bad:
+        print("; ".join(bad))
         return 1
     if max(t1 - t0 for t0, t1 in prt) < 0.15:
         print("ProbeRTT never lasted 200 ms")

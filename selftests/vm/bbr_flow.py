@@ -13,8 +13,9 @@ for the bbr selftest and the benchmark (scripts/bench/).
       the samples, and (with --ss-at) the `ss -tin` line taken at T s.
 
 A sample is [t_s, pacing_gain, cwnd_gain, bw_Bps, min_rtt_us, srtt_us,
-cwnd, total_retrans, bytes_acked, data_segs_out]; the gains are the
-inet_diag BBR layout's (<< 8), 0 for algorithms without it.
+cwnd, total_retrans, bytes_acked, data_segs_out, read_s]; the gains are the
+inet_diag BBR layout's (<< 8), 0 for algorithms without it; read_s is how
+long the reads took after t_s (a stalled sampler makes t_s uncertain).
 """
 import argparse
 import json
@@ -118,10 +119,13 @@ def send_main(a):
                 ci = cc_info(s) or {"bw": 0, "min_rtt": 0, "pg": 0, "cg": 0}
             except OSError:
                 break
+            # the thread may stall between the clock and the reads: keep
+            # how long they took, so a judge can drop uncertain samples
+            took = time.monotonic() - t0 - t
             samples.append([round(t, 3), ci["pg"], ci["cg"], ci["bw"],
                             ci["min_rtt"], ti["srtt_us"], ti["cwnd"],
                             ti["total_retrans"], ti["bytes_acked"],
-                            ti["data_segs_out"]])
+                            ti["data_segs_out"], round(took, 4)])
             if a.ss_at and "ss" not in snap and t >= a.ss_at:
                 snap["ss"] = ss_line(a.port)
             stop.wait(a.sample_ms / 1000.0)
