@@ -223,10 +223,44 @@ def check_shallow(args):
     return 0
 
 
+def check_ecn(args):
+    """An ECN-capable flow on a marking, non-dropping bottleneck: with the
+    ecn knob on the marks are congestion (inflight_hi bounded), with it
+    off they are not; marks must have been seen either way."""
+    r, dump = load(args[0]), load(args[1])
+    with open(args[2]) as f:
+        ce = int(f.read().strip() or 0)
+    on = args[3] == "1"
+    socks = [s for s in dump if s.get("algo") == "tcptune_bbr" and s.get("bbr")]
+    if not socks:
+        print("no tcptune_bbr socket in the dump at 8 s")
+        return 1
+    hi = socks[0]["bbr"].get("inflight_hi")
+    print("CE-marked packets delivered %d, inflight_hi %s, retransmitted %d of %d, "
+          "goodput %.2f Mbit/s" % (ce, hi, r["total_retrans"], r["data_segs_out"],
+                                    r["goodput_mbps"]))
+    if ce == 0:
+        print("no CE marks reached the sender: ECN was not negotiated or not marked")
+        return 1
+    if on:
+        if hi is None:
+            print("CE marks did not bound inflight_hi")
+            return 1
+        if r["total_retrans"]:
+            print("want no retransmission: the bottleneck does not drop")
+            return 1
+        return 0
+    if hi is not None:
+        print("with ecn=0 marks must not bound inflight_hi")
+        return 1
+    return 0
+
+
 CHECKS = {
     "ss": check_ss, "startup": check_startup, "cycle": check_cycle,
     "probe_rtt": check_probe_rtt, "bw": check_bw, "min_rtt": check_min_rtt,
     "deep": check_deep, "loss": check_loss, "shallow": check_shallow,
+    "ecn": check_ecn,
 }
 
 if __name__ == "__main__":

@@ -20,6 +20,10 @@
 #            link x (1 - p) (the kernel's bbr beside it, reported)
 #   4 shallow 50 Mbit/s, 40 ms, 0.1 BDP, two flows: retransmitted / sent
 #            at most half of the kernel bbr's, goodput >= 0.6 of its
+#   5 ecn    20 Mbit/s, 40 ms, 10 BDP, CE marked above 2 ms of queue
+#            (fq_codel ce_threshold under the tbf), ECN-capable flows:
+#            with the ecn knob on, CE marks bound inflight_hi with no
+#            retransmission; with it off, the same marks leave it unbounded
 #
 # Results (JSON per flow) go to $BBR_OUT (default: a temporary directory).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +35,7 @@ CHECK=$here/bbr_check.py
 out=${BBR_OUT:-$(mktemp -d)}
 mkdir -p "$out"
 port=5300
+TT=$here/../../userspace-tools/tcptune
 
 modprobe -q tcp_bbr 2>/dev/null
 
@@ -70,7 +75,7 @@ check() {
 	fi
 }
 
-tap_plan 10
+tap_plan 12
 
 # 1: clean path, one long flow; the rate halves half-way.
 if topo_up 40 0 20 200000; then
@@ -118,6 +123,35 @@ fi
 check "0.1 x BDP buffer, 2 flows: retransmissions <= 1/2 of the kernel bbr's" \
 	shallow "$out/shallow-a.json" "$out/shallow-b.json" \
 	"$out/shallow-bbr-a.json" "$out/shallow-bbr-b.json"
+
+# 5: ECN.  A deep buffer that marks CE (ECT packets whose queueing delay
+# exceeds 2 ms) and drops nothing: marks are the only congestion signal.
+# The model is read through the tuning layer's socket dump at 8 s.
+ecn_flow() {	# NAME ECN-KNOB
+	local name=$1
+	"$TT" -n $TOPO_SND set "bbr.ecn=$2" >/dev/null || return 1
+	(sleep 8; "$TT" -n $TOPO_SND -j sockets algo tcptune_bbr >"$out/$name-dump.json") &
+	flow "$name" tcptune_bbr 12
+	wait
+	ip netns exec $TOPO_SND nstat -az TcpExtTCPDeliveredCE |
+		awk '$1 == "TcpExtTCPDeliveredCE" { print $2 }' >"$out/$name-ce"
+}
+ecn_topo() {	# the deep path, CE above 2 ms of queue, ECN requested
+	topo_up 40 0 20 1000000 || return 1
+	modprobe -q sch_fq_codel 2>/dev/null
+	ip netns exec $TOPO_RTR tc qdisc add dev r1 parent 2:1 handle 3: \
+		fq_codel limit 10000 target 100ms interval 1s ecn \
+		ce_threshold 2ms || return 1
+	ip netns exec $TOPO_SND sysctl -qw net.ipv4.tcp_ecn=1
+}
+if ecn_topo; then
+	ecn_flow ecn-on 1
+	ecn_topo && ecn_flow ecn-off 0
+fi
+check "ECN: CE marks bound inflight_hi, no retransmission (knob ecn=1)" \
+	ecn "$out/ecn-on.json" "$out/ecn-on-dump.json" "$out/ecn-on-ce" 1
+check "ECN: with knob ecn=0 the same marks leave inflight_hi unbounded" \
+	ecn "$out/ecn-off.json" "$out/ecn-off-dump.json" "$out/ecn-off-ce" 0
 
 topo_down
 tap_done
