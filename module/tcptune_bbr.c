@@ -48,7 +48,8 @@
  *                                             |    v                      |
  *                                             |   UP 125/225 --> DOWN:    |
  *                                             |   inflight >= 1.25 BDP    |
- *                                             |   after min_rtt, bw flat, |
+ *                                             |   after min_rtt, bw flat  |
+ *                                             |   (not under inflight_hi),|
  *                                             |   or congestion           |
  *                                             +---------------------------+
  *
@@ -62,7 +63,8 @@
  * after ProbeRTT.  In UP, inflight_hi grows by 1, 2, 4, ... packets per
  * round while the flow is limited by it.  Congestive loss in Startup (at
  * least startup_full_loss_cnt packets and above the threshold) ends
- * Startup with inflight_hi = max(BDP, delivered in the round).
+ * Startup with inflight_hi = max(BDP, delivered in the round, the largest
+ * inflight an ACK of the round saw).
  *
  * Congestive versus random loss (the tcptune rule; knobs loss_qdelay,
  * rand_loss_excuse, rand_loss_floor_shift).  A drop-tail or AQM bottleneck
@@ -222,7 +224,8 @@ struct tcptune_bbr {
 	    extra_slot:1,	/* extra_acked slot being filled */
 	    extra_rounds:6,	/* rounds in that slot */
 	    round_flat:1,	/* an RTT sample of this round showed no queue */
-	    unused:4;
+	    hi_limited_prev:1,	/* UP: hi_limited in the previous round */
+	    unused:3;
 };
 
 #define BBR_KNOB(ca, name) \
@@ -412,6 +415,7 @@ static void bbr_start_up(struct sock *sk)
 	ca->full_bw_cnt = 0;
 	ca->up_rounds = 0;
 	ca->hi_limited = 0;
+	ca->hi_limited_prev = 0;
 }
 
 /* Draft BBRIsTimeToProbeBW: the wait is over, or Reno would have probed. */
@@ -453,9 +457,18 @@ static void bbr_update_probe_bw_phase(struct sock *sk)
 			bbr_start_up(sk);
 		break;
 	case BBR_BW_UP:
-		/* The probe put 1.25 BDP in flight for a min_rtt, or bw is flat. */
+		/*
+		 * The probe put 1.25 BDP in flight for a min_rtt, or bw is
+		 * flat.  While inflight_hi holds cwnd back, the inflight test
+		 * is left out (tcptune departure): with other flows' queue in
+		 * the RTT, inflight passes 1.25 BDP without any probing, and a
+		 * flow whose inflight_hi was set low (a late starter) would
+		 * never raise it.  inflight_hi then grows until the path
+		 * pushes back (loss, ECN) or bw stops growing without the cap.
+		 */
 		if ((bbr_elapsed_ms(ca, ca->min_rtt_us / USEC_PER_MSEC) &&
-		     inflight >= bbr_bdp(ca, bw, bbr_pacing_gain(ca))) ||
+		     inflight >= bbr_bdp(ca, bw, bbr_pacing_gain(ca)) &&
+		     !ca->hi_limited && !ca->hi_limited_prev) ||
 		    ca->full_bw_cnt >= BBR_KNOB(ca, full_bw_rounds))
 			bbr_start_down(sk);
 		break;
@@ -569,8 +582,14 @@ static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
 	u32 beta = bbr_pct(BBR_KNOB(ca, beta));
 
 	if (ca->state == BBR_STARTUP) {	/* draft BBRCheckStartupHighLoss */
-		ca->inflight_hi = max(bbr_bdp(ca, bbr_max_bw(ca), BBR_UNIT),
-				      delivered);
+		/*
+		 * The draft takes the inflight the lost packet met; the
+		 * largest inflight an ACK of the round saw stands for it
+		 * (a round's delivered count is only about one BDP and
+		 * would leave no room for the buffer).
+		 */
+		ca->inflight_hi = max3(bbr_bdp(ca, bbr_max_bw(ca), BBR_UNIT),
+				       delivered, (u32)ca->round_inflight);
 		ca->full_bw_reached = 1;
 		return;
 	}
@@ -621,6 +640,13 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 		ca->inflight_hi += 1U << ca->up_rounds;
 		if (ca->up_rounds < 7)
 			ca->up_rounds++;
+		/*
+		 * A bw plateau under our own cap says nothing about the
+		 * path: keep probing until inflight reaches the probe's
+		 * target or the path pushes back.
+		 */
+		ca->full_bw = bbr_max_bw(ca);
+		ca->full_bw_cnt = 0;
 	}
 	/*
 	 * CRUISE: a whole round with every RTT sample above min_rtt * (1 +
@@ -630,6 +656,7 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_CRUISE &&
 	    !ca->round_flat && BBR_KNOB(ca, cruise_drain))
 		ca->phase = BBR_BW_DOWN;
+	ca->hi_limited_prev = ca->hi_limited;
 	ca->hi_limited = 0;
 	ca->round_lost = 0;
 	ca->round_lost_q = 0;

@@ -36,11 +36,13 @@ PY
 holder=$!
 while [ ! -e /run/tt_p9_ready ]; do sleep 1; done
 
-best() {	# best wall time of $r runs of "$@", in seconds; output to /tmp/out
-	local i t b=
+best() {	# best wall time of $r runs of "$@", in ms; output to /tmp/out
+	local i t0 t b=
 	for i in $(seq 1 "$r"); do
-		t=$( { /usr/bin/time -f %e "$@" >/tmp/out 2>/dev/null; } 2>&1 | tail -n 1)
-		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then b=$t; fi
+		t0=$(date +%s%N)
+		"$@" >/tmp/out 2>/dev/null
+		t=$((($(date +%s%N) - t0) / 1000000))
+		if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
 	done
 	echo "$b"
 }
@@ -55,7 +57,11 @@ ip netns del tt_p9
 
 printf '\nP9: %d connections (%d sockets on tcptune_newreno), best of %d, Debian %s in QEMU\n\n' \
 	"$n" $((2 * n)) "$r" "$(uname -r)"
+row() {	# NAME MS COUNT
+	awk -v n="$1" -v t="$2" -v c="$3" -v ss="$t_ss" \
+		'BEGIN { printf "%-28s %10.3f %10d %12.2f\n", n, t / 1000, c, t / ss }'
+}
 printf '%-28s %10s %10s %12s\n' command seconds sockets "ratio to ss"
-printf '%-28s %10s %10s %12s\n' "ss -tin" "$t_ss" "$c_ss" 1.00
-printf '%-28s %10s %10s %12.2f\n' "tcptune sockets" "$t_tt" "$c_tt" "$(echo "$t_tt / $t_ss" | bc -l)"
-printf '%-28s %10s %10s %12.2f\n' "tcptune -j sockets" "$t_tj" "$c_tj" "$(echo "$t_tj / $t_ss" | bc -l)"
+row "ss -tin" "$t_ss" "$c_ss"
+row "tcptune sockets" "$t_tt" "$c_tt"
+row "tcptune -j sockets" "$t_tj" "$c_tj"

@@ -7,6 +7,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-8}
 PY=/usr/bin/python3
 DELAY=40 LOSS=0.5 RATE=50 BUF=250000
+# ours, then the kernel's own beside them
+ALGOS="tcptune_reno tcptune_newreno tcptune_bbr reno bbr"
+modprobe -q tcp_bbr 2>/dev/null
 
 echo
 echo "tcptune.ko: $(modinfo -F description "$top/module/tcptune.ko")"
@@ -21,7 +24,7 @@ topo_up $DELAY $LOSS $RATE $BUF || { echo "topology set-up failed"; exit 1; }
 TT=$top/userspace-tools/tcptune
 declare -A result
 port=5400
-for a in tcptune_reno tcptune_newreno reno; do
+for a in $ALGOS; do
 	port=$((port + 1))
 	ip netns exec $TOPO_RCV $PY "$top/selftests/lib/xfer.py" recv --port $port &
 	ip netns exec $TOPO_SND $PY "$top/selftests/lib/xfer.py" send \
@@ -38,7 +41,7 @@ done
 
 echo
 printf '%-16s %10s %9s %8s %8s %8s\n' algorithm "Mbit/s" retrans cwnd ssthresh "rtt ms"
-for a in tcptune_reno tcptune_newreno reno; do
+for a in $ALGOS; do
 	$PY -c '
 import json, sys
 r = json.loads(sys.argv[1])

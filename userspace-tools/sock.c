@@ -445,6 +445,13 @@ static json_object *ju64(uint64_t v)
 	return json_object_new_uint64(v);
 }
 
+/* Keys here are string constants, each added once: no copy, no lookup. */
+static void jadd(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add_ex(o, key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW |
+				  JSON_C_OBJECT_KEY_IS_CONSTANT);
+}
+
 json_object *tt_sock_json(const struct tt_sock *s)
 {
 	json_object *o = json_object_new_object(), *m;
@@ -452,22 +459,22 @@ json_object *tt_sock_json(const struct tt_sock *s)
 	size_t i;
 
 	snprintf(buf, sizeof(buf), "%llx", (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE]);
-	json_object_object_add(o, "sk", json_object_new_string(buf));
-	json_object_object_add(o, "cookie", ju64(s->v[TCPTUNE_SOCK_A_COOKIE]));
-	json_object_object_add(o, "family",
+	jadd(o, "sk", json_object_new_string(buf));
+	jadd(o, "cookie", ju64(s->v[TCPTUNE_SOCK_A_COOKIE]));
+	jadd(o, "family",
 			       json_object_new_string(s->family == AF_INET6 ? "inet6" : "inet"));
 	tt_addr_str(s->family, s->saddr, buf, sizeof(buf));
-	json_object_object_add(o, "saddr", json_object_new_string(buf));
-	json_object_object_add(o, "sport", ju64(s->v[TCPTUNE_SOCK_A_SPORT]));
+	jadd(o, "saddr", json_object_new_string(buf));
+	jadd(o, "sport", ju64(s->v[TCPTUNE_SOCK_A_SPORT]));
 	tt_addr_str(s->family, s->daddr, buf, sizeof(buf));
-	json_object_object_add(o, "daddr", json_object_new_string(buf));
-	json_object_object_add(o, "dport", ju64(s->v[TCPTUNE_SOCK_A_DPORT]));
-	json_object_object_add(o, "state",
+	jadd(o, "daddr", json_object_new_string(buf));
+	jadd(o, "dport", ju64(s->v[TCPTUNE_SOCK_A_DPORT]));
+	jadd(o, "state",
 			       json_object_new_string(tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE])));
-	json_object_object_add(o, "algo", s->algo[0] ? json_object_new_string(s->algo) : NULL);
-	json_object_object_add(o, "tcptune", json_object_new_boolean(s->ours));
+	jadd(o, "algo", s->algo[0] ? json_object_new_string(s->algo) : NULL);
+	jadd(o, "tcptune", json_object_new_boolean(s->ours));
 	if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
-		json_object_object_add(o, "ca_state",
+		jadd(o, "ca_state",
 				       json_object_new_string(tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE])));
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const struct field *fl = &fields[i];
@@ -476,13 +483,13 @@ json_object *tt_sock_json(const struct tt_sock *s)
 		if (!tt_has(s, fl->attr))
 			continue;
 		if (fl->fmt == F_FLAG)
-			json_object_object_add(o, fl->json, json_object_new_boolean(v != 0));
+			jadd(o, fl->json, json_object_new_boolean(v != 0));
 		else if (fl->fmt == F_RATE)
-			json_object_object_add(o, fl->json, ju64(v * 8));
+			jadd(o, fl->json, ju64(v * 8));
 		else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v >= INFINITE_SSTHRESH)
-			json_object_object_add(o, fl->json, NULL);
+			jadd(o, fl->json, NULL);
 		else
-			json_object_object_add(o, fl->json, ju64(v));
+			jadd(o, fl->json, ju64(v));
 	}
 	if (s->has_reno) {
 		static const struct { int attr; const char *name; } rf[] = {
@@ -494,12 +501,12 @@ json_object *tt_sock_json(const struct tt_sock *s)
 
 		m = json_object_new_object();
 		if (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE))
-			json_object_object_add(m, "phase",
+			jadd(m, "phase",
 					       json_object_new_string(tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE])));
 		for (i = 0; i < sizeof(rf) / sizeof(rf[0]); i++)
 			if (s->reno_have & (1ULL << rf[i].attr))
-				json_object_object_add(m, rf[i].name, ju64(s->reno[rf[i].attr]));
-		json_object_object_add(o, "reno", m);
+				jadd(m, rf[i].name, ju64(s->reno[rf[i].attr]));
+		jadd(o, "reno", m);
 	}
 	if (s->has_bbr) {
 		const uint64_t *b = s->bbr;
@@ -508,33 +515,33 @@ json_object *tt_sock_json(const struct tt_sock *s)
 		m = json_object_new_object();
 #define BHAS(x) (s->bbr_have & (1ULL << (x)))
 		if (BHAS(TCPTUNE_BBR_A_STATE)) {
-			json_object_object_add(m, "state",
+			jadd(m, "state",
 					       json_object_new_string(tt_bbr_state_name((int)b[TCPTUNE_BBR_A_STATE], &phase)));
-			json_object_object_add(m, "phase", phase ? json_object_new_string(phase) : NULL);
+			jadd(m, "phase", phase ? json_object_new_string(phase) : NULL);
 		}
 		if (BHAS(TCPTUNE_BBR_A_BW))
-			json_object_object_add(m, "bw_bps", ju64(b[TCPTUNE_BBR_A_BW] * 8));
+			jadd(m, "bw_bps", ju64(b[TCPTUNE_BBR_A_BW] * 8));
 		if (BHAS(TCPTUNE_BBR_A_MIN_RTT))
-			json_object_object_add(m, "min_rtt_us", ju64(b[TCPTUNE_BBR_A_MIN_RTT]));
+			jadd(m, "min_rtt_us", ju64(b[TCPTUNE_BBR_A_MIN_RTT]));
 		if (BHAS(TCPTUNE_BBR_A_PACING_GAIN))
-			json_object_object_add(m, "pacing_gain",
+			jadd(m, "pacing_gain",
 					       json_object_new_double((double)b[TCPTUNE_BBR_A_PACING_GAIN] / 100));
 		if (BHAS(TCPTUNE_BBR_A_CWND_GAIN))
-			json_object_object_add(m, "cwnd_gain",
+			jadd(m, "cwnd_gain",
 					       json_object_new_double((double)b[TCPTUNE_BBR_A_CWND_GAIN] / 100));
 		if (BHAS(TCPTUNE_BBR_A_INFLIGHT_HI))
-			json_object_object_add(m, "inflight_hi", b[TCPTUNE_BBR_A_INFLIGHT_HI] == UNSET32 ?
+			jadd(m, "inflight_hi", b[TCPTUNE_BBR_A_INFLIGHT_HI] == UNSET32 ?
 					       NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_HI]));
 		if (BHAS(TCPTUNE_BBR_A_INFLIGHT_LO))
-			json_object_object_add(m, "inflight_lo", b[TCPTUNE_BBR_A_INFLIGHT_LO] == UNSET32 ?
+			jadd(m, "inflight_lo", b[TCPTUNE_BBR_A_INFLIGHT_LO] == UNSET32 ?
 					       NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_LO]));
 		if (BHAS(TCPTUNE_BBR_A_BW_LO))
-			json_object_object_add(m, "bw_lo_bps", b[TCPTUNE_BBR_A_BW_LO] == UINT64_MAX ?
+			jadd(m, "bw_lo_bps", b[TCPTUNE_BBR_A_BW_LO] == UINT64_MAX ?
 					       NULL : ju64(b[TCPTUNE_BBR_A_BW_LO] * 8));
 		if (BHAS(TCPTUNE_BBR_A_ROUND))
-			json_object_object_add(m, "round", ju64(b[TCPTUNE_BBR_A_ROUND]));
+			jadd(m, "round", ju64(b[TCPTUNE_BBR_A_ROUND]));
 #undef BHAS
-		json_object_object_add(o, "bbr", m);
+		jadd(o, "bbr", m);
 	}
 	return o;
 }

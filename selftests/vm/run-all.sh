@@ -19,7 +19,7 @@ declare -A suites=(
 	[tuning]="$PY $here/tuning_test.py"
 	[cli]="$top/selftests/cli/vm_cli_test.sh"
 )
-order="select conformance bulk tuning module bbr"
+order="select conformance bulk tuning cli module bbr"
 if [ "${1:-}" = --list ]; then
 	echo "$order"
 	exit 0
