@@ -132,6 +132,12 @@
  *    are not counted (rs->losses does not carry them).
  *  - inflight_hi grows once per round (1, 2, 4, ... packets) instead of
  *    per ACK with a fractional counter: the same slope, less state.
+ *  - ProbeBW_UP does not end on "inflight >= 1.25 BDP for a min_rtt" nor
+ *    on a bw plateau while inflight_hi holds cwnd back: other flows' queue
+ *    inflates inflight without any probing, and a late starter whose
+ *    inflight_hi Startup set low never raised it (P5 Jain 0.87 -> 0.94,
+ *    P2 at 10 % loss 0.70 -> 0.79 of the ceiling, one run each).  Loss or
+ *    ECN (the congestion response) still ends the probe.
  *  - The random-vs-congestive rule above (the draft counts every loss).
  *  - extra_acked is capped at extra_acked_max_ms of bw as well as at cwnd,
  *    as Linux's BBRv1 does, so that ACK bunching in a virtual machine does

@@ -46,8 +46,10 @@ for a in $ALGOS; do
 import json, sys
 r = json.loads(sys.argv[1])
 ok = "" if r["sha256_match"] and r["cc"] == sys.argv[2] else "  (INTEGRITY/ALGORITHM MISMATCH)"
-print("%-16s %10.2f %9d %8d %8d %8.1f%s" % (r["cc"], r["goodput_mbps"], r["total_retrans"],
-      r["snd_cwnd"], r["snd_ssthresh"], r["rtt_ms"], ok))' "${result[$a]}" "$a"
+# ss leaves out an ssthresh that was never set (BBR): so does this table
+st = r["snd_ssthresh"] if r["snd_ssthresh"] < 0x7fffffff else "-"
+print("%-16s %10.2f %9d %8d %8s %8.1f%s" % (r["cc"], r["goodput_mbps"], r["total_retrans"],
+      r["snd_cwnd"], st, r["rtt_ms"], ok))' "${result[$a]}" "$a"
 done
 echo
 echo "== tcptune -n $TOPO_SND algos   (counters of the sender's namespace)"
