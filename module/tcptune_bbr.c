@@ -123,7 +123,9 @@
  * Departures from the draft, and why:
  *  - One min_rtt filter whose window is the ProbeRTT interval (5 s) instead
  *    of a 5 s probe_rtt_min_delay plus a 10 s min_rtt: 8 bytes of the
- *    104-byte private area.  min_rtt can rise after 5 s instead of 10 s.
+ *    104-byte private area.  min_rtt can rise after 5 s instead of 10 s,
+ *    and only to a sample taken in ProbeRTT once the pipe is drained (the
+ *    draft's 10 s filter is what keeps its ProbeRTT cwnd from the queue).
  *  - Loss and CE are judged per round from counters, not per packet from
  *    tx_in_flight (6.1's rate_sample has no tx_in_flight or lost): the
  *    response comes at the end of the round rather than at the lost packet,
@@ -231,7 +233,8 @@ struct tcptune_bbr {
 	    extra_rounds:6,	/* rounds in that slot */
 	    round_flat:1,	/* an RTT sample of this round showed no queue */
 	    hi_limited_prev:1,	/* UP: hi_limited in the previous round */
-	    unused:3;
+	    min_rtt_stale:1,	/* min_rtt expired: replace it in ProbeRTT */
+	    unused:2;
 };
 
 #define BBR_KNOB(ca, name) \
@@ -780,6 +783,7 @@ static void bbr_exit_probe_rtt(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 
 	ca->min_rtt_stamp = tcp_jiffies32;	/* next ProbeRTT in an interval */
+	ca->min_rtt_stale = 0;
 	tcp_snd_cwnd_set(tp, max(tcp_snd_cwnd(tp), ca->prior_cwnd));
 	bbr_reset_lower_bounds(ca);
 	if (ca->full_bw_reached) {
@@ -806,10 +810,20 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
 
 	expired = after(tcp_jiffies32, ca->min_rtt_stamp +
 			msecs_to_jiffies(BBR_KNOB(ca, probe_rtt_interval_ms)));
+	/*
+	 * An expired min_rtt is replaced by the first sample taken once
+	 * ProbeRTT has drained the pipe, not by the sample at expiry: that
+	 * one carries the queue, and a ProbeRTT cwnd made from it would keep
+	 * the queue for another interval (one filter instead of the
+	 * draft's two, see the header).
+	 */
 	if (rs->rtt_us >= 0 &&
-	    (rs->rtt_us < ca->min_rtt_us || (expired && !rs->is_ack_delayed))) {
+	    (rs->rtt_us < ca->min_rtt_us ||
+	     (ca->min_rtt_stale && ca->probe_rtt_timing &&
+	      !rs->is_ack_delayed))) {
 		ca->min_rtt_us = rs->rtt_us;
 		ca->min_rtt_stamp = tcp_jiffies32;
+		ca->min_rtt_stale = 0;
 	}
 
 	if (expired && !ca->idle_restart && ca->state != BBR_PROBE_RTT) {
@@ -817,6 +831,7 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
 		ca->state = BBR_PROBE_RTT;
 		ca->probe_rtt_timing = 0;
 		ca->probe_rtt_round_done = 0;
+		ca->min_rtt_stale = 1;
 	}
 	if (ca->state == BBR_PROBE_RTT) {
 		/* Ignore low-rate samples during ProbeRTT (draft). */
