@@ -24,6 +24,7 @@
 #            (fq_codel ce_threshold under the tbf), ECN-capable flows:
 #            with the ecn knob on, CE marks bound inflight_hi with no
 #            retransmission; with it off, the same marks leave it unbounded
+#            (or, if a loss bounded it, at least twice the marked level)
 #
 # Results (JSON per flow) go to $BBR_OUT (default: a temporary directory).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -151,7 +152,8 @@ fi
 check "ECN: CE marks bound inflight_hi, no retransmission (knob ecn=1)" \
 	ecn "$out/ecn-on.json" "$out/ecn-on-dump.json" "$out/ecn-on-ce" 1
 check "ECN: with knob ecn=0 the same marks leave inflight_hi unbounded" \
-	ecn "$out/ecn-off.json" "$out/ecn-off-dump.json" "$out/ecn-off-ce" 0
+	ecn "$out/ecn-off.json" "$out/ecn-off-dump.json" "$out/ecn-off-ce" 0 \
+	"$out/ecn-on-dump.json"
 
 topo_down
 tap_done
