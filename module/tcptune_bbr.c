@@ -233,8 +233,7 @@ struct tcptune_bbr {
 	    extra_rounds:6,	/* rounds in that slot */
 	    round_flat:1,	/* an RTT sample of this round showed no queue */
 	    hi_limited_prev:1,	/* UP: hi_limited in the previous round */
-	    min_rtt_stale:1,	/* min_rtt expired: replace it in ProbeRTT */
-	    unused:2;
+	    unused:3;
 };
 
 #define BBR_KNOB(ca, name) \
@@ -783,7 +782,6 @@ static void bbr_exit_probe_rtt(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 
 	ca->min_rtt_stamp = tcp_jiffies32;	/* next ProbeRTT in an interval */
-	ca->min_rtt_stale = 0;
 	tcp_snd_cwnd_set(tp, max(tcp_snd_cwnd(tp), ca->prior_cwnd));
 	bbr_reset_lower_bounds(ca);
 	if (ca->full_bw_reached) {
@@ -815,15 +813,16 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
 	 * ProbeRTT has drained the pipe, not by the sample at expiry: that
 	 * one carries the queue, and a ProbeRTT cwnd made from it would keep
 	 * the queue for another interval (one filter instead of the
-	 * draft's two, see the header).
+	 * draft's two, see the header).  Only expiry enters ProbeRTT, and
+	 * the replacement (or the exit) restamps min_rtt: "expired in
+	 * ProbeRTT" is "not yet replaced".
 	 */
 	if (rs->rtt_us >= 0 &&
 	    (rs->rtt_us < ca->min_rtt_us ||
-	     (ca->min_rtt_stale && ca->probe_rtt_timing &&
+	     (expired && ca->state == BBR_PROBE_RTT && ca->probe_rtt_timing &&
 	      !rs->is_ack_delayed))) {
 		ca->min_rtt_us = rs->rtt_us;
 		ca->min_rtt_stamp = tcp_jiffies32;
-		ca->min_rtt_stale = 0;
 	}
 
 	if (expired && !ca->idle_restart && ca->state != BBR_PROBE_RTT) {
@@ -831,7 +830,6 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
 		ca->state = BBR_PROBE_RTT;
 		ca->probe_rtt_timing = 0;
 		ca->probe_rtt_round_done = 0;
-		ca->min_rtt_stale = 1;
 	}
 	if (ca->state == BBR_PROBE_RTT) {
 		/* Ignore low-rate samples during ProbeRTT (draft). */

@@ -192,9 +192,7 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 
 			if (i)
 				putchar(',');
-			fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE),
-			      stdout);
+			fputs(tt_json_str(ctx, o), stdout);
 			json_object_put(o);
 		}
 		puts("]");

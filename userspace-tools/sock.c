@@ -462,7 +462,7 @@ json_object *tt_sock_json(const struct tt_sock *s)
 	jadd(o, "sk", json_object_new_string(buf));
 	jadd(o, "cookie", ju64(s->v[TCPTUNE_SOCK_A_COOKIE]));
 	jadd(o, "family",
-			       json_object_new_string(s->family == AF_INET6 ? "inet6" : "inet"));
+	     json_object_new_string(s->family == AF_INET6 ? "inet6" : "inet"));
 	tt_addr_str(s->family, s->saddr, buf, sizeof(buf));
 	jadd(o, "saddr", json_object_new_string(buf));
 	jadd(o, "sport", ju64(s->v[TCPTUNE_SOCK_A_SPORT]));
@@ -470,12 +470,12 @@ json_object *tt_sock_json(const struct tt_sock *s)
 	jadd(o, "daddr", json_object_new_string(buf));
 	jadd(o, "dport", ju64(s->v[TCPTUNE_SOCK_A_DPORT]));
 	jadd(o, "state",
-			       json_object_new_string(tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE])));
+	     json_object_new_string(tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE])));
 	jadd(o, "algo", s->algo[0] ? json_object_new_string(s->algo) : NULL);
 	jadd(o, "tcptune", json_object_new_boolean(s->ours));
 	if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
 		jadd(o, "ca_state",
-				       json_object_new_string(tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE])));
+		     json_object_new_string(tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE])));
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const struct field *fl = &fields[i];
 		uint64_t v = s->v[fl->attr];
@@ -502,7 +502,7 @@ json_object *tt_sock_json(const struct tt_sock *s)
 		m = json_object_new_object();
 		if (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE))
 			jadd(m, "phase",
-					       json_object_new_string(tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE])));
+			     json_object_new_string(tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE])));
 		for (i = 0; i < sizeof(rf) / sizeof(rf[0]); i++)
 			if (s->reno_have & (1ULL << rf[i].attr))
 				jadd(m, rf[i].name, ju64(s->reno[rf[i].attr]));
@@ -516,7 +516,7 @@ json_object *tt_sock_json(const struct tt_sock *s)
 #define BHAS(x) (s->bbr_have & (1ULL << (x)))
 		if (BHAS(TCPTUNE_BBR_A_STATE)) {
 			jadd(m, "state",
-					       json_object_new_string(tt_bbr_state_name((int)b[TCPTUNE_BBR_A_STATE], &phase)));
+			     json_object_new_string(tt_bbr_state_name((int)b[TCPTUNE_BBR_A_STATE], &phase)));
 			jadd(m, "phase", phase ? json_object_new_string(phase) : NULL);
 		}
 		if (BHAS(TCPTUNE_BBR_A_BW))
@@ -525,19 +525,19 @@ json_object *tt_sock_json(const struct tt_sock *s)
 			jadd(m, "min_rtt_us", ju64(b[TCPTUNE_BBR_A_MIN_RTT]));
 		if (BHAS(TCPTUNE_BBR_A_PACING_GAIN))
 			jadd(m, "pacing_gain",
-					       json_object_new_double((double)b[TCPTUNE_BBR_A_PACING_GAIN] / 100));
+			     json_object_new_double((double)b[TCPTUNE_BBR_A_PACING_GAIN] / 100));
 		if (BHAS(TCPTUNE_BBR_A_CWND_GAIN))
 			jadd(m, "cwnd_gain",
-					       json_object_new_double((double)b[TCPTUNE_BBR_A_CWND_GAIN] / 100));
+			     json_object_new_double((double)b[TCPTUNE_BBR_A_CWND_GAIN] / 100));
 		if (BHAS(TCPTUNE_BBR_A_INFLIGHT_HI))
 			jadd(m, "inflight_hi", b[TCPTUNE_BBR_A_INFLIGHT_HI] == UNSET32 ?
-					       NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_HI]));
+			     NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_HI]));
 		if (BHAS(TCPTUNE_BBR_A_INFLIGHT_LO))
 			jadd(m, "inflight_lo", b[TCPTUNE_BBR_A_INFLIGHT_LO] == UNSET32 ?
-					       NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_LO]));
+			     NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_LO]));
 		if (BHAS(TCPTUNE_BBR_A_BW_LO))
 			jadd(m, "bw_lo_bps", b[TCPTUNE_BBR_A_BW_LO] == UINT64_MAX ?
-					       NULL : ju64(b[TCPTUNE_BBR_A_BW_LO] * 8));
+			     NULL : ju64(b[TCPTUNE_BBR_A_BW_LO] * 8));
 		if (BHAS(TCPTUNE_BBR_A_ROUND))
 			jadd(m, "round", ju64(b[TCPTUNE_BBR_A_ROUND]));
 #undef BHAS

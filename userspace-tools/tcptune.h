@@ -266,6 +266,7 @@ int tt_parse_u32(const char *s, uint32_t *out);
 int tt_parse_u64(const char *s, uint64_t *out, int base);
 int tt_parse_double(const char *s, double *out);
 int tt_parse_prefix(const char *s, struct tt_prefix *p);
+const char *tt_json_str(const struct tt_ctx *ctx, json_object *o);
 void tt_json_print(struct tt_ctx *ctx, json_object *o);
 double tt_now(void);
 /* Read one line sysctl such as /proc/sys/net/ipv4/tcp_congestion_control. */

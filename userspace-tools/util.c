@@ -247,13 +247,19 @@ int tt_parse_prefix(const char *s, struct tt_prefix *p)
 	return 0;
 }
 
-void tt_json_print(struct tt_ctx *ctx, json_object *o)
+/* o as JSON text in the style -p asks for; valid until o is put. */
+const char *tt_json_str(const struct tt_ctx *ctx, json_object *o)
 {
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
 
 	flags |= ctx->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
 			     : JSON_C_TO_STRING_PLAIN;
-	puts(json_object_to_json_string_ext(o, flags));
+	return json_object_to_json_string_ext(o, flags);
+}
+
+void tt_json_print(struct tt_ctx *ctx, json_object *o)
+{
+	puts(tt_json_str(ctx, o));
 }
 
 double tt_now(void)

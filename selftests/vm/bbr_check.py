@@ -223,19 +223,28 @@ def check_shallow(args):
     return 0
 
 
+def dump_inflight_hi(path):
+    """inflight_hi of the tcptune_bbr socket in a `tcptune -j sockets`
+    dump (None: unbounded); KeyError when the dump holds no such socket."""
+    socks = [s for s in load(path) if s.get("algo") == "tcptune_bbr" and s.get("bbr")]
+    if not socks:
+        raise KeyError("no tcptune_bbr socket in %s" % path)
+    return socks[0]["bbr"].get("inflight_hi")
+
+
 def check_ecn(args):
     """An ECN-capable flow on a marking, non-dropping bottleneck: with the
     ecn knob on the marks are congestion (inflight_hi bounded), with it
     off they are not; marks must have been seen either way."""
-    r, dump = load(args[0]), load(args[1])
+    r = load(args[0])
     with open(args[2]) as f:
         ce = int(f.read().strip() or 0)
     on = args[3] == "1"
-    socks = [s for s in dump if s.get("algo") == "tcptune_bbr" and s.get("bbr")]
-    if not socks:
+    try:
+        hi = dump_inflight_hi(args[1])
+    except KeyError:
         print("no tcptune_bbr socket in the dump at 8 s")
         return 1
-    hi = socks[0]["bbr"].get("inflight_hi")
     print("CE-marked packets delivered %d, inflight_hi %s, retransmitted %d of %d, "
           "goodput %.2f Mbit/s" % (ce, hi, r["total_retrans"], r["data_segs_out"],
                                     r["goodput_mbps"]))
@@ -254,8 +263,10 @@ def check_ecn(args):
         return 0
     # A loss (Startup's overshoot, say) may bound inflight_hi on its own;
     # then it must still lie well above where the marks put it with ecn=1.
-    on = [x for x in load(args[4]) if x.get("algo") == "tcptune_bbr" and x.get("bbr")]
-    hi_on = on[0]["bbr"].get("inflight_hi") if on else None
+    try:
+        hi_on = dump_inflight_hi(args[4])
+    except KeyError:
+        hi_on = None
     if r["total_retrans"] and hi_on and hi >= 2 * hi_on:
         print("inflight_hi bounded by loss (%d retransmitted), not by the marks: "
               "%d vs %d with ecn=1" % (r["total_retrans"], hi, hi_on))
