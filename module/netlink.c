@@ -21,6 +21,11 @@
 
 #include "tcptune_net.h"
 
+/* Privileged multicast groups (genl_bind): 6.7+, and stable 6.1.y such as Debian's. */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "tcptune needs GENL_MCAST_CAP_NET_ADMIN: a kernel with privileged genetlink groups"
+#endif
+
 static struct genl_family tcptune_family;
 
 /* Longest strings we accept: algorithm names are TCP_CA_NAME_MAX - 1. */
@@ -91,6 +96,8 @@ static int tcptune_algo_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 		u32 nsocks;
 
 		nsocks = tcptune_nsocks(tn, ai->algo);
+		if ((int)nsocks < 0)	/* a release seen before its init */
+			nsocks = 0;
 
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 				  &tcptune_family, NLM_F_MULTI, TCPTUNE_CMD_ALGO_GET);
@@ -555,21 +562,17 @@ static int tcptune_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback 
  */
 static bool tcptune_event_allowed(struct tcptune_net *tn)
 {
-	unsigned long now = jiffies, elapsed;
+	unsigned long now = jiffies;
 	bool ok = false;
+	u64 credit;
 
+	/* credit in events * HZ: each jiffy earns RATE, each event costs HZ */
 	spin_lock_bh(&tn->ev_lock);
-	elapsed = now - tn->ev_stamp;
-	if (elapsed >= HZ / TCPTUNE_EVENT_RATE) {
-		u64 add = div_u64((u64)elapsed * TCPTUNE_EVENT_RATE, HZ);
-
-		tn->ev_tokens = min_t(u64, (u64)tn->ev_tokens + add, TCPTUNE_EVENT_BURST);
-		/* keep the remainder of a partly earned token */
-		tn->ev_stamp = add >= TCPTUNE_EVENT_BURST ? now :
-			       tn->ev_stamp + div_u64(add * HZ, TCPTUNE_EVENT_RATE);
-	}
-	if (tn->ev_tokens) {
-		tn->ev_tokens--;
+	credit = (u64)tn->ev_credit + (u64)(now - tn->ev_stamp) * TCPTUNE_EVENT_RATE;
+	tn->ev_credit = min_t(u64, credit, (u64)TCPTUNE_EVENT_BURST * HZ);
+	tn->ev_stamp = now;
+	if (tn->ev_credit >= HZ) {
+		tn->ev_credit -= HZ;
 		ok = true;
 	}
 	spin_unlock_bh(&tn->ev_lock);
@@ -611,8 +614,8 @@ void tcptune_event(struct sock *sk, u8 type, u8 ca_state, u8 bbr_state)
 	hdr = genlmsg_put(skb, 0, 0, &tcptune_family, 0, TCPTUNE_CMD_EVENT);
 	if (!hdr)
 		goto fail;
-	/* the count is taken back below only if this event is delivered */
-	dropped = atomic_read(&tn->ev_dropped);
+	/* this event carries the count; given back if it is not delivered */
+	dropped = atomic_xchg(&tn->ev_dropped, 0);
 	nest = nla_nest_start(skb, TCPTUNE_A_EVENT);
 	if (!nest ||
 	    nla_put_u8(skb, TCPTUNE_EVENT_A_TYPE, type) ||
@@ -623,16 +626,21 @@ void tcptune_event(struct sock *sk, u8 type, u8 ca_state, u8 bbr_state)
 	    nla_put_u8(skb, TCPTUNE_EVENT_A_CA_STATE, ca_state) ||
 	    nla_put_u32(skb, TCPTUNE_EVENT_A_CWND, tcp_snd_cwnd(tcp_sk(sk))) ||
 	    nla_put_u32(skb, TCPTUNE_EVENT_A_SSTHRESH, tcp_sk(sk)->snd_ssthresh) ||
-	    nla_put_u32(skb, TCPTUNE_EVENT_A_DROPPED, dropped))
+	    nla_put_u32(skb, TCPTUNE_EVENT_A_DROPPED, dropped) ||
+	    (type == TCPTUNE_EVENT_BBR_STATE &&
+	     nla_put_u8(skb, TCPTUNE_EVENT_A_BBR_STATE, bbr_state))) {
+		atomic_add(dropped, &tn->ev_dropped);
 		goto fail;
-	if (type == TCPTUNE_EVENT_BBR_STATE &&
-	    nla_put_u8(skb, TCPTUNE_EVENT_A_BBR_STATE, bbr_state))
-		goto fail;
+	}
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
-	if (genlmsg_multicast_netns(&tcptune_family, net, skb, 0, 0, GFP_ATOMIC))
-		goto drop;
-	atomic_sub(dropped, &tn->ev_dropped);
+	/*
+	 * -ESRCH: nobody took it.  -ENOBUFS may mean some listeners got it
+	 * and others overran: count it dropped for those (their socket also
+	 * reports ENOBUFS on its next read).
+	 */
+	if (genlmsg_multicast_netns(&tcptune_family, net, skb, 0, 0, GFP_ATOMIC) == -ESRCH)
+		atomic_add(dropped + 1, &tn->ev_dropped);
 	return;
 fail:
 	nlmsg_free(skb);

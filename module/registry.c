@@ -55,7 +55,7 @@ int tcptune_registry_net_init(struct tcptune_net *tn)
 			atomic64_set(&tn->counters[a][c], 0);
 	spin_lock_init(&tn->ev_lock);
 	tn->ev_stamp = jiffies;
-	tn->ev_tokens = TCPTUNE_EVENT_BURST;
+	tn->ev_credit = TCPTUNE_EVENT_BURST * HZ;
 	atomic_set(&tn->ev_dropped, 0);
 	return 0;
 }
@@ -64,22 +64,26 @@ void tcptune_registry_net_exit(struct tcptune_net *tn)
 {
 	unsigned int a;
 
-	for (a = 0; a < TCPTUNE_ALGO_MAX; a++)
-		WARN_ONCE(tcptune_nsocks(tn, a),
-			  "tcptune: netns exits with %u %s sockets counted\n",
-			  tcptune_nsocks(tn, a), tcptune_algo_name[a]);
+	for (a = 0; a < TCPTUNE_ALGO_MAX; a++) {
+		unsigned int n = tcptune_nsocks(tn, a);
+
+		/* user sockets hold the namespace: none may be left (or owed) */
+		WARN_ONCE(n, "tcptune: netns exits with %d %s sockets counted\n",
+			  (int)n, tcptune_algo_name[a]);
+	}
 	free_percpu(tn->pcpu);
 	tn->pcpu = NULL;
 }
 
-/* Sum of the per-CPU counts (a racing init/release may be half seen). */
+/* Sum of the per-CPU counts, raw (a racing init/release may be half seen). */
 u32 tcptune_nsocks(const struct tcptune_net *tn, unsigned int algo)
 {
-	int cpu, n = 0;
+	unsigned int n = 0;
+	int cpu;
 
 	for_each_possible_cpu(cpu)
 		n += per_cpu_ptr(tn->pcpu, cpu)->nsocks[algo];
-	return n > 0 ? n : 0;
+	return n;
 }
 
 void tcptune_sk_init(struct sock *sk)

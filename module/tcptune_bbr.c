@@ -231,7 +231,8 @@ struct tcptune_bbr {
 	    extra_rounds:6,	/* rounds in that slot */
 	    round_flat:1,	/* an RTT sample of this round showed no queue */
 	    hi_limited_prev:1,	/* UP: hi_limited in the previous round */
-	    unused:3;
+	    ack_queue:1,	/* this ACK's RTT sample shows a queue */
+	    unused:2;
 };
 
 /*
@@ -342,13 +343,13 @@ static u32 bbr_target_inflight(const struct sock *sk)
 }
 
 /* Draft BBRInflightWithHeadroom. */
-static u32 bbr_inflight_with_headroom(const struct tcptune_bbr *ca)
+static u32 bbr_inflight_with_headroom(const struct tcptune_bbr *ca, u32 min_pipe)
 {
 	u32 keep = BBR_UNIT - bbr_pct(BBR_KNOB(ca, headroom));
 
 	if (ca->inflight_hi == BBR_INF)
 		return BBR_INF;
-	return max(bbr_scale(ca->inflight_hi, keep), BBR_KNOB(ca, min_pipe_cwnd));
+	return max(bbr_scale(ca->inflight_hi, keep), min_pipe);
 }
 
 static void bbr_start_round(struct sock *sk)
@@ -453,7 +454,7 @@ static void bbr_update_probe_bw_phase(struct sock *sk)
 			bbr_start_refill(sk);
 			break;
 		}
-		if (inflight <= bbr_inflight_with_headroom(ca) &&
+		if (inflight <= bbr_inflight_with_headroom(ca, BBR_KNOB(ca, min_pipe_cwnd)) &&
 		    inflight <= bbr_bdp(ca, bw, BBR_UNIT))
 			bbr_start_cruise(ca);
 		break;
@@ -515,16 +516,16 @@ static bool bbr_loss_shows_queue(const struct tcptune_bbr *ca,
 	       (u64)ca->min_rtt_us * (BBR_UNIT + q);
 }
 
+/* First per ACK: judged once (one read of loss_qdelay), used all ACK long. */
 static void bbr_count_signals(struct sock *sk, const struct rate_sample *rs)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 lost = rs->losses > 0 ? rs->losses : 0;
 
-	if (rs->rtt_us >= 0 && ca->min_rtt_us != BBR_INF &&
-	    ((u64)rs->rtt_us << BBR_UNIT_SHIFT) <=
-	    (u64)ca->min_rtt_us * (BBR_UNIT + bbr_pct(BBR_KNOB(ca, loss_qdelay))))
+	ca->ack_queue = bbr_loss_shows_queue(ca, rs);
+	if (rs->rtt_us >= 0 && ca->min_rtt_us != BBR_INF && !ca->ack_queue)
 		ca->round_flat = 1;
-	bbr_round_add(&ca->round, lost, lost && bbr_loss_shows_queue(ca, rs),
+	bbr_round_add(&ca->round, lost, lost && ca->ack_queue,
 		      ca->ece_ack && rs->acked_sacked > 0 ? rs->acked_sacked : 0,
 		      rs->prior_in_flight);
 }
@@ -755,10 +756,10 @@ static void bbr_check_startup_drain(struct sock *sk)
 
 /* ---- min_rtt and ProbeRTT (draft "ProbeRTT") --------------------------- */
 
-static u32 bbr_probe_rtt_cwnd(const struct tcptune_bbr *ca)
+static u32 bbr_probe_rtt_cwnd(const struct tcptune_bbr *ca, u32 min_pipe)
 {
 	return max(bbr_bdp(ca, bbr_bw(ca), BBR_GAIN(ca, probe_rtt_cwnd_gain)),
-		   BBR_KNOB(ca, min_pipe_cwnd));
+		   min_pipe);
 }
 
 static void bbr_exit_probe_rtt(struct sock *sk)
@@ -820,7 +821,8 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
 		/* Ignore low-rate samples during ProbeRTT (draft). */
 		tp->app_limited = (tp->delivered + tcp_packets_in_flight(tp)) ? : 1;
 		if (!ca->probe_rtt_timing &&
-		    tcp_packets_in_flight(tp) <= bbr_probe_rtt_cwnd(ca)) {
+		    tcp_packets_in_flight(tp) <=
+		    bbr_probe_rtt_cwnd(ca, BBR_KNOB(ca, min_pipe_cwnd))) {
 			ca->cycle_stamp = tcp_jiffies32 +
 				msecs_to_jiffies(BBR_KNOB(ca, probe_rtt_duration_ms));
 			ca->probe_rtt_timing = 1;
@@ -840,7 +842,7 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
 /* ---- Control parameters (draft "Updating Control Parameters") ---------- */
 
 /* Draft BBRQuantizationBudget: room for three send quanta in flight. */
-static u32 bbr_quantization_budget(const struct sock *sk, u32 inflight)
+static u32 bbr_quantization_budget(const struct sock *sk, u32 inflight, u32 min_pipe)
 {
 	const struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 mss = tcp_sk(sk)->mss_cache ? : 1;
@@ -849,7 +851,7 @@ static u32 bbr_quantization_budget(const struct sock *sk, u32 inflight)
 	/* 1 ms of data at the pacing rate, at least 2 packets (tcp_tso_autosize) */
 	quantum = max(quantum / mss, 2U);
 	inflight = max(inflight, 3 * quantum);
-	inflight = max(inflight, BBR_KNOB(ca, min_pipe_cwnd));
+	inflight = max(inflight, min_pipe);
 	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP)
 		inflight += 2;
 	return inflight;
@@ -866,11 +868,11 @@ static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs)
 
 	target = bbr_bdp(ca, bbr_bw(ca), bbr_cwnd_gain(ca));
 	target += max(ca->extra_acked[0], ca->extra_acked[1]);
-	target = bbr_quantization_budget(sk, target);
+	target = bbr_quantization_budget(sk, target, min_pipe);
 
 	/* Draft BBRModulateCwndForRecovery (losses: the rule, header). */
 	lost = rs->losses > 0 ? rs->losses : 0;
-	if (lost && BBR_KNOB(ca, rand_loss_excuse) && !bbr_loss_shows_queue(ca, rs))
+	if (lost && BBR_KNOB(ca, rand_loss_excuse) && !ca->ack_queue)
 		lost = 0;
 	if (lost)
 		cwnd = max_t(s32, (s32)cwnd - (s32)lost, 1);
@@ -896,7 +898,7 @@ static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs)
 	}
 
 	if (ca->state == BBR_PROBE_RTT)
-		cwnd = min(cwnd, bbr_probe_rtt_cwnd(ca));
+		cwnd = min(cwnd, bbr_probe_rtt_cwnd(ca, min_pipe));
 
 	/* Draft BBRBoundCwndForModel. */
 	cap = BBR_INF;
@@ -904,7 +906,7 @@ static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs)
 		cap = ca->inflight_hi;
 	else if (ca->state == BBR_PROBE_RTT ||
 		 (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_CRUISE))
-		cap = bbr_inflight_with_headroom(ca);
+		cap = bbr_inflight_with_headroom(ca, min_pipe);
 	cap = max(min(cap, ca->inflight_lo), min_pipe);
 	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP &&
 	    cwnd >= ca->inflight_hi && tcp_is_cwnd_limited(sk))

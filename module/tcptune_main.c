@@ -22,13 +22,16 @@ const struct tcptune_algo_info *const tcptune_algos[] = {
 
 const unsigned int tcptune_nr_algos = ARRAY_SIZE(tcptune_algos);
 
-/* Which algorithms are registered (bit per enum tcptune_algo). */
+/* What is registered: a bit per enum tcptune_algo, and the family. */
 static unsigned long tcptune_registered;
+#define TCPTUNE_REG_NETLINK	TCPTUNE_ALGO_MAX
 
 static void tcptune_unregister(void)
 {
 	unsigned int i;
 
+	if (test_and_clear_bit(TCPTUNE_REG_NETLINK, &tcptune_registered))
+		tcptune_netlink_exit();
 	for (i = 0; i < ARRAY_SIZE(tcptune_algos); i++)
 		if (test_and_clear_bit(i, &tcptune_registered))
 			tcp_unregister_congestion_control(tcptune_algos[i]->ops);
@@ -36,15 +39,17 @@ static void tcptune_unregister(void)
 
 /*
  * Everything that can fail for want of memory comes first (namespaces:
- * knobs, counts, sysctls; the netlink family); the algorithms become
- * visible last.  A socket may pick an algorithm (and take a reference on
- * the module) the moment it is registered, while init still runs: if a
- * later algorithm then fails to register (its name is taken), init must
- * not fail once anything uses the module, or the loader would free the
- * module under that socket.  So: unregister what was registered (which
- * waits for RCU readers, after which no new user can appear), then fail
- * only if nobody took a reference; otherwise stay loaded without our
- * algorithms, say so, and let rmmod unwind when the last user is gone.
+ * knobs, counts, sysctls); then the netlink family and the algorithms.
+ * From the moment either is registered, a socket or a dump may take a
+ * reference on the module while init still runs (try_module_get()
+ * succeeds on a module that is coming).  If a later step fails (an
+ * algorithm's name is taken), init must not fail once anything holds such
+ * a reference, or the loader would free the module under it.  So:
+ * unregister the family and the algorithms (genl_unregister_family() waits
+ * for running dumps, tcp_unregister_congestion_control() for RCU readers:
+ * after them nobody can take a new reference), then fail only if nobody
+ * took one; otherwise stay loaded with nothing registered, say so, and
+ * let rmmod unwind once the last user is gone.
  */
 static int __init tcptune_init(void)
 {
@@ -60,7 +65,8 @@ static int __init tcptune_init(void)
 		return err;
 	err = tcptune_netlink_init();
 	if (err)
-		goto fail_netlink;
+		goto fail;
+	set_bit(TCPTUNE_REG_NETLINK, &tcptune_registered);
 	for (i = 0; i < ARRAY_SIZE(tcptune_algos); i++) {
 		err = tcp_register_congestion_control(tcptune_algos[i]->ops);
 		if (err) {
@@ -75,11 +81,10 @@ fail_register:
 	tcptune_unregister();
 	/* The loader holds one reference while init runs. */
 	if (module_refcount(THIS_MODULE) > 1) {
-		pr_err("in use by sockets that started during init: staying loaded, without algorithms\n");
+		pr_err("in use by sockets that started during init: staying loaded, with nothing registered\n");
 		return 0;
 	}
-	tcptune_netlink_exit();
-fail_netlink:
+fail:
 	tcptune_knobs_exit();
 	return err;
 }
@@ -88,7 +93,6 @@ fail_netlink:
 static void __exit tcptune_exit(void)
 {
 	tcptune_unregister();
-	tcptune_netlink_exit();
 	tcptune_knobs_exit();
 }
 

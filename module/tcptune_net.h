@@ -16,9 +16,13 @@
 
 struct ctl_table_header;
 
-/* Sockets of each algorithm counted on this CPU (may go negative). */
+/*
+ * Sockets of each algorithm counted on this CPU: inits minus releases, in
+ * modular arithmetic (a CPU that only releases wraps below zero); the sum
+ * over all CPUs is the count.
+ */
 struct tcptune_pcpu {
-	int nsocks[TCPTUNE_ALGO_MAX];
+	unsigned int nsocks[TCPTUNE_ALGO_MAX];
 };
 
 struct tcptune_net {
@@ -40,7 +44,7 @@ struct tcptune_net {
 	/* events: token bucket of TCPTUNE_EVENT_BURST, TCPTUNE_EVENT_RATE/s */
 	spinlock_t ev_lock;
 	unsigned long ev_stamp;		/* jiffies of the last refill */
-	u32 ev_tokens;
+	u32 ev_credit;			/* events * HZ */
 	atomic_t ev_dropped;		/* not sent since the last event sent */
 
 	struct ctl_table_header *sysctl[TCPTUNE_ALGO_MAX];

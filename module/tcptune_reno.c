@@ -131,6 +131,17 @@ static inline u32 reno_knob(const struct tcptune_reno *ca, enum tcptune_reno_kno
 	return tcptune_knob(tcptune_sk_knobs(tcptune_ca_sk(ca)), ca->knob_base + k);
 }
 
+/*
+ * tcp_init_transfer() sets the loss window (cwnd 1) when the SYN or SYN-ACK
+ * was retransmitted more than once (RFC 5681 3.1, RFC 6298 5.7; one
+ * retransmission is forgiven for the 1 s initial RTO), the same test in
+ * 6.1, 6.12 and 7.x; init() runs right after it.
+ */
+static bool tcptune_syn_lost_window(const struct tcp_sock *tp)
+{
+	return tp->total_retrans > 1 && tp->undo_marker;
+}
+
 static void tcptune_reno_init(struct sock *sk)
 {
 	struct tcptune_reno *ca = inet_csk_ca(sk);
@@ -162,7 +173,7 @@ static void tcptune_reno_init(struct sock *sk)
 		 * the stack has set the loss window (cwnd 1) just before
 		 * calling us; keep it.  Otherwise start from IW.
 		 */
-		if (!(tp->total_retrans && tcp_snd_cwnd(tp) == 1))
+		if (!tcptune_syn_lost_window(tp))
 			tcp_snd_cwnd_set(tp, ca->iw);
 		if (init_ssthresh)
 			tp->snd_ssthresh = init_ssthresh;
@@ -491,7 +502,15 @@ static int tcptune_reno_fill_model(struct sock *sk, struct sk_buff *skb)
 	 * sequence number leaves the kernel: recover is given as its
 	 * distance from snd_una, 0 once it is acknowledged.
 	 */
-	u32 recover = after(tp->high_seq, tp->snd_una) ?
+	bool recovering = ca->phase != TCPTUNE_RENO_OPEN ||
+			  inet_csk(sk)->icsk_ca_state >= TCP_CA_CWR;
+	/*
+	 * high_seq is 0 until the first recovery and stale after it: only
+	 * while recovering, and only within what is in flight, is it a
+	 * recovery point (else 2^32 - snd_una would give snd_una away).
+	 */
+	u32 recover = recovering && after(tp->high_seq, tp->snd_una) &&
+		      !after(tp->high_seq, tp->snd_nxt) ?
 		      tp->high_seq - tp->snd_una : 0;
 	struct nlattr *nest;
 

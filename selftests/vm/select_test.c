@@ -252,10 +252,11 @@ TEST(netns_default_used_by_new_connections)
 	for (i = 0; i < ARRAY_SIZE(ours); i++) {
 		/*
 		 * A namespace other than the initial one may only make an
-		 * allowed (non-restricted) algorithm its default.
+		 * allowed (non-restricted) algorithm its default.  (The
+		 * refusal itself is not tried here: 6.1's
+		 * tcp_set_default_congestion_control() leaks a module
+		 * reference when it returns EPERM; see README.)
 		 */
-		EXPECT_EQ(-EPERM, write_text("/proc/sys/net/ipv4/tcp_congestion_control",
-					     ours[i])) TH_LOG("%s", ours[i]);
 		ASSERT_EQ(0, allow(ours[i], old, sizeof(old)));
 		ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/tcp_congestion_control", ours[i]));
 		ASSERT_EQ(0, write_text(ALLOWED, old));
