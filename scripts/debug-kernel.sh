@@ -46,7 +46,7 @@ cache_key() {
 		die "linux-source-6.1 is not installed (run scripts/setup.sh)"
 	{
 		echo "linux-source-6.1 $srcver"
-		gcc -dumpfullversion
+		gcc --version | head -n 1
 		sha256sum <"$frag"
 		sha256sum <"$self"
 	} | sha256sum | cut -c1-16
@@ -60,7 +60,7 @@ check_config() {
 		CONFIG_*=*)
 			if ! grep -qxF -- "$line" "$config"; then
 				sym=${line%%=*}
-				log "config: wanted $line, got: $(grep -E "^(# )?$sym[= ]" "$config" || echo 'absent')"
+				log "config: wanted $line, got: $(grep -E "^(# )?${sym}[= ]" "$config" || echo 'absent')"
 				bad=1
 			fi
 			;;
