@@ -208,6 +208,9 @@ vm_stage() {
 	mkdir -p "$out"
 	args=(-k "$kernel" -o "$out")
 	[ -n "$ko" ] && args+=(-m "$ko")
+	# vm-run.sh -t bounds the VM itself once it has the lock; the timeout
+	# around vm-run.sh stays, a little longer, in case it has no -t.
+	grep -q 'getopts "[^"]*t:' scripts/vm-run.sh && args+=(-t "$bound")
 	runall=("$top/selftests/vm/run-all.sh" "$out" -t "$sbound")
 	[ -n "$filter" ] && runall+=(-f "$filter")
 	# shellcheck disable=SC2206
@@ -225,7 +228,7 @@ vm_stage() {
 
 	say "== VM: $label ($kernel), suites: $list; bound $bound s; log in $vlog"
 	t0=$(date +%s)
-	timeout -k 60 "$bound" scripts/vm-run.sh "${args[@]}" -- "${runall[@]}" \
+	timeout -k 60 $((bound + 120)) scripts/vm-run.sh "${args[@]}" -- "${runall[@]}" \
 		>"$vlog" 2>&1 </dev/null
 	vmrc=$?
 	t=$(( $(date +%s) - t0 ))
@@ -269,7 +272,7 @@ $(tail -n 30 "$vlog")"
 			tc tap "$results" "$prefix$s" "$out/$s.tap" --rc-file "$out/$s.rc" \
 				--err "$out/$s.err" --why "$out/$s.why"
 			[ -f "$out/$s.time" ] &&
-				tc time "$results" "suite times ($label)" "$s" "$(cat "$out/$s.time")"
+				timing "suite times ($label)" "$prefix$s" "$(cat "$out/$s.time")"
 		done
 		tc tap "$results" "${prefix}restore" "$out/restore.tap" --rc 0
 	fi

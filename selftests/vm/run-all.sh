@@ -112,7 +112,7 @@ session_pids() {
 # restore: back to the start; prints what it did, and the problems
 # (lines starting "! ") that mean the start could not be restored.
 restore() {
-	local sid pids ns m err cur
+	local sid pids ns m err cur end
 	sid=$(cat "$out/.sid" 2>/dev/null)
 	if [ -n "$sid" ]; then
 		pids=$(session_pids "$sid")
@@ -154,10 +154,12 @@ restore() {
 			echo "! cannot set net.ipv4.tcp_congestion_control=$boot_default"
 	fi
 	if loaded; then
+		# references that go away by themselves (closing sockets,
+		# a netns's cleanup) are waited for, 20 s
 		err=
-		for _ in $(seq 150); do
-			err=$(rmmod tcptune 2>&1) && break
-			sleep 0.2
+		end=$((SECONDS + 20))
+		while ! err=$(rmmod tcptune 2>&1) && [ $SECONDS -lt $end ]; do
+			sleep 0.5
 		done
 		if loaded; then
 			echo "! cannot unload tcptune (refcount $(cat /sys/module/tcptune/refcnt 2>/dev/null)): $err"
