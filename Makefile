@@ -4,9 +4,10 @@
 #
 #   make               build tcptune.ko and the tcptune CLI
 #   make check         install what is missing, build, run every test
+#   make check SUITE=S [FILTER=F]  one VM suite (or its tests matching F)
 #   make demo          the README's first command: build, boot, show it work
 #   make style         checkpatch.pl over the module
-#   make sparse        the module under sparse (C=2)
+#   make sparse        the module under sparse (C=2), with proof sparse ran
 #   make install       modules_install into /lib/modules/$(KVER), the CLI,
 #                      its man page and completion (PREFIX, DESTDIR, MANDIR)
 #
@@ -30,8 +31,29 @@ cli:
 install-cli: cli
 	$(MAKE) -C userspace-tools install
 
+# sparse (C=2: every file re-checked), and proof that it ran: sparse must be
+# installed, must report the canary's known defect (selftests/sparse), and
+# kbuild must have printed a CHECK line for every module/*.c.  The sub-makes
+# run without -s (MAKEFLAGS emptied) so that the CHECK lines are printed.
+# Prints the module's build log; warnings in it are the test's business.
+SPARSE_OUT = $(CURDIR)/build/sparse
 sparse:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
+	@command -v sparse >/dev/null || { echo "sparse: not installed (scripts/setup.sh installs it)" >&2; exit 1; }
+	@test -d "$(KDIR)" || { echo "no kernel headers at KDIR=$(KDIR): run scripts/setup.sh" >&2; exit 1; }
+	@rm -rf $(SPARSE_OUT) && mkdir -p $(SPARSE_OUT)/canary && \
+	 cp selftests/sparse/canary.c selftests/sparse/Kbuild $(SPARSE_OUT)/canary/
+	@env MAKEFLAGS= MFLAGS= $(MAKE) -C $(KDIR) M=$(SPARSE_OUT)/canary C=2 modules \
+		>$(SPARSE_OUT)/canary.log 2>&1 || \
+	 { cat $(SPARSE_OUT)/canary.log; echo "sparse: the canary did not build" >&2; exit 1; }
+	@grep -q 'canary\.c:.*dereference of noderef' $(SPARSE_OUT)/canary.log || \
+	 { cat $(SPARSE_OUT)/canary.log; echo "sparse: the canary's defect was not reported: sparse does not really run" >&2; exit 1; }
+	@env MAKEFLAGS= MFLAGS= $(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules \
+		>$(SPARSE_OUT)/module.log 2>&1; rc=$$?; cat $(SPARSE_OUT)/module.log; \
+	 [ $$rc -eq 0 ] || { echo "sparse: the module's C=2 build failed (exit $$rc)" >&2; exit 1; }; \
+	 for f in $(filter-out %.mod.c,$(wildcard module/*.c)); do \
+		grep -Eq "^  CHECK +($(CURDIR)/)?$$f\$$" $(SPARSE_OUT)/module.log || miss="$$miss $$f"; \
+	 done; \
+	 [ -z "$$miss" ] || { echo "sparse: no CHECK line for$$miss: sparse did not check them" >&2; exit 1; }
 
 # checkpatch --strict over our sources.  compat.h exists to compare kernel
 # versions, and knobs.h is an X-macro table (a macro that expands to a list,
@@ -50,8 +72,10 @@ install: module cli
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
 
+# make check: everything; make check SUITE=tuning [FILTER=...]: one VM suite
+# (or one test of it) alone, without set-up and host stage.
 check:
-	bash scripts/run-tests.sh
+	bash scripts/run-tests.sh $(if $(SUITE),--vm $(SUITE) $(FILTER))
 
 demo:
 	bash scripts/demo.sh

@@ -1,143 +1,381 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The test command (README, `make check`, .ci/run): install what is missing
-# (scripts/setup.sh), build, run every host test, then boot the VM once and
-# run every VM selftest suite in it.  Ends with one line
-#   N passed, N failed, N skipped
-# and exits non-zero if anything failed.
+# The test command (README, `make check`, .ci/run).
 #
-#   scripts/run-tests.sh [VM-SUITE...]     (default: every suite)
+#   scripts/run-tests.sh [VM-SUITE...]
+#       everything: set-up (scripts/setup.sh), the host stage (builds against
+#       6.1 and 6.12, sparse, checkpatch, host suites), one boot of the stock
+#       6.1 kernel running the VM suites (default: run-all.sh --list stock),
+#       then one boot of the debug kernel (scripts/debug-kernel.sh: KASAN,
+#       lockdep, kmemleak, ...) running the suites that do not measure
+#       throughput (run-all.sh --list debug; with VM-SUITEs given, those of
+#       them on that list).
+#   scripts/run-tests.sh --vm [--debug] SUITE[,SUITE...] [FILTER]
+#       only those VM suites, on the stock kernel (--debug: the debug
+#       kernel), without set-up and host stage, building only what they
+#       need; FILTER selects tests where the suite takes one (conformance,
+#       tuning; every suite sees it as $TCPTUNE_TEST_FILTER).
+#   scripts/run-tests.sh --host
+#       the host stage alone.
+#
+# Results and logs: build/test-results/ (results.jsonl, *.tap, vm*.log,
+# vm*/SUITE.{tap,err,rc,time}).  Every suite's TAP is checked whole (plan,
+# numbering, exit status: selftests/lib/tapcount.py); a VM boot that fails,
+# panics (vng 255), reports a kernel problem (vm-run.sh 99), cannot load the
+# module (98), does not finish, or overstays its bound is a failure of its
+# own.  Reference results (TAP "# REF": the kernel's own algorithms run beside
+# ours) are counted apart.  The summary lists every failure with its reason
+# and the times, and ends with exactly one line
+#   N passed, N failed, N skipped
+# The exit status is non-zero if anything failed (or nothing passed).
+#
+# Bounds (seconds; environment): TCPTUNE_VM_BOUND (stock boot, 2400),
+# TCPTUNE_DEBUG_VM_BOUND (debug boot, 3600), TCPTUNE_DEBUG_BUILD_BOUND
+# (scripts/debug-kernel.sh, 2700), TCPTUNE_SUITE_BOUND (each VM suite, 900;
+# twice that on the debug kernel), TCPTUNE_HOST_SUITE_BOUND (300).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 res=$top/build/test-results
+results=$res/results.jsonl
+VM_LOCK=/tmp/tcptune-vm.lock
+VM_BOUND=${TCPTUNE_VM_BOUND:-2400}
+DEBUG_VM_BOUND=${TCPTUNE_DEBUG_VM_BOUND:-3600}
+DEBUG_BUILD_BOUND=${TCPTUNE_DEBUG_BUILD_BOUND:-2700}
+SUITE_BOUND=${TCPTUNE_SUITE_BOUND:-900}
+HOST_SUITE_BOUND=${TCPTUNE_HOST_SUITE_BOUND:-300}
+
+usage() { sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+mode=full
+debug_vm=0
+filter=
+suites=
+case "${1:-}" in
+--vm)
+	mode=vm; shift
+	[ "${1:-}" = --debug ] && { debug_vm=1; shift; }
+	{ [ $# -ge 1 ] && [ $# -le 2 ]; } || usage
+	suites=${1//,/ }; filter=${2:-} ;;
+--host)
+	mode=host; shift
+	[ $# -eq 0 ] || usage ;;
+-h | --help)
+	usage ;;
+-*)
+	usage ;;
+*)
+	suites="$*" ;;
+esac
+
 rm -rf "$res"
-mkdir -p "$res/vm"
+mkdir -p "$res"
 log=$res/log
-t0=$(date +%s)
-pass=0
-fail=0
-skip=0
+t_start=$(date +%s)
 
+tc() { /usr/bin/python3 "$top/selftests/lib/tapcount.py" "$@"; }
+ok() { tc add "$results" pass "$1" </dev/null; }
+nok() { printf '%s\n' "${2:-}" | tc add "$results" fail "$1"; }
 say() { printf '%s\n' "$*"; }
-ok() { pass=$((pass + 1)); say "ok      $1"; }
-nok() {
-	fail=$((fail + 1)); say "FAIL    $1"
-	[ -n "${2:-}" ] && printf '%s\n' "$2" | head -40 | sed 's/^/        /'
-	return 0
+# timing GROUP NAME SECONDS: into the summary, and said now
+timing() { tc time "$results" "$1" "$2" "$3"; say "-- $2: $3 s"; }
+
+# host_suite NAME CMD...: a host TAP suite, bounded, checked whole.
+host_suite() {
+	local name=$1 rc t
+	shift
+	t=$(date +%s)
+	timeout -k 10 "$HOST_SUITE_BOUND" "$@" >"$res/$name.tap" 2>"$res/$name.err" </dev/null
+	rc=$?
+	tc tap "$results" "$name" "$res/$name.tap" --rc "$rc" --err "$res/$name.err"
+	timing "host suite times" "$name" $(( $(date +%s) - t ))
 }
 
-# Count one TAP stream: "ok", "not ok", "# SKIP" lines, prefixed by suite.
-count_tap() {
-	local suite=$1 file=$2 line name
-	while IFS= read -r line; do
-		case "$line" in
-		"not ok "*)
-			name=${line#not ok }
-			nok "$suite: $name" ;;
-		"ok "*"# SKIP"* | "ok "*"# skip"*)
-			skip=$((skip + 1)); say "skip    $suite: ${line#ok }" ;;
-		"ok "*)
-			ok "$suite: ${line#ok }" ;;
-		esac
-	done < <(grep -E '^(not )?ok [0-9]+' "$file")
+# no_warning TEXT: true if a build's output has no warning
+no_warning() { ! grep -q 'warning:' <<<"$1"; }
+
+kver=
+stock_kernel() {
+	kver=$(scripts/vm-kernel.sh 6.1 2>&1) && return 0
+	nok "vm kernel: an installed Debian 6.1 kernel (scripts/vm-kernel.sh)" "$kver"
+	kver=
+	return 1
 }
 
-say "== set-up (scripts/setup.sh; log in $log)"
-if ! bash scripts/setup.sh >>"$log" 2>&1; then
-	tail -20 "$log"
-	nok "set-up: scripts/setup.sh" "see $log"
-	say "$pass passed, $fail failed, $skip skipped"
-	exit 1
-fi
-
-say "== host tests"
-kver=$(scripts/vm-kernel.sh 6.1)
-
-# The module against the VM kernel (6.1), warning-free with W=1.
-out=$(make -s module W=1 KDIR=/lib/modules/$kver/build 2>&1)
-if [ $? -eq 0 ] && ! grep -q 'warning:' <<<"$out" && [ -f module/tcptune.ko ]; then
-	ok "build: tcptune.ko against $kver, W=1, no warning"
-else
-	nok "build: tcptune.ko against $kver, W=1, no warning" "$out"
-fi
-
-# The same sources against 6.12 (bookworm-backports) in a scratch copy.
-k612=$(ls -d /lib/modules/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)
-if [ -n "$k612" ]; then
-	rm -rf build/k612 && mkdir -p build/k612
-	cp -r Kbuild module include build/k612/
-	rm -f build/k612/module/*.o build/k612/module/*.ko build/k612/module/.*.cmd
-	out=$(make -s -C "$k612" M="$top/build/k612" W=1 modules 2>&1)
-	if [ $? -eq 0 ] && ! grep -q 'warning:' <<<"$out"; then
-		ok "build: tcptune.ko against ${k612#/lib/modules/}, W=1, no warning"
+build_module_61() {
+	local out rc
+	out=$(make -s module W=1 KDIR="/lib/modules/$kver/build" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && no_warning "$out" && [ -f module/tcptune.ko ]; then
+		ok "build: tcptune.ko against $kver, W=1, no warning"
 	else
-		nok "build: tcptune.ko against ${k612%/build}, W=1" "$out"
+		nok "build: tcptune.ko against $kver, W=1, no warning" "exit $rc
+$out"
+		return 1
 	fi
-else
-	nok "build: 6.12 headers are not installed (scripts/setup.sh)"
-fi
+}
 
-# sparse (C=2 re-checks every file).
-out=$(make -s sparse KDIR=/lib/modules/$kver/build 2>&1 | grep -E '^/.*(warning|error):' | grep -v '/usr/src/')
-if [ -z "$out" ]; then
-	ok "sparse: module clean (C=2)"
-else
-	nok "sparse: module clean (C=2)" "$out"
-fi
-
-# checkpatch from the linux-source package.
-out=$(make -s style 2>&1)
-if [ -z "$out" ]; then
-	ok "checkpatch: module/*.c module/*.h clean (--strict)"
-else
-	nok "checkpatch: module/*.c module/*.h clean (--strict)" "$out"
-fi
-
-# Host unit tests and the C selftests' build.
-if out=$(make -s -C selftests 2>&1); then
-	ok "build: selftests (kselftest harness from linux-source)"
-	build/selftests/test_reno_math >"$res/unit.tap" 2>&1
-	count_tap unit "$res/unit.tap"
-else
-	nok "build: selftests" "$out"
-fi
-
-# The tcptune CLI: -Werror build, unit test, host tests (no module needed).
-if out=$(make -s -C selftests/cli 2>&1); then
-	ok "build: tcptune CLI and its unit test (-Wall -Wextra -Werror)"
-	build/selftests/test_cli_unit >"$res/cli-unit.tap" 2>&1
-	count_tap cli-unit "$res/cli-unit.tap"
-	bash selftests/cli/host_cli_test.sh >"$res/cli-host.tap" 2>&1
-	count_tap cli-host "$res/cli-host.tap"
-else
-	nok "build: tcptune CLI" "$out"
-fi
-
-say "== VM tests (one boot of $kver; log in $res/vm.log)"
-scripts/vm-run.sh -k "$kver" -o "$res/vm" -- \
-	"$top/selftests/vm/run-all.sh" "$res/vm" "$@" >"$res/vm.log" 2>&1
-vmrc=$?
-if [ $vmrc -eq 99 ] || [ $vmrc -eq 98 ]; then
-	nok "vm: module loads and the guest kernel log stays clean" "$(tail -40 "$res/vm.log")"
-else
-	ok "vm: module loads and the guest kernel log stays clean"
-fi
-suites=${*:-$(selftests/vm/run-all.sh --list)}
-for s in $suites; do
-	if [ ! -f "$res/vm/$s.tap" ]; then
-		nok "vm: suite $s did not run" "$(tail -20 "$res/vm.log")"
-		continue
+build_selftests() {
+	local out
+	if out=$(make -s -C selftests 2>&1); then
+		ok "build: selftests (kselftest harness from linux-source)"
+	else
+		nok "build: selftests" "$out"
+		return 1
 	fi
-	before=$fail
-	count_tap "$s" "$res/vm/$s.tap"
-	rc=$(cat "$res/vm/$s.rc" 2>/dev/null || echo missing)
-	if [ "$rc" != 0 ] && [ $fail -eq $before ]; then
-		nok "vm: suite $s exited $rc without a failing test" "$(tail -20 "$res/vm/$s.tap")"
-	fi
-done
+}
 
-say "== $(( $(date +%s) - t0 )) s in all"
-say "$pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ]
+build_cli() {
+	local out
+	if out=$(make -s -C selftests/cli 2>&1); then
+		ok "build: tcptune CLI and its unit test (-Wall -Wextra -Werror)"
+	else
+		nok "build: tcptune CLI" "$out"
+		return 1
+	fi
+}
+
+# ---- host stage ----------------------------------------------------------------
+host_stage() {
+	local out rc k612 warn
+
+	build_module_61
+
+	# The same sources against 6.12 (bookworm-backports) in a scratch copy.
+	k612=$(ls -d /lib/modules/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)
+	if [ -n "$k612" ]; then
+		rm -rf build/k612 && mkdir -p build/k612
+		cp -r Kbuild module include build/k612/
+		rm -f build/k612/module/*.o build/k612/module/*.ko build/k612/module/.*.cmd
+		out=$(make -s -C "$k612" M="$top/build/k612" W=1 modules 2>&1)
+		rc=$?
+		if [ $rc -eq 0 ] && no_warning "$out" && [ -f build/k612/module/tcptune.ko ]; then
+			ok "build: tcptune.ko against ${k612#/lib/modules/}, W=1, no warning"
+		else
+			nok "build: tcptune.ko against ${k612%/build}, W=1, no warning" "exit $rc
+$out"
+		fi
+	else
+		nok "build: 6.12 headers are not installed (scripts/setup.sh)"
+	fi
+
+	# sparse: `make sparse` fails unless sparse really ran (its canary,
+	# a CHECK line per file); then no warning of ours may be left.
+	out=$(make -s sparse KDIR="/lib/modules/$kver/build" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		ok "sparse: runs (reports its canary's defect; CHECKed every module/*.c)"
+		warn=$(grep -E '^/.*(warning|error):' <<<"$out" | grep -v '^/usr/src/')
+		if [ -z "$warn" ]; then
+			ok "sparse: module clean (C=2)"
+		else
+			nok "sparse: module clean (C=2)" "$warn"
+		fi
+	else
+		nok "sparse: runs (reports its canary's defect; CHECKed every module/*.c)" \
+			"make sparse exited $rc:
+$(tail -n 30 <<<"$out")"
+		nok "sparse: module clean (C=2)" "not checked: sparse did not run"
+	fi
+
+	# checkpatch from the linux-source package.
+	out=$(make -s style 2>&1)
+	if [ -z "$out" ]; then
+		ok "checkpatch: module/*.c module/*.h clean (--strict)"
+	else
+		nok "checkpatch: module/*.c module/*.h clean (--strict)" "$out"
+	fi
+
+	# Host unit tests and the C selftests' build.
+	build_selftests && host_suite unit build/selftests/test_reno_math
+
+	# The tcptune CLI: -Werror build, unit test, host tests (no module needed).
+	if build_cli; then
+		host_suite cli-unit build/selftests/test_cli_unit
+		host_suite cli-host bash selftests/cli/host_cli_test.sh
+	fi
+}
+
+# ---- a VM boot -----------------------------------------------------------------
+# vm_stage LABEL PREFIX OUTDIR BOUND SUITE-BOUND KERNEL KO SUITES
+#   PREFIX goes before every result's name ("" or "debug:"); KO is passed as
+#   vm-run.sh -m (empty: vm-run.sh's default, module/tcptune.ko).
+vm_stage() {
+	local label=$1 prefix=$2 out=$3 bound=$4 sbound=$5 kernel=$6 ko=$7 list=$8
+	local vlog=$out.log args runall t0 t w vmrc why s ran=0 name
+	rm -rf "$out"
+	mkdir -p "$out"
+	args=(-k "$kernel" -o "$out")
+	[ -n "$ko" ] && args+=(-m "$ko")
+	# vm-run.sh -t bounds the VM itself once it has the lock; the timeout
+	# around vm-run.sh stays, a little longer, in case it has no -t.
+	grep -q 'getopts "[^"]*t:' scripts/vm-run.sh && args+=(-t "$bound")
+	runall=("$top/selftests/vm/run-all.sh" "$out" -t "$sbound")
+	[ -n "$filter" ] && runall+=(-f "$filter")
+	# shellcheck disable=SC2206
+	runall+=($list)
+
+	# vm-run.sh waits for the machine's VM lock: wait for it here, so
+	# that the bound below is this run's and not another's.
+	w=$(date +%s)
+	while ! flock -n "$VM_LOCK" true 2>/dev/null; do
+		[ $(( $(date +%s) - w )) -eq 0 ] && say "waiting for the VM lock ($VM_LOCK)"
+		sleep 5
+	done
+	w=$(( $(date +%s) - w ))
+	[ $w -gt 0 ] && timing "waits" "VM lock ($label)" "$w"
+
+	say "== VM: $label ($kernel), suites: $list; bound $bound s; log in $vlog"
+	t0=$(date +%s)
+	timeout -k 60 $((bound + 120)) scripts/vm-run.sh "${args[@]}" -- "${runall[@]}" \
+		>"$vlog" 2>&1 </dev/null
+	vmrc=$?
+	t=$(( $(date +%s) - t0 ))
+
+	why=
+	case $vmrc in
+	124 | 137) why="the VM run overstayed its bound of $bound s and was killed (exit $vmrc)" ;;
+	98) why="tcptune.ko did not load in the guest (vm-run.sh exit 98)" ;;
+	99) why="the guest kernel log reports a problem (vm-run.sh exit 99)" ;;
+	255) why="vng exited 255: the guest panicked or did not boot" ;;
+	esac
+	if [ -z "$why" ] && grep -q 'Kernel panic' "$vlog"; then
+		why="the guest kernel panicked (exit $vmrc)"
+	fi
+	if [ -z "$why" ] && [ ! -f "$out/run-all.rc" ]; then
+		why="the boot or the run failed: exit $vmrc, and run-all.sh did not finish"
+	fi
+	if [ -z "$why" ] && [ "$(cat "$out/run-all.rc")" != "$vmrc" ]; then
+		why="exit $vmrc, but run-all.sh exited $(cat "$out/run-all.rc")"
+	fi
+	name="${prefix}vm: $label boots, loads tcptune.ko, runs the suites to the end, kernel log clean"
+	if [ -z "$why" ]; then
+		ok "$name"
+	elif grep -q 'vm-guest: the kernel log reports' "$vlog"; then
+		nok "$name" "$why
+$(sed -n '/vm-guest: the kernel log reports/,$p' "$vlog" | head -n 60)"
+	else
+		nok "$name" "$why
+$(grep -E -m 10 'Kernel panic|BUG:|Oops|not syncing' "$vlog")
+log (end):
+$(tail -n 30 "$vlog")"
+	fi
+
+	for s in $list; do
+		[ -e "$out/$s.tap" ] || [ -e "$out/$s.why" ] && ran=1
+	done
+	if [ $ran = 0 ] && [ ! -e "$out/restore.tap" ]; then
+		nok "${prefix}vm: no suite ran ($list)" "see the failure above; log: $vlog"
+	else
+		for s in $list; do
+			tc tap "$results" "$prefix$s" "$out/$s.tap" --rc-file "$out/$s.rc" \
+				--err "$out/$s.err" --why "$out/$s.why"
+			[ -f "$out/$s.time" ] &&
+				timing "suite times ($label)" "$prefix$s" "$(cat "$out/$s.time")"
+		done
+		tc tap "$results" "${prefix}restore" "$out/restore.tap" --rc 0
+	fi
+	timing "stage times" "vm $label" "$t"
+}
+
+# ---- the debug kernel ------------------------------------------------------------
+# Sets dk (the kernel tree) and builds build/debug-mod/module/tcptune.ko
+# against it; false (with the failure recorded) if either is not there.
+dk=
+debug_kernel() {
+	local t out rc
+	t=$(date +%s)
+	if [ ! -f scripts/debug-kernel.sh ]; then
+		nok "debug kernel: not available" "scripts/debug-kernel.sh does not exist in this tree"
+		return 1
+	fi
+	say "== debug kernel (scripts/debug-kernel.sh; log in $res/debug-kernel.log)"
+	out=$(timeout -k 30 "$DEBUG_BUILD_BOUND" bash scripts/debug-kernel.sh \
+		2>"$res/debug-kernel.log" </dev/null)
+	rc=$?
+	dk=$(tail -n 1 <<<"$out")
+	timing "stage times" "debug kernel build" $(( $(date +%s) - t ))
+	if [ $rc -ne 0 ] || [ -z "$dk" ] || [ ! -d "$dk" ]; then
+		nok "debug kernel: not available" "scripts/debug-kernel.sh exited $rc and printed '$dk'
+$(tail -n 30 "$res/debug-kernel.log")"
+		return 1
+	fi
+	ok "debug kernel: $dk"
+	# the module against it, in a scratch copy (as for 6.12)
+	rm -rf build/debug-mod && mkdir -p build/debug-mod
+	cp -r Kbuild module include build/debug-mod/
+	rm -f build/debug-mod/module/*.o build/debug-mod/module/*.ko build/debug-mod/module/.*.cmd
+	out=$(make -s -C "$dk" M="$top/build/debug-mod" W=1 modules 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && no_warning "$out" && [ -f build/debug-mod/module/tcptune.ko ]; then
+		ok "build: tcptune.ko against the debug kernel, W=1, no warning"
+	else
+		nok "build: tcptune.ko against the debug kernel, W=1, no warning" "exit $rc
+$out"
+		[ -f build/debug-mod/module/tcptune.ko ] || return 1
+	fi
+}
+
+# ---- the run -----------------------------------------------------------------------
+case $mode in
+host)
+	t=$(date +%s)
+	stock_kernel && host_stage
+	timing "stage times" "host" $(( $(date +%s) - t ))
+	;;
+vm)
+	for s in $suites; do
+		grep -qw -- "$s" <<<"$(selftests/vm/run-all.sh --list all)" ||
+			{ echo "unknown suite '$s'; the suites: $(selftests/vm/run-all.sh --list all)" >&2; exit 2; }
+	done
+	t=$(date +%s)
+	# only what the suites need
+	case " $suites " in *" select "* | *" race "* | *" load "* | *" lifecycle "*) build_selftests ;; esac
+	case " $suites " in *" cli "* | *" load "* | *" lifecycle "*) build_cli ;; esac
+	if [ $debug_vm = 1 ]; then
+		debug_kernel && vm_stage debug debug: "$res/vm-debug" "$DEBUG_VM_BOUND" \
+			$((2 * SUITE_BOUND)) "$dk" "$top/build/debug-mod/module/tcptune.ko" "$suites"
+	elif stock_kernel && build_module_61; then
+		vm_stage "$kver" "" "$res/vm" "$VM_BOUND" "$SUITE_BOUND" "$kver" "" "$suites"
+	fi
+	;;
+full)
+	say "== set-up (scripts/setup.sh; log in $log)"
+	t=$(date +%s)
+	if ! bash scripts/setup.sh >>"$log" 2>&1; then
+		nok "set-up: scripts/setup.sh" "$(tail -n 20 "$log")"
+		tc summary "$results"
+		exit 1
+	fi
+	timing "stage times" "set-up" $(( $(date +%s) - t ))
+
+	say "== host stage"
+	t=$(date +%s)
+	stock_kernel && host_stage
+	timing "stage times" "host" $(( $(date +%s) - t ))
+
+	if [ -n "$kver" ] && [ -f module/tcptune.ko ]; then
+		vm_stage "$kver" "" "$res/vm" "$VM_BOUND" "$SUITE_BOUND" "$kver" "" \
+			"${suites:-$(selftests/vm/run-all.sh --list stock)}"
+	else
+		nok "vm: $kver not booted: no kernel or no module"
+	fi
+
+	dlist=$(selftests/vm/run-all.sh --list debug)
+	if [ -n "$suites" ]; then
+		dlist=$(for s in $dlist; do grep -qw -- "$s" <<<"$suites" && echo "$s"; done | paste -sd ' ')
+	fi
+	if [ -n "$dlist" ]; then
+		t=$(date +%s)
+		debug_kernel && vm_stage debug debug: "$res/vm-debug" "$DEBUG_VM_BOUND" \
+			$((2 * SUITE_BOUND)) "$dk" "$top/build/debug-mod/module/tcptune.ko" "$dlist"
+		timing "stage times" "debug (build and boot)" $(( $(date +%s) - t ))
+	else
+		say "== debug kernel: none of the suites asked for runs there ($suites)"
+	fi
+	;;
+esac
+
+timing "stage times" "all" $(( $(date +%s) - t_start ))
+tc summary "$results"

@@ -2,12 +2,18 @@
 # shellcheck shell=bash
 # Minimal TAP 13 output for the shell selftests:
 #   tap_plan N; tap_ok NAME; tap_fail NAME [WHY]; tap_check NAME CMD...;
-#   tap_note TEXT; tap_done (exit status: 1 if anything failed)
+#   tap_skip NAME WHY; tap_note TEXT;
+#   tap_done (exit status: 1 if anything failed, or if the number of results
+#   is not the plan's)
+# The test command (selftests/lib/tapcount.py) compares the plan with the
+# results too; tap_done says it first, where the suite knows why.
 TAP_N=0
 TAP_FAILED=0
-tap_plan() { echo "TAP version 13"; echo "1..$1"; }
+TAP_PLANNED=
+tap_plan() { TAP_PLANNED=$1; echo "TAP version 13"; echo "1..$1"; }
 tap_note() { echo "$*" | sed 's/^/# /'; }
 tap_ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
+tap_skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP ${2:-}"; }
 tap_fail() {
 	TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1))
 	echo "not ok $TAP_N - $1"
@@ -18,4 +24,10 @@ tap_check() {
 	local name=$1 out; shift
 	if out=$("$@" 2>&1); then tap_ok "$name"; else tap_fail "$name" "$out"; fi
 }
-tap_done() { [ "$TAP_FAILED" -eq 0 ]; }
+tap_done() {
+	if [ -n "$TAP_PLANNED" ] && [ "$TAP_N" -ne "$TAP_PLANNED" ]; then
+		tap_note "planned $TAP_PLANNED tests, ran $TAP_N"
+		return 1
+	fi
+	[ "$TAP_FAILED" -eq 0 ]
+}

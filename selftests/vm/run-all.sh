@@ -1,41 +1,266 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside the VM (scripts/vm-run.sh), with tcptune.ko loaded: every VM
-# selftest suite in one boot.  Each suite's TAP goes to OUTDIR/<suite>.tap
-# and to stdout; its exit status to OUTDIR/<suite>.rc.
-#   run-all.sh OUTDIR [SUITE...]
-#   run-all.sh --list          the default suites, in order
+# Runs inside the VM (scripts/vm-run.sh), with tcptune.ko loaded: VM selftest
+# suites in one boot, each from a clean start.
+#
+#   run-all.sh OUTDIR [-f FILTER] [-t SECONDS] [SUITE...]
+#   run-all.sh --list [stock|debug]     the default suites of a boot, in order
+#
+# Per suite, in OUTDIR: SUITE.tap (its stdout, also copied to ours),
+# SUITE.err (its stderr), SUITE.rc (its exit status: 124 timed out, 127 not
+# found), SUITE.time (wall seconds), SUITE.why (why it could not run).
+# OUTDIR/restore.tap is TAP of its own: after every suite the state the next
+# one starts from is restored and checked ("clean state after SUITE"), so a
+# suite's mess is reported there and not as the next suite's failure:
+#   - the suite's leftover processes (its session) are killed;
+#   - every named network namespace is deleted (its processes killed first),
+#     mounts made since the start are unmounted;
+#   - net.ipv4.tcp_congestion_control is set back to its value at the start;
+#   - tcptune.ko is unloaded and loaded fresh ($TCPTUNE_KO, default
+#     module/tcptune.ko): knobs at their defaults, no registered socket,
+#     algorithm flags as the module sets them;
+#   - net.ipv4.tcp_allowed_congestion_control is set back (after the
+#     reload: writing it resets which algorithms are non-restricted);
+#   - then all of that, and every /proc/sys/net/tcptune knob, is compared
+#     with the start.
+# OUTDIR/run-all.rc is written last: without it the run did not finish.
+#
+# -f FILTER selects tests where a suite takes a filter (an argument of
+# conformance and tuning); every suite also sees it as $TCPTUNE_TEST_FILTER.
+# -t SECONDS bounds each suite (default 900; a slow kernel wants more).
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 PY=/usr/bin/python3
+KO=${TCPTUNE_KO:-$top/module/tcptune.ko}
 
+# The default suites of each boot.  fuzz, lifecycle and load run on the debug
+# kernel only, to save time on the stock one; move them here to change that.
+STOCK_SUITES="select conformance bulk tuning cli module bbr race security"
+DEBUG_SUITES="select conformance tuning cli module race security fuzz lifecycle load"
+
+# suite -> command; the first word that names a file must exist.
 declare -A suites=(
 	[select]="$top/build/selftests/select_test"
-	[module]="$here/module_test.sh"
-	[bulk]="$here/bulk_test.sh"
-	[bbr]="$here/bbr_test.sh"
-	[conformance]="$PY $here/../conformance/run.py"
+	[conformance]="$PY $top/selftests/conformance/run.py"
+	[bulk]="bash $here/bulk_test.sh"
 	[tuning]="$PY $here/tuning_test.py"
-	[cli]="$top/selftests/cli/vm_cli_test.sh"
+	[cli]="bash $top/selftests/cli/vm_cli_test.sh"
+	[module]="bash $here/module_test.sh"
+	[bbr]="bash $here/bbr_test.sh"
+	[race]="bash $here/race_test.sh"
+	[security]="$PY $here/security_test.py"
+	[fuzz]="$PY $here/fuzz_test.py"
+	[lifecycle]="bash $here/lifecycle_test.sh"
+	[load]="bash $here/load_test.sh"
 )
-order="select conformance bulk tuning cli module bbr"
+# Suites that take a test filter as their last argument.
+declare -A takes_filter=([conformance]=1 [tuning]=1)
+
 if [ "${1:-}" = --list ]; then
-	echo "$order"
+	case "${2:-stock}" in
+	stock) echo "$STOCK_SUITES" ;;
+	debug) echo "$DEBUG_SUITES" ;;
+	all) echo "${!suites[@]}" | tr ' ' '\n' | sort | tr '\n' ' '; echo ;;
+	*) echo "run-all.sh --list [stock|debug|all]" >&2; exit 2 ;;
+	esac
 	exit 0
 fi
-out=$1; shift
-[ $# -gt 0 ] && order="$*"
-
-rc=0
-for s in $order; do
-	echo "=== suite $s: ${suites[$s]}"
-	start=$(date +%s)
-	# shellcheck disable=SC2086
-	timeout 900 ${suites[$s]} 2>&1 | tee "$out/$s.tap"
-	r=${PIPESTATUS[0]}
-	echo "$r" >"$out/$s.rc"
-	echo "=== suite $s: exit $r in $(( $(date +%s) - start )) s"
-	[ "$r" = 0 ] || rc=1
+out=${1:?run-all.sh OUTDIR [-f FILTER] [-t SECONDS] [SUITE...]}
+shift
+filter=
+limit=900
+while getopts "f:t:" opt; do
+	case $opt in
+	f) filter=$OPTARG ;;
+	t) limit=$OPTARG ;;
+	*) exit 2 ;;
+	esac
 done
+shift $((OPTIND - 1))
+order=${*:-$STOCK_SUITES}
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export TCPTUNE_TEST_FILTER=$filter
+mkdir -p "$out"
+rm -f "$out/run-all.rc"
+
+# ---- the start: what every suite gets back ------------------------------------
+boot_default=$(sysctl -n net.ipv4.tcp_congestion_control)
+boot_allowed=$(sysctl -n net.ipv4.tcp_allowed_congestion_control)
+knobs() { grep -r . /proc/sys/net/tcptune/ 2>/dev/null | sort; }
+boot_knobs=$(knobs)
+boot_mounts=$(awk '{ print $2 }' /proc/self/mounts)
+echo "=== start: default $boot_default; allowed '$boot_allowed'; module $KO;" \
+	"$(grep -c . <<<"$boot_knobs") knobs; suites: $order"
+
+loaded() { grep -q '^tcptune ' /proc/modules; }
+
+# Processes whose session is SID (field 6 of /proc/PID/stat).
+session_pids() {
+	local sid=$1 f st pid
+	for f in /proc/[0-9]*/stat; do
+		st=$(cat "$f" 2>/dev/null) || continue
+		pid=${st%% *}
+		st=${st##*) }
+		# state ppid pgrp session ...
+		# shellcheck disable=SC2086
+		set -- $st
+		[ "${4:-}" = "$sid" ] && echo "$pid"
+	done
+}
+
+# restore: back to the start; prints what it did, and the problems
+# (lines starting "! ") that mean the start could not be restored.
+restore() {
+	local sid pids ns m err cur end
+	sid=$(cat "$out/.sid" 2>/dev/null)
+	if [ -n "$sid" ]; then
+		pids=$(session_pids "$sid")
+		if [ -n "$pids" ]; then
+			echo "killed leftover processes: $(for p in $pids; do
+				tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-60; echo; done | paste -sd ';')"
+			# shellcheck disable=SC2086
+			kill -KILL $pids 2>/dev/null
+		fi
+		for _ in $(seq 50); do
+			[ -z "$(session_pids "$sid")" ] && break
+			sleep 0.1
+		done
+		[ -n "$(session_pids "$sid")" ] && echo "! processes of the suite survive SIGKILL: $(session_pids "$sid")"
+	fi
+	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }'); do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		# shellcheck disable=SC2086
+		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+		if ip netns del "$ns" 2>/dev/null; then
+			echo "deleted leftover netns $ns${pids:+ (killed its processes)}"
+		else
+			echo "! cannot delete netns $ns"
+		fi
+	done
+	for m in $(awk '{ print $2 }' /proc/self/mounts | tac); do
+		case "$m" in /run/netns | /run/netns/*) continue ;; esac
+		grep -qxF "$m" <<<"$boot_mounts" && continue
+		if umount -l "$m" 2>/dev/null; then
+			echo "unmounted leftover $m"
+		else
+			echo "! cannot unmount $m"
+		fi
+	done
+	cur=$(sysctl -n net.ipv4.tcp_congestion_control)
+	if [ "$cur" != "$boot_default" ]; then
+		echo "default congestion control was $cur"
+		sysctl -qw net.ipv4.tcp_congestion_control="$boot_default" ||
+			echo "! cannot set net.ipv4.tcp_congestion_control=$boot_default"
+	fi
+	if loaded; then
+		# references that go away by themselves (closing sockets,
+		# a netns's cleanup) are waited for, 20 s
+		err=
+		end=$((SECONDS + 20))
+		while ! err=$(rmmod tcptune 2>&1) && [ $SECONDS -lt $end ]; do
+			sleep 0.5
+		done
+		if loaded; then
+			echo "! cannot unload tcptune (refcount $(cat /sys/module/tcptune/refcnt 2>/dev/null)): $err"
+			echo "! sockets on our algorithms: $(ss -tanpiH 2>/dev/null | grep -c tcptune)"
+		fi
+	else
+		echo "tcptune was not loaded"
+	fi
+	if ! loaded; then
+		err=$(insmod "$KO" 2>&1) || echo "! insmod $KO failed: $err"
+	fi
+	cur=$(sysctl -n net.ipv4.tcp_allowed_congestion_control)
+	err=$(sysctl -qw net.ipv4.tcp_allowed_congestion_control="$boot_allowed" 2>&1) ||
+		echo "! cannot set net.ipv4.tcp_allowed_congestion_control='$boot_allowed': $err"
+	[ "$cur" != "$boot_allowed" ] && echo "allowed congestion control was '$cur'"
+	# knobs: with the module reloaded these are its defaults; if it could
+	# not be, put the start's values back
+	if [ "$(knobs)" != "$boot_knobs" ]; then
+		echo "knobs differ from the start: $(diff <(echo "$boot_knobs") <(knobs) | grep '^[<>]' | head -5 | paste -sd ' ')"
+		while IFS=: read -r f v; do
+			[ -n "$f" ] && echo "$v" >"$f" 2>/dev/null
+		done <<<"$boot_knobs"
+	fi
+	# the check
+	loaded || echo "! tcptune is not loaded"
+	cur=$(sysctl -n net.ipv4.tcp_congestion_control)
+	[ "$cur" = "$boot_default" ] || echo "! default congestion control is $cur, not $boot_default"
+	cur=$(sysctl -n net.ipv4.tcp_allowed_congestion_control)
+	[ "$cur" = "$boot_allowed" ] || echo "! allowed congestion control is '$cur', not '$boot_allowed'"
+	[ -z "$(ip netns list 2>/dev/null)" ] || echo "! network namespaces remain: $(ip netns list | paste -sd ' ')"
+	[ "$(knobs)" = "$boot_knobs" ] || echo "! knobs differ from the start: $(diff <(echo "$boot_knobs") <(knobs) | grep '^[<>]' | head -5 | paste -sd ' ')"
+}
+
+n_suites=$(wc -w <<<"$order")
+{ echo "TAP version 13"; echo "1..$n_suites"; } >"$out/restore.tap"
+rc=0
+n=0
+t_all=$(date +%s)
+for s in $order; do
+	n=$((n + 1))
+	rm -f "$out/$s.tap" "$out/$s.err" "$out/$s.rc" "$out/$s.time" "$out/$s.why" "$out/.sid"
+	start=$(date +%s)
+	cmd=${suites[$s]:-}
+	if [ -z "$cmd" ]; then
+		echo "unknown suite '$s' (known: ${!suites[*]})" | tee "$out/$s.why"
+		echo 127 >"$out/$s.rc"
+	else
+		# shellcheck disable=SC2206
+		argv=($cmd)
+		file=${argv[0]}
+		case "$file" in "$PY" | bash) file=${argv[1]} ;; esac
+		if [ ! -f "$file" ]; then
+			echo "$file does not exist" | tee "$out/$s.why"
+			echo 127 >"$out/$s.rc"
+		else
+			if [ -n "$filter" ]; then
+				if [ -n "${takes_filter[$s]:-}" ]; then
+					argv+=("$filter")
+				else
+					echo "=== suite $s takes no filter argument: running all of it (TCPTUNE_TEST_FILTER=$filter)"
+				fi
+			fi
+			echo "=== suite $s: ${argv[*]}"
+			# A session of its own (its id in .sid), to find what it
+			# leaves; its output in a file (a pipe would wait for
+			# every process left holding it), followed by tail.
+			bash -c 'echo $$ >"$1"; shift; exec setsid "$@"' sid "$out/.sid" \
+				timeout -k 30 "$limit" "${argv[@]}" \
+				>"$out/$s.tap" 2>"$out/$s.err" </dev/null &
+			pid=$!
+			tail -n +1 -s 0.5 -f --pid=$pid "$out/$s.tap" &
+			tailpid=$!
+			wait $pid
+			r=$?
+			wait $tailpid
+			echo "$r" >"$out/$s.rc"
+			if [ -s "$out/$s.err" ]; then
+				echo "=== suite $s: stderr:"
+				tail -n 50 "$out/$s.err" | sed 's/^/stderr: /'
+			fi
+		fi
+	fi
+	r=$(cat "$out/$s.rc")
+	t=$(( $(date +%s) - start ))
+	echo "$t" >"$out/$s.time"
+	[ "$r" = 124 ] && echo "=== suite $s: timed out after $limit s"
+	echo "=== suite $s: exit $r in $t s"
+	[ "$r" = 0 ] || rc=1
+
+	t=$(date +%s)
+	notes=$(restore 2>&1)
+	t=$(( $(date +%s) - t ))
+	if grep -q '^! ' <<<"$notes"; then
+		echo "not ok $n - clean state after $s" >>"$out/restore.tap"
+		rc=1
+	else
+		echo "ok $n - clean state after $s" >>"$out/restore.tap"
+	fi
+	[ -n "$notes" ] && while IFS= read -r l; do echo "# $l"; done <<<"$notes" >>"$out/restore.tap"
+	echo "=== restore after $s ($t s):${notes:+ $(paste -sd ';' <<<"$notes")}"
+done
+echo "=== all suites: $(( $(date +%s) - t_all )) s"
+echo "$rc" >"$out/run-all.rc"
 exit $rc

@@ -7,6 +7,7 @@ Netlink is driven through the kernel's own YNL client library
 (tools/net/ynl from linux-source-6.12) with include/uapi/linux/tcptune.yaml,
 so the spec and the module must agree.  TAP output.
 """
+import inspect
 import json
 import os
 import re
@@ -34,6 +35,22 @@ ALGOS = {"reno": "tcptune_reno", "newreno": "tcptune_newreno",
 _results = []
 
 
+class TestFailure(Exception):
+    """A check that failed: what was checked, where, and the values seen."""
+
+
+def check(cond, *detail):
+    """The test's assertion, explicit so that it stays under python -O:
+    a false cond fails the test with the checking line and the details."""
+    if cond:
+        return
+    caller = inspect.stack()[1]
+    where = "line %d: %s" % (caller.lineno,
+                             (caller.code_context or ["?"])[0].strip())
+    raise TestFailure(where + ("\n  " + " ".join(str(d) for d in detail)
+                               if detail else ""))
+
+
 def test(fn):
     _results.append(fn)
     return fn
@@ -50,7 +67,7 @@ def nl_errno(e):
 def sh(cmd, check=True):
     r = subprocess.run(cmd, shell=True, capture_output=True, text=True)
     if check and r.returncode:
-        raise AssertionError("%s: %s%s" % (cmd, r.stdout, r.stderr))
+        raise TestFailure("%s: %s%s" % (cmd, r.stdout, r.stderr))
     return r
 
 
@@ -59,7 +76,7 @@ def py(code, *prefix):
     r = subprocess.run(list(prefix) + ["/usr/bin/python3", "-c", code],
                        capture_output=True, text=True)
     if r.returncode:
-        raise AssertionError("%s: %s%s" % (" ".join(prefix), r.stdout, r.stderr))
+        raise TestFailure("%s: %s%s" % (" ".join(prefix), r.stdout, r.stderr))
     return r.stdout
 
 
@@ -141,17 +158,17 @@ def knob_table_complete():
     """every algorithm has its knobs; defaults lie within their range"""
     knobs = all_knobs(ynl())
     algos = {k["algo"] for k in knobs}
-    assert {"reno", "newreno"} <= algos, algos
+    check({"reno", "newreno"} <= algos, algos)
     for k in knobs:
-        assert k["range-min"] <= k["default"] <= k["range-max"], k
-        assert k["value"] == k["default"], ("not at default", k)
-        assert k["unit"] and k["doc"], k
-        assert os.path.exists(sysctl_path(k["algo"], k["name"])), k
+        check(k["range-min"] <= k["default"] <= k["range-max"], k)
+        check(k["value"] == k["default"], ("not at default", k))
+        check(k["unit"] and k["doc"], k)
+        check(os.path.exists(sysctl_path(k["algo"], k["name"])), k)
     for a in ("reno", "newreno"):
         names = {k["name"] for k in knobs if k["algo"] == a}
         for n in ("iw", "cwnd_clamp", "init_ssthresh", "restart_idle", "beta",
                   "abc_l", "pacing", "pacing_ss_ratio", "pacing_ca_ratio"):
-            assert n in names, (a, n)
+            check(n in names, (a, n))
     return "%d knobs over %s" % (len(knobs), sorted(algos))
 
 
@@ -171,9 +188,9 @@ def sysctl_rejects_bad_values():
             bad.append(str(k["range-min"] - 1))
         for text in bad:
             err = sysctl_write(a, name, text)
-            assert err == 22, "%s.%s = %r: errno %s" % (a, name, text, err)
-            assert sysctl_read(a, name) == before, (a, name, text)
-            assert knob_get(y, a, name)["value"] == before, (a, name, text)
+            check(err == 22, "%s.%s = %r: errno %s" % (a, name, text, err))
+            check(sysctl_read(a, name) == before, (a, name, text))
+            check(knob_get(y, a, name)["value"] == before, (a, name, text))
             n += 1
     return "%d bad writes refused" % n
 
@@ -186,13 +203,13 @@ def sysctl_and_netlink_agree():
     for k in knobs:
         a, name, lo, hi = k["algo"], k["name"], k["range-min"], k["range-max"]
         for v in {lo, hi, (lo + hi) // 2}:
-            assert sysctl_write(a, name, "%d\n" % v) == 0, (a, name, v)
-            assert knob_get(y, a, name)["value"] == v, (a, name, v)
+            check(sysctl_write(a, name, "%d\n" % v) == 0, (a, name, v))
+            check(knob_get(y, a, name)["value"] == v, (a, name, v))
         for v in {hi, lo}:
             knob_set(y, (a, name, v))
-            assert sysctl_read(a, name) == v, (a, name, v)
+            check(sysctl_read(a, name) == v, (a, name, v))
         knob_set(y, (a, name, k["default"]))
-        assert sysctl_read(a, name) == k["default"]
+        check(sysctl_read(a, name) == k["default"])
     return "%d knobs" % len(knobs)
 
 
@@ -219,15 +236,15 @@ def netlink_set_validation_and_atomicity():
         try:
             y.do("knob-set", {"knob": knobs})
         except NlError as e:
-            assert nl_errno(e) == errno, (knobs, nl_errno(e), errno)
-            assert msg in str(e.nl_msg.extack), (knobs, e.nl_msg.extack)
+            check(nl_errno(e) == errno, (knobs, nl_errno(e), errno))
+            check(msg in str(e.nl_msg.extack), (knobs, e.nl_msg.extack))
         else:
-            raise AssertionError("accepted: %r" % knobs)
-        assert knob_get(y, "reno", "iw")["value"] == iw, knobs
-        assert knob_get(y, "newreno", "beta")["value"] == beta, knobs
+            raise TestFailure("accepted: %r" % knobs)
+        check(knob_get(y, "reno", "iw")["value"] == iw, knobs)
+        check(knob_get(y, "newreno", "beta")["value"] == beta, knobs)
     # and a good multi-knob set applies both
     knob_set(y, ("reno", "iw", 20), ("newreno", "beta", 70))
-    assert sysctl_read("reno", "iw") == 20 and sysctl_read("newreno", "beta") == 70
+    check(sysctl_read("reno", "iw") == 20 and sysctl_read("newreno", "beta") == 70)
     knob_set(y, ("reno", "iw", iw), ("newreno", "beta", beta))
     # an attribute the command does not take is an error (strict policy)
     try:
@@ -236,8 +253,8 @@ def netlink_set_validation_and_atomicity():
     except NlError:
         pass
     else:
-        raise AssertionError("read-only attribute accepted in knob-set")
-    assert sysctl_read("reno", "iw") == iw
+        raise TestFailure("read-only attribute accepted in knob-set")
+    check(sysctl_read("reno", "iw") == iw)
 
 
 @test
@@ -261,12 +278,12 @@ def unprivileged_reads_not_sets():
             out["write"] = e.errno
         return out
     rc, out = in_child(child)
-    assert rc == 0, out
+    check(rc == 0, out)
     r = json.loads(out)
-    assert r["knobs"] > 0 and r["algos"] >= 2, r
-    assert r["set"] == 1, ("netlink set as nobody", r)      # EPERM
-    assert r["write"] == 13, ("sysctl write as nobody", r)  # EACCES
-    assert sysctl_read("reno", "iw") != 20
+    check(r["knobs"] > 0 and r["algos"] >= 2, r)
+    check(r["set"] == 1, ("netlink set as nobody", r))      # EPERM
+    check(r["write"] == 13, ("sysctl write as nobody", r))  # EACCES
+    check(sysctl_read("reno", "iw") != 20)
     return json.dumps(r)
 
 
@@ -300,46 +317,87 @@ def userns_root_owns_its_netns_only():
     # rootless container; root mapped to root would still own the files.
     nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
     own = json.loads(py(USERNS_CHILD, *nobody, "unshare", "-Urn"))
-    assert own == {"set": 0, "write": 0, "iw": 33, "beta": 60}, own
-    assert sysctl_read("reno", "iw") != 33 and sysctl_read("reno", "beta") != 60
+    check(own == {"set": 0, "write": 0, "iw": 33, "beta": 60}, own)
+    check(sysctl_read("reno", "iw") != 33 and sysctl_read("reno", "beta") != 60)
     r = json.loads(py(USERNS_CHILD, *nobody, "unshare", "-Ur"))
-    assert r["set"] == 1 and r["write"] in (1, 13), r
-    assert sysctl_read("reno", "iw") != 33
+    check(r["set"] == 1 and r["write"] in (1, 13), r)
+    check(sysctl_read("reno", "iw") != 33)
     return "own netns: %s; initial netns: %s" % (own, r)
+
+
+ISO_CHILD = r"""
+import json, socket, struct, sys
+sys.path.insert(0, %(ynl)r)
+from lib import YnlFamily
+def cookie(x):
+    return struct.unpack("Q", x.getsockopt(socket.SOL_SOCKET, 57, 8))[0]
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+l.setsockopt(6, 13, b"tcptune_reno")  # the accepted socket inherits it
+c = socket.socket(); c.setsockopt(6, 13, b"tcptune_reno")
+c.connect(l.getsockname()); s, _ = l.accept()
+print(json.dumps([cookie(c), cookie(s)]), flush=True)
+sys.stdin.readline()                  # the parent has dumped its netns
+y = YnlFamily(%(spec)r, %(schema)r)
+print(json.dumps([m["sock"]["cookie"] for m in y.dump("sock-get", {})]), flush=True)
+sys.stdin.readline()                  # then both close
+""" % {"ynl": os.path.join(YNL, "tools/net/ynl"), "spec": SPEC, "schema": SCHEMA}
+
+
+def cookie(x):
+    return struct.unpack("Q", x.getsockopt(socket.SOL_SOCKET, 57, 8))[0]
 
 
 @test
 def netns_isolation():
-    """a new netns starts from defaults; no netns sees another's values or sockets"""
+    """a new netns starts from defaults; its knobs and ours are apart; each netns dumps its own sockets only"""
     y = ynl()
+    default = knob_get(y, "reno", "iw")["default"]
     knob_set(y, ("reno", "iw", 25))
     sh("ip netns add tt_iso && ip -n tt_iso link set lo up")
+    child = None
     try:
         r = sh("ip netns exec tt_iso cat %s" % sysctl_path("reno", "iw")).stdout
-        assert int(r) == knob_get(y, "reno", "iw")["default"], r
-        # a socket in tt_iso is not in our dump, and ours not in its dump
+        check(int(r) == default, "tt_iso starts with iw", r, "not the default", default)
+        check(sysctl_read("reno", "iw") == 25, "our iw is not the 25 just set")
+        sh("ip netns exec tt_iso sh -c 'echo 27 >%s'" % sysctl_path("reno", "iw"))
+        r = sh("ip netns exec tt_iso cat %s" % sysctl_path("reno", "iw")).stdout
+        check(int(r) == 27, "tt_iso's own write of iw 27 reads back", r)
+        check(sysctl_read("reno", "iw") == 25, "tt_iso's write reached our iw")
+        check(knob_get(y, "reno", "iw")["value"] == 25, "netlink: tt_iso's write reached our iw")
+
+        # Both namespaces' sockets alive through both dumps.
         l, c, s = pair("127.0.0.1", "tcptune_newreno", "tcptune_newreno")
-        code = ("import socket,time,sys\n"
-                "l=socket.socket();l.bind(('127.0.0.1',0));l.listen(1)\n"
-                "c=socket.socket();c.setsockopt(6,13,b'tcptune_reno')\n"
-                "c.connect(l.getsockname());s,_=l.accept()\n"
-                "sys.path.insert(0,%r)\n"
-                "from lib import YnlFamily\n"
-                "y=YnlFamily(%r,%r)\n"
-                "print(sorted(m['sock']['sport'] for m in y.dump('sock-get',{})))\n"
-                % (os.path.join(YNL, "tools/net/ynl"), SPEC, SCHEMA))
-        out = py(code, "ip", "netns", "exec", "tt_iso")
-        theirs = json.loads(out)
-        assert len(theirs) == 1, theirs          # its own client only
-        ours = [m["sock"] for m in y.dump("sock-get", {})]
-        ports = {x["sport"] for x in ours}
-        assert c.getsockname()[1] in ports and s.getsockname()[1] in ports, ours
-        assert theirs[0] not in ports or len(ours) == 2, (theirs, ours)
+        ours = {cookie(c), cookie(s)}
+        child = subprocess.Popen(["ip", "netns", "exec", "tt_iso", "/usr/bin/python3",
+                                  "-c", ISO_CHILD], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = child.stdout.readline()
+        check(line, "tt_iso's sockets: no answer", child.stderr.read() if not line else "")
+        theirs = set(json.loads(line))
+        check(len(theirs) == 2 and not theirs & ours, "cookies", theirs, ours)
+        dumped = {m["sock"]["cookie"] for m in y.dump("sock-get", {})}
+        check(ours <= dumped, "our dump lacks our own sockets", ours - dumped)
+        check(not theirs & dumped, "our dump shows tt_iso's live sockets", theirs & dumped)
+        child.stdin.write("dump\n")
+        child.stdin.flush()
+        line = child.stdout.readline()
+        check(line, "tt_iso's dump: no answer", child.stderr.read() if not line else "")
+        their_dump = set(json.loads(line))
+        check(theirs <= their_dump, "tt_iso's dump lacks its own sockets", theirs - their_dump)
+        check(not ours & their_dump, "tt_iso's dump shows our live sockets", ours & their_dump)
+        check(their_dump == theirs, "tt_iso's dump has other sockets", their_dump - theirs)
+        child.stdin.close()
+        check(child.wait(timeout=30) == 0, "tt_iso's child", child.stderr.read())
+        child = None
         for x in (l, c, s):
             x.close()
+        return "each netns dumps its own 2 live sockets, not the other's 2"
     finally:
+        if child:
+            child.kill()
+            child.wait()
         sh("ip netns del tt_iso", check=False)
-        knob_set(y, ("reno", "iw", knob_get(y, "reno", "iw")["default"]))
+        knob_set(y, ("reno", "iw", default))
 
 
 def pair(addr, cc, server_cc=None):
@@ -367,10 +425,10 @@ def start_knob_reaches_new_connections_only():
     knob_set(y, ("reno", "iw", 37))
     try:
         l2, c2, s2 = pair("127.0.0.1", "tcptune_reno")
-        assert tcp_info(c2)["snd_cwnd"] == 37, tcp_info(c2)
-        assert tcp_info(c1)["snd_cwnd"] == before, (before, tcp_info(c1))
+        check(tcp_info(c2)["snd_cwnd"] == 37, tcp_info(c2))
+        check(tcp_info(c1)["snd_cwnd"] == before, (before, tcp_info(c1)))
         l3, c3, s3 = pair("127.0.0.1", "tcptune_newreno")
-        assert tcp_info(c3)["snd_cwnd"] != 37, "newreno has its own iw"
+        check(tcp_info(c3)["snd_cwnd"] != 37, "newreno has its own iw")
     finally:
         knob_set(y, ("reno", "iw", 0))
     return "new connection cwnd 37, old %d" % before
@@ -413,8 +471,8 @@ stop = True
 """ % (os.path.join(YNL, "tools/net/ynl"), SPEC, SCHEMA)
         out = py(code, "ip", "netns", "exec", "tt_live").split()
         peak, late = int(out[0]), int(out[1])
-        assert peak > 4, "flow never grew past 4 (peak %d)" % peak
-        assert late <= 4, "cwnd %d after clamp 4 (peak %d)" % (late, peak)
+        check(peak > 4, "flow never grew past 4 (peak %d)" % peak)
+        check(late <= 4, "cwnd %d after clamp 4 (peak %d)" % (late, peak))
         return "cwnd peak %d, after clamp=4: %d" % (peak, late)
     finally:
         sh("ip netns del tt_live", check=False)
@@ -466,22 +524,22 @@ def dump_lists_10000_connections_once():
     dump = [m["sock"] for m in y.dump("sock-get", {})]
     dt = time.time() - t0
     keys = [(d["sport"], d["dport"], d["family"]) for d in dump]
-    assert len(keys) == len(set(keys)), "duplicates in the dump"
-    assert len(dump) == 2 * n, "dump has %d sockets, want %d" % (len(dump), 2 * n)
+    check(len(keys) == len(set(keys)), "duplicates in the dump")
+    check(len(dump) == 2 * n, "dump has %d sockets, want %d" % (len(dump), 2 * n))
     ss = ss_sockets()
     mism = []
     for d in dump:
         algo, cwnd = ss.get((d["sport"], d["dport"]), (None, None))
         if algo != d["algo"] or cwnd != d["cwnd"]:
             mism.append((d["sport"], d["dport"], d["algo"], d["cwnd"], algo, cwnd))
-    assert not mism, "%d differ from ss, e.g. %s" % (len(mism), mism[:3])
+    check(not mism, "%d differ from ss, e.g. %s" % (len(mism), mism[:3]))
     ours = sum(1 for a, _ in ss.values() if a.startswith("tcptune"))
-    assert ours == 2 * n, "ss counts %d of our sockets" % ours
+    check(ours == 2 * n, "ss counts %d of our sockets" % ours)
     counts = {m["algo"]["name"]: m["algo"]["sockets"] for m in y.dump("algo-get", {})}
-    assert counts["tcptune_reno"] == n // 2 and counts["tcptune_newreno"] == 2 * n - n // 2, counts
+    check(counts["tcptune_reno"] == n // 2 and counts["tcptune_newreno"] == 2 * n - n // 2, counts)
     filt = y.dump("sock-get", {"filter-algo": "tcptune_reno"})
-    assert len(filt) == n // 2, len(filt)
-    assert len(y.dump("sock-get", {"filter-algo": "reno"})) == n // 2
+    check(len(filt) == n // 2, len(filt))
+    check(len(y.dump("sock-get", {"filter-algo": "reno"})) == n // 2)
     for x in socks + ls:
         x.close()
     return "%d sockets dumped in %.2f s (YNL python client)" % (2 * n, dt)
@@ -512,9 +570,9 @@ def dumps_while_sockets_close():
     while time.time() - t0 < 8:
         d = [m["sock"] for m in y.dump("sock-get", {})]
         keys = [(x["sport"], x["dport"]) for x in d]
-        assert len(keys) == len(set(keys)), "duplicate socket in a dump"
+        check(len(keys) == len(set(keys)), "duplicate socket in a dump")
         stable = sum(1 for x in d if x["algo"] == "tcptune_newreno")
-        assert stable >= 400, "a live socket is missing: %d" % stable
+        check(stable >= 400, "a live socket is missing: %d" % stable)
         dumps += 1
     stop.set()
     for t in ths:
@@ -522,7 +580,7 @@ def dumps_while_sockets_close():
     for trio in live:
         for x in trio:
             x.close()
-    assert not errs, errs[:3]
+    check(not errs, errs[:3])
     return "%d dumps during churn" % dumps
 
 
@@ -536,7 +594,7 @@ def dump_fields_match_tcp_info():
     ti = tcp_info(c)
     d = [m["sock"] for m in y.dump("sock-get", {})
          if m["sock"]["sport"] == c.getsockname()[1]]
-    assert len(d) == 1, d
+    check(len(d) == 1, d)
     d = d[0]
     want = ["family", "saddr", "daddr", "sport", "dport", "cookie", "algo", "state",
             "ca-state", "cwnd", "ssthresh", "rto", "srtt", "rttvar", "min-rtt", "mss",
@@ -544,14 +602,14 @@ def dump_fields_match_tcp_info():
             "reordering", "dsack-dups", "delivered", "delivery-rate", "pacing-rate",
             "app-limited", "rtos", "bytes-acked", "reno"]
     missing = [k for k in want if k not in d]
-    assert not missing, missing
-    assert d["family"] == socket.AF_INET6 and d["saddr"] == socket.inet_pton(socket.AF_INET6, "::1")
-    assert d["algo"] == "tcptune_newreno" and d["cwnd"] == ti["snd_cwnd"], (d, ti)
-    assert d["reno"]["phase"] == "open" and d["reno"]["rfc-cwnd"] == d["cwnd"], d["reno"]
+    check(not missing, missing)
+    check(d["family"] == socket.AF_INET6 and d["saddr"] == socket.inet_pton(socket.AF_INET6, "::1"))
+    check(d["algo"] == "tcptune_newreno" and d["cwnd"] == ti["snd_cwnd"], (d, ti))
+    check(d["reno"]["phase"] == "open" and d["reno"]["rfc-cwnd"] == d["cwnd"], d["reno"])
     # the cookie is the one ss -e prints
     ss = sh("ss -teinH sport = :%d" % c.getsockname()[1]).stdout
     m = re.search(r"\bsk:([0-9a-f]+)", ss)
-    assert m and int(m.group(1), 16) == d["cookie"], (ss, d["cookie"])
+    check(m and int(m.group(1), 16) == d["cookie"], (ss, d["cookie"]))
     for x in (c, s, l):
         x.close()
 
@@ -570,7 +628,7 @@ def events_during_lossy_transfer():
         sh(". %s/selftests/lib/topo.sh && topo_down" % TOP, check=False)
     # the flow ran in another netns: our namespace must have seen nothing
     y.check_ntf()
-    assert not y.async_msg_queue, "events leaked across namespaces"
+    check(not y.async_msg_queue, "events leaked across namespaces")
     code = r"""
 import sys, time, json, threading, subprocess
 sys.path.insert(0, %(ynl)r)
@@ -597,11 +655,11 @@ print(json.dumps([{k: v for k, v in m["msg"]["event"].items() if not isinstance(
         sh("ip netns del tt_ev", check=False)
     evs = json.loads(out)
     types = [e["type"] for e in evs]
-    assert "recovery-enter" in types, types[:20]
-    assert "recovery-exit" in types, types[:20]
+    check("recovery-enter" in types, types[:20])
+    check("recovery-exit" in types, types[:20])
     e = next(e for e in evs if e["type"] == "recovery-enter")
-    assert e["algo"] == "tcptune_reno" and e["ca-state"] == "recovery", e
-    assert e["cwnd"] >= 1 and e["ssthresh"] >= 2 and e["cookie"] > 0, e
+    check(e["algo"] == "tcptune_reno" and e["ca-state"] == "recovery", e)
+    check(e["cwnd"] >= 1 and e["ssthresh"] >= 2 and e["cookie"] > 0, e)
     return "%d events: %s" % (len(evs), {t: types.count(t) for t in set(types)})
 
 
@@ -625,9 +683,9 @@ def algo_counters_count():
     finally:
         sh(". %s/selftests/lib/topo.sh && topo_down" % TOP, check=False)
     after = {m["algo"]["name"]: m["algo"] for m in y.dump("algo-get", {})}
-    assert snd["tcptune_newreno"]["recoveries"] > 0, snd
-    assert snd["tcptune_reno"]["recoveries"] == 0, snd
-    assert after["tcptune_newreno"]["recoveries"] == before["tcptune_newreno"]["recoveries"]
+    check(snd["tcptune_newreno"]["recoveries"] > 0, snd)
+    check(snd["tcptune_reno"]["recoveries"] == 0, snd)
+    check(after["tcptune_newreno"]["recoveries"] == before["tcptune_newreno"]["recoveries"])
     return "tt_snd newreno: %s" % snd["tcptune_newreno"]
 
 
@@ -644,6 +702,11 @@ def main():
             print("ok %d - %s: %s" % (i, t.__name__, t.__doc__))
             if note:
                 print("# %s" % note)
+        except TestFailure as e:
+            failed += 1
+            print("not ok %d - %s: %s" % (i, t.__name__, t.__doc__))
+            for line in str(e).splitlines():
+                print("# check failed: " + line)
         except Exception:
             failed += 1
             print("not ok %d - %s: %s" % (i, t.__name__, t.__doc__))
