@@ -60,6 +60,7 @@ KNOB_A_DEFAULT, KNOB_A_UNIT, KNOB_A_DOC, KNOB_A_WHEN = 6, 7, 8, 9
 SOCK_A_FAMILY, SOCK_A_SADDR, SOCK_A_DADDR, SOCK_A_SPORT, SOCK_A_DPORT = 1, 2, 3, 4, 5
 SOCK_A_COOKIE, SOCK_A_ALGO, SOCK_A_STATE = 6, 7, 8
 SOCK_A_BYTES_ACKED = 30
+RENO_A_RECOVER = 2
 SOCK_A_RENO, SOCK_A_BBR = 32, 33
 
 # Attribute layout of replies: type -> kind, where kind is a fixed size
@@ -332,6 +333,7 @@ class Genl:
         for body in self.tt(CMD_SOCK_GET, NLM_F_DUMP, attrs):
             for s in attr_all(body, A_SOCK):
                 a = attr_dict(s)
+                reno = attr_dict(a[SOCK_A_RENO]) if SOCK_A_RENO in a else {}
                 out.append({
                     "cookie": get_u(a.get(SOCK_A_COOKIE, b"")),
                     "algo": get_str(a.get(SOCK_A_ALGO, b"")),
@@ -342,6 +344,7 @@ class Genl:
                     "dport": get_u(a.get(SOCK_A_DPORT, b"")),
                     "state": get_u(a.get(SOCK_A_STATE, b"")),
                     "bytes_acked": get_u(a.get(SOCK_A_BYTES_ACKED, b"")),
+                    "recover": get_u(reno[RENO_A_RECOVER]) if RENO_A_RECOVER in reno else None,
                 })
         return out
 

@@ -8,7 +8,9 @@
         (cookie -> algorithm, 4-tuple) to STATEFILE; exit 1 if fewer than MIN.
   load_helper.py dumps STATEFILE STOPFILE
         SOCK_GET dumps in a loop until STOPFILE exists: in every dump every
-        long-lived flow must appear exactly once, and no socket twice.
+        long-lived flow must appear exactly once, and no socket twice; a
+        Reno socket's RECOVER must be a distance from snd_una (below
+        RECOVER_MAX), not an absolute sequence number.
         Prints a JSON summary; exit 1 on a violation.
   load_helper.py knobs STOPFILE
         changes knobs until STOPFILE exists, through sysctl and netlink,
@@ -30,6 +32,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fuzz_nl as nl  # noqa: E402
 
 TCP_ESTABLISHED = 1
+# RENO RECOVER is the distance from snd_una to the recovery point: less than
+# what one flow can have in flight here (64 MB).  An absolute sequence
+# number is below that with probability 1/64 per socket.
+RECOVER_MAX = 1 << 26
 
 
 def cmd_flows(ports, minimum, statefile):
@@ -56,6 +62,7 @@ def cmd_dumps(statefile, stopfile):
     sizes = []
     times = []
     errs = {}
+    recovers = {"checked": 0, "nonzero": 0, "max": 0, "absolute": 0}
     while not os.path.exists(stopfile):
         t0 = time.time()
         try:
@@ -73,6 +80,15 @@ def cmd_dumps(statefile, stopfile):
         for s in socks:
             seen[s["cookie"]] = seen.get(s["cookie"], 0) + 1
         sizes.append(len(socks))
+        for s in socks:
+            r = s["recover"]
+            if r is None:
+                continue
+            recovers["checked"] += 1
+            recovers["nonzero"] += r > 0
+            recovers["max"] = max(recovers["max"], r)
+            if r >= RECOVER_MAX:
+                recovers["absolute"] += 1
         missing = [c for c in flows if c not in seen]
         twice = [c for c, k in seen.items() if k > 1]
         if missing or twice:
@@ -81,7 +97,11 @@ def cmd_dumps(statefile, stopfile):
                 bad.append("dump %d: %d sockets, %d long-lived flows missing %s, %d sockets "
                            "more than once %s" % (n, len(socks), len(missing), missing[:4],
                                                   len(twice), twice[:4]))
-    out = {"dumps": n, "violations": nbad, "first": bad, "errors": errs,
+    if recovers["absolute"]:
+        nbad += 1
+        bad.append("%d RENO RECOVER values >= %d: absolute sequence numbers?"
+                   % (recovers["absolute"], RECOVER_MAX))
+    out = {"dumps": n, "violations": nbad, "first": bad, "errors": errs, "recover": recovers,
            "sockets_min": min(sizes) if sizes else 0, "sockets_max": max(sizes) if sizes else 0,
            "dump_s_avg": round(sum(times) / len(times), 4) if times else 0,
            "dump_s_max": round(max(times), 4) if times else 0}
