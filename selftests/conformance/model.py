@@ -34,6 +34,11 @@ class RfcSender:
         self.recover = 0            # RFC 6582 "recover"
         self.after_rto = False
 
+    def set_window(self, cwnd, sent):
+        """The connection starts with cwnd and `sent` segments in flight."""
+        self.cwnd = cwnd
+        self.nxt = self.una + sent
+
     @property
     def flight(self):
         return self.nxt - self.una

@@ -392,6 +392,66 @@ def undo_timestamps(t, algo, ref):
         c.close()
 
 
+# 11. Loss window after a lost SYN or SYN-ACK (RFC 5681 3.1, RFC 6298 5.7) ----
+
+def syn_loss(t, algo, ref, passive, drops, family=socket.AF_INET):
+    """The peer ignores the first `drops` transmissions of the SYN (active
+    open) or of the listener's SYN-ACK (passive open) and answers the next.
+
+    RFC 5681 3.1: "if the SYN or SYN/ACK is lost, the initial window used by
+    a sender after a correctly transmitted SYN MUST be one segment".  Linux
+    (tcp_init_transfer, net/ipv4/tcp_input.c) sets cwnd = 1 when
+    total_retrans > 1 and undo_marker is set, i.e. after two or more SYN or
+    SYN-ACK timeouts, and the initial window after a single one: with
+    RFC 6298's 1 s initial RTO one timeout may well be spurious.  The stack
+    then calls the algorithm's init(), which must leave that cwnd alone.
+    After the loss window, slow start goes on from 1 segment (one ACK per
+    segment here, so L of RFC 3465 makes no difference)."""
+    c = Connection(algo, family=family, sack=True, passive=passive, syn_drops=drops)
+    what = "SYN-ACK" if passive else "SYN"
+    try:
+        info = c.info()
+        t.note("%s transmissions at %s s; tcpi_total_retrans %d, tcpi_rto %d ms" % (
+            what, ", ".join("%.1f" % x for x in c.syn_times), info.total_retrans,
+            info.rto // 1000))
+        t.check("%s retransmissions the stack counts" % what, info.total_retrans, drops)
+        if drops >= 1:
+            # RFC 6298 5.7: RTO back to 3 s once data transmission begins
+            # (no RTT sample from a retransmitted SYN: Karn).
+            t.true("RFC 6298 5.7: RTO >= 3 s after a %s timeout" % what,
+                   info.rto >= 3000000, "(tcpi_rto %d us)" % info.rto)
+        if drops >= 2:
+            lw = [1]
+            why = "RFC 5681 3.1 loss window (Linux: > 1 %s retransmission)" % what
+        elif drops == 1:
+            lw = [1, IW]
+            why = ("RFC 5681 3.1 says 1; Linux's tcp_init_transfer keeps IW after a single "
+                   "%s retransmission (a 1 s RTO may be spurious): either is accepted" % what)
+        else:
+            lw = [IW]
+            why = "RFC 6928 initial window"
+        m = _model(algo, ref, cwnd=1, nxt=0)
+        s = Script(t, c, m, ref)
+        sent = s.burst("first flight")
+        info = c.info()
+        s.show("first flight after the handshake", sent, info,
+               "new=%s cwnd=%s (%s)" % ("|".join(map(str, lw)), "|".join(map(str, lw)), why))
+        t.true("first flight is %s segment(s): %s" % ("|".join(map(str, lw)), why),
+               len(sent) in lw and [x.index for x in sent] == list(range(len(sent))),
+               "(sent %s)" % sent)
+        t.true("tcpi_snd_cwnd after the handshake is %s" % "|".join(map(str, lw)),
+               info.snd_cwnd in lw, "(cwnd %d)" % info.snd_cwnd)
+        t.check("first flight: tcpi_snd_cwnd = segments sent", info.snd_cwnd, len(sent))
+        t.check("first flight: tcpi_snd_ssthresh", info.snd_ssthresh, INFINITE)
+        t.check("first flight: tcpi_ca_state", info.ca, "Open")
+        if m is not None:
+            m.set_window(info.snd_cwnd, len(sent))
+        # three rounds of slow start, one ACK per segment
+        _deliver_new(s, 1 + 2 + 4, cwnd="model", state="Open")
+    finally:
+        c.close()
+
+
 def _ipv6_one_loss(t, algo, ref):
     one_loss(t, algo, ref, sack=True, ack_loss=True, family=socket.AF_INET6)
 
@@ -414,4 +474,10 @@ SCENARIOS = [
     ("undo_timestamps", undo_timestamps),
     ("ipv6_one_loss_sack_ackloss", _ipv6_one_loss),
     ("ipv6_slow_start_abc", _ipv6_slow_start),
+    ("syn_lost_twice", lambda t, a, r: syn_loss(t, a, r, passive=False, drops=2)),
+    ("synack_lost_twice", lambda t, a, r: syn_loss(t, a, r, passive=True, drops=2)),
+    ("syn_lost_once", lambda t, a, r: syn_loss(t, a, r, passive=False, drops=1)),
+    ("synack_lost_once", lambda t, a, r: syn_loss(t, a, r, passive=True, drops=1)),
+    ("ipv6_synack_lost_twice", lambda t, a, r: syn_loss(t, a, r, passive=True, drops=2,
+                                                        family=socket.AF_INET6)),
 ]
