@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <net/genetlink.h>
 
 #include "tcptune_net.h"
 
@@ -21,12 +22,30 @@ const struct tcptune_algo_info *const tcptune_algos[] = {
 
 const unsigned int tcptune_nr_algos = ARRAY_SIZE(tcptune_algos);
 
-static void tcptune_unregister(int n)
+/* Which algorithms are registered (bit per enum tcptune_algo). */
+static unsigned long tcptune_registered;
+
+static void tcptune_unregister(void)
 {
-	while (n-- > 0)
-		tcp_unregister_congestion_control(tcptune_algos[n]->ops);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tcptune_algos); i++)
+		if (test_and_clear_bit(i, &tcptune_registered))
+			tcp_unregister_congestion_control(tcptune_algos[i]->ops);
 }
 
+/*
+ * Everything that can fail for want of memory comes first (namespaces:
+ * knobs, counts, sysctls; the netlink family); the algorithms become
+ * visible last.  A socket may pick an algorithm (and take a reference on
+ * the module) the moment it is registered, while init still runs: if a
+ * later algorithm then fails to register (its name is taken), init must
+ * not fail once anything uses the module, or the loader would free the
+ * module under that socket.  So: unregister what was registered (which
+ * waits for RCU readers, after which no new user can appear), then fail
+ * only if nobody took a reference; otherwise stay loaded without our
+ * algorithms, say so, and let rmmod unwind when the last user is gone.
+ */
 static int __init tcptune_init(void)
 {
 	int i, err;
@@ -36,7 +55,6 @@ static int __init tcptune_init(void)
 		if (WARN_ON(tcptune_algos[i]->algo != i))
 			return -EINVAL;
 
-	/* Namespaces (knobs, registry) before anything can use them. */
 	err = tcptune_knobs_init();
 	if (err)
 		return err;
@@ -49,11 +67,17 @@ static int __init tcptune_init(void)
 			pr_err("cannot register %s: %d\n", tcptune_algos[i]->ops->name, err);
 			goto fail_register;
 		}
+		set_bit(i, &tcptune_registered);
 	}
 	return 0;
 
 fail_register:
-	tcptune_unregister(i);
+	tcptune_unregister();
+	/* The loader holds one reference while init runs. */
+	if (module_refcount(THIS_MODULE) > 1) {
+		pr_err("in use by sockets that started during init: staying loaded, without algorithms\n");
+		return 0;
+	}
 	tcptune_netlink_exit();
 fail_netlink:
 	tcptune_knobs_exit();
@@ -63,7 +87,7 @@ fail_netlink:
 /* No socket uses us any more (the module is not in use): unwind. */
 static void __exit tcptune_exit(void)
 {
-	tcptune_unregister(ARRAY_SIZE(tcptune_algos));
+	tcptune_unregister();
 	tcptune_netlink_exit();
 	tcptune_knobs_exit();
 }
@@ -72,8 +96,9 @@ module_init(tcptune_init);
 module_exit(tcptune_exit);
 
 MODULE_AUTHOR("tcptune developers");
-MODULE_DESCRIPTION("tcptune: RFC 5681 Reno, RFC 6582 NewReno and a tuning layer");
+MODULE_DESCRIPTION("tcptune: RFC 5681 Reno, RFC 6582 NewReno, a BBR-style model-based algorithm and a TCP tuning layer");
 MODULE_LICENSE("GPL");
 MODULE_ALIAS("tcp_tcptune_reno");
 MODULE_ALIAS("tcp_tcptune_newreno");
 MODULE_ALIAS("tcp_tcptune_bbr");
+MODULE_ALIAS_GENL_FAMILY(TCPTUNE_GENL_NAME);
