@@ -185,7 +185,8 @@ class Connection:
         for k in range(self.syn_drops):
             seg = self.wait_for(pred, self.SYN_RTX_WAIT, what)
             if seg is None:
-                raise RuntimeError("%s not retransmitted (%d of %d)" % (what, k + 1, self.syn_drops))
+                raise RuntimeError("%s not retransmitted (%d of %d)"
+                                   % (what, k + 1, self.syn_drops))
             if seg.seq != first.seq:
                 raise RuntimeError("retransmitted %s has another ISN: %r" % (what, seg))
             self.syn_times.append(time.monotonic() - t0)
