@@ -130,7 +130,7 @@ def setcc(prefix, names):
 # ---- item 4 ---------------------------------------------------------------
 
 @section("module freshly loaded (no algorithm of ours ever the default)",
-         "precondition: none of ours allowed or the default",
+         "none of ours in tcp_allowed_congestion_control at load (it lists the non-restricted), none the default",
          "nobody: TCP_CONGESTION tcptune_reno -> EPERM",
          "nobody: TCP_CONGESTION tcptune_newreno -> EPERM",
          "nobody: TCP_CONGESTION tcptune_bbr -> EPERM",
@@ -498,7 +498,7 @@ def torn_init_ssthresh(ok):
 
 CLASH = os.path.join(HERE, "clash/tcptune_clash.ko")
 RACER = r"""
-import errno, json, socket, sys, threading, time
+import errno, json, os, socket, sys, threading, time
 held = {"init": [], "after": []}
 phase, tries, other = ["init"], [0], {}
 def cmds():
@@ -516,7 +516,7 @@ def cmds():
                 # these point into a module that was freed: never touch them
                 while True:
                     time.sleep(3600)
-            sys.exit(0)
+            os._exit(0)
 threading.Thread(target=cmds, daemon=True).start()
 while True:
     s = socket.socket()
