@@ -500,7 +500,7 @@ CLASH = os.path.join(HERE, "clash/tcptune_clash.ko")
 RACER = r"""
 import errno, json, os, socket, sys, threading, time
 held = {"init": [], "after": []}
-phase, tries, other = ["init"], [0], {}
+phase, tries, other, stop = ["init"], [0], {}, [False]
 def cmds():
     for line in sys.stdin:
         cmd = line.strip()
@@ -514,11 +514,12 @@ def cmds():
             print("closed", flush=True)
             if cmd == "close" and held["init"]:
                 # these point into a module that was freed: never touch them
+                stop[0] = True
                 while True:
                     time.sleep(3600)
             os._exit(0)
-threading.Thread(target=cmds, daemon=True).start()
-while True:
+threading.Thread(target=cmds).start()
+while not stop[0]:
     s = socket.socket()
     tries[0] += 1
     try:
