@@ -17,7 +17,8 @@ is TAP 13: one "ok"/"not ok" line per scenario and algorithm, every step's
 observation as a "#" diagnostic (sent segments, cwnd, ssthresh, CA state,
 and what the RFC model predicts), the kernel reno's lines prefixed
 "kernel reno".  FILTER (a substring) selects test names.  Exit status 0
-only if every selected test passed.
+only if every selected test of ours passed (a reference result that fails
+is reported, not counted).
 
 The kernel's reno is a reference, not the code under test: every TAP line
 of its tests ends with the directive "# REF" (e.g. "ok 3 - rto reno (2.1s)
@@ -69,7 +70,9 @@ def main(argv):
         sys.stdout.flush()
     print("# tcptune: %d of %d failed; kernel reference (# REF): %d of %d failed; %.0fs" % (
         failed[False], total[False], failed[True], total[True], time.monotonic() - start))
-    return 1 if failed[False] or failed[True] or not tests else 0
+    # A reference result is the kernel's behaviour, recorded, not judged:
+    # only our algorithms' failures fail the suite.
+    return 1 if failed[False] or not tests else 0
 
 
 if __name__ == "__main__":
