@@ -157,20 +157,27 @@ build_module() {
 	echo "$out/module/tcptune.ko"
 }
 
-case "${1:-}" in
-"")
-	tree_path
-	;;
---module)
-	tree=${2:-}
-	[ -n "$tree" ] || tree=$(tree_path)
-	build_module "$tree"
-	;;
---key)
-	cache_key
-	;;
-*)
-	sed -n '4,17p' "$0" >&2
-	exit 2
-	;;
-esac
+# All of it in one function, parsed before it runs: editing this file while
+# a build runs (a quarter of an hour) must not change what that build does.
+main() {
+	local tree
+	case "${1:-}" in
+	"")
+		tree_path
+		;;
+	--module)
+		tree=${2:-}
+		[ -n "$tree" ] || tree=$(tree_path)
+		build_module "$tree"
+		;;
+	--key)
+		cache_key
+		;;
+	*)
+		sed -n '4,17p' "$0" >&2
+		exit 2
+		;;
+	esac
+}
+main "$@"
+exit

@@ -80,7 +80,7 @@ EOF
 # atomic context, refcount_t, list and object debugging, SLUB, hung tasks,
 # soft lockups, kmemleak.
 bad='WARNING:|BUG:|BUG [^ ]+ \((Not t|T)ainted\)|Oops|general protection|Call Trace|kernel BUG'
-bad+='|Kernel panic|KASAN|KFENCE|UBSAN|refcount_t:|list_(add|del) corruption|list corruption'
+bad+='|Kernel panic|KASAN|KFENCE|UBSAN|refcount_t:|list_(add|del) (corruption|double add)|list corruption'
 bad+='|ODEBUG:|DEBUG_LOCKS_WARN_ON|possible (circular|recursive) locking|inconsistent lock state'
 bad+='|lock inversion|bad unlock balance|held lock freed|lock held when returning'
 bad+='|lock held at task exit|suspicious RCU'
