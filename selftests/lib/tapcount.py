@@ -33,7 +33,8 @@ such a test counts as any other.
 
 A failure's reason is its diagnostic lines: the "#" lines after "not ok"
 (TAP's convention), or, where the suite prints its diagnostics before the
-result line (the conformance suite), the FAIL/ERROR lines among those.
+result line, the FAIL/ERROR lines among those (the conformance suite), or
+the test's lines from its "#  RUN" line on (the kselftest harness).
 """
 import json
 import os
@@ -156,9 +157,14 @@ def parse(lines):
 
 
 def reason_of(t):
-    hits = [x for x in t["pre"] if PRE_REASON.match(x)]
+    pre = t["pre"]
+    hits = [x for x in pre if PRE_REASON.match(x)]
+    if hits:
+        # the kselftest harness: the test's lines from its "#  RUN"
+        runs = [i for i, x in enumerate(pre) if re.match(r"^#\s+RUN\s", x)]
+        return "\n".join(pre[runs[-1]:] if runs else hits)
     post = [x for x in t["post"] if not re.match(r"^#\s*[\d.]+ s$", x)]
-    return "\n".join(hits or post or t["pre"][-MAX_REASON:])
+    return "\n".join(post or pre[-MAX_REASON:])
 
 
 def check_tap(results, suite, tapfile, rc, errfile=None, whyfile=None):
