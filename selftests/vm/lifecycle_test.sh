@@ -60,10 +60,15 @@ settle() {
 	return 1
 }
 
+pids=()
 cleanup() {
 	touch "$T/stop"
-	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
+	# No bare wait: a helper whose stdin we still hold would never end.
+	for p in $(jobs -p) "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in $(ip netns pids $TOPO_RCV 2>/dev/null) $(ip netns pids $TOPO_SND 2>/dev/null); do
+		kill "$p" 2>/dev/null
+	done
+	sleep 0.5
 	ip netns del tt_lcdef 2>/dev/null
 	ip netns del tt_lca 2>/dev/null
 	ip netns del tt_lcb 2>/dev/null
@@ -141,6 +146,7 @@ fi
 # ---- 2. a socket holds the module ---------------------------------------------
 rm -f "$T/hold"
 exec {holdin}> >(exec $H hold 1 tcptune_reno "$T/hold")
+pids+=($!)
 wait_file "$T/hold"
 r=$(unload 1)
 if [[ $r = "refused EAGAIN"* || $r = "refused EBUSY"* ]] && loaded && family_ok; then
@@ -200,6 +206,7 @@ load
 # ---- 4. an unread SOCK_GET dump -----------------------------------------------
 rm -f "$T/dump"
 exec {dumpin}> >(exec $H dump-unread 100 "$T/dump" >"$T/dump.out" 2>&1)
+pids+=($!)
 wait_file "$T/dump" 60
 tap_note "dump holder: $(cat "$T/dump")"
 sleep 1
@@ -234,6 +241,7 @@ load
 topo_up 10 3 20 60000 >/dev/null 2>&1
 rm -f "$T/ev"
 exec {evin}> >(exec ip netns exec $TOPO_SND $H events "$T/ev" >"$T/ev.out" 2>&1)
+pids+=($!)
 wait_file "$T/ev" 30
 ip netns exec $TOPO_RCV iperf3 -s -D -p 5301 >/dev/null 2>&1
 sleep 1
@@ -278,6 +286,7 @@ pkill_iperf
 # ---- 6. a sysctl file kept open across rmmod ---------------------------------------
 rm -f "$T/fd" "$T/fd.out"
 exec {fdin}> >(exec $H sysctl-open-fd "$T/fd" >"$T/fd.out" 2>&1)
+pids+=($!)
 wait_file "$T/fd"
 r=$(unload 50)
 echo go >&$fdin
@@ -296,6 +305,7 @@ ip netns exec $TOPO_RCV $H sink $TOPO_RCV4 5302 &
 sleep 1
 rm -f "$T/close" "$T/close.out"
 exec {clin}> >(exec ip netns exec $TOPO_SND $H close-race "$CLOSE_N" $TOPO_RCV4 5302 "$T/close" >"$T/close.out" 2>&1)
+pids+=($!)
 wait_file "$T/close" 120
 echo go >&$clin
 # The first success must come only when no socket of the race is left but
@@ -363,7 +373,7 @@ ip netns del tt_lca; ip netns del tt_lcb
 # ---- 9. nothing leaked -----------------------------------------------------------------
 for p in $(jobs -p); do kill "$p" 2>/dev/null; done
 kill "$SRV_PID" 2>/dev/null
-wait 2>/dev/null
+sleep 1
 topo_down
 settle 150
 alloc=$(sockstat_tcp)
