@@ -18,7 +18,7 @@
 # Then the mutators stop and every flow must still carry data within
 # LOAD_TAIL (10) seconds.  Kernel reports fail the run (scripts/vm-guest.sh).
 #
-#   tt_snd 198.18.1.1 --- tt_rtr (tbf LOAD_RATE_MBIT, 50) --- tt_rcv 198.18.2.1
+#   tt_snd 198.18.1.1 --- tt_rtr (tbf LOAD_RATE_MBIT, 10) --- tt_rcv 198.18.2.1
 #                         ACK path: netem LOAD_DELAY_MS (10) ms; GSO/TSO/GRO off
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
@@ -29,7 +29,7 @@ FLOWS=${LOAD_FLOWS:-100}
 DURATION=${LOAD_DURATION:-60}
 RATE=${LOAD_CONN_RATE:-500}
 TAIL=${LOAD_TAIL:-10}
-MBIT=${LOAD_RATE_MBIT:-50}
+MBIT=${LOAD_RATE_MBIT:-10}
 DELAY=${LOAD_DELAY_MS:-10}
 T=$(mktemp -d /tmp/tt_load.XXXXXX)
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
