@@ -196,11 +196,6 @@ $(tail -n 30 <<<"$out")"
 	# allowed choice and against wrong ones (no VM needed).
 	host_suite conformance-model /usr/bin/python3 selftests/conformance/model_test.py
 
-	# The conformance suite's RFC model, on the host (where the tree has it).
-	if [ -f selftests/conformance/model_test.py ]; then
-		host_suite conformance-model /usr/bin/python3 selftests/conformance/model_test.py
-	fi
-
 	# The tcptune CLI: -Werror build, unit test, host tests (no module needed).
 	if build_cli; then
 		host_suite cli-unit build/selftests/test_cli_unit
