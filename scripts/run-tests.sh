@@ -124,6 +124,12 @@ build_selftests() {
 		nok "build: selftests" "$out"
 		return 1
 	fi
+	# the security suite's clash module (a second "tcptune_newreno")
+	if [ -n "$kver" ] && out=$(make -s -C selftests clash KDIR="/lib/modules/$kver/build" 2>&1); then
+		ok "build: the security suite's clash test module against $kver"
+	else
+		nok "build: the security suite's clash test module against ${kver:-?}" "$out"
+	fi
 }
 
 build_cli() {
@@ -324,6 +330,15 @@ $(tail -n 30 "$res/debug-kernel.log")"
 $out"
 		[ -f build/debug-mod/module/tcptune.ko ] || return 1
 	fi
+	# the clash test module too, beside it (security_test.py looks there)
+	cp -r selftests/vm/clash build/debug-mod/clash
+	rm -f build/debug-mod/clash/*.o build/debug-mod/clash/*.ko build/debug-mod/clash/.*.cmd
+	if out=$(make -s -C "$dk" M="$top/build/debug-mod/clash" modules 2>&1) &&
+	   cp build/debug-mod/clash/tcptune_clash.ko build/debug-mod/module/; then
+		ok "build: the security suite's clash test module against the debug kernel"
+	else
+		nok "build: the security suite's clash test module against the debug kernel" "$out"
+	fi
 }
 
 # ---- the run -----------------------------------------------------------------------
@@ -340,7 +355,7 @@ vm)
 	done
 	t=$(date +%s)
 	# only what the suites need
-	case " $suites " in *" select "* | *" race "* | *" load "* | *" lifecycle "*) build_selftests ;; esac
+	case " $suites " in *" select "* | *" race "* | *" security "* | *" load "* | *" lifecycle "*) build_selftests ;; esac
 	case " $suites " in *" cli "* | *" load "* | *" lifecycle "*) build_cli ;; esac
 	if [ $debug_vm = 1 ]; then
 		debug_kernel && vm_stage debug debug: "$res/vm-debug" "$DEBUG_VM_BOUND" \

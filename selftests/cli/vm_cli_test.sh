@@ -155,6 +155,12 @@ xfer_bg 6001 tcptune_reno 25
 xfer_bg 6002 tcptune_bbr 25 6
 xfer_bg 6003 cubic 25
 sleep 4
+# Under TCG the IPv6 flow may take longer to connect (DAD, a busy host):
+# wait until both of ours are established, at most 20 s more.
+for _ in $(seq 1 40); do
+	[ "$(ns_snd ss -Htn state established '( dport = :6001 or dport = :6002 )' | wc -l)" -ge 2 ] && break
+	sleep 0.5
+done
 
 "$TT" -n $TOPO_SND -j sockets >"$W/socks.json" 2>&1
 pycheck "sockets -j: reno (IPv4) and bbr (IPv6) with the documented fields" "$W/socks.json" '

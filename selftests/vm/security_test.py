@@ -496,7 +496,13 @@ def torn_init_ssthresh(ok):
 
 # ---- item 10 --------------------------------------------------------------
 
-CLASH = os.path.join(HERE, "clash/tcptune_clash.ko")
+# Built for the booted kernel: beside the tcptune.ko the runner loaded
+# (scripts/run-tests.sh puts the debug kernel's there), else in the tree
+# (`make -C selftests clash`, against the stock 6.1 headers).
+CLASH = os.path.join(os.path.dirname(os.environ.get("TCPTUNE_KO", "/nonexistent/x")),
+                     "tcptune_clash.ko")
+if not os.path.exists(CLASH):
+    CLASH = os.path.join(HERE, "clash/tcptune_clash.ko")
 RACER = r"""
 import errno, json, os, socket, sys, threading, time
 held = {"init": [], "after": []}
