@@ -397,7 +397,7 @@ def dump_does_not_stall_genl(ok):
     nl = [PY, os.path.join(HERE, "sec_nl.py")]
     holder = subprocess.Popen([UFFD, "tcptune_reno", "60"], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    dumper = None
+    dumper = ctrl = None
     try:
         line = holder.stdout.readline().strip()
         ok(line.startswith("held"), "sec_uffd: %s %s" % (line, holder.poll()))
@@ -409,16 +409,21 @@ def dump_does_not_stall_genl(ok):
         time.sleep(2)
         ok(dumper.poll() is None, "dump finished while the lock was held: rc %s"
            % dumper.poll())
+        # Popen, not run(timeout=): a child blocked on genl_mutex cannot die
+        # before the fault is resolved, so it is reaped after the release
         t0 = time.time()
-        try:
-            r = run(NOBODY + nl + ["ctrl"], timeout=8)
-            wall = time.time() - t0
-            ok(r.returncode == 0 and wall < 5,
-               "nlctrl GETFAMILY: rc %d in %.1f s: %s%s" % (r.returncode, wall, r.stdout,
-                                                           r.stderr))
-        except subprocess.TimeoutExpired:
+        ctrl = subprocess.Popen(NOBODY + nl + ["ctrl"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        while ctrl.poll() is None and time.time() - t0 < 8:
+            time.sleep(0.1)
+        wall = time.time() - t0
+        if ctrl.poll() is None:
             ok(False, "nlctrl GETFAMILY got no answer in 8 s while the dump slept "
                "(genl_mutex held)")
+        else:
+            cout, cerr = ctrl.communicate()
+            ok(ctrl.returncode == 0 and wall < 5,
+               "nlctrl GETFAMILY: rc %d in %.1f s: %s%s" % (ctrl.returncode, wall, cout, cerr))
     finally:
         if holder.poll() is None:
             holder.stdin.write("go\n")
@@ -428,6 +433,9 @@ def dump_does_not_stall_genl(ok):
         except subprocess.TimeoutExpired:
             holder.kill()
             hout, herr = holder.communicate()
+    if ctrl is not None and ctrl.poll() is None:
+        ctrl.kill()
+        ctrl.communicate()
     if dumper:
         try:
             dout, derr = dumper.communicate(timeout=30)
