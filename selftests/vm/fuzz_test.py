@@ -22,7 +22,8 @@ sent.
 
 Then: the family still answers; every knob is in [min, max]; netlink and
 /proc/sys/net/tcptune agree for every knob; no unprivileged KNOB_SET ever
-succeeded, while a root KNOB_SET of a valid value does (positive control).
+succeeded, while a root KNOB_SET of a valid value does (positive control);
+nobody may not join the events group, root may.
 
 Environment: FUZZ_COUNT (100000), FUZZ_SEED (random), FUZZ_UNPRIV_SHARE
 (0.5), FUZZ_DEADLINE seconds (600; reaching it fails the run), FUZZ_HOLDERS
@@ -47,7 +48,7 @@ COUNT = int(os.environ.get("FUZZ_COUNT", "100000"))
 SEED = int(os.environ.get("FUZZ_SEED", str(int.from_bytes(os.urandom(4), "little"))))
 UNPRIV_SHARE = float(os.environ.get("FUZZ_UNPRIV_SHARE", "0.5"))
 DEADLINE = float(os.environ.get("FUZZ_DEADLINE", "600"))
-PLAN = 13
+PLAN = 14
 HOLDERS = int(os.environ.get("FUZZ_HOLDERS", "4"))
 WATCHDOG = 20.0          # seconds one exchange may take before it is a hang
 ALGOS = ["tcptune_reno", "tcptune_newreno", "tcptune_bbr"]
@@ -671,6 +672,18 @@ def unpriv_sanity():
             "socks": len(g.socks()), "uid": os.getuid()}
 
 
+def join_events():
+    """Join the events group: 0 or the errno."""
+    g = nl.Genl()
+    try:
+        g.sock.setsockopt(nl.SOL_NETLINK, nl.NETLINK_ADD_MEMBERSHIP, g.groups["events"])
+        return {"err": 0, "uid": os.getuid()}
+    except OSError as e:
+        return {"err": e.errno, "uid": os.getuid()}
+    finally:
+        g.close()
+
+
 def main():
     tap = Tap(PLAN)
     tap.note("seed %d, %d messages, %.0f%% unprivileged" % (SEED, COUNT, UNPRIV_SHARE * 100))
@@ -788,6 +801,13 @@ def main():
     tap.check(not dup, "our %d connections are each in SOCK_GET exactly once after the fuzz" % len(want),
               "missing or repeated: %s" % dup)
     holders.close()
+
+    # The events group is the administrator's (a live feed of every socket).
+    r = join_events()
+    u, urc = unpriv(join_events)
+    tap.check(r["err"] == 0 and urc == 0 and u.get("err") == 1,
+              "joining the events group: root may, nobody gets EPERM",
+              "root: %s, nobody: %s" % (r, u))
 
     # Leave the defaults behind.
     errs = []
