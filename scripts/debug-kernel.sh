@@ -107,6 +107,10 @@ build_tree() {
 		if [ "$old" != "$dir" ]; then
 			rm -rf "$dir"
 			mv "$old" "$dir"
+			# tools/ (objtool) records absolute paths: a moved objtool
+			# would be rebuilt, and every object after it.
+			grep -rlZF "$old/" "$dir/linux/tools" --include='.*.cmd' |
+				xargs -0r sed -i "s|$old/|$dir/|g"
 		fi
 		rm -f "$dir/built.stamp"
 		log "rebuilding the debug kernel in $tree from ${old##*/} (-j$jobs, log: $blog)"
