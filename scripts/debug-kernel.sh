@@ -40,13 +40,18 @@ jobs=${TCPTUNE_JOBS:-2}
 die() { echo "debug-kernel.sh: $*" >&2; exit 1; }
 log() { echo "debug-kernel.sh: $*" >&2; }
 
-cache_key() {
+# What a tree's sources and objects depend on besides the configuration.
+base_id() {
 	local srcver
 	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) ||
 		die "linux-source-6.1 is not installed (run scripts/setup.sh)"
+	echo "linux-source-6.1 $srcver"
+	gcc --version | head -n 1
+}
+
+cache_key() {
 	{
-		echo "linux-source-6.1 $srcver"
-		gcc --version | head -n 1
+		base_id
 		sha256sum <"$frag"
 		sha256sum <"$self"
 	} | sha256sum | cut -c1-16
@@ -84,14 +89,44 @@ build_tree() {
 	[ -f "$src_tar" ] || die "$src_tar is missing (run scripts/setup.sh)"
 	command -v ccache >/dev/null || die "ccache is missing (run scripts/setup.sh)"
 
-	rm -rf "$dir"
-	mkdir -p "$dir" "$cache/ccache"
 	t0=$(date +%s)
-	log "building the debug kernel in $tree (-j$jobs, log: $blog)"
+	# An entry of the same sources and compiler (this key's own unfinished
+	# one, or another fragment's or script's: only one is kept) becomes
+	# this one: Kbuild rebuilds only what the configuration change touches.
+	# Otherwise unpack afresh (ccache still helps).
+	local d base old=
+	base=$(base_id)
+	for d in "$cache/debug-kernel"/*/; do
+		d=${d%/}
+		if [ -d "$d/linux" ] && [ "$(cat "$d/base" 2>/dev/null)" = "$base" ]; then
+			old=$d
+			break
+		fi
+	done
+	if [ -n "$old" ]; then
+		if [ "$old" != "$dir" ]; then
+			rm -rf "$dir"
+			mv "$old" "$dir"
+			# tools/ (objtool) records absolute paths: a moved objtool
+			# would be rebuilt, and every object after it.
+			grep -rlZF "$old/" "$dir/linux/tools" --include='.*.cmd' |
+				xargs -0r sed -i "s|$old/|$dir/|g"
+		fi
+		rm -f "$dir/built.stamp"
+		log "rebuilding the debug kernel in $tree from ${old##*/} (-j$jobs, log: $blog)"
+	else
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		log "building the debug kernel in $tree (-j$jobs, log: $blog)"
+	fi
+	mkdir -p "$cache/ccache"
 	{
-		echo "== unpack $src_tar"
-		tar -C "$dir" -xf "$src_tar"
-		mv "$dir/linux-source-6.1" "$tree"
+		if [ -z "$old" ]; then
+			echo "== unpack $src_tar"
+			tar -C "$dir" -xf "$src_tar"
+			mv "$dir/linux-source-6.1" "$tree"
+			echo "$base" >"$dir/base"
+		fi
 		cp "$frag" "$dir/debug-kernel.config"
 
 		echo "== configure: allnoconfig + $frag"
@@ -122,7 +157,6 @@ build_tree() {
 	log "built in $((t1 - t0)) s; $(grep -E 'Hits|hit rate|cache hit' "$blog" | tr -s ' ' | paste -sd ';' -)"
 
 	# Keep only this entry.
-	local d
 	for d in "$cache/debug-kernel"/*/; do
 		[ "${d%/}" = "$dir" ] || rm -rf "${d%/}"
 	done
