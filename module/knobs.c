@@ -37,22 +37,7 @@ const struct tcptune_knob_desc tcptune_knob_desc[TCPTUNE_NR_KNOBS] = {
 
 /* Serialises knob writers: a multi-knob netlink set is seen whole. */
 DEFINE_MUTEX(tcptune_knob_mutex);
-static unsigned int tcptune_net_id __read_mostly;
-
-struct tcptune_net *tcptune_net(const struct net *net)
-{
-	struct tcptune_net *tn;
-
-	rcu_read_lock();
-	tn = net_generic(net, tcptune_net_id);
-	rcu_read_unlock();
-	return tn;
-}
-
-const struct tcptune_knobs *tcptune_net_knobs(const struct net *net)
-{
-	return &tcptune_net(net)->knobs;
-}
+unsigned int tcptune_net_id __read_mostly;
 
 /* Knob id of algo ("reno") and name ("iw"), or -ENOENT. */
 int tcptune_knob_find(const char *algo, const char *name)
@@ -159,17 +144,27 @@ static int __net_init tcptune_net_init(struct net *net)
 {
 	struct tcptune_net *tn = net_generic(net, tcptune_net_id);
 	unsigned int i;
+	int err;
 
+	BUILD_BUG_ON(offsetof(struct tcptune_net, knobs));
 	tn->net = net;
 	for (i = 0; i < TCPTUNE_NR_KNOBS; i++)
 		tn->knobs.val[i] = tcptune_knob_desc[i].def;
-	tcptune_registry_net_init(tn);
-	return tcptune_sysctl_net_init(tn);
+	err = tcptune_registry_net_init(tn);
+	if (err)
+		return err;
+	err = tcptune_sysctl_net_init(tn);
+	if (err)
+		tcptune_registry_net_exit(tn);
+	return err;
 }
 
 static void __net_exit tcptune_net_exit(struct net *net)
 {
-	tcptune_sysctl_net_exit(net_generic(net, tcptune_net_id));
+	struct tcptune_net *tn = net_generic(net, tcptune_net_id);
+
+	tcptune_sysctl_net_exit(tn);
+	tcptune_registry_net_exit(tn);
 }
 
 static struct pernet_operations tcptune_net_ops = {

@@ -22,9 +22,9 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <net/netns/generic.h>
+#include <net/sock.h>
 #include <uapi/linux/tcptune.h>
-
-struct net;
 
 /* RFC 5681 / RFC 6582 algorithms: one set each for reno and newreno. */
 #define TCPTUNE_RENO_KNOBS(X, A)						\
@@ -174,16 +174,37 @@ struct tcptune_knobs {
 };
 
 /*
- * Per-ACK read.  A writer (sysctl, netlink) stores each u32 with
- * WRITE_ONCE(); a reader sees the old or the new value, never a torn one.
+ * What is atomic.  Writers (sysctl, netlink KNOB_SET) store each u32 with
+ * WRITE_ONCE() under tcptune_knob_mutex, and check every value of a set
+ * against its range before storing any: a set is all or nothing, and two
+ * writers never interleave.  Readers take no lock (the per-ACK path may
+ * not): an ACK that races with a multi-knob set may see some of the set's
+ * new values and some old ones.  No knob's range or meaning depends on
+ * another's, so every mix is a valid configuration.  What the algorithms
+ * guarantee is that each decision reads each knob once (one READ_ONCE()
+ * into a local): a decision never acts on two values of one knob.
  */
 static inline u32 tcptune_knob(const struct tcptune_knobs *k, unsigned int id)
 {
 	return READ_ONCE(k->val[id]);
 }
 
-/* The knob block of a namespace; valid while the namespace lives. */
-const struct tcptune_knobs *tcptune_net_knobs(const struct net *net);
+/*
+ * The knob block of a namespace (struct tcptune_net begins with it); valid
+ * while the namespace lives, so while any socket of it does.  No pointer
+ * to it is kept in a socket's private area.
+ */
+extern unsigned int tcptune_net_id;
+
+static inline const struct tcptune_knobs *tcptune_net_knobs(const struct net *net)
+{
+	return net_generic(net, tcptune_net_id);
+}
+
+static inline const struct tcptune_knobs *tcptune_sk_knobs(const struct sock *sk)
+{
+	return tcptune_net_knobs(sock_net(sk));
+}
 
 int tcptune_knobs_init(void);
 void tcptune_knobs_exit(void);

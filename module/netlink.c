@@ -21,6 +21,11 @@
 
 #include "tcptune_net.h"
 
+/* Privileged multicast groups (genl_bind): 6.7+, and stable 6.1.y such as Debian's. */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "tcptune needs GENL_MCAST_CAP_NET_ADMIN: a kernel with privileged genetlink groups"
+#endif
+
 static struct genl_family tcptune_family;
 
 /* Longest strings we accept: algorithm names are TCP_CA_NAME_MAX - 1. */
@@ -90,9 +95,9 @@ static int tcptune_algo_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 		void *hdr;
 		u32 nsocks;
 
-		spin_lock_bh(&tn->lock);
-		nsocks = tn->nsocks[ai->algo];
-		spin_unlock_bh(&tn->lock);
+		nsocks = tcptune_nsocks(tn, ai->algo);
+		if ((int)nsocks < 0)	/* a release seen before its init */
+			nsocks = 0;
 
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 				  &tcptune_family, NLM_F_MULTI, TCPTUNE_CMD_ALGO_GET);
@@ -199,6 +204,28 @@ static int tcptune_knob_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* The algorithm a dump's TCPTUNE_A_FILTER_ALGO names, -1 for none, or error. */
+static int tcptune_dump_filter(struct netlink_callback *cb)
+{
+	const struct nlattr *filter = tcptune_dump_attrs(cb)[TCPTUNE_A_FILTER_ALGO];
+	unsigned int a;
+
+	if (!filter)
+		return -1;
+	for (a = 0; a < tcptune_nr_algos; a++)
+		if (tcptune_algo_matches(nla_data(filter), a))
+			return a;
+	NL_SET_ERR_MSG_ATTR(cb->extack, filter, "unknown algorithm");
+	return -ENOENT;
+}
+
+static int tcptune_knob_get_start(struct netlink_callback *cb)
+{
+	int algo = tcptune_dump_filter(cb);
+
+	return algo < -1 ? algo : 0;
+}
+
 static int tcptune_knob_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tcptune_net *tn = tcptune_net(sock_net(skb->sk));
@@ -279,51 +306,44 @@ static int tcptune_knob_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- sockets ----------------------------------------------------------- */
 
+/*
+ * A socket dump walks the TCP established hash of the caller's namespace
+ * (shared with other namespaces unless it has its own), one bucket at a
+ * time, under that bucket's lock, as inet_diag_dump_icsk() does.  Of one
+ * bucket it takes references on at most TCPTUNE_DUMP_BATCH of our
+ * sockets, the ones with the smallest cookies above the last one sent,
+ * drops the lock, fills them (each locked once), and drops the
+ * references.  Nothing is held between two calls of dumpit: the cursor
+ * (bucket, last cookie) is all that is kept.
+ */
+#define TCPTUNE_DUMP_BATCH	16
+
 struct tcptune_sock_dump {
-	struct sock **socks;	/* snapshot, one reference each */
-	unsigned int n;		/* sockets in the snapshot */
-	unsigned int pos;	/* next to report */
+	u64 cookie;		/* last cookie sent from this bucket; 0: none */
+	u32 bucket;		/* next bucket of the established hash */
+	s32 algo;		/* filter: enum tcptune_algo, or -1 */
 };
 
 static int tcptune_sock_get_start(struct netlink_callback *cb)
 {
 	struct tcptune_sock_dump *d = (struct tcptune_sock_dump *)cb->ctx;
-	struct tcptune_net *tn = tcptune_net(sock_net(cb->skb->sk));
-	const struct nlattr *filter = tcptune_dump_attrs(cb)[TCPTUNE_A_FILTER_ALGO];
-	unsigned int max, a;
-	int algo = -1;
+	int algo = tcptune_dump_filter(cb);
 
 	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
-	if (filter) {
-		for (a = 0; a < tcptune_nr_algos; a++)
-			if (tcptune_algo_matches(nla_data(filter), a))
-				algo = a;
-		if (algo < 0) {
-			NL_SET_ERR_MSG_ATTR(cb->extack, filter, "unknown algorithm");
-			return -ENOENT;
-		}
-	}
-	/* Sockets registered between counting and the snapshot are left out. */
-	max = tcptune_registry_count(tn);
-	d->socks = kvmalloc_array(max ?: 1, sizeof(*d->socks), GFP_KERNEL);
-	if (!d->socks)
-		return -ENOMEM;
-	d->n = tcptune_registry_snapshot(tn, algo, d->socks, max);
-	d->pos = 0;
+	if (algo < -1)
+		return algo;
+	d->cookie = 0;
+	d->bucket = 0;
+	d->algo = algo;
 	return 0;
 }
 
-static int tcptune_sock_get_done(struct netlink_callback *cb)
+static u64 tcptune_sk_cookie(struct sock *sk)
 {
-	struct tcptune_sock_dump *d = (struct tcptune_sock_dump *)cb->ctx;
-	unsigned int i;
+	u32 c[2];
 
-	for (i = 0; i < d->n; i++)
-		sock_put(d->socks[i]);
-	kvfree(d->socks);
-	d->socks = NULL;
-	d->n = 0;
-	return 0;
+	sock_diag_save_cookie(sk, c);
+	return (u64)c[1] << 32 | c[0];
 }
 
 /* Attribute ids of a connection's 4-tuple in a socket or an event nest. */
@@ -359,20 +379,33 @@ static int tcptune_put_tuple(struct sk_buff *skb, const struct sock *sk,
 	       nla_put_in_addr(skb, at->daddr, inet->inet_daddr);
 }
 
-/* One socket as one message; 0 also when the socket is no longer ours. */
-static int tcptune_fill_sock(struct sk_buff *skb, struct netlink_callback *cb,
-			     struct sock *sk)
+static u64 tcptune_delivery_rate(const struct tcp_sock *tp)
 {
+	u32 delivered = READ_ONCE(tp->rate_delivered);
+	u32 interval = READ_ONCE(tp->rate_interval_us);
+
+	if (!delivered || !interval)
+		return 0;
+	return div_u64((u64)delivered * tp->mss_cache * USEC_PER_SEC, interval);
+}
+
+/*
+ * One socket as one message; 0 also when the socket is no longer ours.
+ * The socket is locked once, and every field read under that lock (the
+ * tcp_info figures are read here as tcp_get_info() reads them: calling
+ * it would lock the socket a second time).
+ */
+static int tcptune_fill_sock(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct sock *sk, u64 cookie)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
 	const struct tcptune_algo_info *ai;
-	struct tcp_info ti;
+	unsigned long pacing;
 	struct nlattr *nest;
-	u32 cookie[2];
 	int err = -EMSGSIZE;
 	void *hdr;
 	bool slow;
-
-	tcp_get_info(sk, &ti);
-	sock_diag_save_cookie(sk, cookie);
 
 	slow = lock_sock_fast(sk);
 	ai = tcptune_algo_info_of(sk);
@@ -380,40 +413,40 @@ static int tcptune_fill_sock(struct sk_buff *skb, struct netlink_callback *cb,
 		unlock_sock_fast(sk, slow);
 		return 0;
 	}
+	pacing = READ_ONCE(sk->sk_pacing_rate);
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &tcptune_family, NLM_F_MULTI, TCPTUNE_CMD_SOCK_GET);
 	if (!hdr)
 		goto out;
 	nest = nla_nest_start(skb, TCPTUNE_A_SOCK);
 	if (!nest || tcptune_put_tuple(skb, sk, &tcptune_sock_tuple) ||
-	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_COOKIE,
-			      (u64)cookie[1] << 32 | cookie[0], TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_COOKIE, cookie, TCPTUNE_SOCK_A_PAD) ||
 	    nla_put_string(skb, TCPTUNE_SOCK_A_ALGO, ai->ops->name) ||
-	    nla_put_u8(skb, TCPTUNE_SOCK_A_STATE, ti.tcpi_state) ||
-	    nla_put_u8(skb, TCPTUNE_SOCK_A_CA_STATE, ti.tcpi_ca_state) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_CWND, ti.tcpi_snd_cwnd) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_SSTHRESH, ti.tcpi_snd_ssthresh) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_RTO, ti.tcpi_rto) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_SRTT, ti.tcpi_rtt) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_RTTVAR, ti.tcpi_rttvar) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_MIN_RTT, ti.tcpi_min_rtt) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_MSS, ti.tcpi_snd_mss) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_INFLIGHT, tcp_packets_in_flight(tcp_sk(sk))) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_UNACKED, ti.tcpi_unacked) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_SACKED, ti.tcpi_sacked) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_LOST, ti.tcpi_lost) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_RETRANS, ti.tcpi_retrans) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_TOTAL_RETRANS, ti.tcpi_total_retrans) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_REORDERING, ti.tcpi_reordering) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_DSACK_DUPS, ti.tcpi_dsack_dups) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_DELIVERED, ti.tcpi_delivered) ||
-	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_DELIVERY_RATE, ti.tcpi_delivery_rate,
-			      TCPTUNE_SOCK_A_PAD) ||
-	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_PACING_RATE, ti.tcpi_pacing_rate,
-			      TCPTUNE_SOCK_A_PAD) ||
-	    nla_put_u8(skb, TCPTUNE_SOCK_A_APP_LIMITED, ti.tcpi_delivery_rate_app_limited) ||
-	    nla_put_u32(skb, TCPTUNE_SOCK_A_RTOS, inet_csk(sk)->icsk_retransmits) ||
-	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_BYTES_ACKED, ti.tcpi_bytes_acked,
+	    nla_put_u8(skb, TCPTUNE_SOCK_A_STATE, inet_sk_state_load(sk)) ||
+	    nla_put_u8(skb, TCPTUNE_SOCK_A_CA_STATE, icsk->icsk_ca_state) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_CWND, tcp_snd_cwnd(tp)) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_SSTHRESH, tp->snd_ssthresh) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_RTO, jiffies_to_usecs(icsk->icsk_rto)) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_SRTT, tp->srtt_us >> 3) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_RTTVAR, tp->mdev_us >> 2) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_MIN_RTT, tcp_min_rtt(tp)) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_MSS, tp->mss_cache) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_INFLIGHT, tcp_packets_in_flight(tp)) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_UNACKED, tp->packets_out) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_SACKED, tp->sacked_out) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_LOST, tp->lost_out) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_RETRANS, tp->retrans_out) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_TOTAL_RETRANS, tp->total_retrans) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_REORDERING, tp->reordering) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_DSACK_DUPS, tp->dsack_dups) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_DELIVERED, tp->delivered) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_DELIVERY_RATE,
+			      tcptune_delivery_rate(tp), TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_PACING_RATE,
+			      pacing != ~0UL ? pacing : ~0ULL, TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u8(skb, TCPTUNE_SOCK_A_APP_LIMITED, tp->rate_app_limited ? 1 : 0) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_RTOS, icsk->icsk_retransmits) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_BYTES_ACKED, tp->bytes_acked,
 			      TCPTUNE_SOCK_A_PAD) ||
 	    (ai->fill_model && ai->fill_model(sk, skb))) {
 		genlmsg_cancel(skb, hdr);
@@ -427,82 +460,192 @@ out:
 	return err;
 }
 
+/*
+ * Of one bucket, under its lock: references on up to TCPTUNE_DUMP_BATCH of
+ * our sockets of this namespace with cookies above *after*, the smallest
+ * first.  Returns how many; *more says the bucket holds others beyond.
+ */
+static unsigned int tcptune_bucket_batch(struct inet_hashinfo *hinfo, u32 bucket,
+					 const struct net *net, int algo, u64 after,
+					 struct sock **socks, u64 *cookies, bool *more)
+{
+	struct inet_ehash_bucket *head = &hinfo->ehash[bucket];
+	spinlock_t *lock = inet_ehash_lockp(hinfo, bucket);
+	struct hlist_nulls_node *node;
+	unsigned int n = 0, i;
+	struct sock *sk;
+
+	*more = false;
+	if (hlist_nulls_empty(&head->chain))
+		return 0;
+	spin_lock_bh(lock);
+	sk_nulls_for_each(sk, node, &head->chain) {
+		u64 cookie;
+
+		/* time-wait and request socks are not full sockets */
+		if (!net_eq(sock_net(sk), net) || !sk_fullsock(sk))
+			continue;
+		if (algo >= 0 ? tcptune_sk_algo(sk) != algo : tcptune_sk_algo(sk) < 0)
+			continue;
+		cookie = tcptune_sk_cookie(sk);
+		if (cookie <= after)
+			continue;
+		if (n == TCPTUNE_DUMP_BATCH) {
+			*more = true;
+			if (cookie > cookies[n - 1])
+				continue;
+			n--;	/* the largest makes room */
+		}
+		/* insertion in cookie order (n is at most 15 here) */
+		for (i = n; i > 0 && cookies[i - 1] > cookie; i--) {
+			cookies[i] = cookies[i - 1];
+			socks[i] = socks[i - 1];
+		}
+		cookies[i] = cookie;
+		socks[i] = sk;
+		n++;
+	}
+	/* Keep those still alive; a dying socket is skipped. */
+	for (i = 0; i < n; i++)
+		if (!refcount_inc_not_zero(&socks[i]->sk_refcnt))
+			socks[i] = NULL;
+	spin_unlock_bh(lock);
+	return n;
+}
+
 static int tcptune_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tcptune_sock_dump *d = (struct tcptune_sock_dump *)cb->ctx;
+	struct net *net = sock_net(skb->sk);
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	struct sock *socks[TCPTUNE_DUMP_BATCH];
+	u64 cookies[TCPTUNE_DUMP_BATCH];
+	unsigned int n, i, scanned = 0;
+	bool more, full = false;
+	int err = 0;
 
-	for (; d->pos < d->n; d->pos++) {
-		if (tcptune_fill_sock(skb, cb, d->socks[d->pos])) {
-			/* Not even one socket fits an empty message: give up. */
-			if (!skb->len)
-				return -EMSGSIZE;
-			break;
+	while (d->bucket <= hinfo->ehash_mask && !full) {
+		n = tcptune_bucket_batch(hinfo, d->bucket, net, d->algo, d->cookie,
+					 socks, cookies, &more);
+		for (i = 0; i < n; i++) {
+			if (!full && socks[i]) {
+				err = tcptune_fill_sock(skb, cb, socks[i], cookies[i]);
+				full = err;
+			}
+			/* sent, or dying (no reference): not to be seen again */
+			if (!full)
+				d->cookie = cookies[i];
+			if (socks[i])
+				sock_gen_put(socks[i]);
 		}
+		if (full)
+			break;
+		if (!more) {
+			d->bucket++;
+			d->cookie = 0;
+		}
+		if (!(++scanned & 1023))
+			cond_resched();
 	}
+	/* Not even one socket fits an empty message: give up. */
+	if (full && !skb->len)
+		return err;
 	return skb->len;
 }
 
 /* ---- events ------------------------------------------------------------ */
 
-/* At most TCPTUNE_EVENT_RATE per second and namespace; lock-free, approximate. */
+/*
+ * Token bucket per namespace: up to TCPTUNE_EVENT_BURST at once, refilled
+ * at TCPTUNE_EVENT_RATE per second.  State changes only, never per ACK;
+ * the lock is taken only while someone listens.
+ */
 static bool tcptune_event_allowed(struct tcptune_net *tn)
 {
 	unsigned long now = jiffies;
+	bool ok = false;
+	u64 credit;
 
-	if (time_after(now, READ_ONCE(tn->ev_window) + HZ)) {
-		WRITE_ONCE(tn->ev_window, now);
-		atomic_set(&tn->ev_sent, 0);
+	/* credit in events * HZ: each jiffy earns RATE, each event costs HZ */
+	spin_lock_bh(&tn->ev_lock);
+	credit = (u64)tn->ev_credit + (u64)(now - tn->ev_stamp) * TCPTUNE_EVENT_RATE;
+	tn->ev_credit = min_t(u64, credit, (u64)TCPTUNE_EVENT_BURST * HZ);
+	tn->ev_stamp = now;
+	if (tn->ev_credit >= HZ) {
+		tn->ev_credit -= HZ;
+		ok = true;
 	}
-	if (atomic_inc_return(&tn->ev_sent) > TCPTUNE_EVENT_RATE) {
-		atomic_inc(&tn->ev_dropped);
-		return false;
-	}
-	return true;
+	spin_unlock_bh(&tn->ev_lock);
+	return ok;
+}
+
+static size_t tcptune_event_size(void)
+{
+	return nla_total_size(0) +				/* A_EVENT nest */
+	       nla_total_size(sizeof(u8)) +			/* TYPE */
+	       nla_total_size_64bit(sizeof(u64)) +		/* COOKIE */
+	       nla_total_size(sizeof(u8)) +			/* FAMILY */
+	       2 * nla_total_size(sizeof(struct in6_addr)) +	/* SADDR, DADDR */
+	       2 * nla_total_size(sizeof(u16)) +		/* SPORT, DPORT */
+	       nla_total_size(TCP_CA_NAME_MAX) +		/* ALGO */
+	       nla_total_size(sizeof(u8)) +			/* CA_STATE */
+	       2 * nla_total_size(sizeof(u32)) +		/* CWND, SSTHRESH */
+	       nla_total_size(sizeof(u32)) +			/* DROPPED */
+	       nla_total_size(sizeof(u8));			/* BBR_STATE */
 }
 
 void tcptune_event(struct sock *sk, u8 type, u8 ca_state, u8 bbr_state)
 {
-	const struct tcptune_sk *c = inet_csk_ca(sk);
 	struct net *net = sock_net(sk);
 	struct tcptune_net *tn;
 	struct sk_buff *skb;
 	struct nlattr *nest;
-	u32 cookie[2];
+	u32 dropped;
 	void *hdr;
 
-	if (!c->knobs || !genl_has_listeners(&tcptune_family, net, 0))
+	if (!tcptune_sk_ready(sk) || !genl_has_listeners(&tcptune_family, net, 0))
 		return;
-	tn = tcptune_net_of_sk(c);
+	tn = tcptune_net(net);
 	if (!tcptune_event_allowed(tn))
-		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+		goto drop;
+	skb = genlmsg_new(tcptune_event_size(), GFP_ATOMIC);
 	if (!skb)
-		return;
+		goto drop;
 	hdr = genlmsg_put(skb, 0, 0, &tcptune_family, 0, TCPTUNE_CMD_EVENT);
 	if (!hdr)
 		goto fail;
-	sock_diag_save_cookie(sk, cookie);
+	/* this event carries the count; given back if it is not delivered */
+	dropped = atomic_xchg(&tn->ev_dropped, 0);
 	nest = nla_nest_start(skb, TCPTUNE_A_EVENT);
 	if (!nest ||
 	    nla_put_u8(skb, TCPTUNE_EVENT_A_TYPE, type) ||
-	    nla_put_u64_64bit(skb, TCPTUNE_EVENT_A_COOKIE,
-			      (u64)cookie[1] << 32 | cookie[0], TCPTUNE_EVENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_EVENT_A_COOKIE, tcptune_sk_cookie(sk),
+			      TCPTUNE_EVENT_A_PAD) ||
 	    tcptune_put_tuple(skb, sk, &tcptune_event_tuple) ||
 	    nla_put_string(skb, TCPTUNE_EVENT_A_ALGO, inet_csk(sk)->icsk_ca_ops->name) ||
 	    nla_put_u8(skb, TCPTUNE_EVENT_A_CA_STATE, ca_state) ||
 	    nla_put_u32(skb, TCPTUNE_EVENT_A_CWND, tcp_snd_cwnd(tcp_sk(sk))) ||
 	    nla_put_u32(skb, TCPTUNE_EVENT_A_SSTHRESH, tcp_sk(sk)->snd_ssthresh) ||
-	    nla_put_u32(skb, TCPTUNE_EVENT_A_DROPPED, atomic_xchg(&tn->ev_dropped, 0)))
+	    nla_put_u32(skb, TCPTUNE_EVENT_A_DROPPED, dropped) ||
+	    (type == TCPTUNE_EVENT_BBR_STATE &&
+	     nla_put_u8(skb, TCPTUNE_EVENT_A_BBR_STATE, bbr_state))) {
+		atomic_add(dropped, &tn->ev_dropped);
 		goto fail;
-	if (type == TCPTUNE_EVENT_BBR_STATE &&
-	    nla_put_u8(skb, TCPTUNE_EVENT_A_BBR_STATE, bbr_state))
-		goto fail;
+	}
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&tcptune_family, net, skb, 0, 0, GFP_ATOMIC);
+	/*
+	 * -ESRCH: nobody took it.  -ENOBUFS may mean some listeners got it
+	 * and others overran: count it dropped for those (their socket also
+	 * reports ENOBUFS on its next read).
+	 */
+	if (genlmsg_multicast_netns(&tcptune_family, net, skb, 0, 0, GFP_ATOMIC) == -ESRCH)
+		atomic_add(dropped + 1, &tn->ev_dropped);
 	return;
 fail:
 	nlmsg_free(skb);
+drop:
+	atomic_inc(&tn->ev_dropped);
 }
 
 /* ---- family ------------------------------------------------------------ */
@@ -517,6 +660,7 @@ static const struct genl_ops tcptune_ops[] = {
 	{
 		.cmd = TCPTUNE_CMD_KNOB_GET,
 		.doit = tcptune_knob_get_doit,
+		.start = tcptune_knob_get_start,
 		.dumpit = tcptune_knob_get_dumpit,
 		.policy = tcptune_knob_get_policy,
 		.maxattr = ARRAY_SIZE(tcptune_knob_get_policy) - 1,
@@ -532,14 +676,14 @@ static const struct genl_ops tcptune_ops[] = {
 		.cmd = TCPTUNE_CMD_SOCK_GET,
 		.start = tcptune_sock_get_start,
 		.dumpit = tcptune_sock_get_dumpit,
-		.done = tcptune_sock_get_done,
 		.policy = tcptune_sock_get_policy,
 		.maxattr = ARRAY_SIZE(tcptune_sock_get_policy) - 1,
 	},
 };
 
 static const struct genl_multicast_group tcptune_mcgrps[] = {
-	{ .name = TCPTUNE_MCGRP_EVENTS },
+	/* a feed of every socket: for the admin, like sock_diag's destroy groups */
+	{ .name = TCPTUNE_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family tcptune_family __ro_after_init = {
@@ -547,6 +691,12 @@ static struct genl_family tcptune_family __ro_after_init = {
 	.version = TCPTUNE_GENL_VERSION,
 	.module = THIS_MODULE,
 	.netnsok = true,
+	/*
+	 * Our own locking (tcptune_knob_mutex for writers): a dump that
+	 * sleeps on a socket lock must not hold genl_mutex, which every
+	 * generic netlink family of the host shares.
+	 */
+	.parallel_ops = true,
 	.ops = tcptune_ops,
 	.n_ops = ARRAY_SIZE(tcptune_ops),
 	.resv_start_op = TCPTUNE_CMD_ALGO_GET,

@@ -5,8 +5,8 @@
  * userspace and check it exhaustively.  All windows are in segments (SMSS),
  * byte counters in bytes, times in microseconds.
  *
- * The includer provides u32/u64, min_t/max_t and div64_u64 (the kernel's, or
- * the unit tests' stand-ins).
+ * The includer provides u32/u64, min_t/max_t and div_u64 (u64 by u32; the
+ * kernel's, or the unit tests' stand-ins).
  */
 #ifndef _TCPTUNE_RENO_MATH_H
 #define _TCPTUNE_RENO_MATH_H
@@ -19,7 +19,7 @@
 static inline u32 tcptune_rfc5681_ssthresh(u32 flight_segs, u32 beta_pct)
 {
 	u32 s = beta_pct == 50 ? flight_segs >> 1 :
-		(u32)div64_u64((u64)flight_segs * beta_pct, 100);
+		(u32)div_u64((u64)flight_segs * beta_pct, 100);
 
 	return max_t(u32, s, 2);
 }
@@ -52,12 +52,15 @@ static inline u32 tcptune_abc_slow_start(u32 cwnd, u32 ssthresh, u32 *ss_bytes,
  * ACK; once it reaches cwnd (in bytes) it is reduced by cwnd and cwnd grows
  * by one segment.  One segment per ACK at most, so a stretch ACK cannot
  * grow the window faster than once per window of data.
+ *
+ * The window in bytes, cwnd * SMSS, passes 2^32 above ~65,000 segments of
+ * 64 KB (GSO-sized MSS) or ~3 million of 1448 bytes: bytes_acked is 64-bit.
  */
-static inline u32 tcptune_abc_cong_avoid(u32 cwnd, u32 *ca_bytes, u32 acked_bytes,
+static inline u32 tcptune_abc_cong_avoid(u32 cwnd, u64 *ca_bytes, u32 acked_bytes,
 					 u32 mss)
 {
 	u64 window = (u64)cwnd * mss;
-	u64 credit = (u64)*ca_bytes + acked_bytes;
+	u64 credit = *ca_bytes + acked_bytes;
 
 	if (credit >= window) {
 		credit -= window;
@@ -65,7 +68,7 @@ static inline u32 tcptune_abc_cong_avoid(u32 cwnd, u32 *ca_bytes, u32 acked_byte
 		if (credit >= window)	/* stretch ACK: keep less than a window */
 			credit = window - 1;
 	}
-	*ca_bytes = (u32)credit;
+	*ca_bytes = credit;
 	return cwnd;
 }
 
@@ -101,7 +104,7 @@ static inline u64 tcptune_window_rate(u32 mss, u32 cwnd, u32 srtt_us8, u32 ratio
 {
 	u64 rate = (u64)mss * cwnd * ratio_pct * (8 * 1000000 / 100);
 
-	return srtt_us8 ? div64_u64(rate, srtt_us8) : rate;
+	return srtt_us8 ? div_u64(rate, srtt_us8) : rate;
 }
 
 #endif /* _TCPTUNE_RENO_MATH_H */

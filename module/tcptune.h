@@ -12,12 +12,17 @@ struct sk_buff;
 
 /*
  * Common head of every tcptune algorithm's per-socket state (first member
- * of its struct in icsk_ca_priv), so the tuning layer can find and read any
- * of our sockets the same way.
+ * of its struct in icsk_ca_priv).
+ *
+ * It holds no pointer: get_info() and inet_diag read the private area
+ * without the socket lock while tcp_disconnect() or a change of algorithm
+ * releases and zeroes it, so nothing in it may be followed.  Knobs and
+ * counters are found through sock_net(sk) (tcptune_sk_knobs()).
  */
 struct tcptune_sk {
-	struct hlist_node node;			/* per-netns registry of sockets */
-	const struct tcptune_knobs *knobs;	/* this netns's knobs; NULL before init */
+	u32 ready:1,		/* init() ran since the area was last zeroed */
+	    counted:1,		/* in this namespace's socket count */
+	    unused:30;
 };
 
 extern struct tcp_congestion_ops tcptune_reno_ops;
@@ -48,12 +53,27 @@ enum tcptune_counter {
 	TCPTUNE_NR_COUNTERS
 };
 
+/* The socket that owns a private area (pointer arithmetic, no load). */
+static inline struct sock *tcptune_ca_sk(const void *ca)
+{
+	return &container_of((void *)ca, struct inet_connection_sock,
+			     icsk_ca_priv)->icsk_inet.sk;
+}
+
 /*
- * Called by every algorithm: register from init() (sets common.knobs),
- * unregister from release() (idempotent, also without init).
+ * Called by every algorithm: tcptune_sk_init() from init(), which marks
+ * the area ready and counts the socket; tcptune_sk_release() from
+ * release() (idempotent, also without init).
  */
-void tcptune_sk_register(struct sock *sk);
-void tcptune_sk_unregister(struct sock *sk);
+void tcptune_sk_init(struct sock *sk);
+void tcptune_sk_release(struct sock *sk);
+
+static inline bool tcptune_sk_ready(const struct sock *sk)
+{
+	const struct tcptune_sk *c = inet_csk_ca(sk);
+
+	return c->ready;
+}
 
 /*
  * A state change worth counting / telling `tcptune monitor` (never per ACK):

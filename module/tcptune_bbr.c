@@ -168,12 +168,13 @@
 
 #include "tcptune.h"
 #include "knobs.h"
+#include "bbr_math.h"
 
 #define BW_SHIFT	24			/* bw: packets per usec << 24 */
 #define BBR_UNIT_SHIFT	10
 #define BBR_UNIT	BIT(BBR_UNIT_SHIFT)	/* gains and fractions: 1/1024 */
 #define BBR_INF		(~0U)			/* "no bound" for u32 bounds */
-#define LOSS_SHIFT	16			/* loss rates: 1/65536 */
+#define LOSS_SHIFT	BBR_RATE_SHIFT		/* loss rates: 1/65536 */
 
 enum bbr_state {
 	BBR_STARTUP,
@@ -189,9 +190,9 @@ enum bbr_phase {		/* ProbeBW sub-states */
 	BBR_BW_UP,
 };
 
-/* Per-socket state, in icsk_ca_priv (80 bytes after the common head). */
+/* Per-socket state, in icsk_ca_priv (BUILD_BUG_ON in init). */
 struct tcptune_bbr {
-	struct tcptune_sk common;	/* registry node, knobs (tcptune.h) */
+	struct tcptune_sk common;	/* ready, counted (tcptune.h) */
 	u32 bw_hi[2];		/* max delivery rate, this/last ProbeBW cycle */
 	u32 bw_lo;		/* lower bound on bw after congestion, or INF */
 	u32 bw_latest;		/* max delivery rate in this round */
@@ -204,14 +205,11 @@ struct tcptune_bbr {
 	u32 cycle_stamp;	/* jiffies: ProbeBW phase start, ProbeRTT end */
 	u32 ack_epoch_mstamp;	/* usec (low 32 bits): aggregation epoch start */
 	u32 prior_cwnd;		/* cwnd saved before recovery or ProbeRTT */
-	u16 bw_probe_wait_ms;	/* this cycle's wait before probing */
-	u16 round_inflight;	/* max inflight at an ACK of this round */
+	struct bbr_round_signals round; /* this round's losses, CE, inflight */
 	u32 round_count;	/* rounds since init (for the socket dump) */
-	u16 extra_acked[2];	/* windowed max of ACK aggregation, packets */
-	u16 round_lost;		/* packets marked lost in this round */
-	u16 round_lost_q;	/* ... on ACKs showing queueing delay */
-	u16 round_ce;		/* packets delivered with ECE in this round */
+	u16 bw_probe_wait_ms;	/* this cycle's wait before probing */
 	u16 loss_floor;		/* random-loss floor, 1/65536 (EWMA) */
+	u16 extra_acked[2];	/* windowed max of ACK aggregation, packets */
 	u32 ack_epoch_acked:20,	/* packets ACKed in this aggregation epoch */
 	    rounds_since_probe:8, /* rounds since the last bw probe (sat.) */
 	    up_rounds:3,	/* rounds in UP: inflight_hi grows 2^this */
@@ -233,11 +231,16 @@ struct tcptune_bbr {
 	    extra_rounds:6,	/* rounds in that slot */
 	    round_flat:1,	/* an RTT sample of this round showed no queue */
 	    hi_limited_prev:1,	/* UP: hi_limited in the previous round */
-	    unused:3;
+	    ack_queue:1,	/* this ACK's RTT sample shows a queue */
+	    unused:2;
 };
 
+/*
+ * A knob of the socket's namespace: found from the private area's own
+ * address (tcptune_ca_sk()), never through a pointer kept in it.
+ */
 #define BBR_KNOB(ca, name) \
-	tcptune_knob((ca)->common.knobs, TCPTUNE_KNOB_BBR_##name)
+	tcptune_knob(tcptune_sk_knobs(tcptune_ca_sk(ca)), TCPTUNE_KNOB_BBR_##name)
 
 /* Percent to BBR_UNIT (1/1024) without a division: 10486 / 1024 = 10.24. */
 static inline u32 bbr_pct(u32 pct)
@@ -340,13 +343,13 @@ static u32 bbr_target_inflight(const struct sock *sk)
 }
 
 /* Draft BBRInflightWithHeadroom. */
-static u32 bbr_inflight_with_headroom(const struct tcptune_bbr *ca)
+static u32 bbr_inflight_with_headroom(const struct tcptune_bbr *ca, u32 min_pipe)
 {
 	u32 keep = BBR_UNIT - bbr_pct(BBR_KNOB(ca, headroom));
 
 	if (ca->inflight_hi == BBR_INF)
 		return BBR_INF;
-	return max(bbr_scale(ca->inflight_hi, keep), BBR_KNOB(ca, min_pipe_cwnd));
+	return max(bbr_scale(ca->inflight_hi, keep), min_pipe);
 }
 
 static void bbr_start_round(struct sock *sk)
@@ -451,7 +454,7 @@ static void bbr_update_probe_bw_phase(struct sock *sk)
 			bbr_start_refill(sk);
 			break;
 		}
-		if (inflight <= bbr_inflight_with_headroom(ca) &&
+		if (inflight <= bbr_inflight_with_headroom(ca, BBR_KNOB(ca, min_pipe_cwnd)) &&
 		    inflight <= bbr_bdp(ca, bw, BBR_UNIT))
 			bbr_start_cruise(ca);
 		break;
@@ -513,32 +516,18 @@ static bool bbr_loss_shows_queue(const struct tcptune_bbr *ca,
 	       (u64)ca->min_rtt_us * (BBR_UNIT + q);
 }
 
+/* First per ACK: judged once (one read of loss_qdelay), used all ACK long. */
 static void bbr_count_signals(struct sock *sk, const struct rate_sample *rs)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 lost = rs->losses > 0 ? rs->losses : 0;
 
-	if (rs->rtt_us >= 0 && ca->min_rtt_us != BBR_INF &&
-	    ((u64)rs->rtt_us << BBR_UNIT_SHIFT) <=
-	    (u64)ca->min_rtt_us * (BBR_UNIT + bbr_pct(BBR_KNOB(ca, loss_qdelay))))
+	ca->ack_queue = bbr_loss_shows_queue(ca, rs);
+	if (rs->rtt_us >= 0 && ca->min_rtt_us != BBR_INF && !ca->ack_queue)
 		ca->round_flat = 1;
-	if (lost) {
-		ca->round_lost = min_t(u32, ca->round_lost + lost, U16_MAX);
-		if (bbr_loss_shows_queue(ca, rs))
-			ca->round_lost_q = min_t(u32, ca->round_lost_q + lost,
-						 U16_MAX);
-	}
-	ca->round_inflight = max_t(u32, ca->round_inflight,
-				   min_t(u32, rs->prior_in_flight, U16_MAX));
-	if (ca->ece_ack && rs->acked_sacked > 0)
-		ca->round_ce = min_t(u32, ca->round_ce + rs->acked_sacked,
-				     U16_MAX);
-}
-
-static u32 bbr_rate16(u32 part, u32 total)
-{
-	return total ? min_t(u64, div_u64((u64)part << LOSS_SHIFT, total),
-			     U16_MAX) : 0;
+	bbr_round_add(&ca->round, lost, lost && ca->ack_queue,
+		      ca->ece_ack && rs->acked_sacked > 0 ? rs->acked_sacked : 0,
+		      rs->prior_in_flight);
 }
 
 /*
@@ -552,9 +541,9 @@ static u32 bbr_rate16(u32 part, u32 total)
  */
 static u32 bbr_congestive_losses(struct tcptune_bbr *ca, u32 delivered, u32 *n)
 {
-	u32 total = max(delivered + ca->round_lost,
+	u32 total = max(bbr_add_sat(delivered, ca->round.lost),
 			bbr_bdp(ca, bbr_max_bw(ca), BBR_UNIT));
-	u32 lost = ca->round_lost, flat = ca->round_lost - ca->round_lost_q;
+	u32 lost = ca->round.lost, flat = ca->round.lost - ca->round.lost_q;
 	bool probing = ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP;
 	bool quiet = ca->state == BBR_PROBE_BW && ca->phase != BBR_BW_UP;
 	u32 excused = 0;
@@ -597,13 +586,13 @@ static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
 		 * would leave no room for the buffer).
 		 */
 		ca->inflight_hi = max3(bbr_bdp(ca, bbr_max_bw(ca), BBR_UNIT),
-				       delivered, (u32)ca->round_inflight);
+				       delivered, ca->round.inflight);
 		ca->full_bw_reached = 1;
 		return;
 	}
 	/* draft BBRHandleInflightTooHigh */
 	if (!rs->is_app_limited)
-		ca->inflight_hi = max_t(u32, ca->round_inflight,
+		ca->inflight_hi = max_t(u32, ca->round.inflight,
 					bbr_scale(bbr_target_inflight(sk), beta));
 	if (ca->state != BBR_PROBE_BW)
 		return;
@@ -631,13 +620,13 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 	const struct tcp_sock *tp = tcp_sk(sk);
 	u32 thresh = bbr_pct(BBR_KNOB(ca, loss_thresh));
 	u32 n, cong = bbr_congestive_losses(ca, delivered, &n);
-	bool congested = ((u64)cong << BBR_UNIT_SHIFT) > (u64)thresh * n;
+	bool congested = bbr_loss_congested(cong, n, thresh);
 
 	if (congested && ca->state == BBR_STARTUP)
 		congested = cong >= BBR_KNOB(ca, startup_full_loss_cnt);
-	if (BBR_KNOB(ca, ecn) && (tp->ecn_flags & TCP_ECN_OK) && ca->round_ce &&
-	    bbr_rate16(ca->round_ce, delivered) >
-	    bbr_pct(BBR_KNOB(ca, ecn_thresh)) << (LOSS_SHIFT - BBR_UNIT_SHIFT))
+	if (BBR_KNOB(ca, ecn) && (tp->ecn_flags & TCP_ECN_OK) &&
+	    bbr_ce_congested(ca->round.ce, delivered,
+			     bbr_pct(BBR_KNOB(ca, ecn_thresh))))
 		congested = true;
 	if (congested)
 		bbr_on_congestion(sk, rs, delivered);
@@ -666,10 +655,7 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 		ca->phase = BBR_BW_DOWN;
 	ca->hi_limited_prev = ca->hi_limited;
 	ca->hi_limited = 0;
-	ca->round_lost = 0;
-	ca->round_lost_q = 0;
-	ca->round_ce = 0;
-	ca->round_inflight = 0;
+	memset(&ca->round, 0, sizeof(ca->round));
 	ca->round_flat = 0;
 	ca->bw_latest = 0;
 	if (ca->rounds_since_probe < 255)
@@ -770,10 +756,10 @@ static void bbr_check_startup_drain(struct sock *sk)
 
 /* ---- min_rtt and ProbeRTT (draft "ProbeRTT") --------------------------- */
 
-static u32 bbr_probe_rtt_cwnd(const struct tcptune_bbr *ca)
+static u32 bbr_probe_rtt_cwnd(const struct tcptune_bbr *ca, u32 min_pipe)
 {
 	return max(bbr_bdp(ca, bbr_bw(ca), BBR_GAIN(ca, probe_rtt_cwnd_gain)),
-		   BBR_KNOB(ca, min_pipe_cwnd));
+		   min_pipe);
 }
 
 static void bbr_exit_probe_rtt(struct sock *sk)
@@ -835,7 +821,8 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
 		/* Ignore low-rate samples during ProbeRTT (draft). */
 		tp->app_limited = (tp->delivered + tcp_packets_in_flight(tp)) ? : 1;
 		if (!ca->probe_rtt_timing &&
-		    tcp_packets_in_flight(tp) <= bbr_probe_rtt_cwnd(ca)) {
+		    tcp_packets_in_flight(tp) <=
+		    bbr_probe_rtt_cwnd(ca, BBR_KNOB(ca, min_pipe_cwnd))) {
 			ca->cycle_stamp = tcp_jiffies32 +
 				msecs_to_jiffies(BBR_KNOB(ca, probe_rtt_duration_ms));
 			ca->probe_rtt_timing = 1;
@@ -855,7 +842,7 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
 /* ---- Control parameters (draft "Updating Control Parameters") ---------- */
 
 /* Draft BBRQuantizationBudget: room for three send quanta in flight. */
-static u32 bbr_quantization_budget(const struct sock *sk, u32 inflight)
+static u32 bbr_quantization_budget(const struct sock *sk, u32 inflight, u32 min_pipe)
 {
 	const struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 mss = tcp_sk(sk)->mss_cache ? : 1;
@@ -864,7 +851,7 @@ static u32 bbr_quantization_budget(const struct sock *sk, u32 inflight)
 	/* 1 ms of data at the pacing rate, at least 2 packets (tcp_tso_autosize) */
 	quantum = max(quantum / mss, 2U);
 	inflight = max(inflight, 3 * quantum);
-	inflight = max(inflight, BBR_KNOB(ca, min_pipe_cwnd));
+	inflight = max(inflight, min_pipe);
 	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP)
 		inflight += 2;
 	return inflight;
@@ -881,11 +868,11 @@ static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs)
 
 	target = bbr_bdp(ca, bbr_bw(ca), bbr_cwnd_gain(ca));
 	target += max(ca->extra_acked[0], ca->extra_acked[1]);
-	target = bbr_quantization_budget(sk, target);
+	target = bbr_quantization_budget(sk, target, min_pipe);
 
 	/* Draft BBRModulateCwndForRecovery (losses: the rule, header). */
 	lost = rs->losses > 0 ? rs->losses : 0;
-	if (lost && BBR_KNOB(ca, rand_loss_excuse) && !bbr_loss_shows_queue(ca, rs))
+	if (lost && BBR_KNOB(ca, rand_loss_excuse) && !ca->ack_queue)
 		lost = 0;
 	if (lost)
 		cwnd = max_t(s32, (s32)cwnd - (s32)lost, 1);
@@ -911,7 +898,7 @@ static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs)
 	}
 
 	if (ca->state == BBR_PROBE_RTT)
-		cwnd = min(cwnd, bbr_probe_rtt_cwnd(ca));
+		cwnd = min(cwnd, bbr_probe_rtt_cwnd(ca, min_pipe));
 
 	/* Draft BBRBoundCwndForModel. */
 	cap = BBR_INF;
@@ -919,7 +906,7 @@ static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs)
 		cap = ca->inflight_hi;
 	else if (ca->state == BBR_PROBE_RTT ||
 		 (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_CRUISE))
-		cap = bbr_inflight_with_headroom(ca);
+		cap = bbr_inflight_with_headroom(ca, min_pipe);
 	cap = max(min(cap, ca->inflight_lo), min_pipe);
 	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP &&
 	    cwnd >= ca->inflight_hi && tcp_is_cwnd_limited(sk))
@@ -967,7 +954,7 @@ static void tcptune_bbr_cong_control(struct sock *sk, u32 ack, int flag,
 	u8 old_state;
 
 	/* The handshake's ACK is processed before init(): nothing to do. */
-	if (unlikely(!ca->common.knobs))
+	if (unlikely(!ca->common.ready))
 		return;
 	old_state = bbr_uapi_state(ca);
 
@@ -998,10 +985,10 @@ static void tcptune_bbr_init(struct sock *sk)
 	BUILD_BUG_ON(sizeof(struct tcptune_bbr) > ICSK_CA_PRIV_SIZE);
 	BUILD_BUG_ON(offsetof(struct tcptune_bbr, common));
 
-	/* Everything but the registry node, which the stack zeroed for us. */
+	/* Everything but the common head, which the stack zeroed for us. */
 	memset((char *)ca + sizeof(ca->common), 0,
 	       sizeof(*ca) - sizeof(ca->common));
-	tcptune_sk_register(sk);	/* sets common.knobs */
+	tcptune_sk_init(sk);
 	ca->state = BBR_STARTUP;
 	ca->min_rtt_us = tcp_min_rtt(tp);	/* ~0U: no sample yet */
 	ca->min_rtt_stamp = tcp_jiffies32;
@@ -1026,7 +1013,7 @@ static void tcptune_bbr_init(struct sock *sk)
 /* Idempotent, also without init (tcp_disconnect, 6.x). */
 static void tcptune_bbr_release(struct sock *sk)
 {
-	tcptune_sk_unregister(sk);
+	tcptune_sk_release(sk);
 }
 
 /* Recoveries and RTOs, counted and told as for the other algorithms. */
@@ -1050,7 +1037,7 @@ static u32 tcptune_bbr_ssthresh(struct sock *sk)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 
-	if (ca->common.knobs)
+	if (ca->common.ready)
 		bbr_save_cwnd(sk);
 	return tcp_sk(sk)->snd_ssthresh;
 }
@@ -1080,7 +1067,7 @@ static void tcptune_bbr_cwnd_event(struct sock *sk, enum tcp_ca_event ev)
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	if (ev != CA_EVENT_TX_START || !ca->common.knobs || !tp->app_limited)
+	if (ev != CA_EVENT_TX_START || !ca->common.ready || !tp->app_limited)
 		return;
 	ca->idle_restart = 1;
 	ca->ack_epoch_mstamp = (u32)tp->tcp_mstamp;
@@ -1099,7 +1086,14 @@ static u32 tcptune_bbr_sndbuf_expand(struct sock *sk)
 	return 3;
 }
 
-/* inet_diag: the BBR layout, so `ss -ti` shows bbr:(bw,mrtt,gains). */
+/*
+ * inet_diag: the BBR layout, so `ss -ti` shows bbr:(bw,mrtt,gains).
+ *
+ * Runs without the socket lock (getsockopt TCP_CC_INFO, inet_diag), while
+ * tcp_disconnect() or a change of algorithm may release and zero the
+ * private area: it reads only scalars from it (a torn or zeroed view gives
+ * odd numbers, never a fault) and finds the knobs through sock_net(sk).
+ */
 static size_t tcptune_bbr_get_info(struct sock *sk, u32 ext, int *attr,
 				   union tcp_cc_info *info)
 {
@@ -1110,7 +1104,7 @@ static size_t tcptune_bbr_get_info(struct sock *sk, u32 ext, int *attr,
 	    !(ext & (1 << (INET_DIAG_VEGASINFO - 1))))
 		return 0;
 	memset(&info->bbr, 0, sizeof(info->bbr));
-	if (ca->common.knobs) {
+	if (ca->common.ready) {
 		bw = ((u64)bbr_bw(ca) * tcp_sk(sk)->mss_cache * USEC_PER_SEC) >> BW_SHIFT;
 		info->bbr.bbr_bw_lo = (u32)bw;
 		info->bbr.bbr_bw_hi = (u32)(bw >> 32);
@@ -1131,7 +1125,7 @@ static int tcptune_bbr_fill_model(struct sock *sk, struct sk_buff *skb)
 		    ((u64)ca->bw_lo * mss * USEC_PER_SEC) >> BW_SHIFT;
 	struct nlattr *nest;
 
-	if (!ca->common.knobs)
+	if (!ca->common.ready)
 		return 0;
 	nest = nla_nest_start(skb, TCPTUNE_SOCK_A_BBR);
 	if (!nest ||
@@ -1158,7 +1152,6 @@ static int tcptune_bbr_fill_model(struct sock *sk, struct sk_buff *skb)
 struct tcp_congestion_ops tcptune_bbr_ops __read_mostly = {
 	.name		= "tcptune_bbr",
 	.owner		= THIS_MODULE,
-	.flags		= TCP_CONG_NON_RESTRICTED,
 	.init		= tcptune_bbr_init,
 	.release	= tcptune_bbr_release,
 	.ssthresh	= tcptune_bbr_ssthresh,

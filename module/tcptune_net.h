@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Per network namespace state of the tuning layer (net_generic): the knob
- * values, the registry of sockets that use our algorithms, counters and
- * the event rate limiter.
+ * values, socket counts, event counters and the event rate limiter.
  */
 #ifndef _TCPTUNE_NET_H
 #define _TCPTUNE_NET_H
 
 #include <linux/atomic.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <net/net_namespace.h>
 
@@ -16,29 +16,43 @@
 
 struct ctl_table_header;
 
+/*
+ * Sockets of each algorithm counted on this CPU: inits minus releases, in
+ * modular arithmetic (a CPU that only releases wraps below zero); the sum
+ * over all CPUs is the count.
+ */
+struct tcptune_pcpu {
+	unsigned int nsocks[TCPTUNE_ALGO_MAX];
+};
+
 struct tcptune_net {
-	struct tcptune_knobs knobs;	/* first: tcptune_sk.knobs points here */
+	struct tcptune_knobs knobs;	/* first: see tcptune_net_knobs() */
 	struct net *net;
 
-	spinlock_t lock;		/* registry: socks, nsocks */
-	struct hlist_head socks;
-	u32 nsocks[TCPTUNE_ALGO_MAX];
+	/*
+	 * User sockets (sk_net_refcnt) per algorithm: incremented in init()
+	 * and decremented in release(), on whichever CPU they run, with no
+	 * lock shared between CPUs; summed by readers.  Each such socket
+	 * holds a reference on the namespace, so all are gone before the
+	 * namespace's exit.  Kernel sockets are not counted (see registry.c).
+	 */
+	struct tcptune_pcpu __percpu *pcpu;
 
+	/* Event counters: written on state changes, never per ACK. */
 	atomic64_t counters[TCPTUNE_ALGO_MAX][TCPTUNE_NR_COUNTERS];
 
-	/* events: at most TCPTUNE_EVENT_RATE per second */
-	unsigned long ev_window;	/* jiffies when the window began */
-	atomic_t ev_sent;		/* in this window */
-	atomic_t ev_dropped;		/* since the last event sent */
+	/* events: token bucket of TCPTUNE_EVENT_BURST, TCPTUNE_EVENT_RATE/s */
+	spinlock_t ev_lock;
+	unsigned long ev_stamp;		/* jiffies of the last refill */
+	u32 ev_credit;			/* events * HZ */
+	atomic_t ev_dropped;		/* not sent since the last event sent */
 
 	struct ctl_table_header *sysctl[TCPTUNE_ALGO_MAX];
 };
 
-struct tcptune_net *tcptune_net(const struct net *net);
-
-static inline struct tcptune_net *tcptune_net_of_sk(const struct tcptune_sk *c)
+static inline struct tcptune_net *tcptune_net(const struct net *net)
 {
-	return container_of(c->knobs, struct tcptune_net, knobs);
+	return net_generic(net, tcptune_net_id);
 }
 
 /* Serialises knob writers (sysctl and netlink) across namespaces. */
@@ -47,7 +61,8 @@ extern struct mutex tcptune_knob_mutex;
 int tcptune_knob_find(const char *algo, const char *name);
 int tcptune_sysctl_net_init(struct tcptune_net *tn);
 void tcptune_sysctl_net_exit(struct tcptune_net *tn);
-void tcptune_registry_net_init(struct tcptune_net *tn);
+int tcptune_registry_net_init(struct tcptune_net *tn);
+void tcptune_registry_net_exit(struct tcptune_net *tn);
 
 /* netlink.c */
 int tcptune_netlink_init(void);
@@ -60,8 +75,6 @@ extern const unsigned int tcptune_nr_algos;
 /* registry.c */
 const struct tcptune_algo_info *tcptune_algo_info_of(const struct sock *sk);
 int tcptune_sk_algo(const struct sock *sk);	/* enum tcptune_algo, or -1 */
-unsigned int tcptune_registry_snapshot(struct tcptune_net *tn, int algo,
-				       struct sock **socks, unsigned int max);
-unsigned int tcptune_registry_count(struct tcptune_net *tn);
+u32 tcptune_nsocks(const struct tcptune_net *tn, unsigned int algo);
 
 #endif /* _TCPTUNE_NET_H */

@@ -102,11 +102,11 @@
 
 /* Per-socket state, in icsk_ca_priv. */
 struct tcptune_reno {
-	struct tcptune_sk common;	/* registry node, knobs (tcptune.h) */
+	struct tcptune_sk common;	/* ready, counted (tcptune.h) */
 	u32 prior_snd_una;	/* snd_una after the previous ACK */
 	u32 lt_snd_nxt;		/* snd_nxt at the first dup ACK of a run */
 	u32 ss_bytes;		/* RFC 3465 slow-start bytes below one SMSS */
-	u32 ca_bytes;		/* RFC 3465 congestion-avoidance bytes_acked */
+	u64 ca_bytes;		/* RFC 3465 congestion-avoidance bytes_acked */
 	u32 rfc_cwnd;		/* TCPTUNE_RENO_AFTER_RECOVERY: the RFC's cwnd */
 	u32 dup_segs;		/* dup-ACKed/SACKed segments since last new ACK */
 	u32 iw;			/* initial window: RFC 5681 4.1 restart window */
@@ -122,10 +122,24 @@ static inline bool tcptune_is_newreno(const struct sock *sk)
 	return inet_csk(sk)->icsk_ca_ops == &tcptune_newreno_ops;
 }
 
-/* This socket's value of one of its algorithm's knobs (after init). */
+/*
+ * This socket's value of one of its algorithm's knobs (after init), from
+ * its namespace: the private area keeps no pointer (tcptune.h).
+ */
 static inline u32 reno_knob(const struct tcptune_reno *ca, enum tcptune_reno_knob k)
 {
-	return tcptune_knob(ca->common.knobs, ca->knob_base + k);
+	return tcptune_knob(tcptune_sk_knobs(tcptune_ca_sk(ca)), ca->knob_base + k);
+}
+
+/*
+ * tcp_init_transfer() sets the loss window (cwnd 1) when the SYN or SYN-ACK
+ * was retransmitted more than once (RFC 5681 3.1, RFC 6298 5.7; one
+ * retransmission is forgiven for the 1 s initial RTO), the same test in
+ * 6.1, 6.12 and 7.x; init() runs right after it.
+ */
+static bool tcptune_syn_lost_window(const struct tcp_sock *tp)
+{
+	return tp->total_retrans > 1 && tp->undo_marker;
 }
 
 static void tcptune_reno_init(struct sock *sk)
@@ -135,26 +149,34 @@ static void tcptune_reno_init(struct sock *sk)
 	const struct dst_entry *dst = __sk_dst_get(sk);
 	u32 iw = dst ? dst_metric(dst, RTAX_INITCWND) : 0;
 	bool fresh = !tp->data_segs_out && !tp->packets_out;
+	u32 init_ssthresh;
 
 	BUILD_BUG_ON(sizeof(struct tcptune_reno) > ICSK_CA_PRIV_SIZE);
 	BUILD_BUG_ON(offsetof(struct tcptune_reno, common));
 
-	/* Everything but the registry node, which the stack zeroed for us. */
+	/* Everything but the common head, which the stack zeroed for us. */
 	memset((char *)ca + sizeof(ca->common), 0, sizeof(*ca) - sizeof(ca->common));
-	tcptune_sk_register(sk);
+	tcptune_sk_init(sk);
 	ca->knob_base = tcptune_is_newreno(sk) ? TCPTUNE_KNOB_NEWRENO_iw :
 						 TCPTUNE_KNOB_RENO_iw;
 	ca->prior_snd_una = tp->snd_una;
 	ca->lt_snd_nxt = tp->snd_nxt;
 	ca->phase = TCPTUNE_RENO_OPEN;
 
-	/* Knobs read once, when the connection starts. */
+	/* Knobs read once (each a single read), when the connection starts. */
 	iw = reno_knob(ca, RENO_KNOB_iw) ?: iw ?: TCP_INIT_CWND;
 	ca->iw = min_t(u32, iw, tp->snd_cwnd_clamp);
+	init_ssthresh = reno_knob(ca, RENO_KNOB_init_ssthresh);
 	if (fresh) {
-		tcp_snd_cwnd_set(tp, ca->iw);
-		if (reno_knob(ca, RENO_KNOB_init_ssthresh))
-			tp->snd_ssthresh = reno_knob(ca, RENO_KNOB_init_ssthresh);
+		/*
+		 * RFC 5681 3.1 / RFC 6298 5.7: after a lost SYN or SYN-ACK
+		 * the stack has set the loss window (cwnd 1) just before
+		 * calling us; keep it.  Otherwise start from IW.
+		 */
+		if (!tcptune_syn_lost_window(tp))
+			tcp_snd_cwnd_set(tp, ca->iw);
+		if (init_ssthresh)
+			tp->snd_ssthresh = init_ssthresh;
 	}
 	if (reno_knob(ca, RENO_KNOB_pacing))
 		cmpxchg(&sk->sk_pacing_status, SK_PACING_NONE, SK_PACING_NEEDED);
@@ -191,7 +213,7 @@ static u32 tcptune_flight_size(const struct sock *sk)
 static u32 tcptune_reno_ssthresh(struct sock *sk)
 {
 	const struct tcptune_reno *ca = inet_csk_ca(sk);
-	u32 beta = ca->common.knobs ? reno_knob(ca, RENO_KNOB_beta) : 50;
+	u32 beta = ca->common.ready ? reno_knob(ca, RENO_KNOB_beta) : 50;
 
 	return tcptune_rfc5681_ssthresh(tcptune_flight_size(sk), beta);
 }
@@ -350,7 +372,7 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 	u32 delivered = rs->acked_sacked > 0 ? rs->acked_sacked : 0;
 
 	/* The handshake's ACK is processed before init(): nothing to do. */
-	if (unlikely(!ca->common.knobs))
+	if (unlikely(!ca->common.ready))
 		return;
 	if (after(tp->snd_una, ca->prior_snd_una))
 		acked = tp->snd_una - ca->prior_snd_una;
@@ -401,7 +423,7 @@ TCPTUNE_DEFINE_CONG_CONTROL(tcptune_reno_cong_control)
 
 static void tcptune_reno_release(struct sock *sk)
 {
-	tcptune_sk_unregister(sk);
+	tcptune_sk_release(sk);
 }
 
 static void tcptune_reno_set_state(struct sock *sk, u8 new_state)
@@ -443,7 +465,7 @@ static void tcptune_reno_cwnd_event(struct sock *sk, enum tcp_ca_event ev)
 	u32 restart;
 	s32 idle;
 
-	if (ev != CA_EVENT_TX_START || !ca->common.knobs)
+	if (ev != CA_EVENT_TX_START || !ca->common.ready)
 		return;
 	restart = reno_knob(ca, RENO_KNOB_restart_idle);
 	if (restart == 2)
@@ -475,12 +497,31 @@ static int tcptune_reno_fill_model(struct sock *sk, struct sk_buff *skb)
 	const struct tcp_sock *tp = tcp_sk(sk);
 	u32 rfc_cwnd = ca->phase == TCPTUNE_RENO_AFTER_RECOVERY ? ca->rfc_cwnd :
 		       tcp_snd_cwnd(tp);
-	struct nlattr *nest = nla_nest_start(skb, TCPTUNE_SOCK_A_RENO);
+	/*
+	 * Every user may dump every socket (as with ss), so no absolute
+	 * sequence number leaves the kernel: recover is given as its
+	 * distance from snd_una, 0 once it is acknowledged.
+	 */
+	bool recovering = ca->phase != TCPTUNE_RENO_OPEN ||
+			  inet_csk(sk)->icsk_ca_state >= TCP_CA_CWR;
+	/*
+	 * high_seq is 0 until the first recovery and stale after it: only
+	 * while recovering, and only within what is in flight, is it a
+	 * recovery point (else 2^32 - snd_una would give snd_una away).
+	 */
+	u32 recover = recovering && after(tp->high_seq, tp->snd_una) &&
+		      !after(tp->high_seq, tp->snd_nxt) ?
+		      tp->high_seq - tp->snd_una : 0;
+	struct nlattr *nest;
 
+	if (!ca->common.ready)
+		return 0;
+	nest = nla_nest_start(skb, TCPTUNE_SOCK_A_RENO);
 	if (!nest ||
 	    nla_put_u8(skb, TCPTUNE_RENO_A_PHASE, ca->phase) ||
-	    nla_put_u32(skb, TCPTUNE_RENO_A_RECOVER, tp->high_seq) ||
-	    nla_put_u32(skb, TCPTUNE_RENO_A_BYTES_ACKED, ca->ca_bytes) ||
+	    nla_put_u32(skb, TCPTUNE_RENO_A_RECOVER, recover) ||
+	    nla_put_u32(skb, TCPTUNE_RENO_A_BYTES_ACKED,
+			(u32)min_t(u64, ca->ca_bytes, U32_MAX)) ||
 	    nla_put_u32(skb, TCPTUNE_RENO_A_RFC_CWND, rfc_cwnd) ||
 	    nla_put_u32(skb, TCPTUNE_RENO_A_DUP_SEGS, ca->dup_segs))
 		return -EMSGSIZE;
@@ -491,7 +532,6 @@ static int tcptune_reno_fill_model(struct sock *sk, struct sk_buff *skb)
 struct tcp_congestion_ops tcptune_reno_ops __read_mostly = {
 	.name		= "tcptune_reno",
 	.owner		= THIS_MODULE,
-	.flags		= TCP_CONG_NON_RESTRICTED,
 	.init		= tcptune_reno_init,
 	.release	= tcptune_reno_release,
 	.ssthresh	= tcptune_reno_ssthresh,
@@ -504,7 +544,6 @@ struct tcp_congestion_ops tcptune_reno_ops __read_mostly = {
 struct tcp_congestion_ops tcptune_newreno_ops __read_mostly = {
 	.name		= "tcptune_newreno",
 	.owner		= THIS_MODULE,
-	.flags		= TCP_CONG_NON_RESTRICTED,
 	.init		= tcptune_reno_init,
 	.release	= tcptune_reno_release,
 	.ssthresh	= tcptune_reno_ssthresh,

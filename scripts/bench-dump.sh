@@ -20,6 +20,8 @@ fi
 TT=$top/userspace-tools/tcptune
 ip netns add tt_p9
 ip -n tt_p9 link set lo up
+# A namespace other than the initial one may only default to an allowed one.
+sysctl -qw net.ipv4.tcp_allowed_congestion_control="$(sysctl -n net.ipv4.tcp_allowed_congestion_control) tcptune_newreno"
 ip netns exec tt_p9 sysctl -qw net.ipv4.tcp_congestion_control=tcptune_newreno
 ip netns exec tt_p9 /usr/bin/python3 - "$n" <<'PY' &
 import resource, socket, sys, time

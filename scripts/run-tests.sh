@@ -188,12 +188,13 @@ $(tail -n 30 <<<"$out")"
 	fi
 
 	# Host unit tests and the C selftests' build.
-	build_selftests && host_suite unit build/selftests/test_reno_math
-
-	# The conformance suite's RFC model, on the host (where the tree has it).
-	if [ -f selftests/conformance/model_test.py ]; then
-		host_suite conformance-model /usr/bin/python3 selftests/conformance/model_test.py
+	if build_selftests; then
+		host_suite unit build/selftests/test_reno_math
+		host_suite unit-bbr build/selftests/test_bbr_math
 	fi
+	# The conformance suite's RFC model, against senders making each
+	# allowed choice and against wrong ones (no VM needed).
+	host_suite conformance-model /usr/bin/python3 selftests/conformance/model_test.py
 
 	# The tcptune CLI: -Werror build, unit test, host tests (no module needed).
 	if build_cli; then

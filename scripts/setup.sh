@@ -10,6 +10,8 @@
 #     touched (linux-image-* is installed without recommends, so no grub).
 #   - linux-source-6.1 (kselftest harness, checkpatch.pl), unpacked once
 #     under /usr/src.
+#   - ccache for the debug kernel (scripts/debug-kernel.sh builds
+#     linux-source-6.1 through it).
 #   - qemu-system-x86 and virtme-ng.  virtme-ng is architecture independent
 #     and only packaged from trixie on: it is downloaded with a private apt
 #     state (the host's sources and pins are left alone), then installed as a
@@ -80,7 +82,7 @@ HOST_PKGS=(gcc make bc flex bison libelf-dev libssl-dev kmod sparse
 	   busybox-static udev procps xz-utils ca-certificates
 	   linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	   libmnl-dev libjson-c-dev pkg-config gnuplot-nox python3-yaml
-	   python3-jsonschema time)
+	   python3-jsonschema time ccache)
 
 updated=0
 apt_update_once() {

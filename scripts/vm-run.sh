@@ -3,10 +3,14 @@
 #
 # Boot the test VM once and run a command in it with tcptune.ko loaded.
 #
-#   scripts/vm-run.sh [-k KVER] [-o OUTDIR] [-M] -- CMD [ARGS...]
+#   scripts/vm-run.sh [-k KERNEL] [-m KO] [-o OUTDIR] [-t SECS] [-M] -- CMD [ARGS...]
 #
-#   -k KVER    kernel release to boot (default: scripts/vm-kernel.sh)
+#   -k KERNEL  an installed kernel release (default: scripts/vm-kernel.sh),
+#              or the path of a built kernel tree (scripts/debug-kernel.sh)
+#   -m KO      the module file to insmod (default: this checkout's
+#              module/tcptune.ko); it must be built against KERNEL
 #   -o OUTDIR  host directory the guest may write (results come back there)
+#   -t SECS    stop the VM after SECS seconds (exit 124)
 #   -M         do not insmod the module before CMD
 #
 # The guest sees the host's files read-only (this checkout included), runs as
@@ -14,33 +18,53 @@
 # vmx or svm; otherwise QEMU emulates (TCG).  Only one VM runs at a time on
 # this machine: a second caller waits for the first (flock).
 #
-# A crash, oops, WARN, BUG, KASAN/UBSAN report or lockdep splat in the
-# guest's kernel log during the run fails the run (exit 99), with the log.
+# A crash, oops, WARN, BUG, KASAN/KFENCE/UBSAN report, lockdep or RCU splat,
+# ... in the guest's kernel log during the run fails the run (exit 99), with
+# the log; on a debug kernel so do kmemleak suspects and lockdep turning
+# itself off (scripts/vm-guest.sh).  In the guest, TCPTUNE_KO names the .ko.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-kver=
+kernel=
+ko=$top/module/tcptune.ko
 outdir=
+secs=
 load=1
-while getopts "k:o:M" opt; do
+while getopts "k:m:o:t:M" opt; do
 	case $opt in
-	k) kver=$OPTARG ;;
+	k) kernel=$OPTARG ;;
+	m) ko=$OPTARG ;;
 	o) outdir=$OPTARG ;;
+	t) secs=$OPTARG ;;
 	M) load=0 ;;
-	*) sed -n '4,12p' "$0" >&2; exit 2 ;;
+	*) sed -n '4,14p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ "${1:-}" = -- ] && shift
 [ $# -gt 0 ] || { echo "vm-run.sh: no command" >&2; exit 2; }
 
-[ -n "$kver" ] || kver=$("$top/scripts/vm-kernel.sh")
-kvm=--disable-kvm
-if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -w /dev/kvm ]; then
-	kvm=
+[ -n "$kernel" ] || kernel=$("$top/scripts/vm-kernel.sh")
+if [[ $kernel == */* ]]; then
+	# A kernel tree: vng boots its bzImage and serves its modules.
+	kernel=$(cd "$kernel" && pwd)
+	[ -f "$kernel/arch/x86/boot/bzImage" ] ||
+		{ echo "vm-run.sh: $kernel is not a built kernel tree (no arch/x86/boot/bzImage)" >&2; exit 2; }
 fi
 
-args=(--run "$kver" $kvm --cpus 2 --memory 3G)
+# The guest sees the host's files, except /tmp (a guest-private overlay).
+ko=$(realpath -m "$ko")
+if [ "$load" = 1 ]; then
+	[ -f "$ko" ] || { echo "vm-run.sh: no module $ko" >&2; exit 2; }
+	case $ko in
+	/tmp/*) echo "vm-run.sh: the guest cannot see $ko (its /tmp is private)" >&2; exit 2 ;;
+	esac
+fi
+
+args=(--run "$kernel" --cpus 2 --memory 3G)
+if ! grep -qE '\b(vmx|svm)\b' /proc/cpuinfo || [ ! -w /dev/kvm ]; then
+	args+=(--disable-kvm)
+fi
 if [ -n "$outdir" ]; then
 	mkdir -p "$outdir"
 	args+=(--rwdir "$(cd "$outdir" && pwd)")
@@ -48,10 +72,14 @@ fi
 
 # Quote the command for the guest shell.
 cmd=$(printf '%q ' "$@")
-guest="$top/scripts/vm-guest.sh $load $cmd"
+guest="$top/scripts/vm-guest.sh $load $(printf '%q' "$ko") $cmd"
 
 exec 9>/tmp/tcptune-vm.lock
 flock 9
 # vng checks --rwdir paths relative to the current directory: run from /.
 cd /
+if [ -n "$secs" ]; then
+	# timeout signals its whole process group: vng and its qemu.
+	exec timeout --kill-after=30 "$secs" vng "${args[@]}" --exec "$guest" </dev/null
+fi
 exec vng "${args[@]}" --exec "$guest" </dev/null

@@ -114,9 +114,21 @@ class Connection:
 
     QUIET = float(os.environ.get("CONFORMANCE_QUIET", "0.05"))  # quiet this long: reaction over
 
+    # How long the peer waits for a retransmitted SYN or SYN-ACK: the
+    # stack's timers back off from 1 s (1, 2, 4 s), and fire late under TCG.
+    SYN_RTX_WAIT = 10.0
+
     def __init__(self, algo, family=socket.AF_INET, sack=True, ts=False, ecn=False,
-                 mss=1000, rto_min="10s", frto=0, write_bytes=4 << 20, sysctls=None):
+                 mss=1000, rto_min="10s", frto=0, write_bytes=4 << 20, sysctls=None,
+                 passive=False, syn_drops=0):
+        """passive: the sender socket is accept()ed from a listener and the
+        peer opens the connection.  syn_drops: the peer ignores that many
+        transmissions of the sender's SYN (active open) or SYN-ACK (passive
+        open) and answers the next one; the times at which they came are
+        in self.syn_times (seconds after the first)."""
         self.algo, self.family, self.sack, self.ts, self.ecn = algo, family, sack, ts, ecn
+        self.passive, self.syn_drops = passive, syn_drops
+        self.syn_times = []
         self.log = []
         new_netns()
         settings = {
@@ -135,7 +147,11 @@ class Connection:
         for name, value in settings.items():
             sysctl(name, value)
         self._tun_up(rto_min)
-        self._connect(algo, mss, write_bytes)
+        if passive:
+            self._accept(algo, mss)
+        else:
+            self._connect(algo, mss)
+        self._established(write_bytes)
 
     # -- set-up ------------------------------------------------------------
 
@@ -155,20 +171,40 @@ class Connection:
         run("ip", *fam, "addr", "add", local + ("/128" if v else "/32"), "dev", "tun0", *extra)
         run("ip", *fam, "route", "add", prefix, "dev", "tun0", "rto_min", rto_min)
 
-    def _connect(self, algo, mss, write_bytes):
-        s = socket.socket(self.family, socket.SOCK_STREAM)
+    def _sender_socket(self, s, algo):
         s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, algo.encode())
         s.setsockopt(socket.SOL_SOCKET, SO_SNDBUFFORCE, 16 << 20)
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         s.setblocking(False)
+
+    def _wait_retransmissions(self, first, pred, what):
+        """Ignore `first` and the next syn_drops - 1 copies of it; return
+        the copy after them (the one to answer)."""
+        seg, t0 = first, time.monotonic()
+        self.syn_times = [0.0]
+        for k in range(self.syn_drops):
+            seg = self.wait_for(pred, self.SYN_RTX_WAIT, what)
+            if seg is None:
+                raise RuntimeError("%s not retransmitted (%d of %d)"
+                                   % (what, k + 1, self.syn_drops))
+            if seg.seq != first.seq:
+                raise RuntimeError("retransmitted %s has another ISN: %r" % (what, seg))
+            self.syn_times.append(time.monotonic() - t0)
+        return seg
+
+    def _connect(self, algo, mss):
+        s = socket.socket(self.family, socket.SOCK_STREAM)
+        self._sender_socket(s, algo)
         self.sock = s
         self.port = 5001
         err = s.connect_ex((self.peer, self.port))
         if err not in (0, errno.EINPROGRESS):
             raise OSError(err, "connect")
-        syn = self.wait_for(lambda g: g.has(P.SYN), 3.0, "SYN")
+        is_syn = lambda g: g.has(P.SYN) and not g.has(P.ACK)  # noqa: E731
+        syn = self.wait_for(is_syn, 3.0, "SYN")
         if syn is None:
             raise RuntimeError("no SYN from the sender")
+        syn = self._wait_retransmissions(syn, is_syn, "SYN")
         self.sport = syn.sport
         self.isn = syn.seq
         self.syn = syn
@@ -184,6 +220,50 @@ class Connection:
                                ts=self._ts() if self.ts else None, wscale=7)
         self._write(self.iss, self.isn + 1, flags, opts, window=65535)
         self.wait_for(lambda g: g.has(P.ACK) and not g.has(P.SYN), 3.0, "handshake ACK")
+
+    def _accept(self, algo, mss):
+        """Passive open: the peer sends the SYN, the listener's SYN-ACK is
+        answered (after syn_drops retransmissions) with the third ACK, and
+        the accepted socket is the sender."""
+        if self.ecn:
+            raise ValueError("passive open with ECN is not scripted")
+        lst = socket.socket(self.family, socket.SOCK_STREAM)
+        lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sender_socket(lst, algo)
+        lst.bind((self.local, 5001))
+        lst.listen(1)
+        self.sport = 5001       # the sender's port
+        self.port = 40001       # the peer's
+        self.iss = 0x10000000
+        self.ts_clock = 1000
+        self.last_tsval = 0
+        opts = P.build_options(mss=mss, sackok=self.sack,
+                               ts=self._ts() if self.ts else None, wscale=7)
+        self._write(self.iss, 0, P.SYN, opts, window=65535)
+        is_synack = lambda g: g.has(P.SYN) and g.has(P.ACK)  # noqa: E731
+        synack = self.wait_for(is_synack, 3.0, "SYN-ACK")
+        if synack is None:
+            lst.close()
+            raise RuntimeError("no SYN-ACK from the listener")
+        synack = self._wait_retransmissions(synack, is_synack, "SYN-ACK")
+        self.isn = synack.seq
+        self.syn = synack
+        self.last_tsval = synack.options.get("ts", (0, 0))[0]
+        opts = P.build_options(ts=self._ts()) if self.ts else b""
+        self._write(self.iss + 1, self.isn + 1, P.ACK, opts, window=65535)
+        ready, _, _ = select.select([lst], [], [], 3.0)
+        if not ready:
+            lst.close()
+            raise RuntimeError("the listener accepted nothing")
+        s, _ = lst.accept()
+        lst.close()
+        self._sender_socket(s, algo)
+        self.sock = s
+
+    def _established(self, write_bytes):
+        algo = self.sock.getsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, 16)
+        if algo.rstrip(b"\0").decode() != self.algo:
+            raise RuntimeError("sender's congestion control is %r, not %s" % (algo, self.algo))
         info = self.info()
         if info.state != 1:
             raise RuntimeError("not established: state %d" % info.state)

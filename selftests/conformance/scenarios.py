@@ -4,7 +4,9 @@ The conformance scenarios.  Each runs for tcptune_reno, tcptune_newreno and
 the kernel's reno (ref=True): our algorithms are held to the RFCs (through
 the reference model of model.py and explicit numbers), the kernel's reno
 only to what is true of it (PRR in recovery, no ABC limit), and its values
-are printed beside ours.
+are printed beside ours.  Where an RFC lets the sender choose, a check
+accepts every allowed value and names the RFC section of each (model.py
+lists the choices, C1-C5).
 
 Segment numbers are indices of MSS-sized segments after the SYN; "ACK n"
 acknowledges segments 0 .. n-1.  The initial window is 10 (RFC 6928), so
@@ -13,7 +15,7 @@ every script starts with segments 0-9 in flight.
 import socket
 import time
 
-from model import RfcSender, INFINITE
+from model import RfcModel, INFINITE
 from peer import Connection
 from script import Script
 
@@ -39,7 +41,7 @@ def _initial(t, s):
 def _model(algo, ref, **kw):
     if ref:
         return None
-    return RfcSender(newreno=(algo == "tcptune_newreno"), **kw)
+    return RfcModel(newreno=(algo == "tcptune_newreno"), **kw)
 
 
 def _deliver_new(s, limit, desc="deliver %d", **kw):
@@ -54,23 +56,32 @@ def _deliver_new(s, limit, desc="deliver %d", **kw):
         done += 1
 
 
-# 1. Initial window and slow start with ABC (RFC 3465 2.2, L = 2) -------------
+# 1. Initial window and slow start with byte counting -------------------------
 
 def slow_start_abc(t, algo, ref, family=socket.AF_INET):
+    """ACKs of 1, 2, 4 and 3 segments in slow start.  RFC 5681 3.1 eq. (2)
+    adds min(N, 1 SMSS) per ACK, RFC 3465 2.2 (experimental) min(N, 2 SMSS):
+    either is accepted (model.py C2), but one L for the whole connection;
+    more than 2 SMSS for one ACK is not."""
     c = _start(t, algo, family=family)
     try:
-        s = Script(t, c, _model(algo, ref), ref)
+        m = _model(algo, ref)
+        s = Script(t, c, m, ref)
         _initial(t, s)
         # kernel reno: cwnd += segments acked, with no limit
-        exp = {1: (11, 2), 2: (13, 4), 4: (15, 6), 3: (17, 5)} if not ref else \
-              {1: (11, 2), 2: (13, 4), 4: (17, 8), 3: (20, 6)}
+        exp = {1: (11, 2), 2: (13, 4), 4: (17, 8), 3: (20, 6)}
         una = 0
         for n in (1, 2, 4, 3):
             una += n
             what = "ACK of %d segment%s" % (n, "s" if n > 1 else "") + (" (stretch)" if n > 2 else "")
-            sent, info = s.ack(what, upto=una, sack=[], cwnd=exp[n][0], ssthresh=INFINITE,
-                               state="Open")
-            t.check("%s: new segments sent" % what, len([x for x in sent if not x.rtx]), exp[n][1])
+            sent, info = s.ack(what, upto=una, sack=[], cwnd=exp[n][0] if ref else "model",
+                               ssthresh=INFINITE, state="Open")
+            if ref:
+                t.check("%s: new segments sent" % what, len([x for x in sent if not x.rtx]),
+                        exp[n][1])
+        if m is not None:
+            t.note("RFC choices the sender's behaviour fits: %s" % " | ".join(
+                sorted({b.why() for b in m.branches})))
     finally:
         c.close()
 
@@ -129,13 +140,18 @@ def one_loss(t, algo, ref, sack, ack_loss, family=socket.AF_INET):
             state = "Open" if sack else "Recovery"
             sent, info = s.ack("full ACK (= recover)", state=state)
         else:
-            exit_cwnd = min(IW // 2, max(flight, 1) + 1) if newreno else IW // 2
             sent, info = s.ack("full ACK (= recover)",
-                               state="Open" if sack else "Recovery",
-                               cwnd=exit_cwnd, ssthresh=IW // 2)
-            t.note("full ACK: FlightSize %d, %s exit cwnd %d" % (
-                flight, "NewReno min(ssthresh, max(FlightSize,1)+1)" if newreno
-                else "Reno ssthresh", exit_cwnd))
+                               state="Open" if sack else "Recovery", ssthresh=IW // 2)
+            if newreno:
+                opt1 = min(IW // 2, max(flight, 1) + 1)
+                allowed = [(opt1, "RFC 6582 3.2 step 3 option 1: min(ssthresh, "
+                                  "max(FlightSize, SMSS) + SMSS), FlightSize %d" % flight),
+                           (IW // 2, "RFC 6582 3.2 step 3 option 2: ssthresh")]
+            else:
+                allowed = [(IW // 2, "RFC 5681 3.2 step 6: ssthresh")]
+            t.among("full ACK: tcpi_snd_cwnd", info.snd_cwnd, allowed)
+            t.note("full ACK: FlightSize %d, exit cwnd %d" % (flight, info.snd_cwnd))
+            m.keep([b for b in m.branches if b.cwnd == info.snd_cwnd])
         # deliver what was sent during and after recovery: beyond recover
         # the stack reopens; then congestion avoidance (or slow start back
         # to ssthresh) continues with one ACK per segment, then with
@@ -202,7 +218,9 @@ def two_losses(t, algo, ref):
                         info.snd_ssthresh, 5)
                 t.check("NewReno: still in Recovery", info.ca, "Recovery")
             else:
-                # FlightSize when the second fast retransmit runs: 5 .. 11
+                # FlightSize when the second fast retransmit runs: 5 .. 11,
+                # 7 segments: equation (4) gives 3.5 SMSS, "no more than"
+                # which (5681 3.2 step 2) in whole segments is 3
                 t.check("Reno: second fast retransmit halves ssthresh again",
                         info.snd_ssthresh, max(7 // 2, 2))
                 t.check("Reno: segment 5 retransmitted on the third dup ACK",
@@ -297,8 +315,15 @@ def idle_restart(t, algo, ref):
                    min(IW, cwnd_before) <= info.snd_cwnd <= max(IW, cwnd_before // 2),
                    "(cwnd %d, before %d)" % (info.snd_cwnd, cwnd_before))
         else:
-            t.check("restart: segments sent after idle", len(sent), min(IW, cwnd_before))
-            t.check("restart: tcpi_snd_cwnd", info.snd_cwnd, min(IW, cwnd_before))
+            # RFC 5681 4.1: "TCP SHOULD set cwnd to no more than RW before
+            # beginning transmission", RW = min(IW, cwnd): any window from
+            # 1 to RW is allowed; the sender sends all of it.
+            rw = min(IW, cwnd_before)
+            t.true("restart: RFC 5681 4.1 cwnd <= RW = %d" % rw, 1 <= info.snd_cwnd <= rw,
+                   "(tcpi_snd_cwnd %d)" % info.snd_cwnd)
+            t.check("restart: segments sent after idle = tcpi_snd_cwnd", len(sent),
+                    info.snd_cwnd)
+            t.note("restart window %d (RW %d)" % (info.snd_cwnd, rw))
     finally:
         c.close()
 
@@ -382,12 +407,76 @@ def undo_timestamps(t, algo, ref):
         t.check("fast retransmit: ssthresh", info.snd_ssthresh, 5)
         s.rcv.receive(0)
         # ACK 4 acknowledges 4 new segments in Open state after the undo:
-        # slow start adds min(4, L=2) (kernel reno: 4) if cwnd-limited
+        # slow start adds min(4, L) (kernel reno: 4) if cwnd-limited
         sent, info = s.ack("ACK 4 echoing segment 0's TSval", tsecr=echo, model=False,
-                           cwnd=None if ref else IW + 2, ssthresh=INFINITE, state="Open")
+                           ssthresh=INFINITE, state="Open")
+        if not ref:
+            t.among("ACK 4 after the undo: tcpi_snd_cwnd", info.snd_cwnd,
+                    [(IW + 1, "RFC 5681 3.1 eq. (2): L = 1 SMSS"),
+                     (IW + 2, "RFC 3465 2.2: L = 2 SMSS")])
         if ref:
             t.true("kernel reno: cwnd restored to at least the prior cwnd",
                    info.snd_cwnd >= IW, "(cwnd %d)" % info.snd_cwnd)
+    finally:
+        c.close()
+
+
+# 11. Loss window after a lost SYN or SYN-ACK (RFC 5681 3.1, RFC 6298 5.7) ----
+
+def syn_loss(t, algo, ref, passive, drops, family=socket.AF_INET):
+    """The peer ignores the first `drops` transmissions of the SYN (active
+    open) or of the listener's SYN-ACK (passive open) and answers the next.
+
+    RFC 5681 3.1: "if the SYN or SYN/ACK is lost, the initial window used by
+    a sender after a correctly transmitted SYN MUST be one segment".  Linux
+    (tcp_init_transfer, net/ipv4/tcp_input.c) sets cwnd = 1 when
+    total_retrans > 1 and undo_marker is set, i.e. after two or more SYN or
+    SYN-ACK timeouts, and the initial window after a single one: with
+    RFC 6298's 1 s initial RTO one timeout may well be spurious.  The stack
+    then calls the algorithm's init(), which must leave that cwnd alone.
+    After the loss window, slow start goes on from 1 segment (one ACK per
+    segment here, so L of RFC 3465 makes no difference)."""
+    c = Connection(algo, family=family, sack=True, passive=passive, syn_drops=drops)
+    what = "SYN-ACK" if passive else "SYN"
+    try:
+        info = c.info()
+        t.note("%s transmissions at %s s; tcpi_total_retrans %d, tcpi_rto %d ms" % (
+            what, ", ".join("%.1f" % x for x in c.syn_times), info.total_retrans,
+            info.rto // 1000))
+        t.check("%s retransmissions the stack counts" % what, info.total_retrans, drops)
+        if drops >= 1:
+            # RFC 6298 5.7: RTO back to 3 s once data transmission begins
+            # (no RTT sample from a retransmitted SYN: Karn).
+            t.true("RFC 6298 5.7: RTO >= 3 s after a %s timeout" % what,
+                   info.rto >= 3000000, "(tcpi_rto %d us)" % info.rto)
+        if drops >= 2:
+            lw = [1]
+            why = "RFC 5681 3.1 loss window (Linux: > 1 %s retransmission)" % what
+        elif drops == 1:
+            lw = [1, IW]
+            why = ("RFC 5681 3.1 says 1; Linux's tcp_init_transfer keeps IW after a single "
+                   "%s retransmission (a 1 s RTO may be spurious): either is accepted" % what)
+        else:
+            lw = [IW]
+            why = "RFC 6928 initial window"
+        m = _model(algo, ref, cwnd=1, nxt=0)
+        s = Script(t, c, m, ref)
+        sent = s.burst("first flight")
+        info = c.info()
+        s.show("first flight after the handshake", sent, info,
+               "new=%s cwnd=%s (%s)" % ("|".join(map(str, lw)), "|".join(map(str, lw)), why))
+        t.true("first flight is %s segment(s): %s" % ("|".join(map(str, lw)), why),
+               len(sent) in lw and [x.index for x in sent] == list(range(len(sent))),
+               "(sent %s)" % sent)
+        t.true("tcpi_snd_cwnd after the handshake is %s" % "|".join(map(str, lw)),
+               info.snd_cwnd in lw, "(cwnd %d)" % info.snd_cwnd)
+        t.check("first flight: tcpi_snd_cwnd = segments sent", info.snd_cwnd, len(sent))
+        t.check("first flight: tcpi_snd_ssthresh", info.snd_ssthresh, INFINITE)
+        t.check("first flight: tcpi_ca_state", info.ca, "Open")
+        if m is not None:
+            m.set_window(info.snd_cwnd, len(sent))
+        # three rounds of slow start, one ACK per segment
+        _deliver_new(s, 1 + 2 + 4, cwnd="model", state="Open")
     finally:
         c.close()
 
@@ -414,4 +503,10 @@ SCENARIOS = [
     ("undo_timestamps", undo_timestamps),
     ("ipv6_one_loss_sack_ackloss", _ipv6_one_loss),
     ("ipv6_slow_start_abc", _ipv6_slow_start),
+    ("syn_lost_twice", lambda t, a, r: syn_loss(t, a, r, passive=False, drops=2)),
+    ("synack_lost_twice", lambda t, a, r: syn_loss(t, a, r, passive=True, drops=2)),
+    ("syn_lost_once", lambda t, a, r: syn_loss(t, a, r, passive=False, drops=1)),
+    ("synack_lost_once", lambda t, a, r: syn_loss(t, a, r, passive=True, drops=1)),
+    ("ipv6_synack_lost_twice", lambda t, a, r: syn_loss(t, a, r, passive=True, drops=2,
+                                                        family=socket.AF_INET6)),
 ]

@@ -9,10 +9,6 @@ from model import INFINITE
 from peer import INFINITE_SSTHRESH
 
 
-def fmt_ss(v):
-    return "inf" if v >= INFINITE_SSTHRESH else str(v)
-
-
 class Case:
     def __init__(self, name):
         self.name = name
@@ -31,6 +27,16 @@ class Case:
         if not ok:
             self.failures += 1
             self.lines.append("FAIL %s: got %s, expected %s" % (what, got, want))
+        return ok
+
+    def among(self, what, got, allowed):
+        """got must be one of several values the RFCs allow: allowed is
+        [(value, "RFC section: why")]; the diagnostic names them all."""
+        ok = any(got == v for v, _ in allowed)
+        if not ok:
+            self.failures += 1
+            self.lines.append("FAIL %s: got %s, RFC allows %s" % (
+                what, got, " | ".join("%s (%s)" % (v, why) for v, why in allowed)))
         return ok
 
     def true(self, what, cond, detail=""):
@@ -130,29 +136,44 @@ class Script:
         self.sent += sent
         info = self.c.info()
         rfc = None
+        matched = None
         if model and self.m is not None:
             before = self.m.nxt
-            rtx, new = self.m.on_ack(upto)
-            rfc = "rtx=%s new=%d cwnd=%d ssthresh=%s%s" % (
-                rtx, new, self.m.cwnd, fmt_ss(self.m.ssthresh), " FR" if self.m.in_fr else "")
-            if self.gbn and not self.ref:
-                self.t.check("step %d (%s): segments sent" % (self.step_no + 1, desc),
-                             [s.index for s in sent], rtx + list(range(before, before + new)))
-            elif not self.ref:
+            outcomes = self.m.on_ack(upto)
+            rfc = self.m.describe(outcomes)
+            if self.gbn:
+                got = [s.index for s in sent]
+                matched = [b for b, rtx, new in outcomes
+                           if got == rtx + list(range(before, before + new))]
+                what = "segments sent"
+            else:
                 got_rtx = [s.index for s in sent if s.rtx]
                 got_new = [s.index for s in sent if not s.rtx]
-                self.t.check("step %d (%s): retransmitted" % (self.step_no + 1, desc),
-                             got_rtx, rtx)
-                self.t.check("step %d (%s): new segments" % (self.step_no + 1, desc),
-                             got_new, list(range(before, before + new)))
+                got = "rtx=%s new=%s" % (got_rtx, got_new)
+                matched = [b for b, rtx, new in outcomes
+                           if got_rtx == rtx and got_new == list(range(before, before + new))]
+                what = "retransmitted / new segments"
+            if not self.ref and not matched:
+                self.t.failures += 1
+                self.t.lines.append("FAIL step %d (%s): %s: got %s, RFC allows %s" % (
+                    self.step_no + 1, desc, what, got, rfc))
             # Stay in step with what the sender really did, so that one
             # disagreement is reported once and not at every later step.
+            self.m.keep(matched)
             if not self.gbn:
                 self.m.nxt = max(self.c.high, self.m.una)
         self.show(desc, sent, info, rfc)
         n = self.step_no
         if cwnd == "model":
-            cwnd = self.m.cwnd if (self.m is not None and not self.ref) else None
+            cwnd = None
+            if self.m is not None and not self.ref:
+                allowed = [(b.cwnd, b.why())
+                           for b in self.m.branches]
+                allowed = [a for i, a in enumerate(allowed)
+                           if a[0] not in [x[0] for x in allowed[:i]]]
+                if self.t.among("step %d (%s): tcpi_snd_cwnd" % (n, desc), info.snd_cwnd,
+                                allowed):
+                    self.m.keep([b for b in self.m.branches if b.cwnd == info.snd_cwnd])
         if cwnd is not None:
             self.t.check("step %d (%s): tcpi_snd_cwnd" % (n, desc), info.snd_cwnd, cwnd)
         if ssthresh is not None:

@@ -13,7 +13,7 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
-#define div64_u64(a, b) ((a) / (b))
+#define div_u64(a, b) ((u64)(a) / (u32)(b))
 
 #include "../../module/reno_math.h"
 
@@ -133,7 +133,8 @@ static void test_slow_start_limits(void)
 static void test_cong_avoid(void)
 {
 	int ok = 1;
-	u32 mss = 1448, cwnd = 20, ca = 0, i, acks;
+	u32 mss = 1448, cwnd = 20, i, acks;
+	u64 ca = 0, bytes;
 
 	/* With ACKs of one segment, cwnd grows by exactly 1 per cwnd ACKs. */
 	for (i = 0; i < 50; i++) {
@@ -153,11 +154,30 @@ static void test_cong_avoid(void)
 	/* A stretch ACK of 3 windows grows by one segment only. */
 	ca = 0;
 	cwnd = tcptune_abc_cong_avoid(10, &ca, 30 * mss, mss);
-	CHECK(cwnd == 11 && ca < 11 * mss, "stretch: %u %u", cwnd, ca);
+	CHECK(cwnd == 11 && ca < 11 * mss, "stretch: %u %" PRIu64, cwnd, ca);
 	/* Huge windows do not overflow the byte arithmetic. */
 	ca = 0;
 	cwnd = tcptune_abc_cong_avoid(3000000, &ca, 65535, 65535);
-	CHECK(cwnd == 3000000 && ca == 65535, "large: %u %u", cwnd, ca);
+	CHECK(cwnd == 3000000 && ca == 65535, "large: %u %" PRIu64, cwnd, ca);
+	/*
+	 * Windows of 2^32 bytes and more (100 Gbit/s x 200 ms is 2.5 GB):
+	 * +1 only after exactly one window of bytes, whatever its size
+	 * (a 32-bit bytes_acked wraps and grows cwnd early or never).
+	 */
+	for (cwnd = 65536; cwnd <= 4000000; cwnd *= 4) {
+		u32 start = cwnd, seg = 65535;
+		u64 window = (u64)cwnd * seg;
+
+		ca = 0;
+		bytes = 0;
+		while (cwnd == start && bytes <= window) {
+			/* ACKs of 1 GB at a time: few iterations */
+			cwnd = tcptune_abc_cong_avoid(cwnd, &ca, 1U << 30, seg);
+			bytes += 1U << 30;
+		}
+		CHECK(cwnd == start + 1 && bytes >= window && bytes - window < (1U << 30),
+		      "window %" PRIu64 " B: +1 after %" PRIu64 " B", window, bytes);
+	}
 	result(ok, "rfc3465 congestion avoidance: +1 SMSS per cwnd of acked bytes");
 }
 

@@ -2,7 +2,8 @@
 /*
  * How users pick tcptune's algorithms, checked in the VM with tcptune.ko
  * loaded: the sysctl lists, setsockopt(TCP_CONGESTION) as root and as an
- * unprivileged user, a namespace's default, and a route's congctl.
+ * unprivileged user (only where the admin allows it), a namespace's
+ * default, and a route's congctl.
  *
  * Built against the kselftest harness of the installed linux-source
  * package (see selftests/Makefile).
@@ -19,11 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 
-static const char *const ours[] = { "tcptune_reno", "tcptune_newreno" };
+static const char *const ours[] = { "tcptune_reno", "tcptune_newreno", "tcptune_bbr" };
 
 static int read_text(const char *path, char *buf, size_t len)
 {
@@ -105,20 +107,40 @@ static void new_netns(struct __test_metadata *_metadata)
 	ASSERT_EQ(0, system("ip link set lo up"));
 }
 
-TEST(listed_available_and_allowed)
+#define ALLOWED "/proc/sys/net/ipv4/tcp_allowed_congestion_control"
+
+/* Add word to the allowed list (as the admin would); old gets the list. */
+static int allow(const char *word, char *old, size_t len)
+{
+	char buf[1100];
+	int err = read_text(ALLOWED, old, len);
+
+	if (err)
+		return err;
+	old[strcspn(old, "\n")] = '\0';
+	snprintf(buf, sizeof(buf), "%s %s", old, word);
+	return write_text(ALLOWED, buf);
+}
+
+/*
+ * Our algorithms are not TCP_CONG_NON_RESTRICTED: on a fresh load (the
+ * runner reloads the module before each suite) they are available but
+ * not in the allowed list, which is the admin's to extend.
+ */
+TEST(available_not_allowed_by_default)
 {
 	char avail[1024], allowed[1024];
 	unsigned int i;
 
 	ASSERT_EQ(0, read_text("/proc/sys/net/ipv4/tcp_available_congestion_control",
 			       avail, sizeof(avail)));
-	ASSERT_EQ(0, read_text("/proc/sys/net/ipv4/tcp_allowed_congestion_control",
-			       allowed, sizeof(allowed)));
+	ASSERT_EQ(0, read_text(ALLOWED, allowed, sizeof(allowed)));
 	for (i = 0; i < ARRAY_SIZE(ours); i++) {
 		EXPECT_TRUE(has_word(avail, ours[i])) TH_LOG("%s not in %s", ours[i], avail);
-		/* non-restricted: unprivileged users may pick them */
-		EXPECT_TRUE(has_word(allowed, ours[i])) TH_LOG("%s not in %s", ours[i], allowed);
+		EXPECT_FALSE(has_word(allowed, ours[i])) TH_LOG("%s in %s", ours[i], allowed);
 	}
+	/* positive control of has_word on the same list: reno is always allowed */
+	EXPECT_TRUE(has_word(allowed, "reno")) TH_LOG("reno not in %s", allowed);
 }
 
 TEST(setsockopt_root)
@@ -149,43 +171,95 @@ TEST(setsockopt_root)
 	}
 }
 
+/*
+ * In a child that drops to nobody: setsockopt(TCP_CONGESTION, name) on a
+ * new socket.  Returns 0 or the errno it failed with (-1: child trouble).
+ */
+static int unprivileged_setsockopt(const char *cc)
+{
+	int st, pfd[2], err = -1;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char name[16] = "";
+		socklen_t len = sizeof(name);
+		int fd, e = 0;
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, strlen(cc)))
+			e = errno;
+		else if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len) ||
+			 strcmp(name, cc))
+			e = EPROTO;	/* "worked" but the socket says otherwise */
+		if (write(pfd[1], &e, sizeof(e)) != sizeof(e))
+			_exit(3);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (pid > 0 && read(pfd[0], &err, sizeof(err)) != sizeof(err))
+		err = -1;
+	close(pfd[0]);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		return -1;
+	return err;
+}
+
+/*
+ * The kernel's rule: root may pick any algorithm, other users those in
+ * net.ipv4.tcp_allowed_congestion_control.  Ours are refused to nobody
+ * until the admin lists them, then allowed; vegas (loaded, never listed)
+ * stays refused, reno (always listed) is allowed throughout.
+ */
 TEST(setsockopt_unprivileged)
 {
-	char name[16];
+	char old[1024];
 	unsigned int i;
-	int fd;
-	char allowed[1024];
 
-	/* Negative control: the kernel's vegas is loaded but restricted. */
 	ASSERT_EQ(0, system("modprobe tcp_vegas"));
-	ASSERT_EQ(0, read_text("/proc/sys/net/ipv4/tcp_allowed_congestion_control",
-			       allowed, sizeof(allowed)));
-	ASSERT_FALSE(has_word(allowed, "vegas")) TH_LOG("vegas is allowed: %s", allowed);
-	ASSERT_EQ(0, setgroups(0, NULL));
-	ASSERT_EQ(0, setresgid(65534, 65534, 65534));
-	ASSERT_EQ(0, setresuid(65534, 65534, 65534));
+	EXPECT_EQ(0, unprivileged_setsockopt("reno"));
+	EXPECT_EQ(EPERM, unprivileged_setsockopt("vegas"));
+	for (i = 0; i < ARRAY_SIZE(ours); i++) {
+		const char *cc = ours[i];
+
+		EXPECT_EQ(EPERM, unprivileged_setsockopt(cc)) TH_LOG("%s", cc);
+	}
 
 	for (i = 0; i < ARRAY_SIZE(ours); i++) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		ASSERT_LE(0, fd);
-		EXPECT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, ours[i],
-					strlen(ours[i]))) TH_LOG("%s: %s", ours[i], strerror(errno));
-		ASSERT_EQ(0, sock_cc(fd, name, sizeof(name)));
-		EXPECT_STREQ(ours[i], name);
-		close(fd);
+		ASSERT_EQ(0, allow(ours[i], old, sizeof(old)));
+		EXPECT_EQ(0, unprivileged_setsockopt(ours[i])) TH_LOG("%s allowed", ours[i]);
+		EXPECT_EQ(EPERM, unprivileged_setsockopt("vegas"));
+		ASSERT_EQ(0, write_text(ALLOWED, old));
+		/* and refused again once the admin takes it back */
+		EXPECT_EQ(EPERM, unprivileged_setsockopt(ours[i])) TH_LOG("%s revoked", ours[i]);
 	}
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	EXPECT_EQ(-1, setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "vegas", 5));
-	EXPECT_EQ(EPERM, errno);
-	close(fd);
 }
 
 TEST(netns_default_used_by_new_connections)
 {
-	char name[16];
+	char name[16], old[1024], all[256] = "";
 	unsigned int i;
-	int c, s;
+	int c, s, initns;
 
+	/*
+	 * A namespace other than the initial one may only make an allowed
+	 * (non-restricted) algorithm its default, and only the initial
+	 * namespace may extend the allowed list: allow ours first.  (The
+	 * refusal itself is not tried: 6.1's
+	 * tcp_set_default_congestion_control() leaks a module reference
+	 * when it returns EPERM; see README.)
+	 */
+	for (i = 0; i < ARRAY_SIZE(ours); i++)
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s",
+			 i ? " " : "", ours[i]);
+	ASSERT_EQ(0, allow(all, old, sizeof(old)));
+	initns = open("/proc/self/ns/net", O_RDONLY);
+	ASSERT_LE(0, initns);
 	new_netns(_metadata);
 	for (i = 0; i < ARRAY_SIZE(ours); i++) {
 		ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/tcp_congestion_control", ours[i]));
@@ -199,6 +273,9 @@ TEST(netns_default_used_by_new_connections)
 	}
 	/* Give the module reference back before the netns goes away. */
 	ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/tcp_congestion_control", "reno"));
+	ASSERT_EQ(0, setns(initns, CLONE_NEWNET));
+	ASSERT_EQ(0, write_text(ALLOWED, old));
+	close(initns);
 }
 
 TEST(route_congctl)

@@ -12,14 +12,16 @@
  * TCPTUNE_CMD_ALGO_GET       dump            (any user)
  *	One message per algorithm: TCPTUNE_A_ALGO { NAME, SOCKETS,
  *	RECOVERIES, RTOS, UNDOS, PROBE_RTTS }.  Counters are per namespace,
- *	since the module was loaded (or the namespace created).
+ *	since the module was loaded (or the namespace created).  SOCKETS
+ *	counts user sockets; kernel sockets (NFS, SMB, ...) are left out.
  *
  * TCPTUNE_CMD_KNOB_GET       do, dump        (any user)
  *	do:   request TCPTUNE_A_KNOB { ALGO, NAME }, reply one
  *	      TCPTUNE_A_KNOB with every knob attribute.
- *	dump: optional TCPTUNE_A_FILTER_ALGO; one message per knob, each
- *	      with one TCPTUNE_A_KNOB { ALGO, NAME, VALUE, RANGE_MIN,
- *	      RANGE_MAX, DEFAULT, UNIT, DOC, WHEN }.
+ *	dump: optional TCPTUNE_A_FILTER_ALGO (ENOENT if it names no
+ *	      algorithm); one message per knob, each with one
+ *	      TCPTUNE_A_KNOB { ALGO, NAME, VALUE, RANGE_MIN, RANGE_MAX,
+ *	      DEFAULT, UNIT, DOC, WHEN }.
  *
  * TCPTUNE_CMD_KNOB_SET       do              (CAP_NET_ADMIN over the
  *	                                       namespace's user namespace)
@@ -27,20 +29,34 @@
  *	entry is validated first (known knob, value within [RANGE_MIN, RANGE_MAX]);
  *	if any is wrong nothing changes and the extack names the attribute
  *	at fault.  The same values are the sysctls net.tcptune.<algo>.<name>.
+ *	Writers are serialised; readers (the algorithms, per ACK) take no
+ *	lock, so one ACK may see part of a set applied: each knob is read
+ *	once per decision and no knob's range depends on another's.
  *
  * TCPTUNE_CMD_SOCK_GET       dump            (any user)
- *	Optional TCPTUNE_A_FILTER_ALGO.  One message per socket that uses one
- *	of our algorithms in the caller's namespace, each with one
- *	TCPTUNE_A_SOCK.  The dump is a snapshot taken when it starts: every
- *	socket registered then is reported exactly once, across as many
- *	messages as it takes; a socket that closes meanwhile is still
- *	reported (its state says so) or skipped if it is already gone.
+ *	Optional TCPTUNE_A_FILTER_ALGO (ENOENT if it names no algorithm).
+ *	One message per socket that uses one of our algorithms in the
+ *	caller's namespace, each with one TCPTUNE_A_SOCK.  The dump walks the
+ *	TCP established hash as inet_diag does, a bucket at a time, holding a
+ *	bucket lock and references on at most 16 sockets at once and nothing
+ *	between two reads: a dump left unread pins no socket.  Within a
+ *	bucket sockets come in cookie order and the dump resumes after the
+ *	last cookie sent, so a socket that lives through the whole dump is
+ *	reported exactly once; one that opens or closes meanwhile may or may
+ *	not be.  Each socket is locked once, to read a consistent state.  No
+ *	absolute sequence number is reported (RENO RECOVER is relative to
+ *	snd_una), since every user may dump every socket, as with ss(8).
  *
- * TCPTUNE_CMD_EVENT          multicast group "events" (any user)
+ * TCPTUNE_CMD_EVENT          multicast group "events" (CAP_NET_ADMIN
+ *	                                       over the namespace's user
+ *	                                       namespace, to join)
  *	TCPTUNE_A_EVENT { TYPE, COOKIE, FAMILY, SADDR, DADDR, SPORT, DPORT,
- *	ALGO, CA_STATE, CWND, SSTHRESH, BBR_STATE, DROPPED }.  Rate-limited per namespace (TCPTUNE_EVENT_RATE per
- *	second, bursts of TCPTUNE_EVENT_BURST); events beyond the limit are
- *	dropped and counted in the next event's DROPPED.
+ *	ALGO, CA_STATE, CWND, SSTHRESH, BBR_STATE, DROPPED }.  Rate-limited
+ *	per namespace by a token bucket: bursts of up to TCPTUNE_EVENT_BURST,
+ *	TCPTUNE_EVENT_RATE per second on average; events beyond the limit, or
+ *	that could not be allocated or sent, are dropped and counted in the
+ *	next event's DROPPED.  A live feed of every socket's 4-tuple is for
+ *	the administrator, as the kernel's own socket-destroy groups are.
  *
  * TCPTUNE_A_FILTER_ALGO names an algorithm either way: "reno" (the knob
  * set's name) or "tcptune_reno" (the congestion-control name).
@@ -185,7 +201,10 @@ enum tcptune_reno_phase {
 enum tcptune_reno_attr {
 	TCPTUNE_RENO_A_UNSPEC,
 	TCPTUNE_RENO_A_PHASE,		/* u8, enum tcptune_reno_phase */
-	TCPTUNE_RENO_A_RECOVER,		/* u32: recovery point (high_seq) */
+	TCPTUNE_RENO_A_RECOVER,		/* u32: bytes from snd_una to the
+					 * recovery point (high_seq); 0 once
+					 * it is acknowledged
+					 */
 	TCPTUNE_RENO_A_BYTES_ACKED,	/* u32: RFC 3465 CA byte counter */
 	TCPTUNE_RENO_A_RFC_CWND,	/* u32: the RFC's cwnd, segments */
 	TCPTUNE_RENO_A_DUP_SEGS,	/* u32: dup-ACKed segments in a row */

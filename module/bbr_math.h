@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-round signal arithmetic of tcptune_bbr, free of any kernel object so
+ * that the host unit tests (selftests/unit/) check it at the scales it must
+ * hold: 100 Gbit/s x 200 ms is ~1.7 million 1500-byte packets a round.
+ *
+ * Counters are 32-bit (a u16 saturates at 65,535 packets, ~10 Gbit/s x
+ * 80 ms: a round of 1.7 M packets, all CE-marked, then read as 4 % marked
+ * and the ECN response vanished).  Rates are 1/65536 fixed point, computed
+ * once per round.  The includer provides u32/u64, min_t and div_u64.
+ */
+#ifndef _TCPTUNE_BBR_MATH_H
+#define _TCPTUNE_BBR_MATH_H
+
+#define BBR_RATE_SHIFT	16		/* loss and CE rates: 1/65536 */
+#define BBR_FRAC_SHIFT	10		/* gains and fractions: 1/1024 */
+
+/* What one round saw, accumulated per ACK. */
+struct bbr_round_signals {
+	u32 lost;	/* packets marked lost */
+	u32 lost_q;	/* ... on ACKs that showed queueing delay */
+	u32 ce;		/* packets delivered on ACKs with ECE */
+	u32 inflight;	/* largest inflight an ACK of the round met */
+};
+
+static inline u32 bbr_add_sat(u32 a, u32 b)
+{
+	return a + b < a ? ~0U : a + b;
+}
+
+/* One ACK's share of the round's signals. */
+static inline void bbr_round_add(struct bbr_round_signals *r, u32 lost,
+				 bool queue, u32 ce_delivered, u32 prior_in_flight)
+{
+	r->lost = bbr_add_sat(r->lost, lost);
+	if (queue)
+		r->lost_q = bbr_add_sat(r->lost_q, lost);
+	r->ce = bbr_add_sat(r->ce, ce_delivered);
+	if (prior_in_flight > r->inflight)
+		r->inflight = prior_in_flight;
+}
+
+/* part / total in 1/65536 (at most 65535), 0 for an empty round. */
+static inline u32 bbr_rate16(u32 part, u32 total)
+{
+	u64 r;
+
+	if (!total)
+		return 0;
+	r = div_u64((u64)part << BBR_RATE_SHIFT, total);
+	return min_t(u64, r, (1U << BBR_RATE_SHIFT) - 1);
+}
+
+/* cong of n packets above thresh (1/1024)? */
+static inline bool bbr_loss_congested(u32 cong, u32 n, u32 thresh)
+{
+	return ((u64)cong << BBR_FRAC_SHIFT) > (u64)thresh * n;
+}
+
+/* More than thresh (1/1024) of the round's delivered packets CE-marked? */
+static inline bool bbr_ce_congested(u32 ce, u32 delivered, u32 thresh)
+{
+	return ce && bbr_rate16(ce, delivered) >
+		     thresh << (BBR_RATE_SHIFT - BBR_FRAC_SHIFT);
+}
+
+#endif /* _TCPTUNE_BBR_MATH_H */

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests for module/bbr_math.h: tcptune_bbr's per-round signal
+ * arithmetic at the scales it must hold, up to 100 Gbit/s x 200 ms
+ * (~1.7 million 1500-byte packets a round) and beyond.  TAP output; exit
+ * status 1 on any failure.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+#define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define div_u64(a, b) ((u64)(a) / (u32)(b))
+
+#include "../../module/bbr_math.h"
+
+static int n_test, n_fail;
+
+static void result(int ok, const char *name)
+{
+	n_test++;
+	if (!ok)
+		n_fail++;
+	printf("%sok %d - %s\n", ok ? "" : "not ", n_test, name);
+}
+
+#define CHECK(cond, ...) do {						\
+	if (!(cond)) {							\
+		printf("# %s:%d: ", __FILE__, __LINE__);		\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+		ok = 0;							\
+	}								\
+} while (0)
+
+/* Packets in one round at rate gbit/s, RTT ms, 1500-byte packets. */
+static u32 round_pkts(u32 gbit, u32 ms)
+{
+	return (u32)((u64)gbit * 1000000000ULL / 8 / 1500 * ms / 1000);
+}
+
+/* Feed one round of ACKs of `per_ack` packets each into r. */
+static void feed(struct bbr_round_signals *r, u32 pkts, u32 per_ack,
+		 u32 lost_every, u32 ce_pct)
+{
+	u32 acked = 0, n = 0;
+
+	while (acked < pkts) {
+		u32 a = per_ack < pkts - acked ? per_ack : pkts - acked;
+		u32 lost = lost_every && !(n % lost_every) ? 1 : 0;
+		u32 ce = (u64)a * ce_pct / 100;
+
+		bbr_round_add(r, lost, lost && (n & 1), ce, pkts - acked);
+		acked += a;
+		n++;
+	}
+}
+
+/* 100 % CE-marked rounds read as 100 % at every scale up to 100G x 200ms. */
+static void test_ce_scales(void)
+{
+	static const u32 gbit[] = { 1, 10, 40, 100, 400 };
+	static const u32 ms[] = { 1, 20, 160, 200 };
+	int ok = 1;
+	unsigned int i, j;
+
+	for (i = 0; i < sizeof(gbit) / sizeof(gbit[0]); i++)
+		for (j = 0; j < sizeof(ms) / sizeof(ms[0]); j++) {
+			struct bbr_round_signals r;
+			u32 pkts = round_pkts(gbit[i], ms[j]);
+			u32 thresh = 512;	/* 50 % in 1/1024 */
+
+			memset(&r, 0, sizeof(r));
+			feed(&r, pkts, 2, 0, 100);
+			CHECK(r.ce == pkts, "%uG %ums: ce %u of %u", gbit[i], ms[j], r.ce, pkts);
+			CHECK(bbr_rate16(r.ce, pkts) == 65535,
+			      "%uG %ums: rate %u", gbit[i], ms[j], bbr_rate16(r.ce, pkts));
+			CHECK(bbr_ce_congested(r.ce, pkts, thresh),
+			      "%uG %ums: 100%% CE not congested", gbit[i], ms[j]);
+			/* 40 % marked is below a 50 % threshold, 60 % above */
+			memset(&r, 0, sizeof(r));
+			feed(&r, pkts, 10, 0, 40);
+			CHECK(!bbr_ce_congested(r.ce, pkts, thresh),
+			      "%uG %ums: 40%% CE congested", gbit[i], ms[j]);
+			memset(&r, 0, sizeof(r));
+			feed(&r, pkts, 10, 0, 60);
+			CHECK(bbr_ce_congested(r.ce, pkts, thresh),
+			      "%uG %ums: 60%% CE not congested", gbit[i], ms[j]);
+		}
+	/*
+	 * Reference: the old 16-bit counter saturated at 65,535: at 10G x
+	 * 160 ms a fully marked round read as 49 %, under the 50 % threshold,
+	 * and at 100G x 200 ms as 4 %.
+	 */
+	{
+		u32 pkts = round_pkts(10, 160), big = round_pkts(100, 200);
+		u16 old = pkts > 65535 ? 65535 : pkts;
+
+		CHECK(pkts > 131000 && !bbr_ce_congested(old, pkts, 512),
+		      "reference: u16 would read %u/65536", bbr_rate16(old, pkts));
+		CHECK(bbr_rate16(65535, big) < 65536 / 20,
+		      "reference: u16 at 100G would read %u/65536", bbr_rate16(65535, big));
+	}
+	result(ok, "CE rate of a round exact from 1 Gbit/s x 1 ms to 400 Gbit/s x 200 ms");
+}
+
+static void test_loss_scales(void)
+{
+	int ok = 1;
+	u32 pkts = round_pkts(100, 200);	/* ~1.67 M */
+	struct bbr_round_signals r;
+	u32 thresh = 20;			/* 2 % in 1/1024 (rounded) */
+
+	/* 1 loss in 25 ACKs of 1 packet: 4 %: congested; 1 in 100: not. */
+	memset(&r, 0, sizeof(r));
+	feed(&r, pkts, 1, 25, 0);
+	CHECK(r.lost == (pkts + 24) / 25, "lost %u want %u", r.lost, (pkts + 24) / 25);
+	CHECK(r.lost_q == r.lost / 2, "lost_q %u of %u", r.lost_q, r.lost);
+	CHECK(bbr_loss_congested(r.lost, pkts, thresh), "4 %% loss not congested");
+	memset(&r, 0, sizeof(r));
+	feed(&r, pkts, 1, 100, 0);
+	CHECK(!bbr_loss_congested(r.lost, pkts, thresh), "1 %% loss congested");
+	/* the round's largest inflight is kept whole (was capped at 65535) */
+	memset(&r, 0, sizeof(r));
+	feed(&r, pkts, 4, 0, 0);
+	CHECK(r.inflight == pkts, "inflight %u want %u", r.inflight, pkts);
+	result(ok, "loss rate and inflight of a 100 Gbit/s x 200 ms round");
+}
+
+static void test_saturation(void)
+{
+	int ok = 1;
+	struct bbr_round_signals r;
+
+	memset(&r, 0, sizeof(r));
+	bbr_round_add(&r, 0xfffffff0u, true, 0xfffffff0u, 7);
+	bbr_round_add(&r, 0x100, true, 0x100, 3);
+	CHECK(r.lost == ~0u && r.lost_q == ~0u && r.ce == ~0u,
+	      "saturate: %u %u %u", r.lost, r.lost_q, r.ce);
+	CHECK(r.inflight == 7, "inflight %u", r.inflight);
+	CHECK(bbr_rate16(5, 0) == 0, "empty round");
+	CHECK(bbr_rate16(~0u, ~0u) == 65535, "full round");
+	CHECK(bbr_rate16(1, 2) == 32768, "half");
+	CHECK(!bbr_ce_congested(0, 100, 512), "no CE");
+	result(ok, "counters saturate instead of wrapping; rates of empty and full rounds");
+}
+
+int main(void)
+{
+	printf("TAP version 13\n1..3\n");
+	test_ce_scales();
+	test_loss_scales();
+	test_saturation();
+	return n_fail ? 1 : 0;
+}

@@ -1,0 +1,166 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# R5: load.  LOAD_FLOWS (100) long-lived flows with our algorithms (a third
+# each of tcptune_reno, tcptune_newreno, tcptune_bbr; iperf3) over an
+# emulated path, for LOAD_DURATION (60) seconds, while at the same time, in
+# the sender's namespace:
+#   - one process changes knobs all the time, through sysctl and netlink,
+#     valid values (must take) and invalid ones (must be refused, nothing
+#     changes), single and multi-knob (load_helper.py knobs);
+#   - one dumps SOCK_GET in a loop: every long-lived flow's socket in every
+#     dump exactly once (by cookie), no socket twice (load_helper.py dumps);
+#   - one polls `ss -tin` (inet_diag, get_info without the socket lock);
+#   - short-lived loopback connections open and close at LOAD_CONN_RATE
+#     (500) per second, tcptune_newreno clients and tcptune_bbr accepted
+#     sockets (load_churn.c, built here with gcc); the rate reached is
+#     measured and must be at least 95 % of the target.
+# Then the mutators stop and every flow must still carry data within
+# LOAD_TAIL (10) seconds.  Kernel reports fail the run (scripts/vm-guest.sh).
+#
+#   tt_snd 198.18.1.1 --- tt_rtr (tbf LOAD_RATE_MBIT, 10) --- tt_rcv 198.18.2.1
+#                         ACK path: netem LOAD_DELAY_MS (10) ms; GSO/TSO/GRO off
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/tap.sh"
+. "$here/../lib/topo.sh"
+PY=/usr/bin/python3
+H="$PY $here/load_helper.py"
+FLOWS=${LOAD_FLOWS:-100}
+DURATION=${LOAD_DURATION:-60}
+RATE=${LOAD_CONN_RATE:-500}
+TAIL=${LOAD_TAIL:-10}
+MBIT=${LOAD_RATE_MBIT:-10}
+DELAY=${LOAD_DELAY_MS:-10}
+T=$(mktemp -d /tmp/tt_load.XXXXXX)
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+SND="ip netns exec $TOPO_SND"
+RCV="ip netns exec $TOPO_RCV"
+PLAN=9
+
+cleanup() {
+	touch "$T/stop"
+	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+	for p in $(ip netns pids $TOPO_RCV 2>/dev/null) $(ip netns pids $TOPO_SND 2>/dev/null); do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	topo_down
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+tap_plan $PLAN
+grep -q '^tcptune ' /proc/modules || insmod "$here/../../module/tcptune.ko"
+if ! gcc -O2 -Wall -pthread -o "$T/load_churn" "$here/load_churn.c" 2>"$T/gcc.err"; then
+	tap_note "gcc: $(cat "$T/gcc.err")"
+fi
+# A buffer of about 2 BDP at the rate and the emulated RTT.
+buffer=$((MBIT * 1000000 * DELAY * 2 / 8 / 1000))
+[ "$buffer" -lt 60000 ] && buffer=60000
+topo_up "$DELAY" 0 "$MBIT" "$buffer" || { tap_fail "topology"; exit 1; }
+$SND ip link set lo up
+
+# ---- the long-lived flows ------------------------------------------------------
+algos=(tcptune_reno tcptune_newreno tcptune_bbr)
+ports=(5201 5202 5203)
+for i in 0 1 2; do
+	$RCV iperf3 -s -D -p "${ports[$i]}" >/dev/null 2>&1
+done
+sleep 1
+for i in 0 1 2; do
+	n=$(( FLOWS / 3 + (i < FLOWS % 3 ? 1 : 0) ))
+	$SND iperf3 -c $TOPO_RCV4 -p "${ports[$i]}" -P "$n" -C "${algos[$i]}" \
+		-t $((DURATION + TAIL + 120)) -i 0 >"$T/iperf$i.out" 2>&1 &
+	eval "iperf_$i=\$!"
+done
+# Wait for every stream to be up.
+for i in $(seq 1 60); do
+	up=$($SND ss -Htn state established '( dport = :5201 or dport = :5202 or dport = :5203 )' | wc -l)
+	[ "$up" -ge $((FLOWS + 3)) ] && break
+	sleep 1
+done
+sleep 2
+if out=$($SND $H flows 5201,5202,5203 "$FLOWS" "$T/flows.json"); then
+	tap_ok "$FLOWS long-lived flows are up and in SOCK_GET: $out"
+else
+	tap_fail "$FLOWS long-lived flows are up and in SOCK_GET" "$out; ss sees $up; $(tail -2 "$T"/iperf*.out)"
+fi
+
+# ---- load -----------------------------------------------------------------------
+$SND $H dumps "$T/flows.json" "$T/stop" >"$T/dumps.out" 2>&1 &
+dumps_pid=$!
+$SND $H knobs "$T/stop" >"$T/knobs.out" 2>&1 &
+knobs_pid=$!
+$SND bash -c 'n=0; e=0; while [ ! -e "$1/stop" ]; do
+	ss -tin >/dev/null 2>&1 || e=$((e + 1)); n=$((n + 1)); done; echo "polls $n errors $e"' \
+	_ "$T" >"$T/ss.out" 2>&1 &
+ss_pid=$!
+$SND "$T/load_churn" -a 127.0.0.1 -t 2 -s 1 -d "$DURATION" -r "$RATE" \
+	-C tcptune_newreno -L tcptune_bbr >"$T/churn.out" 2>&1 &
+churn_pid=$!
+tap_note "load for $DURATION s: knob changes, SOCK_GET dumps, ss -tin, $RATE connections/s"
+wait $churn_pid
+churn_rc=$?
+touch "$T/stop"
+wait $dumps_pid; dumps_rc=$?
+wait $knobs_pid; knobs_rc=$?
+wait $ss_pid
+tap_note "dumps: $(cat "$T/dumps.out")"
+tap_note "knobs: $(cat "$T/knobs.out")"
+tap_note "ss: $(cat "$T/ss.out"); churn: $(cat "$T/churn.out")"
+
+dumps=$(sed -n 's/.*"dumps": \([0-9]*\).*/\1/p' "$T/dumps.out")
+if [ "$dumps_rc" = 0 ] && [ "${dumps:-0}" -gt 0 ]; then
+	tap_ok "every long-lived flow exactly once in each of $dumps SOCK_GET dumps"
+else
+	tap_fail "every long-lived flow exactly once in every SOCK_GET dump" "$(cat "$T/dumps.out")"
+fi
+if [ "$dumps_rc" = 0 ] && grep -q '"violations": 0' "$T/dumps.out"; then
+	tap_ok "no socket more than once in a dump, no dump failed"
+else
+	tap_fail "no socket more than once in a dump, no dump failed" "$(cat "$T/dumps.out")"
+fi
+inval=$(grep -o '"[a-z-]*invalid:EINVAL": [0-9]*' "$T/knobs.out" | awk '{ s += $2 } END { print s + 0 }')
+valid=$(grep -o '"[a-z-]*-valid:ok": [0-9]*' "$T/knobs.out" | awk '{ s += $2 } END { print s + 0 }')
+if [ "$knobs_rc" = 0 ] && [ "$inval" -gt 0 ]; then
+	tap_ok "$inval invalid knob writes (sysctl, netlink, multi) refused with EINVAL, values unchanged"
+else
+	tap_fail "invalid knob writes refused, values unchanged" "$(cat "$T/knobs.out")"
+fi
+if [ "$knobs_rc" = 0 ] && [ "$valid" -gt 0 ] && grep -q '"restored": true' "$T/knobs.out"; then
+	tap_ok "$valid valid knob writes took (read back through sysctl and netlink); defaults restored"
+else
+	tap_fail "valid knob writes took" "$(cat "$T/knobs.out")"
+fi
+read -r _ polls _ sserr <"$T/ss.out"
+if [ "${polls:-0}" -gt 0 ] && [ "$sserr" = 0 ]; then
+	tap_ok "ss -tin polled $polls times without an error"
+else
+	tap_fail "ss -tin polled without an error" "$(cat "$T/ss.out")"
+fi
+read -r _ conns _ secs _ rate _ cerr <"$T/churn.out"
+if [ "$churn_rc" = 0 ] && [ "${cerr:-1}" = 0 ] &&
+	[ "$(echo "${rate:-0} >= $RATE * 0.95" | bc)" = 1 ]; then
+	tap_ok "short-lived connections: $conns in $secs s = $rate/s (target $RATE/s), no error"
+else
+	tap_fail "short-lived connections at $RATE/s" "rc $churn_rc: $(cat "$T/churn.out")"
+fi
+
+# ---- the flows still carry data ---------------------------------------------------
+if out=$($SND $H tail "$T/flows.json" "$TAIL"); then
+	tap_ok "every long-lived flow carried data in the last $TAIL s: $out"
+else
+	tap_fail "every long-lived flow carried data in the last $TAIL s" "$out"
+fi
+alive=0
+for i in 0 1 2; do
+	eval "p=\$iperf_$i"
+	kill -0 "$p" 2>/dev/null && alive=$((alive + 1))
+done
+if [ "$alive" = 3 ]; then
+	tap_ok "the three iperf3 clients ran through the whole load"
+else
+	tap_fail "the three iperf3 clients ran through the whole load" "$(tail -3 "$T"/iperf*.out)"
+fi
+[ "$TAP_N" = "$PLAN" ] || { echo "# ran $TAP_N tests, plan $PLAN"; exit 1; }
+tap_done
