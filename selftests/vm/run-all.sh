@@ -113,7 +113,7 @@ session_pids() {
 # restore: back to the start; prints what it did, and the problems
 # (lines starting "! ") that mean the start could not be restored.
 restore() {
-	local sid pids ns m err cur end n=0
+	local sid pids ns m err cur end t n=0
 	sid=$(cat "$out/.sid" 2>/dev/null)
 	if [ -n "$sid" ]; then
 		pids=$(session_pids "$sid")
@@ -154,6 +154,7 @@ restore() {
 		sysctl -qw net.ipv4.tcp_congestion_control="$boot_default" ||
 			echo "! cannot set net.ipv4.tcp_congestion_control=$boot_default"
 	fi
+	t=$SECONDS
 	if loaded; then
 		# references that go away by themselves (closing sockets,
 		# a netns's cleanup) are waited for, 20 s
@@ -172,6 +173,7 @@ restore() {
 	if ! loaded; then
 		err=$(insmod "$KO" 2>&1) || echo "! insmod $KO failed: $err"
 	fi
+	[ $((SECONDS - t)) -ge 5 ] && echo "(rmmod and insmod took $((SECONDS - t)) s)"
 	cur=$(sysctl -n net.ipv4.tcp_allowed_congestion_control)
 	err=$(sysctl -qw net.ipv4.tcp_allowed_congestion_control="$boot_allowed" 2>&1) ||
 		echo "! cannot set net.ipv4.tcp_allowed_congestion_control='$boot_allowed': $err"
