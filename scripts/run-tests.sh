@@ -251,6 +251,7 @@ vm_stage() {
 	98) why="tcptune.ko did not load in the guest (vm-run.sh exit 98)" ;;
 	99) why="the guest kernel log reports a problem (vm-run.sh exit 99)" ;;
 	255) why="vng exited 255: the guest panicked or did not boot" ;;
+	129 | 130 | 143) why="vm-run.sh was stopped by SIG$(kill -l $((vmrc - 128))) from outside (exit $vmrc)" ;;
 	esac
 	if [ -z "$why" ] && grep -q 'Kernel panic' "$vlog"; then
 		why="the guest kernel panicked (exit $vmrc)"

@@ -211,7 +211,12 @@ def check_tap(results, suite, tapfile, rc, errfile=None, whyfile=None):
                 "" if t["ok"] else reason_of(t))
         elif t["kind"] == "fail":
             failed += 1
-            add(results, "fail", name, reason_of(t))
+            reason = reason_of(t)
+            err = tail(errfile, 10)
+            if err:
+                # (the kselftest harness logs its assertions there)
+                reason += "\nstderr of the suite (end):\n" + err
+            add(results, "fail", name, reason)
         else:
             add(results, t["kind"], name)
 

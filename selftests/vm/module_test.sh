@@ -171,7 +171,7 @@ else
 	tap_fail "writing the default sysctl autoloads tcptune" "could not unload it first"
 fi
 rmmod_retry >/dev/null
-umount "$lower" 2>/dev/null; umount $ov 2>/dev/null
+umount -l "$lower" 2>/dev/null; umount -l $ov 2>/dev/null
 
 # ---- who may pick our algorithms ---------------------------------------------------
 # A fresh load: nothing was ever made the default, nothing is allowed.

@@ -99,20 +99,21 @@ loaded() { grep -q '^tcptune ' /proc/modules; }
 session_pids() {
 	local sid=$1 f st pid
 	for f in /proc/[0-9]*/stat; do
-		st=$(cat "$f" 2>/dev/null) || continue
+		# (read, not cat: no fork per process, which is slow under TCG)
+		read -r st 2>/dev/null <"$f" || continue
 		pid=${st%% *}
 		st=${st##*) }
-		# state ppid pgrp session ...
+		# state ppid pgrp session ...  (a zombie is dead already)
 		# shellcheck disable=SC2086
 		set -- $st
-		[ "${4:-}" = "$sid" ] && echo "$pid"
+		[ "${4:-}" = "$sid" ] && [ "$1" != Z ] && echo "$pid"
 	done
 }
 
 # restore: back to the start; prints what it did, and the problems
 # (lines starting "! ") that mean the start could not be restored.
 restore() {
-	local sid pids ns m err cur end
+	local sid pids ns m err cur end t n=0
 	sid=$(cat "$out/.sid" 2>/dev/null)
 	if [ -n "$sid" ]; then
 		pids=$(session_pids "$sid")
@@ -122,11 +123,11 @@ restore() {
 			# shellcheck disable=SC2086
 			kill -KILL $pids 2>/dev/null
 		fi
-		for _ in $(seq 50); do
-			[ -z "$(session_pids "$sid")" ] && break
+		while [ -n "$pids" ] && [ $((++n)) -le 50 ]; do
 			sleep 0.1
+			pids=$(session_pids "$sid")
 		done
-		[ -n "$(session_pids "$sid")" ] && echo "! processes of the suite survive SIGKILL: $(session_pids "$sid")"
+		[ -n "$pids" ] && echo "! processes of the suite survive SIGKILL: $pids"
 	fi
 	for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }'); do
 		pids=$(ip netns pids "$ns" 2>/dev/null)
@@ -153,6 +154,7 @@ restore() {
 		sysctl -qw net.ipv4.tcp_congestion_control="$boot_default" ||
 			echo "! cannot set net.ipv4.tcp_congestion_control=$boot_default"
 	fi
+	t=$SECONDS
 	if loaded; then
 		# references that go away by themselves (closing sockets,
 		# a netns's cleanup) are waited for, 20 s
@@ -171,6 +173,7 @@ restore() {
 	if ! loaded; then
 		err=$(insmod "$KO" 2>&1) || echo "! insmod $KO failed: $err"
 	fi
+	[ $((SECONDS - t)) -ge 5 ] && echo "(rmmod and insmod took $((SECONDS - t)) s)"
 	cur=$(sysctl -n net.ipv4.tcp_allowed_congestion_control)
 	err=$(sysctl -qw net.ipv4.tcp_allowed_congestion_control="$boot_allowed" 2>&1) ||
 		echo "! cannot set net.ipv4.tcp_allowed_congestion_control='$boot_allowed': $err"
