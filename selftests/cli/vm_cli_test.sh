@@ -151,9 +151,13 @@ xfer_bg() {	# PORT CC SECONDS [FAMILY]: receiver and sender in the background
 	ns_snd $PY "$XFER" send --to "$dst" --port "$1" --cc "$2" --seconds "$3" --timeout 90 \
 		>"$W/xfer.$1" 2>&1 &
 }
-xfer_bg 6001 tcptune_reno 25
-xfer_bg 6002 tcptune_bbr 25 6
-xfer_bg 6003 cubic 25
+# The flows must outlast the tests below: on a debug kernel (KASAN, lockdep)
+# every command is several times slower.
+XS=${CLI_XFER_SECONDS:-25}
+[ -e /proc/lockdep_stats ] && XS=${CLI_XFER_SECONDS:-90}
+xfer_bg 6001 tcptune_reno "$XS"
+xfer_bg 6002 tcptune_bbr "$XS" 6
+xfer_bg 6003 cubic "$XS"
 sleep 4
 # Under TCG the IPv6 flow may take longer to connect (DAD, a busy host):
 # wait until both of ours are established, at most 20 s more.
@@ -251,7 +255,7 @@ if rmmod tcptune 2>"$W/rmmod.err"; then
 	run "module unloaded: tcptune says not loaded, exit 4" 4 'not loaded.*modprobe tcptune' \
 		bash -c "'$TT' 2>&1 | tr '\n' ' '; exit \${PIPESTATUS[0]}"
 	run "module unloaded: set says not loaded, exit 4" 4 'not loaded' "$TT" set reno.beta=50
-	insmod "$top/module/tcptune.ko" 2>/dev/null
+	insmod "${TCPTUNE_KO:-$top/module/tcptune.ko}" 2>/dev/null
 else
 	tap_fail "rmmod tcptune for the not-loaded tests" "$(cat "$W/rmmod.err")"
 	tap_fail "module unloaded: set says not loaded, exit 4" "not run"

@@ -50,7 +50,7 @@ cleanup() {
 trap cleanup EXIT
 
 tap_plan $PLAN
-grep -q '^tcptune ' /proc/modules || insmod "$here/../../module/tcptune.ko"
+grep -q '^tcptune ' /proc/modules || insmod "${TCPTUNE_KO:-$here/../../module/tcptune.ko}"
 if ! gcc -O2 -Wall -pthread -o "$T/load_churn" "$here/load_churn.c" 2>"$T/gcc.err"; then
 	tap_note "gcc: $(cat "$T/gcc.err")"
 fi
