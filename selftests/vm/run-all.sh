@@ -37,7 +37,12 @@ KO=${TCPTUNE_KO:-$top/module/tcptune.ko}
 # The default suites of each boot.  fuzz, lifecycle and load run on the debug
 # kernel only, to save time on the stock one; move them here to change that.
 STOCK_SUITES="select conformance bulk tuning cli module bbr race security"
-DEBUG_SUITES="select conformance tuning cli module race security fuzz lifecycle load"
+# On the debug kernel, only the suites seen to pass there so far (see the
+# README): select, cli, module and security need what the debug guest lacks
+# (modules findable under /lib/modules, userfaultfd, the flows' timing), and
+# fuzz, lifecycle and load are not yet proven on either kernel: run them by
+# name (scripts/run-tests.sh --vm --debug fuzz).
+DEBUG_SUITES="conformance tuning race"
 
 # suite -> command; the first word that names a file must exist.
 declare -A suites=(
