@@ -213,8 +213,7 @@ static int unprivileged_setsockopt(const char *cc)
 /*
  * The kernel's rule: root may pick any algorithm, other users those in
  * net.ipv4.tcp_allowed_congestion_control.  Ours are refused to nobody
- * until the admin lists them, then allowed; the kernel's bbr (loaded,
- * never listed; a module in both the stock and the debug kernel)
+ * until the admin lists them, then allowed; vegas (loaded, never listed)
  * stays refused, reno (always listed) is allowed throughout.
  */
 TEST(setsockopt_unprivileged)
@@ -222,9 +221,9 @@ TEST(setsockopt_unprivileged)
 	char old[1024];
 	unsigned int i;
 
-	ASSERT_EQ(0, system("modprobe tcp_bbr"));
+	ASSERT_EQ(0, system("modprobe tcp_vegas"));
 	EXPECT_EQ(0, unprivileged_setsockopt("reno"));
-	EXPECT_EQ(EPERM, unprivileged_setsockopt("bbr"));
+	EXPECT_EQ(EPERM, unprivileged_setsockopt("vegas"));
 	for (i = 0; i < ARRAY_SIZE(ours); i++) {
 		const char *cc = ours[i];
 
@@ -234,7 +233,7 @@ TEST(setsockopt_unprivileged)
 	for (i = 0; i < ARRAY_SIZE(ours); i++) {
 		ASSERT_EQ(0, allow(ours[i], old, sizeof(old)));
 		EXPECT_EQ(0, unprivileged_setsockopt(ours[i])) TH_LOG("%s allowed", ours[i]);
-		EXPECT_EQ(EPERM, unprivileged_setsockopt("bbr"));
+		EXPECT_EQ(EPERM, unprivileged_setsockopt("vegas"));
 		ASSERT_EQ(0, write_text(ALLOWED, old));
 		/* and refused again once the admin takes it back */
 		EXPECT_EQ(EPERM, unprivileged_setsockopt(ours[i])) TH_LOG("%s revoked", ours[i]);
