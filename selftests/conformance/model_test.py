@@ -191,10 +191,12 @@ def main():
     print("1..%d" % len(results))
     failed = 0
     for n, (ok, name, detail) in enumerate(results, start=1):
+        print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
         if not ok:
             failed += 1
+            # after the result: the harness takes the "#" lines that
+            # follow a "not ok" as its reason
             print("# %s" % detail)
-        print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
     print("# %d of %d failed" % (failed, len(results)))
     return 1 if failed else 0
 

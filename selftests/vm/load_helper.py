@@ -10,7 +10,8 @@
         SOCK_GET dumps in a loop until STOPFILE exists: in every dump every
         long-lived flow must appear exactly once, and no socket twice; a
         Reno socket's RECOVER must be a distance from snd_una (below
-        RECOVER_MAX), not an absolute sequence number.
+        RECOVER_MAX), not an absolute sequence number.  LOAD_DUMP_PAUSE
+        (0.5) seconds between two dumps.
         Prints a JSON summary; exit 1 on a violation.
   load_helper.py knobs STOPFILE
         changes knobs until STOPFILE exists, through sysctl and netlink,
@@ -36,6 +37,8 @@ TCP_ESTABLISHED = 1
 # what one flow can have in flight here (64 MB).  An absolute sequence
 # number is below that with probability 1/64 per socket.
 RECOVER_MAX = 1 << 26
+PAUSE = float(os.environ.get("LOAD_DUMP_PAUSE", "0.5"))
+KNOB_PAUSE = float(os.environ.get("LOAD_KNOB_PAUSE", "0.05"))
 
 
 def cmd_flows(ports, minimum, statefile):
@@ -63,7 +66,13 @@ def cmd_dumps(statefile, stopfile):
     times = []
     errs = {}
     recovers = {"checked": 0, "nonzero": 0, "max": 0, "absolute": 0}
+    first = True
     while not os.path.exists(stopfile):
+        # a pause between dumps: the dumps go on through the whole load,
+        # but do not take a whole CPU of the guest from the other loads
+        if not first:
+            time.sleep(PAUSE)
+        first = False
         t0 = time.time()
         try:
             socks = g.socks()
@@ -145,6 +154,7 @@ def cmd_knobs(stopfile):
         return rnd.choice(cands) if cands else None
 
     while not os.path.exists(stopfile):
+        time.sleep(KNOB_PAUSE)
         k = rnd.choice(knobs)
         before = value_of(k)
         mode = rnd.randrange(6)

@@ -122,14 +122,26 @@ ip netns del tt_mod
 # The module is made findable by modprobe: the host's /lib/modules is
 # read-only here, so the module goes into a tmpfs overlay of this kernel's
 # module directory (of /lib/modules, where the kernel has none there).
+# A kernel tree booted by vng (the debug kernel) has /lib/modules on a tmpfs
+# and this kernel's directory a symlink into the read-only tree: there a
+# directory of our own replaces the symlink (the tree's modules linked in).
 kdir=/lib/modules/$(uname -r)
 ov=/run/tt-modules
 lower=$kdir
 [ -d "$kdir" ] || lower=/lib/modules
 mkdir -p $ov
-mount -t tmpfs tmpfs $ov && mkdir -p $ov/upper $ov/work &&
-	mount -t overlay overlay -o lowerdir=$lower,upperdir=$ov/upper,workdir=$ov/work $lower &&
-	mkdir -p "$kdir/updates" && cp "$KO" "$kdir/updates/tcptune.ko" && depmod -a
+treelink=
+if [ -L "$kdir" ]; then
+	treelink=$(readlink "$kdir")
+	real=$(readlink -f "$kdir")
+	rm -f "$kdir" && mkdir "$kdir" && ln -s "$real/kernel" "$kdir/kernel" &&
+		cp -L "$real"/modules.order "$real"/modules.builtin* "$kdir/" &&
+		mkdir -p "$kdir/updates" && cp "$KO" "$kdir/updates/tcptune.ko" && depmod -a
+else
+	mount -t tmpfs tmpfs $ov && mkdir -p $ov/upper $ov/work &&
+		mount -t overlay overlay -o lowerdir=$lower,upperdir=$ov/upper,workdir=$ov/work $lower &&
+		mkdir -p "$kdir/updates" && cp "$KO" "$kdir/updates/tcptune.ko" && depmod -a
+fi
 # 6. the premise of what follows: unloaded, and modprobe would find it
 found=$(modprobe -n -v tcp_tcptune_reno 2>&1)
 if ! loaded && grep -q "insmod .*updates/tcptune.ko" <<<"$found"; then
@@ -171,7 +183,11 @@ else
 	tap_fail "writing the default sysctl autoloads tcptune" "could not unload it first"
 fi
 rmmod_retry >/dev/null
-umount -l "$lower" 2>/dev/null; umount -l $ov 2>/dev/null
+if [ -n "$treelink" ]; then
+	rm -rf "$kdir" && ln -s "$treelink" "$kdir"
+else
+	umount -l "$lower" 2>/dev/null; umount -l $ov 2>/dev/null
+fi
 
 # ---- who may pick our algorithms ---------------------------------------------------
 # A fresh load: nothing was ever made the default, nothing is allowed.
