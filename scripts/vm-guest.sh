@@ -7,7 +7,8 @@
 #
 # LOAD is 1 to insmod KO (the .ko file) before CMD, 0 not to.  TCPTUNE_KO is
 # exported as KO either way, so that a suite that unloads and reloads the
-# module loads the same file.
+# module loads the same file.  TCPTUNE_KTREE (set by vm-run.sh -k DIR) is
+# the booted kernel tree, whose modules are made findable.
 #
 # The kernel log is read from /dev/kmsg by sequence number, so the part
 # written during the run is exactly known (and a log that lost records during
@@ -93,6 +94,18 @@ bad+='|corrupted stack end|Unable to handle'
 # Lines that never are a problem (they match nothing above today; kept so
 # that a broad pattern cannot turn them into failures).
 benign='loading out-of-tree|module verification failed|tcptune vm-guest: run'
+
+# A kernel tree booted by vng (-k DIR): vng does not serve its modules when
+# the host's root is the guest's, so /lib/modules/<release> is missing; do
+# what virtme-init does for a tree (a tmpfs /lib/modules, this release's
+# directory a link to the tree's .virtme_mods), so that modprobe and the
+# kernel's request_module find the tree's modules (tcp_vegas, tcp_bbr, ...).
+kver=$(uname -r)
+kmods=${TCPTUNE_KTREE:-}/.virtme_mods/lib/modules/0.0.0
+if [ -n "${TCPTUNE_KTREE:-}" ] && [ ! -e "/lib/modules/$kver" ] && [ -f "$kmods/modules.dep" ]; then
+	mount -n -t tmpfs none /lib/modules && ln -s "$kmods" "/lib/modules/$kver" ||
+		echo "vm-guest: could not put $kmods at /lib/modules/$kver" >&2
+fi
 
 debugfs=/sys/kernel/debug
 mountpoint -q "$debugfs" 2>/dev/null || mount -t debugfs none "$debugfs" 2>/dev/null

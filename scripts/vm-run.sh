@@ -73,6 +73,8 @@ fi
 # Quote the command for the guest shell.
 cmd=$(printf '%q ' "$@")
 guest="$top/scripts/vm-guest.sh $load $(printf '%q' "$ko") $cmd"
+# A kernel tree's modules: vm-guest.sh puts them under /lib/modules.
+[[ $kernel == /* ]] && guest="env TCPTUNE_KTREE=$(printf '%q' "$kernel") $guest"
 
 exec 9>/tmp/tcptune-vm.lock
 flock 9
