@@ -11,15 +11,15 @@
 
 #include "tcptune.h"
 
-static int sock_cb(const struct nlmsghdr *nlh, void *data)
+int tt_sock_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct tt_socklist *l = data;
 	const struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		struct tt_sock *s;
 
-		if (mnl_attr_get_type(a) != TCPTUNE_A_SOCK)
+		if (tt_attr_check(a, tt_top_policy, TCPTUNE_A_MAX) != TCPTUNE_A_SOCK)
 			continue;
 		s = tt_socklist_add(l);
 		if (!s) {
@@ -64,7 +64,7 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 		/* the kernel filters by its own name of the algorithm */
 		if (f->kalgo[0])
 			mnl_attr_put_strz(nlh, TCPTUNE_A_FILTER_ALGO, f->kalgo);
-		if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), sock_cb,
+		if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), tt_sock_cb,
 			       &ours, &err) < 0) {
 			tt_socklist_free(&ours);
 			return tt_nlerr_report(&err, "listing the sockets");

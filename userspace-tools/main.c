@@ -248,7 +248,7 @@ int cmd_help(struct tt_ctx *ctx, int argc, char **argv)
 	return tt_cmd_usage(c, stdout, TT_EXIT_OK);
 }
 
-int main(int argc, char **argv)
+int tt_main(int argc, char **argv)
 {
 	struct tt_ctx ctx = { .prog = argv[0] };
 	const struct tt_cmd *cmd;
@@ -321,4 +321,10 @@ int main(int argc, char **argv)
 	if (ferror(stdout) && r == 0)
 		r = TT_EXIT_KERNEL;
 	return r;
+}
+
+/* Weak, so that the tests linked with every object bring their own main. */
+__attribute__((weak)) int main(int argc, char **argv)
+{
+	return tt_main(argc, argv);
 }

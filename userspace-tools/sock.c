@@ -29,7 +29,6 @@ struct field {
 	const char *ss;		/* human name, as `ss -ti` */
 	const char *json;	/* JSON and CSV name, unit in the name */
 	enum fmt fmt;
-	int nla;		/* MNL_TYPE_U8/16/32/64 */
 	bool nonzero;		/* human: shown only when not 0, as ss does */
 };
 
@@ -39,50 +38,84 @@ struct field {
  * (icsk_retransmits, tcpi_retransmits).
  */
 static const struct field fields[] = {
-	{ TCPTUNE_SOCK_A_RTO, "rto", "rto_us", F_MS, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_RTOS, "rtos", "rtos", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_SRTT, "rtt", "srtt_us", F_HIDDEN, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_RTTVAR, "rttvar", "rttvar_us", F_HIDDEN, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_MSS, "mss", "mss", F_U32, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_CWND, "cwnd", "cwnd", F_U32, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_SSTHRESH, "ssthresh", "ssthresh", F_HIDDEN, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_BYTES_ACKED, "bytes_acked", "bytes_acked", F_U64, MNL_TYPE_U64, true },
-	{ TCPTUNE_SOCK_A_PACING_RATE, "pacing_rate", "pacing_rate_bps", F_RATE, MNL_TYPE_U64, true },
-	{ TCPTUNE_SOCK_A_DELIVERY_RATE, "delivery_rate", "delivery_rate_bps", F_RATE, MNL_TYPE_U64, true },
-	{ TCPTUNE_SOCK_A_DELIVERED, "delivered", "delivered", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_APP_LIMITED, "app_limited", "app_limited", F_FLAG, MNL_TYPE_U8, false },
-	{ TCPTUNE_SOCK_A_UNACKED, "unacked", "unacked", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_INFLIGHT, "inflight", "inflight", F_U32, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_RETRANS, "retrans", "retrans", F_HIDDEN, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_TOTAL_RETRANS, "total_retrans", "total_retrans", F_HIDDEN, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_LOST, "lost", "lost", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_SACKED, "sacked", "sacked", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_DSACK_DUPS, "dsack_dups", "dsack_dups", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_REORDERING, "reordering", "reordering", F_U32, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_MIN_RTT, "minrtt", "minrtt_us", F_MS, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_RTO, "rto", "rto_us", F_MS, false },
+	{ TCPTUNE_SOCK_A_RTOS, "rtos", "rtos", F_U32, true },
+	{ TCPTUNE_SOCK_A_SRTT, "rtt", "srtt_us", F_HIDDEN, false },
+	{ TCPTUNE_SOCK_A_RTTVAR, "rttvar", "rttvar_us", F_HIDDEN, false },
+	{ TCPTUNE_SOCK_A_MSS, "mss", "mss", F_U32, false },
+	{ TCPTUNE_SOCK_A_CWND, "cwnd", "cwnd", F_U32, false },
+	{ TCPTUNE_SOCK_A_SSTHRESH, "ssthresh", "ssthresh", F_HIDDEN, false },
+	{ TCPTUNE_SOCK_A_BYTES_ACKED, "bytes_acked", "bytes_acked", F_U64, true },
+	{ TCPTUNE_SOCK_A_PACING_RATE, "pacing_rate", "pacing_rate_bps", F_RATE, true },
+	{ TCPTUNE_SOCK_A_DELIVERY_RATE, "delivery_rate", "delivery_rate_bps", F_RATE, true },
+	{ TCPTUNE_SOCK_A_DELIVERED, "delivered", "delivered", F_U32, true },
+	{ TCPTUNE_SOCK_A_APP_LIMITED, "app_limited", "app_limited", F_FLAG, false },
+	{ TCPTUNE_SOCK_A_UNACKED, "unacked", "unacked", F_U32, true },
+	{ TCPTUNE_SOCK_A_INFLIGHT, "inflight", "inflight", F_U32, false },
+	{ TCPTUNE_SOCK_A_RETRANS, "retrans", "retrans", F_HIDDEN, false },
+	{ TCPTUNE_SOCK_A_TOTAL_RETRANS, "total_retrans", "total_retrans", F_HIDDEN, false },
+	{ TCPTUNE_SOCK_A_LOST, "lost", "lost", F_U32, true },
+	{ TCPTUNE_SOCK_A_SACKED, "sacked", "sacked", F_U32, true },
+	{ TCPTUNE_SOCK_A_DSACK_DUPS, "dsack_dups", "dsack_dups", F_U32, true },
+	{ TCPTUNE_SOCK_A_REORDERING, "reordering", "reordering", F_U32, false },
+	{ TCPTUNE_SOCK_A_MIN_RTT, "minrtt", "minrtt_us", F_MS, false },
 };
 
-/* The scalar attributes parsed into s->v[] besides the table above. */
-static int sock_attr_type(int attr)
-{
-	size_t i;
+/* How the kernel sends each attribute of a TCPTUNE_A_SOCK nest. */
+static const int sock_policy[TCPTUNE_SOCK_A_MAX + 1] = {
+	[TCPTUNE_SOCK_A_FAMILY] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_SADDR] = TT_NLA_ADDR,
+	[TCPTUNE_SOCK_A_DADDR] = TT_NLA_ADDR,
+	[TCPTUNE_SOCK_A_SPORT] = MNL_TYPE_U16,
+	[TCPTUNE_SOCK_A_DPORT] = MNL_TYPE_U16,
+	[TCPTUNE_SOCK_A_COOKIE] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_ALGO] = MNL_TYPE_NUL_STRING,
+	[TCPTUNE_SOCK_A_STATE] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_CA_STATE] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_CWND] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_SSTHRESH] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_RTO] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_SRTT] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_RTTVAR] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_MIN_RTT] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_MSS] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_INFLIGHT] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_UNACKED] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_SACKED] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_LOST] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_RETRANS] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_TOTAL_RETRANS] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_REORDERING] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_DSACK_DUPS] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_DELIVERED] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_DELIVERY_RATE] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_PACING_RATE] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_APP_LIMITED] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_RTOS] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_BYTES_ACKED] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_RENO] = MNL_TYPE_NESTED,
+	[TCPTUNE_SOCK_A_BBR] = MNL_TYPE_NESTED,
+};
 
-	switch (attr) {
-	case TCPTUNE_SOCK_A_FAMILY:
-	case TCPTUNE_SOCK_A_STATE:
-	case TCPTUNE_SOCK_A_CA_STATE:
-		return MNL_TYPE_U8;
-	case TCPTUNE_SOCK_A_SPORT:
-	case TCPTUNE_SOCK_A_DPORT:
-		return MNL_TYPE_U16;
-	case TCPTUNE_SOCK_A_COOKIE:
-		return MNL_TYPE_U64;
-	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (fields[i].attr == attr)
-			return fields[i].nla;
-	return -1;
-}
+static const int reno_policy[TCPTUNE_RENO_A_MAX + 1] = {
+	[TCPTUNE_RENO_A_PHASE] = MNL_TYPE_U8,
+	[TCPTUNE_RENO_A_RECOVER] = MNL_TYPE_U32,
+	[TCPTUNE_RENO_A_BYTES_ACKED] = MNL_TYPE_U32,
+	[TCPTUNE_RENO_A_RFC_CWND] = MNL_TYPE_U32,
+	[TCPTUNE_RENO_A_DUP_SEGS] = MNL_TYPE_U32,
+};
+
+static const int bbr_policy[TCPTUNE_BBR_A_MAX + 1] = {
+	[TCPTUNE_BBR_A_STATE] = MNL_TYPE_U8,
+	[TCPTUNE_BBR_A_BW] = TT_NLA_UINT,
+	[TCPTUNE_BBR_A_MIN_RTT] = MNL_TYPE_U32,
+	[TCPTUNE_BBR_A_PACING_GAIN] = MNL_TYPE_U32,
+	[TCPTUNE_BBR_A_CWND_GAIN] = MNL_TYPE_U32,
+	[TCPTUNE_BBR_A_INFLIGHT_HI] = MNL_TYPE_U32,
+	[TCPTUNE_BBR_A_INFLIGHT_LO] = MNL_TYPE_U32,
+	[TCPTUNE_BBR_A_BW_LO] = TT_NLA_UINT,
+	[TCPTUNE_BBR_A_ROUND] = MNL_TYPE_U32,
+};
 
 static const char *const ca_states[] = {
 	[TCPTUNE_CA_OPEN] = "Open",
@@ -172,112 +205,57 @@ void tt_socklist_free(struct tt_socklist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static bool attr_int(const struct nlattr *a, int type, uint64_t *out)
+/* The integers of a model nest into v[], a bit per attribute into *have. */
+static void parse_model(const struct nlattr *nest, const int *pol, int max,
+			uint64_t *v, uint64_t *have)
 {
-	switch (type) {
-	case MNL_TYPE_U8:
-		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
-			return false;
-		*out = mnl_attr_get_u8(a);
-		return true;
-	case MNL_TYPE_U16:
-		if (mnl_attr_validate(a, MNL_TYPE_U16) < 0)
-			return false;
-		*out = mnl_attr_get_u16(a);
-		return true;
-	case MNL_TYPE_U32:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
-			return false;
-		*out = mnl_attr_get_u32(a);
-		return true;
-	case MNL_TYPE_U64:
-		/* a u64 may come as 4 bytes (nla_put_uint) */
-		if (mnl_attr_get_payload_len(a) == 4)
-			*out = mnl_attr_get_u32(a);
-		else if (mnl_attr_validate(a, MNL_TYPE_U64) >= 0)
-			*out = mnl_attr_get_u64(a);
-		else
-			return false;
-		return true;
-	}
-	return false;
-}
+	const struct nlattr *tb[TCPTUNE_SOCK_A_MAX + 1];	/* >= any model's max */
+	int t;
 
-static void parse_reno(struct tt_sock *s, const struct nlattr *nest)
-{
-	const struct nlattr *a;
-
-	s->has_reno = true;
-	mnl_attr_for_each_nested(a, nest) {
-		int t = mnl_attr_get_type(a);
-		int type = t == TCPTUNE_RENO_A_PHASE ? MNL_TYPE_U8 : MNL_TYPE_U32;
-
-		if (t <= 0 || t > TCPTUNE_RENO_A_MAX)
+	_Static_assert((int)TCPTUNE_RENO_A_MAX <= (int)TCPTUNE_SOCK_A_MAX &&
+		       (int)TCPTUNE_BBR_A_MAX <= (int)TCPTUNE_SOCK_A_MAX, "tb too small");
+	tt_attr_parse_nested(nest, pol, max, tb);
+	for (t = 1; t <= max; t++) {
+		if (!tb[t])
 			continue;
-		if (attr_int(a, type, &s->reno[t]))
-			s->reno_have |= 1ULL << t;
-	}
-}
-
-static void parse_bbr(struct tt_sock *s, const struct nlattr *nest)
-{
-	const struct nlattr *a;
-
-	s->has_bbr = true;
-	mnl_attr_for_each_nested(a, nest) {
-		int t = mnl_attr_get_type(a), type;
-
-		if (t <= 0 || t > TCPTUNE_BBR_A_MAX || t == TCPTUNE_BBR_A_PAD)
-			continue;
-		if (t == TCPTUNE_BBR_A_STATE)
-			type = MNL_TYPE_U8;
-		else if (t == TCPTUNE_BBR_A_BW || t == TCPTUNE_BBR_A_BW_LO)
-			type = MNL_TYPE_U64;
-		else
-			type = MNL_TYPE_U32;
-		if (attr_int(a, type, &s->bbr[t]))
-			s->bbr_have |= 1ULL << t;
+		v[t] = tt_attr_uint(tb[t]);
+		*have |= 1ULL << t;
 	}
 }
 
 /* One TCPTUNE_A_SOCK nest. */
 int tt_sock_from_attr(struct tt_sock *s, const struct nlattr *nest)
 {
-	const struct nlattr *a;
+	const struct nlattr *tb[TCPTUNE_SOCK_A_MAX + 1], *a;
+	int t;
 
 	s->ours = true;
-	mnl_attr_for_each_nested(a, nest) {
-		int t = mnl_attr_get_type(a), type;
-		size_t len = mnl_attr_get_payload_len(a);
-
+	tt_attr_parse_nested(nest, sock_policy, TCPTUNE_SOCK_A_MAX, tb);
+	for (t = 1; t <= TCPTUNE_SOCK_A_MAX; t++) {
+		a = tb[t];
+		if (!a)
+			continue;
 		switch (t) {
 		case TCPTUNE_SOCK_A_SADDR:
 		case TCPTUNE_SOCK_A_DADDR:
-			if (len != 4 && len != 16)
-				continue;
 			memcpy(t == TCPTUNE_SOCK_A_SADDR ? s->saddr : s->daddr,
-			       mnl_attr_get_payload(a), len);
-			s->have |= 1ULL << t;
-			continue;
+			       mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+			break;
 		case TCPTUNE_SOCK_A_ALGO:
-			snprintf(s->algo, sizeof(s->algo), "%.*s", (int)len,
-				 (const char *)mnl_attr_get_payload(a));
-			s->have |= 1ULL << t;
-			continue;
+			snprintf(s->algo, sizeof(s->algo), "%s", mnl_attr_get_str(a));
+			break;
 		case TCPTUNE_SOCK_A_RENO:
-			parse_reno(s, a);
+			s->has_reno = true;
+			parse_model(a, reno_policy, TCPTUNE_RENO_A_MAX, s->reno, &s->reno_have);
 			continue;
 		case TCPTUNE_SOCK_A_BBR:
-			parse_bbr(s, a);
+			s->has_bbr = true;
+			parse_model(a, bbr_policy, TCPTUNE_BBR_A_MAX, s->bbr, &s->bbr_have);
 			continue;
+		default:
+			s->v[t] = tt_attr_uint(a);
 		}
-		if (t <= 0 || t > TCPTUNE_SOCK_A_MAX)
-			continue;
-		type = sock_attr_type(t);
-		if (type < 0)
-			continue;
-		if (attr_int(a, type, &s->v[t]))
-			s->have |= 1ULL << t;
+		s->have |= 1ULL << t;
 	}
 	if (tt_has(s, TCPTUNE_SOCK_A_FAMILY))
 		s->family = (uint8_t)s->v[TCPTUNE_SOCK_A_FAMILY];

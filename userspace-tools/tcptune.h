@@ -66,6 +66,8 @@ struct tt_cmd {
 };
 
 extern const struct tt_cmd tt_cmds[];
+/* The whole command line, as main() runs it; returns the exit status. */
+int tt_main(int argc, char **argv);
 const struct tt_cmd *tt_cmd_find(const char *name);
 int tt_cmd_usage(const struct tt_cmd *cmd, FILE *f, int status);
 
@@ -111,6 +113,32 @@ struct tt_nlerr {
 
 typedef int (*tt_msg_cb)(const struct nlmsghdr *nlh, void *data);
 
+/*
+ * Replies are read one way: every attribute is checked against the
+ * policy of its nest before anything of it is read.  A policy is an array
+ * indexed by attribute type of a libmnl type (mnl_attr_validate: the exact
+ * length of an integer, the NUL that ends a NUL_STRING) or one of ours;
+ * MNL_TYPE_UNSPEC (0): not read.
+ */
+enum {
+	TT_NLA_UINT = MNL_TYPE_MAX + 1,	/* u32 or u64 (nla_put_uint) */
+	TT_NLA_ADDR,			/* 4 or 16 bytes: IPv4 or IPv6 */
+};
+/* The attribute's type if pol[0..max] has it and it is valid, else -1. */
+int tt_attr_check(const struct nlattr *a, const int *pol, int max);
+/* tb[0..max]: the valid attributes of payload[0..len) (the last of each
+ * type), NULL where none is. */
+void tt_attr_parse(const void *payload, size_t len, const int *pol, int max,
+		   const struct nlattr **tb);
+void tt_attr_parse_nested(const struct nlattr *nest, const int *pol, int max,
+			  const struct nlattr **tb);
+/* A checked integer attribute's value: u8, u16, u32 or u64 by its length. */
+uint64_t tt_attr_uint(const struct nlattr *a);
+/* The generic netlink header of a message, NULL if it is too short. */
+const struct genlmsghdr *tt_genl_hdr(const struct nlmsghdr *nlh);
+/* The top-level attributes of the tcptune family (enum tcptune_attr). */
+extern const int tt_top_policy[TCPTUNE_A_MAX + 1];
+
 struct nlmsghdr *tt_genl_msg(struct tt_ctx *ctx, char *buf, uint8_t cmd,
 			     uint16_t flags);
 /*
@@ -120,6 +148,29 @@ struct nlmsghdr *tt_genl_msg(struct tt_ctx *ctx, char *buf, uint8_t cmd,
 int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
 	       struct nlmsghdr *nlh, size_t extra_hdr, tt_msg_cb cb,
 	       void *data, struct tt_nlerr *err);
+/*
+ * The part of tt_nl_talk that reads: the messages of buf[0..len) that
+ * answer seq/portid.  A data message needs hdrlen bytes of payload (its
+ * fixed header) and goes to cb.  Returns 1 at the ack or the end of the
+ * dump, 0 if more is to come, -1 with *err filled.
+ */
+int tt_nl_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		  size_t hdrlen, tt_msg_cb cb, void *data, struct tt_nlerr *err);
+/*
+ * The parsers of each kind of reply, for tt_nl_talk (and the fuzzer):
+ * data is the struct named.
+ */
+int tt_family_cb(const struct nlmsghdr *nlh, void *data);	/* tt_ctx */
+int tt_sock_cb(const struct nlmsghdr *nlh, void *data);		/* tt_socklist */
+int tt_diag_cb(const struct nlmsghdr *nlh, void *data);		/* tt_socklist */
+int tt_knob_cb(const struct nlmsghdr *nlh, void *data);		/* tt_knobdb */
+int tt_algo_cb(const struct nlmsghdr *nlh, void *data);		/* tt_algolist */
+int tt_monitor_cb(const struct nlmsghdr *nlh, void *data);	/* tt_monitor */
+struct tt_monitor {
+	struct tt_ctx *ctx;
+	const struct tt_filter *f;
+	long count, seen;
+};
 /* Print an error of the tcptune family for what ("listing knobs", ...) and
  * return the exit status. */
 int tt_nlerr_report(const struct tt_nlerr *err, const char *what);

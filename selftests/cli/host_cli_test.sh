@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 65
+tap_plan 68
 
 # run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
 run() {
@@ -91,6 +91,16 @@ run "set (nothing): exit 1" 1 'nothing to set' "$TT" set
 run "set reno.beta (no =): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set reno.beta
 run "set beta=5 (no algorithm): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set beta=5
 run "set reno.beta=1 reno.beta=2: given twice, exit 1" 1 'given twice' "$TT" set reno.beta=1 reno.beta=2
+# a request that does not fit in the CLI's buffer: refused before anything
+# is sent (no "--- sent" from --debug, not even the family lookup)
+long=$(head -c 20000 /dev/zero | tr '\0' x)
+run1 "set -f reno.<20,000 x>=1: too long, nothing sent, exit 2" 2 'too long.*nothing was changed' \
+	bash -c '! "$@" 2>&1 | grep -q -- "--- sent" && "$@"' _ "$TT" --debug set -f "reno.$long=1"
+run1 "set -f with 300 assignments: do not fit, nothing sent, exit 2" 2 \
+	'300 assignments do not fit in one request.*nothing was changed' \
+	bash -c '! "$@" 2>&1 | grep -q -- "--- sent" && "$@"' _ "$TT" --debug set -f $(for i in $(seq 300); do printf 'reno.k%d=1 ' "$i"; done)
+run1 "set (checked) with 300 assignments: the same, exit 2" 2 '300 assignments do not fit' \
+	"$TT" set $(for i in $(seq 300); do printf 'bbr.k%d=on ' "$i"; done)
 run "knobs a b: exit 1" 1 'unexpected argument' "$TT" knobs a b
 run "-n without a name: exit 1" 1 'needs a network namespace' "$TT" -n
 run "plot without a file: exit 1" 1 'which CSV' "$TT" plot

@@ -2,13 +2,17 @@
 /*
  * Host unit tests of the tcptune CLI's pure helpers (no kernel needed):
  * edit distance and nearest names, ss-style number formats, strict value
- * and prefix parsing, socket filters, the CSV row.  TAP output.
+ * and prefix parsing, socket filters, the CSV row, and the parsers of
+ * kernel replies fed canned messages, well-formed and not.  TAP output.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
 
 #include "tcptune.h"
 
@@ -32,6 +36,239 @@ static void check_str(const char *got, const char *want, const char *what)
 	check(!strcmp(got, want), "%s: \"%s\" (want \"%s\")", what, got, want);
 }
 
+/* ---- canned kernel replies -------------------------------------------- */
+
+#define PORTID 77
+#define SEQ 5
+
+static char rbuf[8192];
+
+static struct nlmsghdr *reply(uint16_t type, uint16_t flags, size_t hdr)
+{
+	struct nlmsghdr *nlh;
+
+	memset(rbuf, 0xa5, sizeof(rbuf));	/* not zero: reads past a length show */
+	nlh = mnl_nlmsg_put_header(rbuf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = SEQ;
+	nlh->nlmsg_pid = PORTID;
+	if (hdr)
+		memset(mnl_nlmsg_put_extra_header(nlh, hdr), 0, hdr);
+	return nlh;
+}
+
+/* An attribute of any length, whatever its type should be. */
+static void put_raw(struct nlmsghdr *nlh, uint16_t type, size_t len, uint8_t byte)
+{
+	char v[64];
+
+	memset(v, byte, sizeof(v));
+	mnl_attr_put(nlh, type, len, v);
+}
+
+static int talk(struct nlmsghdr *nlh, tt_msg_cb cb, void *data, struct tt_nlerr *err)
+{
+	memset(err, 0, sizeof(*err));
+	return tt_nl_replies(rbuf, nlh->nlmsg_len, SEQ, PORTID, GENL_HDRLEN, cb, data, err);
+}
+
+static void test_replies(void)
+{
+	struct tt_nlerr err;
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+	struct nlattr *nest, *n2;
+	struct tt_ctx ctx;
+	struct tt_socklist l = { 0 };
+	struct tt_knobdb db = { 0 };
+	struct tt_algolist al = { 0 };
+	int r;
+
+	/* the ack, an error with extack, malformed errors */
+	nlh = reply(NLMSG_ERROR, 0, sizeof(struct nlmsgerr));
+	check(talk(nlh, NULL, NULL, &err) == 1 && !err.error, "reply: the ack ends the reply");
+
+	nlh = reply(NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS, sizeof(struct nlmsgerr));
+	e = mnl_nlmsg_get_payload(nlh);
+	e->error = -ERANGE;
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "value out of range");
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 36);
+	r = talk(nlh, NULL, NULL, &err);
+	check(r == -1 && err.error == ERANGE && !strcmp(err.msg, "value out of range") &&
+	      err.offset == 36, "reply: error with extack message and offset (%d, %s, %u)",
+	      err.error, err.msg, err.offset);
+
+	nlh = reply(NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS, sizeof(struct nlmsgerr));
+	e = mnl_nlmsg_get_payload(nlh);
+	e->error = -EINVAL;
+	put_raw(nlh, NLMSGERR_ATTR_MSG, 7, 'x');	/* no NUL */
+	put_raw(nlh, NLMSGERR_ATTR_OFFS, 2, 1);		/* not a u32 */
+	r = talk(nlh, NULL, NULL, &err);
+	check(r == -1 && err.error == EINVAL && !err.msg[0] && !err.offset,
+	      "reply: extack message without NUL and short offset are not read (\"%s\", %u)",
+	      err.msg, err.offset);
+
+	nlh = reply(NLMSG_ERROR, NLM_F_ACK_TLVS, sizeof(struct nlmsgerr));
+	e = mnl_nlmsg_get_payload(nlh);
+	e->error = -EPERM;
+	e->msg.nlmsg_len = 3;		/* an echoed request shorter than a header */
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "x");
+	r = talk(nlh, NULL, NULL, &err);
+	check(r == -1 && err.error == EPERM && !err.msg[0],
+	      "reply: an echoed request shorter than its header: no extack read");
+
+	nlh = reply(NLMSG_ERROR, 0, sizeof(int));	/* the error code alone */
+	*(int *)mnl_nlmsg_get_payload(nlh) = 0;
+	check(talk(nlh, NULL, NULL, &err) == -1 && err.error == EPROTO,
+	      "reply: an NLMSG_ERROR shorter than struct nlmsgerr is EPROTO, not an ack");
+
+	nlh = reply(NLMSG_ERROR, 0, sizeof(struct nlmsgerr));
+	((struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->error = INT32_MIN;
+	check(talk(nlh, NULL, NULL, &err) == -1 && err.error == EPROTO,
+	      "reply: an error code that is no errno (INT_MIN) is EPROTO");
+
+	nlh = reply(NLMSG_DONE, 0, sizeof(int));
+	*(int *)mnl_nlmsg_get_payload(nlh) = -ENOENT;
+	check(talk(nlh, NULL, NULL, &err) == -1 && err.error == ENOENT,
+	      "reply: a dump ending in an error (ENOENT)");
+
+	/* the family lookup */
+	memset(&ctx, 0, sizeof(ctx));
+	nlh = reply(GENL_ID_CTRL, 0, GENL_HDRLEN);
+	put_raw(nlh, CTRL_ATTR_FAMILY_ID, 1, 0x12);	/* a u16 of one byte */
+	put_raw(nlh, CTRL_ATTR_VERSION, 2, 0x12);
+	nest = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	n2 = mnl_attr_nest_start(nlh, 1);
+	put_raw(nlh, CTRL_ATTR_MCAST_GRP_NAME, 6, 'e');	/* "eeeeee", no NUL */
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 9);
+	mnl_attr_nest_end(nlh, n2);
+	mnl_attr_nest_end(nlh, nest);
+	talk(nlh, tt_family_cb, &ctx, &err);
+	check(!ctx.family_id && !ctx.family_version && !ctx.mcgrp_events,
+	      "family: a short id and version, a group name without NUL are not read (%u %u %u)",
+	      ctx.family_id, ctx.family_version, ctx.mcgrp_events);
+
+	nlh = reply(GENL_ID_CTRL, 0, GENL_HDRLEN);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1234);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, 1);
+	nest = mnl_attr_nest_start(nlh, CTRL_ATTR_OPS);
+	n2 = mnl_attr_nest_start(nlh, 1);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_OP_ID, TCPTUNE_CMD_KNOB_SET);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_OP_FLAGS, GENL_ADMIN_PERM);
+	mnl_attr_nest_end(nlh, n2);
+	n2 = mnl_attr_nest_start(nlh, 2);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_OP_ID, 1000);	/* not ours: ignored */
+	mnl_attr_nest_end(nlh, n2);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	n2 = mnl_attr_nest_start(nlh, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, TCPTUNE_MCGRP_EVENTS);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 9);
+	mnl_attr_nest_end(nlh, n2);
+	mnl_attr_nest_end(nlh, nest);
+	talk(nlh, tt_family_cb, &ctx, &err);
+	check(ctx.family_id == 0x1234 && ctx.family_version == 1 && ctx.mcgrp_events == 9 &&
+	      ctx.ops[TCPTUNE_CMD_KNOB_SET] == (0x80000000u | GENL_ADMIN_PERM) &&
+	      !ctx.ops[TCPTUNE_CMD_SOCK_GET],
+	      "family: id, version, the ops and the events group");
+
+	/* sockets */
+	nlh = reply(0x1234, NLM_F_MULTI, GENL_HDRLEN);
+	nest = mnl_attr_nest_start(nlh, TCPTUNE_A_SOCK);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_CWND, 10);
+	put_raw(nlh, TCPTUNE_SOCK_A_SSTHRESH, 2, 0x12);	/* a u32 of two bytes */
+	put_raw(nlh, TCPTUNE_SOCK_A_ALGO, 12, 'r');	/* no NUL */
+	put_raw(nlh, TCPTUNE_SOCK_A_SADDR, 5, 1);	/* neither 4 nor 16 */
+	put_raw(nlh, TCPTUNE_SOCK_A_COOKIE, 6, 1);
+	mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_PACING_RATE, 1250);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_DELIVERY_RATE, 125);	/* u64 as 4 bytes */
+	n2 = mnl_attr_nest_start(nlh, TCPTUNE_SOCK_A_BBR);
+	mnl_attr_put_u8(nlh, TCPTUNE_BBR_A_STATE, TCPTUNE_BBR_DRAIN);
+	put_raw(nlh, TCPTUNE_BBR_A_MIN_RTT, 3, 1);
+	mnl_attr_nest_end(nlh, n2);
+	mnl_attr_nest_end(nlh, nest);
+	put_raw(nlh, TCPTUNE_A_SOCK, 2, 0);		/* a nest too short to hold one */
+	r = talk(nlh, tt_sock_cb, &l, &err);
+	check(r == 0 && l.n == 1, "sock: one socket from the well-formed nest (%zu)", l.n);
+	if (l.n) {
+		const struct tt_sock *sk = &l.v[0];
+
+		check(tt_has(sk, TCPTUNE_SOCK_A_CWND) && sk->v[TCPTUNE_SOCK_A_CWND] == 10 &&
+		      tt_has(sk, TCPTUNE_SOCK_A_PACING_RATE) && sk->v[TCPTUNE_SOCK_A_PACING_RATE] == 1250 &&
+		      sk->v[TCPTUNE_SOCK_A_DELIVERY_RATE] == 125,
+		      "sock: cwnd, pacing rate (u64), delivery rate (u64 sent as u32)");
+		check(!tt_has(sk, TCPTUNE_SOCK_A_SSTHRESH) && !tt_has(sk, TCPTUNE_SOCK_A_ALGO) &&
+		      !sk->algo[0] && !tt_has(sk, TCPTUNE_SOCK_A_SADDR) &&
+		      !tt_has(sk, TCPTUNE_SOCK_A_COOKIE),
+		      "sock: a short u32, a string without NUL, a 5-byte address, a 6-byte u64 are left out");
+		check(sk->has_bbr && (sk->bbr_have & (1ULL << TCPTUNE_BBR_A_STATE)) &&
+		      sk->bbr[TCPTUNE_BBR_A_STATE] == TCPTUNE_BBR_DRAIN &&
+		      !(sk->bbr_have & (1ULL << TCPTUNE_BBR_A_MIN_RTT)),
+		      "sock: the bbr nest checked by its own policy");
+	}
+	tt_socklist_free(&l);
+
+	nlh = reply(0x1234, NLM_F_MULTI, 0);
+	nlh->nlmsg_len += 2;			/* shorter than a genl header */
+	check(talk(nlh, tt_sock_cb, &l, &err) == -1 && err.error == EPROTO && !l.n,
+	      "sock: a message shorter than its genl header is EPROTO");
+
+	/* knobs */
+	nlh = reply(0x1234, NLM_F_MULTI, GENL_HDRLEN);
+	nest = mnl_attr_nest_start(nlh, TCPTUNE_A_KNOB);
+	mnl_attr_put_strz(nlh, TCPTUNE_KNOB_A_ALGO, "reno");
+	mnl_attr_put_strz(nlh, TCPTUNE_KNOB_A_NAME, "beta");
+	mnl_attr_put_u32(nlh, TCPTUNE_KNOB_A_VALUE, 50);
+	mnl_attr_put_u64(nlh, TCPTUNE_KNOB_A_RANGE_MAX, 90);	/* a u32 of 8 bytes */
+	put_raw(nlh, TCPTUNE_KNOB_A_DOC, 20, 'd');		/* no NUL */
+	mnl_attr_put_u32(nlh, TCPTUNE_KNOB_A_WHEN, 1);		/* a u8 of 4 bytes */
+	mnl_attr_nest_end(nlh, nest);
+	talk(nlh, tt_knob_cb, &db, &err);
+	check(db.n == 1 && !strcmp(db.v[0].full, "reno.beta") && db.v[0].value == 50 &&
+	      !(db.v[0].have & (1ULL << TCPTUNE_KNOB_A_RANGE_MAX)) && !db.v[0].doc &&
+	      db.v[0].when == -1,
+	      "knob: name and value read; an 8-byte u32, a doc without NUL, a 4-byte u8 not");
+	tt_knobdb_free(&db);
+
+	/* algorithms */
+	nlh = reply(0x1234, NLM_F_MULTI, GENL_HDRLEN);
+	nest = mnl_attr_nest_start(nlh, TCPTUNE_A_ALGO);
+	mnl_attr_put_strz(nlh, TCPTUNE_ALGO_A_NAME, "tcptune_bbr");
+	mnl_attr_put_u32(nlh, TCPTUNE_ALGO_A_SOCKETS, 3);
+	mnl_attr_put_u64(nlh, TCPTUNE_ALGO_A_RTOS, 7);
+	put_raw(nlh, TCPTUNE_ALGO_A_UNDOS, 3, 1);
+	mnl_attr_nest_end(nlh, nest);
+	talk(nlh, tt_algo_cb, &al, &err);
+	check(al.n == 1 && !strcmp(al.v[0].name, "tcptune_bbr") &&
+	      al.v[0].v[TCPTUNE_ALGO_A_SOCKETS] == 3 && al.v[0].v[TCPTUNE_ALGO_A_RTOS] == 7 &&
+	      !(al.v[0].have & (1ULL << TCPTUNE_ALGO_A_UNDOS)),
+	      "algo: name and counters; a 3-byte counter is left out");
+	free(al.v);
+
+	/* sock_diag: an unterminated algorithm name */
+	nlh = reply(SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, sizeof(struct inet_diag_msg));
+	((struct inet_diag_msg *)mnl_nlmsg_get_payload(nlh))->idiag_family = AF_INET;
+	put_raw(nlh, INET_DIAG_CONG, 8, 'c');
+	memset(&err, 0, sizeof(err));
+	r = tt_nl_replies(rbuf, nlh->nlmsg_len, SEQ, PORTID, sizeof(struct inet_diag_msg),
+			  tt_diag_cb, &l, &err);
+	check(r == 0 && l.n == 1 && !l.v[0].algo[0], "diag: a congestion name without NUL is not read");
+	tt_socklist_free(&l);
+
+	/* events: a message with half a genl header is not read */
+	{
+		struct tt_filter f;
+		struct tt_monitor m = { .ctx = &ctx, .f = &f, .count = -1 };
+
+		tt_filter_init(&f);
+		nlh = reply(0x1234, 0, 0);
+		nlh->nlmsg_len += 2;
+		check(tt_monitor_cb(nlh, &m) == MNL_CB_OK && !m.seen,
+		      "monitor: a message shorter than a genl header is skipped");
+	}
+}
+
 int main(void)
 {
 	static const char *const knobs[] = {
@@ -51,7 +288,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..36\n");
+	printf("TAP version 13\n1..54\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -144,5 +381,6 @@ int main(void)
 	}
 	free(membuf);
 
+	test_replies();
 	return failed ? 1 : 0;
 }
