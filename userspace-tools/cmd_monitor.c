@@ -207,6 +207,7 @@ int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 	char *buf;
 	struct tt_filter f;
 	struct tt_monitor m = { .ctx = ctx, .f = &f, .count = -1 };
+	struct tt_nlerr err = { 0 };
 	int i, r, grp;
 
 	tt_filter_init(&f);
@@ -275,11 +276,12 @@ int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "--- received %zd bytes\n", n);
 			mnl_nlmsg_fprintf(stderr, buf, (size_t)n, sizeof(struct genlmsghdr));
 		}
-		r = mnl_cb_run(buf, (size_t)n, 0, 0, tt_monitor_cb, &m);
-		if (r == MNL_CB_STOP)
+		/* events: sequence number and port id 0 */
+		r = tt_nl_replies(buf, (size_t)n, 0, 0, GENL_HDRLEN, tt_monitor_cb, &m, &err);
+		if (r > 0)
 			break;
 		if (r < 0) {
-			tt_err("reading events: %s", strerror(errno));
+			tt_err("reading events: %s", strerror(err.error));
 			free(buf);
 			return TT_EXIT_KERNEL;
 		}

@@ -200,9 +200,17 @@ int tt_nl_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		  size_t hdrlen, tt_msg_cb cb, void *data, struct tt_nlerr *err)
 {
 	const struct nlmsghdr *m;
-	int left = len > INT32_MAX ? INT32_MAX : (int)len;
+	int left = len > INT32_MAX ? INT32_MAX : (int)len, r;
 
-	for (m = buf; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
+	/*
+	 * mnl_nlmsg_ok() compares (int)nlmsg_len with what is left: a length
+	 * of 2^31 or more passes it, and mnl_nlmsg_next() then jumps
+	 * anywhere.  So the length is checked unsigned as well, and aligned:
+	 * mnl_attr_for_each() reads up to the aligned end of the message.
+	 */
+	for (m = buf; mnl_nlmsg_ok(m, left) && m->nlmsg_len <= (uint32_t)left &&
+	     MNL_ALIGN(m->nlmsg_len) <= (uint32_t)left;
+	     m = mnl_nlmsg_next(m, &left)) {
 		size_t plen = mnl_nlmsg_get_payload_len(m);
 
 		if (m->nlmsg_seq != seq || m->nlmsg_pid != portid)
@@ -239,11 +247,18 @@ int tt_nl_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 			err->error = EPROTO;	/* shorter than its own header */
 			return -1;
 		}
-		if (cb && cb(m, data) < 0) {
+		r = cb ? cb(m, data) : MNL_CB_OK;
+		if (r < 0) {
 			if (!err->error)
 				err->error = errno ? errno : EPROTO;
 			return -1;
 		}
+		if (r == MNL_CB_STOP)
+			return 1;
+	}
+	if (left) {
+		err->error = EPROTO;	/* a message cut short, or bytes after the last */
+		return -1;
 	}
 	return 0;
 }

@@ -151,8 +151,9 @@ int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
 /*
  * The part of tt_nl_talk that reads: the messages of buf[0..len) that
  * answer seq/portid.  A data message needs hdrlen bytes of payload (its
- * fixed header) and goes to cb.  Returns 1 at the ack or the end of the
- * dump, 0 if more is to come, -1 with *err filled.
+ * fixed header) and goes to cb.  Returns 1 at the ack, the end of the
+ * dump or when cb says MNL_CB_STOP, 0 if more is to come, -1 with *err
+ * filled.
  */
 int tt_nl_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		  size_t hdrlen, tt_msg_cb cb, void *data, struct tt_nlerr *err);

@@ -15,21 +15,8 @@
 #include <linux/sock_diag.h>
 
 #include "tcptune.h"
-
-static int n, failed;
-
-static void check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", ok ? "" : "not ", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!ok)
-		failed++;
-}
+#include "canned.h"
+#include "tap.h"
 
 static void check_str(const char *got, const char *want, const char *what)
 {
@@ -38,39 +25,21 @@ static void check_str(const char *got, const char *want, const char *what)
 
 /* ---- canned kernel replies -------------------------------------------- */
 
-#define PORTID 77
-#define SEQ 5
-
 static char rbuf[8192];
 
 static struct nlmsghdr *reply(uint16_t type, uint16_t flags, size_t hdr)
 {
-	struct nlmsghdr *nlh;
-
 	memset(rbuf, 0xa5, sizeof(rbuf));	/* not zero: reads past a length show */
-	nlh = mnl_nlmsg_put_header(rbuf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = SEQ;
-	nlh->nlmsg_pid = PORTID;
-	if (hdr)
-		memset(mnl_nlmsg_put_extra_header(nlh, hdr), 0, hdr);
-	return nlh;
+	return canned_msg(rbuf, type, flags, hdr);
 }
 
-/* An attribute of any length, whatever its type should be. */
-static void put_raw(struct nlmsghdr *nlh, uint16_t type, size_t len, uint8_t byte)
-{
-	char v[64];
-
-	memset(v, byte, sizeof(v));
-	mnl_attr_put(nlh, type, len, v);
-}
+#define put_raw canned_raw
 
 static int talk(struct nlmsghdr *nlh, tt_msg_cb cb, void *data, struct tt_nlerr *err)
 {
 	memset(err, 0, sizeof(*err));
-	return tt_nl_replies(rbuf, nlh->nlmsg_len, SEQ, PORTID, GENL_HDRLEN, cb, data, err);
+	return tt_nl_replies(rbuf, nlh->nlmsg_len, CANNED_SEQ, CANNED_PORTID, GENL_HDRLEN,
+			     cb, data, err);
 }
 
 static void test_replies(void)
@@ -128,6 +97,12 @@ static void test_replies(void)
 	check(talk(nlh, NULL, NULL, &err) == -1 && err.error == EPROTO,
 	      "reply: an error code that is no errno (INT_MIN) is EPROTO");
 
+	nlh = reply(NLMSG_ERROR, 0, sizeof(struct nlmsgerr));
+	nlh->nlmsg_len = 0x80000000u + 36;	/* negative as an int */
+	memset(&err, 0, sizeof(err));
+	check(tt_nl_replies(rbuf, 36, CANNED_SEQ, CANNED_PORTID, GENL_HDRLEN, NULL, NULL, &err) == -1 &&
+	      err.error == EPROTO, "reply: a length of 2^31 + 36 in a 36-byte datagram is EPROTO");
+
 	nlh = reply(NLMSG_DONE, 0, sizeof(int));
 	*(int *)mnl_nlmsg_get_payload(nlh) = -ENOENT;
 	check(talk(nlh, NULL, NULL, &err) == -1 && err.error == ENOENT,
@@ -150,7 +125,7 @@ static void test_replies(void)
 	      ctx.family_id, ctx.family_version, ctx.mcgrp_events);
 
 	nlh = reply(GENL_ID_CTRL, 0, GENL_HDRLEN);
-	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1234);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, CANNED_FAMILY);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, 1);
 	nest = mnl_attr_nest_start(nlh, CTRL_ATTR_OPS);
 	n2 = mnl_attr_nest_start(nlh, 1);
@@ -161,20 +136,15 @@ static void test_replies(void)
 	mnl_attr_put_u32(nlh, CTRL_ATTR_OP_ID, 1000);	/* not ours: ignored */
 	mnl_attr_nest_end(nlh, n2);
 	mnl_attr_nest_end(nlh, nest);
-	nest = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
-	n2 = mnl_attr_nest_start(nlh, 1);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, TCPTUNE_MCGRP_EVENTS);
-	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 9);
-	mnl_attr_nest_end(nlh, n2);
-	mnl_attr_nest_end(nlh, nest);
+	canned_mcast_group(nlh, TCPTUNE_MCGRP_EVENTS, 9);
 	talk(nlh, tt_family_cb, &ctx, &err);
-	check(ctx.family_id == 0x1234 && ctx.family_version == 1 && ctx.mcgrp_events == 9 &&
+	check(ctx.family_id == CANNED_FAMILY && ctx.family_version == 1 && ctx.mcgrp_events == 9 &&
 	      ctx.ops[TCPTUNE_CMD_KNOB_SET] == (0x80000000u | GENL_ADMIN_PERM) &&
 	      !ctx.ops[TCPTUNE_CMD_SOCK_GET],
 	      "family: id, version, the ops and the events group");
 
 	/* sockets */
-	nlh = reply(0x1234, NLM_F_MULTI, GENL_HDRLEN);
+	nlh = reply(CANNED_FAMILY, NLM_F_MULTI, GENL_HDRLEN);
 	nest = mnl_attr_nest_start(nlh, TCPTUNE_A_SOCK);
 	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_CWND, 10);
 	put_raw(nlh, TCPTUNE_SOCK_A_SSTHRESH, 2, 0x12);	/* a u32 of two bytes */
@@ -209,13 +179,13 @@ static void test_replies(void)
 	}
 	tt_socklist_free(&l);
 
-	nlh = reply(0x1234, NLM_F_MULTI, 0);
+	nlh = reply(CANNED_FAMILY, NLM_F_MULTI, 0);
 	nlh->nlmsg_len += 2;			/* shorter than a genl header */
 	check(talk(nlh, tt_sock_cb, &l, &err) == -1 && err.error == EPROTO && !l.n,
 	      "sock: a message shorter than its genl header is EPROTO");
 
 	/* knobs */
-	nlh = reply(0x1234, NLM_F_MULTI, GENL_HDRLEN);
+	nlh = reply(CANNED_FAMILY, NLM_F_MULTI, GENL_HDRLEN);
 	nest = mnl_attr_nest_start(nlh, TCPTUNE_A_KNOB);
 	mnl_attr_put_strz(nlh, TCPTUNE_KNOB_A_ALGO, "reno");
 	mnl_attr_put_strz(nlh, TCPTUNE_KNOB_A_NAME, "beta");
@@ -232,7 +202,7 @@ static void test_replies(void)
 	tt_knobdb_free(&db);
 
 	/* algorithms */
-	nlh = reply(0x1234, NLM_F_MULTI, GENL_HDRLEN);
+	nlh = reply(CANNED_FAMILY, NLM_F_MULTI, GENL_HDRLEN);
 	nest = mnl_attr_nest_start(nlh, TCPTUNE_A_ALGO);
 	mnl_attr_put_strz(nlh, TCPTUNE_ALGO_A_NAME, "tcptune_bbr");
 	mnl_attr_put_u32(nlh, TCPTUNE_ALGO_A_SOCKETS, 3);
@@ -251,7 +221,7 @@ static void test_replies(void)
 	((struct inet_diag_msg *)mnl_nlmsg_get_payload(nlh))->idiag_family = AF_INET;
 	put_raw(nlh, INET_DIAG_CONG, 8, 'c');
 	memset(&err, 0, sizeof(err));
-	r = tt_nl_replies(rbuf, nlh->nlmsg_len, SEQ, PORTID, sizeof(struct inet_diag_msg),
+	r = tt_nl_replies(rbuf, nlh->nlmsg_len, CANNED_SEQ, CANNED_PORTID, sizeof(struct inet_diag_msg),
 			  tt_diag_cb, &l, &err);
 	check(r == 0 && l.n == 1 && !l.v[0].algo[0], "diag: a congestion name without NUL is not read");
 	tt_socklist_free(&l);
@@ -262,7 +232,7 @@ static void test_replies(void)
 		struct tt_monitor m = { .ctx = &ctx, .f = &f, .count = -1 };
 
 		tt_filter_init(&f);
-		nlh = reply(0x1234, 0, 0);
+		nlh = reply(CANNED_FAMILY, 0, 0);
 		nlh->nlmsg_len += 2;
 		check(tt_monitor_cb(nlh, &m) == MNL_CB_OK && !m.seen,
 		      "monitor: a message shorter than a genl header is skipped");
@@ -288,7 +258,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..54\n");
+	printf("TAP version 13\n1..55\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -382,5 +352,5 @@ int main(void)
 	free(membuf);
 
 	test_replies();
-	return failed ? 1 : 0;
+	return tap_failed ? 1 : 0;
 }
