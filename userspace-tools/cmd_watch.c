@@ -123,6 +123,8 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 			return tt_cmd_usage(self, stderr, TT_EXIT_USAGE);
 		} else {
 			r = tt_parse_sock_args(ctx, "watch", argc, argv, &f, &all, &i);
+			if (r == TT_EXIT_USAGE && i > 1 && !strcmp(argv[i - 1], "--csv"))
+				tt_note("--csv takes no file name, as -j none: write to a file with -o FILE");
 			if (r)
 				return r;
 		}

@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 68
+tap_plan 70
 
 # run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
 run() {
@@ -86,6 +86,12 @@ run "sockets dport (no value): exit 1" 1 'needs a value' "$TT" sockets dport
 run "watch -i 0: exit 1" 1 'needs seconds' "$TT" watch -i 0
 run "watch -i abc: exit 1" 1 'needs seconds' "$TT" watch -i abc
 run "watch --csv -j: exit 1" 1 'exclude each other' "$TT" -j watch --csv
+run1 "watch --csv FILE: exit 1, says -o FILE" 1 'unknown argument "w.csv".*--csv takes no file name.*-o FILE' \
+	"$TT" watch -i 0.2 --csv w.csv
+# the README's watch example parses: only the missing module stops it
+readme_watch=$(grep -o 'tcptune watch [^&#]*' "$top/README.md" | head -1)
+run1 "README's example ($readme_watch): parses, exit 4 (module not loaded)" 4 'not loaded' \
+	bash -c "cd '$W' && '$TOOLS/'$readme_watch"
 run "monitor -c 0: exit 1" 1 'positive number' "$TT" monitor -c 0
 run "set (nothing): exit 1" 1 'nothing to set' "$TT" set
 run "set reno.beta (no =): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set reno.beta
