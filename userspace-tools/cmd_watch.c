@@ -23,6 +23,19 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* A rate column: "-" while unknown, as ss hides it. */
+static void watch_rate(char *buf, size_t len, const struct tt_sock *s, int attr)
+{
+	uint64_t v = s->v[attr];
+
+	if (!tt_has(s, attr) || !tt_rate_known(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	tt_fmt_rate(buf, len, (double)v * 8);
+	strncat(buf, "bps", len - strlen(buf) - 1);
+}
+
 static void table(FILE *f, const struct tt_socklist *l, double now, double interval,
 		  bool tty)
 {
@@ -63,10 +76,8 @@ static void table(FILE *f, const struct tt_socklist *l, double now, double inter
 		}
 		tt_fmt_ms(rtt, sizeof(rtt), s->v[TCPTUNE_SOCK_A_SRTT]);
 		tt_fmt_ms(mrtt, sizeof(mrtt), s->v[TCPTUNE_SOCK_A_MIN_RTT]);
-		tt_fmt_rate(r1, sizeof(r1), (double)s->v[TCPTUNE_SOCK_A_DELIVERY_RATE] * 8);
-		tt_fmt_rate(r2, sizeof(r2), (double)s->v[TCPTUNE_SOCK_A_PACING_RATE] * 8);
-		strcat(r1, "bps");
-		strcat(r2, "bps");
+		watch_rate(r1, sizeof(r1), s, TCPTUNE_SOCK_A_DELIVERY_RATE);
+		watch_rate(r2, sizeof(r2), s, TCPTUNE_SOCK_A_PACING_RATE);
 		fprintf(f, "%-16llx %-16s %-26s %-26s %-8s %7llu %8s %9s %8s %9s %9s %9s %5llu %s\n",
 			(unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE], s->algo, l1, p1,
 			tt_has(s, TCPTUNE_SOCK_A_CA_STATE) ?

@@ -311,7 +311,7 @@ static void print_bbr(const struct tt_sock *s, FILE *f)
 		if (phase)
 			fprintf(f, ",phase:%s", phase);
 	}
-	if (BHAS(TCPTUNE_BBR_A_BW))
+	if (BHAS(TCPTUNE_BBR_A_BW) && tt_rate_known(b[TCPTUNE_BBR_A_BW]))
 		fprintf(f, "%sbw:%sbps", SEP(),
 			tt_fmt_rate(r, sizeof(r), (double)b[TCPTUNE_BBR_A_BW] * 8));
 	if (BHAS(TCPTUNE_BBR_A_MIN_RTT))
@@ -324,7 +324,7 @@ static void print_bbr(const struct tt_sock *s, FILE *f)
 		fprintf(f, "%sinflight_hi:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_INFLIGHT_HI]);
 	if (BHAS(TCPTUNE_BBR_A_INFLIGHT_LO) && b[TCPTUNE_BBR_A_INFLIGHT_LO] != UNSET32)
 		fprintf(f, "%sinflight_lo:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_INFLIGHT_LO]);
-	if (BHAS(TCPTUNE_BBR_A_BW_LO) && b[TCPTUNE_BBR_A_BW_LO] != UINT64_MAX)
+	if (BHAS(TCPTUNE_BBR_A_BW_LO) && tt_rate_known(b[TCPTUNE_BBR_A_BW_LO]))
 		fprintf(f, "%sbw_lo:%sbps", SEP(),
 			tt_fmt_rate(r, sizeof(r), (double)b[TCPTUNE_BBR_A_BW_LO] * 8));
 	if (BHAS(TCPTUNE_BBR_A_ROUND))
@@ -381,7 +381,8 @@ void tt_sock_print(const struct tt_sock *s, FILE *f)
 		const struct field *fl = &fields[i];
 		uint64_t v = s->v[fl->attr];
 
-		if (!tt_has(s, fl->attr) || (fl->nonzero && !v))
+		if (!tt_has(s, fl->attr) || (fl->nonzero && !v) ||
+		    (fl->fmt == F_RATE && !tt_rate_known(v)))
 			continue;
 		switch (fl->fmt) {
 		case F_U32:
@@ -463,7 +464,7 @@ json_object *tt_sock_json(const struct tt_sock *s)
 		if (fl->fmt == F_FLAG)
 			jadd(o, fl->json, json_object_new_boolean(v != 0));
 		else if (fl->fmt == F_RATE)
-			jadd(o, fl->json, ju64(v * 8));
+			jadd(o, fl->json, tt_rate_known(v) ? ju64(v * 8) : NULL);
 		else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v >= INFINITE_SSTHRESH)
 			jadd(o, fl->json, NULL);
 		else
@@ -498,7 +499,8 @@ json_object *tt_sock_json(const struct tt_sock *s)
 			jadd(m, "phase", phase ? json_object_new_string(phase) : NULL);
 		}
 		if (BHAS(TCPTUNE_BBR_A_BW))
-			jadd(m, "bw_bps", ju64(b[TCPTUNE_BBR_A_BW] * 8));
+			jadd(m, "bw_bps", tt_rate_known(b[TCPTUNE_BBR_A_BW]) ?
+			     ju64(b[TCPTUNE_BBR_A_BW] * 8) : NULL);
 		if (BHAS(TCPTUNE_BBR_A_MIN_RTT))
 			jadd(m, "min_rtt_us", ju64(b[TCPTUNE_BBR_A_MIN_RTT]));
 		if (BHAS(TCPTUNE_BBR_A_PACING_GAIN))
@@ -514,8 +516,8 @@ json_object *tt_sock_json(const struct tt_sock *s)
 			jadd(m, "inflight_lo", b[TCPTUNE_BBR_A_INFLIGHT_LO] == UNSET32 ?
 			     NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_LO]));
 		if (BHAS(TCPTUNE_BBR_A_BW_LO))
-			jadd(m, "bw_lo_bps", b[TCPTUNE_BBR_A_BW_LO] == UINT64_MAX ?
-			     NULL : ju64(b[TCPTUNE_BBR_A_BW_LO] * 8));
+			jadd(m, "bw_lo_bps", tt_rate_known(b[TCPTUNE_BBR_A_BW_LO]) ?
+			     ju64(b[TCPTUNE_BBR_A_BW_LO] * 8) : NULL);
 		if (BHAS(TCPTUNE_BBR_A_ROUND))
 			jadd(m, "round", ju64(b[TCPTUNE_BBR_A_ROUND]));
 #undef BHAS

@@ -305,6 +305,18 @@ const char *tt_algo_short(const char *name);
 int tt_knob_unknown(const struct tt_knobdb *db, const char *algo,
 		    const char *name, const char *given);
 
+/*
+ * A rate in bytes/s (the kernel's unit) that is known: ~0 is the kernel's
+ * "not set" (sk_pacing_rate of a socket in SYN-SENT, a BBR estimate before
+ * its first sample), and ss hides it; nor can a rate from 2^61 bytes/s
+ * on be shown in bit/s as a u64.  Callers leave an unknown rate out of
+ * the text, null in JSON, empty in CSV.
+ */
+static inline bool tt_rate_known(uint64_t bytes_per_s)
+{
+	return bytes_per_s <= UINT64_MAX / 8;
+}
+
 /* ---- util.c ---- */
 int tt_edit_distance(const char *a, const char *b);
 /* Up to max names of cands nearest to input, comma separated into buf;

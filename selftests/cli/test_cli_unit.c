@@ -239,6 +239,52 @@ static void test_replies(void)
 	}
 }
 
+/* The text, JSON and CSV of one socket. */
+static void render(const struct tt_sock *s, char *text, char *json, char *csv, size_t len)
+{
+	json_object *o = tt_sock_json(s);
+	FILE *f = fmemopen(text, len, "w");
+
+	tt_sock_print(s, f);
+	fclose(f);
+	snprintf(json, len, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	f = fmemopen(csv, len, "w");
+	tt_csv_row(f, 1.0, s);
+	fclose(f);
+}
+
+/* ~0 is "not set": hidden as ss does, not 1.48e+08Tbps nor 18446744073709551608. */
+static void test_unset_rates(void)
+{
+	static char text[4096], json[4096], csv[4096];
+	struct tt_sock s;
+	char *fields[64];
+	int n;
+
+	memset(&s, 0, sizeof(s));
+	s.family = AF_INET;
+	s.have = 1ULL << TCPTUNE_SOCK_A_PACING_RATE | 1ULL << TCPTUNE_SOCK_A_DELIVERY_RATE;
+	s.v[TCPTUNE_SOCK_A_PACING_RATE] = ~0ULL;
+	s.v[TCPTUNE_SOCK_A_DELIVERY_RATE] = 125000;
+	s.has_bbr = true;
+	s.bbr_have = 1ULL << TCPTUNE_BBR_A_BW | 1ULL << TCPTUNE_BBR_A_BW_LO;
+	s.bbr[TCPTUNE_BBR_A_BW] = ~0ULL;
+	s.bbr[TCPTUNE_BBR_A_BW_LO] = ~0ULL - 7;	/* would wrap times 8 */
+	render(&s, text, json, csv, sizeof(text));
+	check(!strstr(text, "pacing_rate") && strstr(text, "delivery_rate 1Mbps") &&
+	      !strstr(text, "bw:") && !strstr(text, "bw_lo") && !strstr(text, "e+"),
+	      "text: an unset pacing rate and bbr bw are left out:%.*s",
+	      (int)strcspn(strchr(text, '\t') + 1, "\n"), strchr(text, '\t') + 1);
+	check(strstr(json, "\"pacing_rate_bps\":null") && strstr(json, "\"delivery_rate_bps\":1000000") &&
+	      strstr(json, "\"bw_bps\":null") && strstr(json, "\"bw_lo_bps\":null") &&
+	      !strstr(json, "1844674407"), "JSON: null for them, not 18446744073709551608");
+	n = tt_csv_split(csv, fields, 64);
+	check(n == 29 && !strcmp(fields[23], "1000000") && !fields[24][0] && !fields[27][0],
+	      "CSV: empty cells for them (%d cells, pacing \"%s\", bbr_bw \"%s\")", n,
+	      n > 24 ? fields[24] : "?", n > 27 ? fields[27] : "?");
+}
+
 int main(void)
 {
 	static const char *const knobs[] = {
@@ -258,7 +304,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..55\n");
+	printf("TAP version 13\n1..58\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -351,6 +397,7 @@ int main(void)
 	}
 	free(membuf);
 
+	test_unset_rates();
 	test_replies();
 	return tap_failed ? 1 : 0;
 }
