@@ -41,8 +41,8 @@ static int cookie_cmp(const void *a, const void *b)
 /*
  * The sockets of the namespace that match f.  The tcptune dump comes first;
  * with all, sock_diag adds every socket it did not report (same cookie).
- * If the module is missing and all is set, the sock_diag sockets are still
- * collected and TT_EXIT_NOMOD is returned.
+ * If the module is missing and all is set, the sock_diag sockets are the
+ * whole answer (no socket uses an algorithm that is not loaded): 0.
  */
 int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	       struct tt_socklist *out)
@@ -111,7 +111,7 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	free(cookies);
 	tt_socklist_free(&ours);
 	tt_socklist_free(&other);
-	return status;
+	return 0;
 }
 
 /* Shared by sockets and watch: filters and -a.  Returns 0 or a status. */
@@ -158,11 +158,10 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 	}
 	if (all) {
 		/* with -a the module is optional: sock_diag alone still works */
+		ctx->family_optional = true;
 		status = tt_genl_open(ctx);
 		if (status && status != TT_EXIT_NOMOD)
 			return status;
-		if (status)
-			tt_note("showing the sockets of other algorithms only");
 	}
 	if (f.algo) {
 		r = tt_algo_check(ctx, &f, all);
@@ -170,7 +169,7 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 			return r;
 	}
 	status = tt_collect(ctx, &f, all, &l);
-	if (status && !(all && status == TT_EXIT_NOMOD))
+	if (status)
 		return status;
 
 	if (ctx->json && ctx->pretty) {

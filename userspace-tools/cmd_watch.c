@@ -96,7 +96,7 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 	const char *outpath = NULL;
 	double interval = 1.0;
 	long count = -1, n = 0;
-	bool all = false, csv = false, tty;
+	bool all = false, csv = false, tty = false;
 	FILE *out = stdout;
 	int i, r = 0;
 
@@ -144,6 +144,7 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		tt_err("watch: --csv and -j exclude each other");
 		return TT_EXIT_USAGE;
 	}
+	ctx->family_optional = all;
 	if (f.algo) {
 		if (all)
 			tt_genl_open(ctx);	/* a missing module is said below */
@@ -151,18 +152,8 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		if (r)
 			return r;
 	}
-	if (outpath && strcmp(outpath, "-")) {
-		out = fopen(outpath, "w");
-		if (!out) {
-			tt_err("watch: %s: %s", outpath, strerror(errno));
-			return TT_EXIT_INVALID;
-		}
-	}
-	tty = !csv && !ctx->json && isatty(fileno(out));
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (csv)
-		tt_csv_header(out);
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (!stop && (count < 0 || n < count)) {
@@ -171,8 +162,22 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		size_t k;
 
 		r = tt_collect(ctx, &f, all, &l);
-		if (r && !(all && r == TT_EXIT_NOMOD))
+		if (r)
 			break;
+		/* the file only once there is a sample: a failure leaves it as it was */
+		if (!n && outpath && strcmp(outpath, "-")) {
+			out = fopen(outpath, "w");
+			if (!out) {
+				tt_err("watch: %s: %s", outpath, strerror(errno));
+				tt_socklist_free(&l);
+				return TT_EXIT_INVALID;
+			}
+		}
+		if (!n) {
+			tty = !csv && !ctx->json && isatty(fileno(out));
+			if (csv)
+				tt_csv_header(out);
+		}
 		if (csv) {
 			for (k = 0; k < l.n; k++)
 				tt_csv_row(out, now, &l.v[k]);

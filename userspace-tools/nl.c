@@ -414,9 +414,15 @@ int tt_family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void report_missing_family(void)
+static void report_missing_family(const struct tt_ctx *ctx)
 {
 	struct stat st;
+
+	if (ctx->family_optional && stat("/sys/module/tcptune", &st)) {
+		/* not an error: no socket can use an algorithm never loaded */
+		tt_note("(the tcptune module is not loaded: no socket uses its algorithms)");
+		return;
+	}
 
 	if (stat("/sys/module/tcptune", &st) == 0) {
 		tt_err("the tcptune module is loaded but offers no generic netlink family \"%s\"",
@@ -461,7 +467,7 @@ int tt_genl_open(struct tt_ctx *ctx)
 
 	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(*g), tt_family_cb, ctx, &err) < 0) {
 		if (err.error == ENOENT) {
-			report_missing_family();
+			report_missing_family(ctx);
 			ctx->no_family = true;
 			return TT_EXIT_NOMOD;
 		}
@@ -470,7 +476,7 @@ int tt_genl_open(struct tt_ctx *ctx)
 		return TT_EXIT_KERNEL;
 	}
 	if (!ctx->family_id) {
-		report_missing_family();
+		report_missing_family(ctx);
 		ctx->no_family = true;
 		return TT_EXIT_NOMOD;
 	}

@@ -52,6 +52,7 @@ struct tt_ctx {
 	uint32_t ops[TCPTUNE_CMD_MAX + 1]; /* GENL_ADMIN_PERM etc., 0: absent */
 	bool ops_known;
 	bool no_family;		/* looked up, absent (reported once) */
+	bool family_optional;	/* -a: sock_diag alone is a whole answer */
 	uint32_t seq;
 	uint32_t portid;
 };
