@@ -5,6 +5,7 @@
  * namespace's default (net.ipv4.tcp_congestion_control) is marked.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,8 +141,10 @@ int cmd_algos(struct tt_ctx *ctx, int argc, char **argv)
 	size_t i, j;
 	int r;
 
-	if (argc > 1 && (strcmp(argv[1], "show") && strcmp(argv[1], "list"))) {
-		tt_err("algos: unexpected argument \"%s\"", argv[1]);
+	if (tt_getopt(ctx, tt_cmd_find("algos"), argc, argv, "", NULL) != -1)
+		return TT_EXIT_USAGE;
+	if (optind < argc && (strcmp(argv[optind], "show") && strcmp(argv[optind], "list"))) {
+		tt_err("algos: unexpected argument \"%s\"", argv[optind]);
 		return tt_cmd_usage(tt_cmd_find("algos"), stderr, TT_EXIT_USAGE);
 	}
 	r = tt_algos_load(ctx, &l);

@@ -4,6 +4,7 @@
  * knob with its value, default, range, unit, when a change reaches
  * connections and its one-line doc, as the kernel's knob table says.
  */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,18 +82,17 @@ int cmd_knobs(struct tt_ctx *ctx, int argc, char **argv)
 	const char *algo = NULL;
 	char *knob = NULL, *arg = NULL;
 	size_t i, shown = 0;
-	int r, k = 1;
+	int r, k;
 
+	if (tt_getopt(ctx, tt_cmd_find("knobs"), argc, argv, "", NULL) != -1)
+		return TT_EXIT_USAGE;
+	k = optind;
 	if (k < argc && (!strcmp(argv[k], "show") || !strcmp(argv[k], "list")))
 		k++;
 	if (k < argc)
 		arg = argv[k++];
 	if (k < argc) {
 		tt_err("knobs: unexpected argument \"%s\"", argv[k]);
-		return tt_cmd_usage(tt_cmd_find("knobs"), stderr, TT_EXIT_USAGE);
-	}
-	if (arg && arg[0] == '-') {
-		tt_err("knobs: unknown option \"%s\"", arg);
 		return tt_cmd_usage(tt_cmd_find("knobs"), stderr, TT_EXIT_USAGE);
 	}
 	r = tt_knobdb_load(ctx, &db);

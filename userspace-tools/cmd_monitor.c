@@ -7,6 +7,7 @@
  * dropped before an event comes with it (dropped:N).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,30 +211,35 @@ int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 	struct tt_nlerr err = { 0 };
 	int i, r, grp;
 
-	tt_filter_init(&f);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--count")) {
-			uint32_t c;
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint32_t c;
+	int o;
 
-			if (i + 1 >= argc || tt_parse_u32(argv[i + 1], &c) || !c) {
-				tt_err("monitor: %s needs a positive number", argv[i]);
-				return TT_EXIT_USAGE;
+	tt_filter_init(&f);
+	while ((o = tt_getopt(ctx, tt_cmd_find("monitor"), argc, argv, "c:a", opts)) != -1) {
+		switch (o) {
+		case 'c':
+			if (tt_parse_u32(optarg, &c) || !c) {
+				tt_err("monitor: -c: \"%s\" is not a positive number", optarg);
+				return TT_EXIT_INVALID;
 			}
 			m.count = c;
-			i++;
-			continue;
-		}
-		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) {
+			break;
+		case 'a':
 			tt_err("monitor: -a does not apply: events come from tcptune sockets only");
 			return TT_EXIT_USAGE;
+		default:
+			return TT_EXIT_USAGE;
 		}
-		{
-			bool all = false;
-
-			r = tt_parse_sock_args(ctx, "monitor", argc, argv, &f, &all, &i);
-			if (r)
-				return r;
-		}
+	}
+	for (i = optind; i < argc; i++) {
+		r = tt_parse_sock_args("monitor", argc, argv, &f, &i);
+		if (r)
+			return r;
 	}
 	r = tt_genl_open(ctx);
 	if (r)

@@ -7,6 +7,7 @@
  * here, by hand; --png hands the same series to gnuplot.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,37 +405,49 @@ static int write_png(const struct plot *pl, const char *out, const char *title)
 	return 0;
 }
 
+enum { OPT_PNG = 256, OPT_TITLE };
+
 int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 {
 	const char *in_path = NULL, *out_path = NULL, *only = NULL, *title = NULL;
 	char defout[4096], deftitle[4200];
 	struct plot pl = { 0 };
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "png", no_argument, NULL, OPT_PNG },
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ NULL, 0, NULL, 0 },
+	};
 	bool png = false;
 	FILE *in, *out;
 	size_t i;
-	int k, r;
+	int k, o, r;
 
-	for (k = 1; k < argc; k++) {
+	while ((o = tt_getopt(ctx, tt_cmd_find("plot"), argc, argv, "o:", opts)) != -1) {
+		switch (o) {
+		case 'o':
+			out_path = optarg;
+			break;
+		case OPT_PNG:
+			png = true;
+			break;
+		case OPT_TITLE:
+			title = optarg;
+			break;
+		default:
+			return TT_EXIT_USAGE;
+		}
+	}
+	for (k = optind; k < argc; k++) {
 		const char *a = argv[k];
 
-		if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--title") ||
-		    !strcmp(a, "sk")) {
+		if (!strcmp(a, "sk")) {
 			if (k + 1 >= argc) {
-				tt_err("plot: %s needs a value", a);
+				tt_err("plot: sk needs a value");
 				return TT_EXIT_USAGE;
 			}
-			if (a[0] == 's')
-				only = !strncmp(argv[k + 1], "sk:", 3) ? argv[k + 1] + 3 : argv[k + 1];
-			else if (!strcmp(a, "--title"))
-				title = argv[k + 1];
-			else
-				out_path = argv[k + 1];
+			only = !strncmp(argv[k + 1], "sk:", 3) ? argv[k + 1] + 3 : argv[k + 1];
 			k++;
-		} else if (!strcmp(a, "--png")) {
-			png = true;
-		} else if (a[0] == '-' && a[1]) {
-			tt_err("plot: unknown option \"%s\"", a);
-			return tt_cmd_usage(tt_cmd_find("plot"), stderr, TT_EXIT_USAGE);
 		} else if (!in_path) {
 			in_path = a;
 		} else {
@@ -442,7 +455,6 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 			return TT_EXIT_USAGE;
 		}
 	}
-	(void)ctx;
 	if (!in_path) {
 		tt_err("plot: which CSV? (samples of `tcptune watch --csv -o FILE`)");
 		return tt_cmd_usage(tt_cmd_find("plot"), stderr, TT_EXIT_USAGE);

@@ -7,6 +7,7 @@
  * whose extack then names the knob at fault.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,25 +72,25 @@ int cmd_set(struct tt_ctx *ctx, int argc, char **argv)
 	struct assign *as;
 	struct nlmsghdr *nlh;
 	struct tt_nlerr err;
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
 	bool force = false;
 	uint32_t seq;
-	int i, j, n = 0, r = 0;
+	int i, j, n = 0, r = 0, opt;
 
+	while ((opt = tt_getopt(ctx, tt_cmd_find("set"), argc, argv, "f", opts)) != -1) {
+		if (opt != 'f')
+			return TT_EXIT_USAGE;
+		force = true;
+	}
 	as = calloc((size_t)argc, sizeof(*as));
 	if (!as)
 		return TT_EXIT_KERNEL;
-	for (i = 1; i < argc; i++) {
+	for (i = optind; i < argc; i++) {
 		char *a = argv[i], *eq, *dot;
 
-		if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
-			force = true;
-			continue;
-		}
-		if (a[0] == '-') {
-			tt_err("set: unknown option \"%s\"", a);
-			free(as);
-			return tt_cmd_usage(tt_cmd_find("set"), stderr, TT_EXIT_USAGE);
-		}
 		eq = strchr(a, '=');
 		if (!strncmp(a, "net.tcptune.", 12))	/* the sysctl name works too */
 			a += 12;

@@ -6,6 +6,7 @@
  * through sock_diag.  The bare `tcptune` runs this.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,16 +115,11 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	return 0;
 }
 
-/* Shared by sockets and watch: filters and -a.  Returns 0 or a status. */
-int tt_parse_sock_args(struct tt_ctx *ctx, const char *cmd, int argc,
-		       char **argv, struct tt_filter *f, bool *all, int *i)
+int tt_parse_sock_args(const char *cmd, int argc, char **argv,
+		       struct tt_filter *f, int *i)
 {
 	int r, status;
 
-	if (!strcmp(argv[*i], "-a") || !strcmp(argv[*i], "--all")) {
-		*all = true;
-		return 0;
-	}
 	r = tt_filter_parse(f, argc, argv, i, &status);
 	if (r < 0)
 		return status;
@@ -136,7 +132,6 @@ int tt_parse_sock_args(struct tt_ctx *ctx, const char *cmd, int argc,
 		tt_note("see `tcptune %s help`", cmd);
 		return TT_EXIT_USAGE;
 	}
-	(void)ctx;
 	return 0;
 }
 
@@ -148,11 +143,22 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 	size_t i;
 	int r, status;
 
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
 	tt_filter_init(&f);
-	for (int k = 1; k < argc; k++) {
-		if (k == 1 && (!strcmp(argv[k], "show") || !strcmp(argv[k], "list")))
+	while ((c = tt_getopt(ctx, tt_cmd_find("sockets"), argc, argv, "a", opts)) != -1) {
+		if (c != 'a')
+			return TT_EXIT_USAGE;
+		all = true;
+	}
+	for (int k = optind; k < argc; k++) {
+		if (k == optind && (!strcmp(argv[k], "show") || !strcmp(argv[k], "list")))
 			continue;
-		r = tt_parse_sock_args(ctx, "sockets", argc, argv, &f, &all, &k);
+		r = tt_parse_sock_args("sockets", argc, argv, &f, &k);
 		if (r)
 			return r;
 	}

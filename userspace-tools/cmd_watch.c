@@ -6,6 +6,7 @@
  * plot`; with -j one JSON object per sample and line.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -88,8 +89,18 @@ static void table(FILE *f, const struct tt_socklist *l, double now, double inter
 	fflush(f);
 }
 
+enum { OPT_CSV = 256 };
+
 int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "csv", no_argument, NULL, OPT_CSV },
+		{ NULL, 0, NULL, 0 },
+	};
 	const struct tt_cmd *self = tt_cmd_find("watch");
 	struct timespec next;
 	struct tt_filter f;
@@ -98,47 +109,46 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 	long count = -1, n = 0;
 	bool all = false, csv = false, tty = false;
 	FILE *out = stdout;
-	int i, r = 0;
+	int i, opt, r = 0;
 
 	tt_filter_init(&f);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	while ((opt = tt_getopt(ctx, self, argc, argv, "i:c:o:a", opts)) != -1) {
+		uint32_t c;
 
-		if (!strcmp(a, "-i") || !strcmp(a, "--interval")) {
-			if (i + 1 >= argc || tt_parse_double(argv[i + 1], &interval) ||
-			    interval < 0.01 || interval > 86400) {
-				tt_err("watch: %s needs seconds between 0.01 and 86400", a);
-				return TT_EXIT_USAGE;
+		switch (opt) {
+		case 'i':
+			if (tt_parse_double(optarg, &interval) || interval < 0.01 || interval > 86400) {
+				tt_err("watch: -i: \"%s\" is not seconds between 0.01 and 86400", optarg);
+				return TT_EXIT_INVALID;
 			}
-			i++;
-		} else if (!strcmp(a, "-c") || !strcmp(a, "--count")) {
-			uint32_t c;
-
-			if (i + 1 >= argc || tt_parse_u32(argv[i + 1], &c) || !c) {
-				tt_err("watch: %s needs a positive number", a);
-				return TT_EXIT_USAGE;
+			break;
+		case 'c':
+			if (tt_parse_u32(optarg, &c) || !c) {
+				tt_err("watch: -c: \"%s\" is not a positive number", optarg);
+				return TT_EXIT_INVALID;
 			}
 			count = c;
-			i++;
-		} else if (!strcmp(a, "--csv")) {
+			break;
+		case 'o':
+			outpath = optarg;
 			csv = true;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			if (i + 1 >= argc) {
-				tt_err("watch: %s needs a file name", a);
-				return TT_EXIT_USAGE;
-			}
-			outpath = argv[++i];
+			break;
+		case 'a':
+			all = true;
+			break;
+		case OPT_CSV:
 			csv = true;
-		} else if (a[0] == '-' && strcmp(a, "-a") && strcmp(a, "--all")) {
-			tt_err("watch: unknown option \"%s\"", a);
-			return tt_cmd_usage(self, stderr, TT_EXIT_USAGE);
-		} else {
-			r = tt_parse_sock_args(ctx, "watch", argc, argv, &f, &all, &i);
-			if (r == TT_EXIT_USAGE && i > 1 && !strcmp(argv[i - 1], "--csv"))
-				tt_note("--csv takes no file name, as -j none: write to a file with -o FILE");
-			if (r)
-				return r;
+			break;
+		default:
+			return TT_EXIT_USAGE;
 		}
+	}
+	for (i = optind; i < argc; i++) {
+		r = tt_parse_sock_args("watch", argc, argv, &f, &i);
+		if (r == TT_EXIT_USAGE && csv && strpbrk(argv[i], "./"))
+			tt_note("--csv takes no file name, as -j none: write to a file with -o FILE");
+		if (r)
+			return r;
 	}
 	if (csv && ctx->json) {
 		tt_err("watch: --csv and -j exclude each other");

@@ -82,16 +82,17 @@ int cmd_plot(struct tt_ctx *, int, char **);
 int cmd_help(struct tt_ctx *, int, char **);
 
 /*
- * Options every command accepts wherever they appear (-j -p -n -h --debug).
- * Returns the number of argv entries consumed (0: not a common option),
- * or -1 after printing a usage error.  -h prints the command's usage and
- * exits.
+ * getopt_long over a command's arguments (optind from 1), with the options
+ * every command takes before or after it (-j -p -d -n NETNS -h -V) handled
+ * here; an option's value is never taken for an option (`plot --title -d`).
+ * Returns the command's own next option, -1 once only operands are left
+ * (argv[optind..], in order: getopt_long moves them after the options), or
+ * '?' after printing a usage error (exit TT_EXIT_USAGE).  -h and
+ * `COMMAND help` print the command's usage and exit.
  */
-int tt_common_opt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc,
-		  char **argv, int i);
-/* Walk a command's arguments: common options are handled, the rest kept. */
-int tt_args_strip(struct tt_ctx *ctx, const char *cmdname, int *argc,
-		  char **argv);
+struct option;
+int tt_getopt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc, char **argv,
+	      const char *shortopts, const struct option *longopts);
 
 /* ---- errors (util.c) ---- */
 void tt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -230,8 +231,9 @@ struct tt_filter;
 int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	       struct tt_socklist *out);
 int tt_diag_dump(struct tt_ctx *ctx, struct tt_socklist *out);
-int tt_parse_sock_args(struct tt_ctx *ctx, const char *cmd, int argc,
-		       char **argv, struct tt_filter *f, bool *all, int *i);
+/* The filter at argv[*i] (sockets, watch, monitor); 0 or an exit status. */
+int tt_parse_sock_args(const char *cmd, int argc, char **argv,
+		       struct tt_filter *f, int *i);
 
 /* ---- filters (filter.c) ---- */
 struct tt_prefix {

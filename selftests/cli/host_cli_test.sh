@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 73
+tap_plan 79
 
 # run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
 run() {
@@ -76,15 +76,20 @@ run "help knobs = knobs help = knobs -h" 0 'Usage: tcptune \[ OPTIONS \] knobs' 
 run "-V: the version" 0 '^tcptune [0-9]+\.[0-9]+\.[0-9]+ ' "$TT" -V
 run1 "unknown command sokets: exit 1, did you mean sockets" 1 'unknown command "sokets".*did you mean: sockets' "$TT" sokets
 run "a unique prefix works (kn = knobs)" 0 'Usage: tcptune \[ OPTIONS \] knobs' "$TT" kn help
-run1 "an ambiguous prefix is unknown (s: sockets, set)" 1 'unknown command "s"' "$TT" s
+run1 "an ambiguous prefix says so (s: sockets, set), exit 1" 1 'ambiguous command "s": sockets, set' "$TT" s
 run1 "sockets with an unknown argument: exit 1, suggests a filter" 1 'unknown argument "dprt".*did you mean: dport' "$TT" sockets dprt 80
 run "sockets sport x: not a port, exit 2" 2 'not a port' "$TT" sockets sport x
 run "sockets sport 70000: not a port, exit 2" 2 'not a port' "$TT" sockets sport 70000
 run1 "sockets ca-state Recovry: exit 2, did you mean Recovery" 2 'unknown state.*did you mean: Recovery' "$TT" sockets ca-state Recovry
 run "sockets src 300.1.1.1: not an address, exit 2" 2 'not an IPv4 or IPv6' "$TT" sockets src 300.1.1.1
 run "sockets dport (no value): exit 1" 1 'needs a value' "$TT" sockets dport
-run "watch -i 0: exit 1" 1 'needs seconds' "$TT" watch -i 0
-run "watch -i abc: exit 1" 1 'needs seconds' "$TT" watch -i abc
+# exit status as tcptune(8) says: 1 a missing value or unknown option, 2 a bad value
+run "watch -i 0: out of range, exit 2" 2 'is not seconds between' "$TT" watch -i 0
+run "watch -i abc: not a number, exit 2" 2 '"abc" is not seconds between' "$TT" watch -i abc
+run "watch -c x: not a number, exit 2" 2 '"x" is not a positive number' "$TT" watch -c x
+run "watch -i (no value): exit 1" 1 'watch: -i needs a value' "$TT" watch -i
+run "watch -x: unknown option, exit 1" 1 'watch: unknown option "-x"' "$TT" watch -x
+run "sockets dport 99999: exit 2" 2 'not a port' "$TT" sockets dport 99999
 run "watch --csv -j: exit 1" 1 'exclude each other' "$TT" -j watch --csv
 run1 "watch --csv FILE: exit 1, says -o FILE" 1 'unknown argument "w.csv".*--csv takes no file name.*-o FILE' \
 	"$TT" watch -i 0.2 --csv w.csv
@@ -92,7 +97,7 @@ run1 "watch --csv FILE: exit 1, says -o FILE" 1 'unknown argument "w.csv".*--csv
 readme_watch=$(grep -o 'tcptune watch [^&#]*' "$top/README.md" | head -1)
 run1 "README's example ($readme_watch): parses, exit 4 (module not loaded)" 4 'not loaded' \
 	bash -c "cd '$W' && '$TOOLS/'$readme_watch"
-run "monitor -c 0: exit 1" 1 'positive number' "$TT" monitor -c 0
+run "monitor -c 0: exit 2" 2 'positive number' "$TT" monitor -c 0
 run "set (nothing): exit 1" 1 'nothing to set' "$TT" set
 run "set reno.beta (no =): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set reno.beta
 run "set beta=5 (no algorithm): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set beta=5
@@ -210,6 +215,10 @@ if [ -z "$why" ]; then tap_ok "plot: valid SVG, 3 panels, 9 series, legend"; els
 run "plot sk 2b -o -: one socket, SVG on stdout" 0 '' bash -c \
 	"'$TT' plot sk 2b -o - '$W/s.csv' | $PY -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.stdin).getroot(); t=\" \".join(x.text or \"\" for x in r.iter(\"{http://www.w3.org/2000/svg}text\")); sys.exit(\"sk:1a\" in t or \"sk:2b\" not in t)'"
 run "plot sk ff: no samples of that socket, exit 2" 2 'no samples of sk:ff' "$TT" plot sk ff -o "$W/x.svg" "$W/s.csv"
+# an option's value is the option's, whatever it looks like (getopt_long per command)
+run "plot --title -d -o - CSV: the title is \"-d\", not --debug" 0 '' bash -c \
+	"'$TT' plot --title -d -o - '$W/s.csv' 2>'$W/t.err' | grep -q '>-d</text>' && ! grep -q -- '--- sent' '$W/t.err'"
+run "plot -jo - CSV: common and own options grouped after the command" 0 '<svg' "$TT" plot -jo - "$W/s.csv"
 printf 'a,b\n1,2\n' >"$W/bad.csv"
 run "plot of a CSV that is not watch's: exit 2, names the column" 2 'no column "time"' "$TT" plot "$W/bad.csv"
 run "plot of a missing file: exit 2" 2 'No such file' "$TT" plot "$W/nonexistent.csv"
