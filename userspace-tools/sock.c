@@ -29,7 +29,8 @@ struct field {
 	const char *ss;		/* human name, as `ss -ti` */
 	const char *json;	/* JSON and CSV name, unit in the name */
 	enum fmt fmt;
-	bool nonzero;		/* human: shown only when not 0, as ss does */
+	long long hide;		/* human: not shown at this value, as ss hides
+				 * zero counters and reordering 3; -1: shown */
 };
 
 /*
@@ -38,27 +39,27 @@ struct field {
  * (icsk_retransmits, tcpi_retransmits).
  */
 static const struct field fields[] = {
-	{ TCPTUNE_SOCK_A_RTO, "rto", "rto_us", F_MS, false },
-	{ TCPTUNE_SOCK_A_RTOS, "rtos", "rtos", F_U32, true },
-	{ TCPTUNE_SOCK_A_SRTT, "rtt", "srtt_us", F_HIDDEN, false },
-	{ TCPTUNE_SOCK_A_RTTVAR, "rttvar", "rttvar_us", F_HIDDEN, false },
-	{ TCPTUNE_SOCK_A_MSS, "mss", "mss", F_U32, false },
-	{ TCPTUNE_SOCK_A_CWND, "cwnd", "cwnd", F_U32, false },
-	{ TCPTUNE_SOCK_A_SSTHRESH, "ssthresh", "ssthresh", F_HIDDEN, false },
-	{ TCPTUNE_SOCK_A_BYTES_ACKED, "bytes_acked", "bytes_acked", F_U64, true },
-	{ TCPTUNE_SOCK_A_PACING_RATE, "pacing_rate", "pacing_rate_bps", F_RATE, true },
-	{ TCPTUNE_SOCK_A_DELIVERY_RATE, "delivery_rate", "delivery_rate_bps", F_RATE, true },
-	{ TCPTUNE_SOCK_A_DELIVERED, "delivered", "delivered", F_U32, true },
-	{ TCPTUNE_SOCK_A_APP_LIMITED, "app_limited", "app_limited", F_FLAG, false },
-	{ TCPTUNE_SOCK_A_UNACKED, "unacked", "unacked", F_U32, true },
-	{ TCPTUNE_SOCK_A_INFLIGHT, "inflight", "inflight", F_U32, false },
-	{ TCPTUNE_SOCK_A_RETRANS, "retrans", "retrans", F_HIDDEN, false },
-	{ TCPTUNE_SOCK_A_TOTAL_RETRANS, "total_retrans", "total_retrans", F_HIDDEN, false },
-	{ TCPTUNE_SOCK_A_LOST, "lost", "lost", F_U32, true },
-	{ TCPTUNE_SOCK_A_SACKED, "sacked", "sacked", F_U32, true },
-	{ TCPTUNE_SOCK_A_DSACK_DUPS, "dsack_dups", "dsack_dups", F_U32, true },
-	{ TCPTUNE_SOCK_A_REORDERING, "reordering", "reordering", F_U32, false },
-	{ TCPTUNE_SOCK_A_MIN_RTT, "minrtt", "minrtt_us", F_MS, false },
+	{ TCPTUNE_SOCK_A_RTO, "rto", "rto_us", F_MS, -1 },
+	{ TCPTUNE_SOCK_A_RTOS, "rtos", "rtos", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_SRTT, "rtt", "srtt_us", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_RTTVAR, "rttvar", "rttvar_us", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_MSS, "mss", "mss", F_U32, -1 },
+	{ TCPTUNE_SOCK_A_CWND, "cwnd", "cwnd", F_U32, -1 },
+	{ TCPTUNE_SOCK_A_SSTHRESH, "ssthresh", "ssthresh", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_BYTES_ACKED, "bytes_acked", "bytes_acked", F_U64, 0 },
+	{ TCPTUNE_SOCK_A_PACING_RATE, "pacing_rate", "pacing_rate_bps", F_RATE, 0 },
+	{ TCPTUNE_SOCK_A_DELIVERY_RATE, "delivery_rate", "delivery_rate_bps", F_RATE, 0 },
+	{ TCPTUNE_SOCK_A_DELIVERED, "delivered", "delivered", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_APP_LIMITED, "app_limited", "app_limited", F_FLAG, -1 },
+	{ TCPTUNE_SOCK_A_UNACKED, "unacked", "unacked", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_INFLIGHT, "inflight", "inflight", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_RETRANS, "retrans", "retrans", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_TOTAL_RETRANS, "total_retrans", "total_retrans", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_LOST, "lost", "lost", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_SACKED, "sacked", "sacked", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_DSACK_DUPS, "dsack_dups", "dsack_dups", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_REORDERING, "reordering", "reordering", F_U32, 3 },
+	{ TCPTUNE_SOCK_A_MIN_RTT, "minrtt", "minrtt_us", F_MS, -1 },
 };
 
 /* How the kernel sends each attribute of a TCPTUNE_A_SOCK nest. */
@@ -381,7 +382,7 @@ void tt_sock_print(const struct tt_sock *s, FILE *f)
 		const struct field *fl = &fields[i];
 		uint64_t v = s->v[fl->attr];
 
-		if (!tt_has(s, fl->attr) || (fl->nonzero && !v) ||
+		if (!tt_has(s, fl->attr) || (fl->hide >= 0 && v == (uint64_t)fl->hide) ||
 		    (fl->fmt == F_RATE && !tt_rate_known(v)))
 			continue;
 		switch (fl->fmt) {
@@ -502,7 +503,7 @@ json_object *tt_sock_json(const struct tt_sock *s)
 			jadd(m, "bw_bps", tt_rate_known(b[TCPTUNE_BBR_A_BW]) ?
 			     ju64(b[TCPTUNE_BBR_A_BW] * 8) : NULL);
 		if (BHAS(TCPTUNE_BBR_A_MIN_RTT))
-			jadd(m, "min_rtt_us", ju64(b[TCPTUNE_BBR_A_MIN_RTT]));
+			jadd(m, "mrtt_us", ju64(b[TCPTUNE_BBR_A_MIN_RTT]));	/* ss: mrtt */
 		if (BHAS(TCPTUNE_BBR_A_PACING_GAIN))
 			jadd(m, "pacing_gain",
 			     json_object_new_double((double)b[TCPTUNE_BBR_A_PACING_GAIN] / 100));

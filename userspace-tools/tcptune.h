@@ -299,6 +299,7 @@ struct tt_knobdb {
 
 int tt_knobdb_load(struct tt_ctx *ctx, struct tt_knobdb *db);
 void tt_knobdb_free(struct tt_knobdb *db);
+json_object *tt_knob_json(const struct tt_knob *k);	/* cmd_knobs.c */
 const struct tt_knob *tt_knobdb_find(const struct tt_knobdb *db,
 				     const char *algo, const char *name);
 bool tt_knobdb_has_algo(const struct tt_knobdb *db, const char *algo);

@@ -285,6 +285,49 @@ static void test_unset_rates(void)
 	      n > 24 ? fields[24] : "?", n > 27 ? fields[27] : "?");
 }
 
+/* The names ss uses, the same in text and JSON; defaults hidden as ss does. */
+static void test_names(void)
+{
+	static char text[4096], json[4096], csv[4096];
+	struct tt_knob k;
+	struct tt_sock s;
+	json_object *o;
+
+	memset(&s, 0, sizeof(s));
+	s.family = AF_INET;
+	s.have = 1ULL << TCPTUNE_SOCK_A_REORDERING | 1ULL << TCPTUNE_SOCK_A_INFLIGHT |
+		 1ULL << TCPTUNE_SOCK_A_MIN_RTT;
+	s.v[TCPTUNE_SOCK_A_REORDERING] = 3;
+	s.v[TCPTUNE_SOCK_A_MIN_RTT] = 20000;
+	s.has_bbr = true;
+	s.bbr_have = 1ULL << TCPTUNE_BBR_A_MIN_RTT;
+	s.bbr[TCPTUNE_BBR_A_MIN_RTT] = 19000;
+	render(&s, text, json, csv, sizeof(text));
+	check(!strstr(text, "reordering") && !strstr(text, "inflight") && strstr(text, " minrtt:20 ") &&
+	      strstr(text, "bbr:(mrtt:19)"),
+	      "text: reordering 3 and inflight 0 hidden as ss does; minrtt:, bbr mrtt:");
+	check(strstr(json, "\"reordering\":3") && strstr(json, "\"inflight\":0") &&
+	      strstr(json, "\"minrtt_us\":20000") && strstr(json, "\"mrtt_us\":19000") &&
+	      !strstr(json, "min_rtt"), "JSON: both carried; minrtt_us and bbr mrtt_us, as ss names them");
+	s.v[TCPTUNE_SOCK_A_REORDERING] = 5;
+	s.v[TCPTUNE_SOCK_A_INFLIGHT] = 2;
+	render(&s, text, json, csv, sizeof(text));
+	check(strstr(text, " inflight:2") && strstr(text, " reordering:5"),
+	      "text: reordering other than 3, inflight other than 0 shown");
+
+	memset(&k, 0, sizeof(k));
+	k.when = TCPTUNE_KNOB_START;
+	o = tt_knob_json(&k);
+	check(!strcmp(json_object_get_string(json_object_object_get(o, "when")), "new-conn"),
+	      "knob JSON: when is new-conn, as the text says (not start)");
+	json_object_put(o);
+	k.when = TCPTUNE_KNOB_LIVE;
+	o = tt_knob_json(&k);
+	check(!strcmp(json_object_get_string(json_object_object_get(o, "when")), "live"),
+	      "knob JSON: when is live");
+	json_object_put(o);
+}
+
 int main(void)
 {
 	static const char *const knobs[] = {
@@ -304,7 +347,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..58\n");
+	printf("TAP version 13\n1..63\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -398,6 +441,7 @@ int main(void)
 	free(membuf);
 
 	test_unset_rates();
+	test_names();
 	test_replies();
 	return tap_failed ? 1 : 0;
 }
