@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 79
+tap_plan 84
 
 # run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
 run() {
@@ -249,7 +249,7 @@ mkdir -p "$W/bin"
 cat >"$W/bin/tcptune" <<'EOF'
 #!/bin/sh
 case "$*" in
-*knobs*) echo '[{"algo":"reno","name":"beta"},{"algo":"reno","name":"iw"},{"algo":"bbr","name":"headroom"}]' ;;
+*knobs*) echo '[{"algo":"reno","name":"beta","value":70,"unit":"percent","doc":"x"},{"algo":"reno","name":"iw","unit":"segments"},{"algo":"bbr","name":"headroom","unit":"percent"},{"algo":"bbr","name":"ecn","unit":"bool","doc":"\"unit\":\"bool\""}]' ;;
 *algos*) echo '[{"name":"tcptune_reno"},{"name":"tcptune_bbr"}]' ;;
 esac
 EOF
@@ -265,6 +265,21 @@ run "completion: tcptune kn -> knobs" 0 '^knobs$' comp tcptune kn
 run "completion: tcptune set re -> reno.beta= reno.iw= (from tcptune -j knobs)" 0 '^reno\.beta=$' comp tcptune set re
 run "completion: tcptune knobs b -> bbr.headroom, bbr" 0 '^bbr\.headroom$' comp tcptune knobs b
 run "completion: tcptune sockets ca-state R -> Recovery" 0 '^Recovery$' comp tcptune sockets ca-state R
+# after "=": readline replaces only what follows it (COMP_WORDBREAKS has "="),
+# so the values alone, or the line becomes bbr.ecn==on
+out=$(comp tcptune set bbr.ecn=)
+if [ "$(echo $out)" = "on off" ]; then tap_ok "completion: set bbr.ecn= -> on off, the values alone"
+else tap_fail "completion: set bbr.ecn= -> on off, the values alone" "got: $out"; fi
+out=$(comp tcptune set reno.beta=)
+if [ -z "$out" ]; then tap_ok "completion: set reno.beta= -> nothing (an integer knob: no on/off)"
+else tap_fail "completion: set reno.beta= -> nothing (an integer knob)" "got: $out"; fi
+run "completion: abbreviated command, tcptune se re -> reno.beta=" 0 '^reno\.beta=$' comp tcptune se re
+run "completion: abbreviated command, tcptune kn b -> bbr.headroom" 0 '^bbr\.headroom$' comp tcptune kn b
+if ! grep -qi python "$TOOLS/completion/tcptune.bash"; then
+	tap_ok "completion: needs no python3 (the script runs none)"
+else
+	tap_fail "completion: needs no python3" "$(grep -n -i python "$TOOLS/completion/tcptune.bash")"
+fi
 
 rm -rf "$W/root"
 run "make install DESTDIR= PREFIX=/usr: binary, man page, completion" 0 '' bash -c \
