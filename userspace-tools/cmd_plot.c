@@ -79,7 +79,7 @@ static int read_csv(FILE *in, const char *path, const char *only, struct plot *p
 	char *line = NULL, *hdr_line = NULL, *hdr[64], *fld[64];
 	int nh, idx[16], i_algo, i_sa, i_sp, i_da, i_dp, lineno = 1;
 	size_t cap = 0, k;
-	bool first = true;
+	bool first = true, cut;
 
 	if (getline(&hdr_line, &cap, in) < 0) {
 		tt_err("plot: %s: empty file", path);
@@ -112,7 +112,14 @@ static int read_csv(FILE *in, const char *path, const char *only, struct plot *p
 		lineno++;
 		if (line[0] == '\n' || line[0] == '#')
 			continue;
+		cut = !strchr(line, '\n');
 		n = tt_csv_split(line, fld, 64);
+		if (cut && (n < nh || tt_parse_double(fld[idx[0]], &t))) {
+			/* what a watch killed mid-write leaves: the rest still plots */
+			tt_note("plot: %s:%d: the last row is cut short (watch stopped?): left out",
+				path, lineno);
+			break;
+		}
 		if (n < nh || tt_parse_double(fld[idx[0]], &t)) {
 			tt_err("plot: %s:%d: malformed row", path, lineno);
 			free(line);
@@ -133,10 +140,15 @@ static int read_csv(FILE *in, const char *path, const char *only, struct plot *p
 			fl = &pl->f[pl->n++];
 			memset(fl, 0, sizeof(*fl));
 			snprintf(fl->sk, sizeof(fl->sk), "%s", fld[idx[1]]);
-			if (i_sa >= 0 && i_sp >= 0 && i_da >= 0 && i_dp >= 0)
-				snprintf(fl->label, sizeof(fl->label), "sk:%s %s %s:%s -> %s:%s",
+			if (i_sa >= 0 && i_sp >= 0 && i_da >= 0 && i_dp >= 0) {
+				/* IPv6 in brackets, as ss and the socket list write it */
+				bool v6s = strchr(fld[i_sa], ':'), v6d = strchr(fld[i_da], ':');
+
+				snprintf(fl->label, sizeof(fl->label), "sk:%s %s %s%s%s:%s -> %s%s%s:%s",
 					 fl->sk, i_algo >= 0 ? fld[i_algo] : "",
-					 fld[i_sa], fld[i_sp], fld[i_da], fld[i_dp]);
+					 v6s ? "[" : "", fld[i_sa], v6s ? "]" : "", fld[i_sp],
+					 v6d ? "[" : "", fld[i_da], v6d ? "]" : "", fld[i_dp]);
+			}
 			else
 				snprintf(fl->label, sizeof(fl->label), "sk:%s", fl->sk);
 		}
@@ -274,7 +286,8 @@ static void write_svg(FILE *o, const struct plot *pl, const char *title)
 			fprintf(o, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n",
 				ML - 6, py + 4, y);
 		}
-		for (x = 0; x <= span + xstep / 2; x += xstep) {
+		/* ticks up to the end of the axis, none past it */
+		for (x = 0; x <= span * (1 + 1e-9); x += xstep) {
 			double px = ML + x / span * pw;
 
 			fprintf(o, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>\n",
@@ -305,10 +318,12 @@ static void write_svg(FILE *o, const struct plot *pl, const char *title)
 						continue;
 					}
 					if (!any)
-						fprintf(o, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s d=\"",
+						fprintf(o, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" "
+							"stroke-linecap=\"round\"%s d=\"",
 							colours[fi % NCOLOURS], s ? "1.2" : "1.6",
 							s ? " stroke-dasharray=\"6,4\"" : "");
-					fprintf(o, "%s%.1f,%.1f ", pen ? "L" : "M", px, py);
+					/* a run starts with a dot: a lone sample shows */
+					fprintf(o, pen ? "L%.1f,%.1f " : "M%.1f,%.1f l0,0 ", px, py);
 					pen = any = true;
 				}
 				if (any)
@@ -487,12 +502,13 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 	if (png) {
 		char *q;
 
-		/* gnuplot's single-quoted strings: keep quotes out */
+		/* gnuplot's single-quoted strings: keep quotes out (of a copy) */
+		if (title != deftitle)
+			snprintf(deftitle, sizeof(deftitle), "%s", title);
 		for (q = deftitle; *q; q++)
 			if (*q == '\'' || *q == '\\')
 				*q = ' ';
-		if (title != deftitle)
-			title = "tcptune";
+		title = deftitle;
 		if (strchr(out_path, '\'')) {
 			tt_err("plot: --png: the output name may not hold a quote");
 			r = TT_EXIT_USAGE;

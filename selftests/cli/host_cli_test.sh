@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 84
+tap_plan 89
 
 # run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
 run() {
@@ -219,6 +219,39 @@ run "plot sk ff: no samples of that socket, exit 2" 2 'no samples of sk:ff' "$TT
 run "plot --title -d -o - CSV: the title is \"-d\", not --debug" 0 '' bash -c \
 	"'$TT' plot --title -d -o - '$W/s.csv' 2>'$W/t.err' | grep -q '>-d</text>' && ! grep -q -- '--- sent' '$W/t.err'"
 run "plot -jo - CSV: common and own options grouped after the command" 0 '<svg' "$TT" plot -jo - "$W/s.csv"
+run "plot: IPv6 endpoints in brackets in the legend" 0 '\[2001:db8:1::1\]:40001 -&gt; \[2001:db8:2::1\]:5202' \
+	cat "$W/s.svg"
+# 9.5 s of samples: ticks every 2 s up to 8, none at 10 (past the axis)
+{ head -1 "$W/s.csv"; grep ',1a,' "$W/s.csv" | head -39 | tail -38; } >"$W/s95.csv"
+"$TT" plot -o "$W/s95.svg" "$W/s95.csv" 2>/dev/null
+why=$($PY - "$W/s95.svg" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+ns = "{http://www.w3.org/2000/svg}"
+w = float(root.get("width"))
+axis_end = max(float(r.get("x")) + float(r.get("width")) for r in root.iter(ns + "rect") if r.get("fill") == "none")
+for e in root.iter(ns + "line"):
+    for a in ("x1", "x2"):
+        if float(e.get(a)) > axis_end + 0.5: print("a line at x", e.get(a), "past the axis end", axis_end)
+for t in root.iter(ns + "text"):
+    if float(t.get("x")) > w: print("text outside the SVG:", t.get("x"), t.text)
+PYEOF
+)
+if [ -z "$why" ]; then tap_ok "plot: no x tick past the axis (9.5 s of samples)"
+else tap_fail "plot: no x tick past the axis" "$(echo "$why" | head -3)"; fi
+{ cat "$W/s.csv"; printf '1700000011.0,1a,tcptune_re'; } >"$W/cut.csv"
+run1 "plot of a CSV whose last row is cut short (a killed watch): the rest, exit 0" 0 \
+	'last row is cut short.*wrote .*cut\.svg \(2 sockets\)' "$TT" plot "$W/cut.csv"
+head -2 "$W/s.csv" >"$W/one.csv"
+run "plot of a one-sample file: a dot per series (a round-capped zero-length line)" 0 \
+	'stroke-linecap="round"[^>]* d="M[0-9.]+,[0-9.]+ l0,0 "' "$TT" plot -o - "$W/one.csv"
+# --png --title: the title reaches gnuplot (a stand-in gnuplot keeps its script)
+mkdir -p "$W/gp"
+printf '%s\n' '#!/bin/sh' "cp \"\$1\" '$W/gp/script'" \
+	"touch \"\$(sed -n \"s/^set output '\\(.*\\)'\$/\\1/p\" \"\$1\")\"" >"$W/gp/gnuplot"
+chmod +x "$W/gp/gnuplot"
+run "plot --png --title: the title reaches gnuplot (a quote made a blank)" 0 "title 'my run'" bash -c \
+	"PATH='$W/gp':\$PATH '$TT' plot --png --title \"my'run\" -o '$W/t.png' '$W/s.csv' >/dev/null 2>&1 && cat '$W/gp/script'"
 printf 'a,b\n1,2\n' >"$W/bad.csv"
 run "plot of a CSV that is not watch's: exit 2, names the column" 2 'no column "time"' "$TT" plot "$W/bad.csv"
 run "plot of a missing file: exit 2" 2 'No such file' "$TT" plot "$W/nonexistent.csv"
