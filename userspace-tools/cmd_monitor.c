@@ -22,7 +22,6 @@
 struct event {
 	struct tt_sock s;	/* address, cookie, algo, ca_state, cwnd, ssthresh */
 	int type;
-	int bbr_state;
 	uint32_t dropped;
 };
 
@@ -70,7 +69,6 @@ static void event_parse(struct event *e, const struct nlattr *nest)
 	int t;
 
 	e->type = -1;
-	e->bbr_state = -1;
 	tt_attr_parse_nested(nest, event_policy, TCPTUNE_EVENT_A_MAX, tb);
 	for (t = 1; t <= TCPTUNE_EVENT_A_MAX; t++) {
 		a = tb[t];
@@ -81,7 +79,10 @@ static void event_parse(struct event *e, const struct nlattr *nest)
 			e->type = mnl_attr_get_u8(a);
 			break;
 		case TCPTUNE_EVENT_A_BBR_STATE:
-			e->bbr_state = mnl_attr_get_u8(a);
+			/* the socket's bbr model, as the socket list shows it */
+			s->has_bbr = true;
+			s->bbr[TCPTUNE_BBR_A_STATE] = mnl_attr_get_u8(a);
+			s->bbr_have |= 1ULL << TCPTUNE_BBR_A_STATE;
 			break;
 		case TCPTUNE_EVENT_A_DROPPED:
 			e->dropped = mnl_attr_get_u32(a);
@@ -109,11 +110,8 @@ static void event_parse(struct event *e, const struct nlattr *nest)
 static void event_print(struct tt_ctx *ctx, const struct event *e, double now)
 {
 	const struct tt_sock *s = &e->s;
-	const char *phase = NULL, *bbr = NULL;
 	char l[64], p[64];
 
-	if (e->bbr_state >= 0)
-		bbr = tt_bbr_state_name(e->bbr_state, &phase);
 	if (ctx->json) {
 		json_object *o = json_object_new_object();
 		char buf[64];
@@ -142,10 +140,7 @@ static void event_print(struct tt_ctx *ctx, const struct event *e, double now)
 		if (tt_has(s, TCPTUNE_SOCK_A_SSTHRESH))
 			json_object_object_add(o, "ssthresh", s->v[TCPTUNE_SOCK_A_SSTHRESH] >= 0x7fffffff ?
 					       NULL : json_object_new_uint64(s->v[TCPTUNE_SOCK_A_SSTHRESH]));
-		if (bbr) {
-			json_object_object_add(o, "bbr_state", json_object_new_string(bbr));
-			json_object_object_add(o, "bbr_phase", phase ? json_object_new_string(phase) : NULL);
-		}
+		tt_model_json(s, o);
 		json_object_object_add(o, "dropped", json_object_new_uint64(e->dropped));
 		tt_json_print(ctx, o);
 		json_object_put(o);
@@ -170,8 +165,7 @@ static void event_print(struct tt_ctx *ctx, const struct event *e, double now)
 			printf(" cwnd:%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_CWND]);
 		if (tt_has(s, TCPTUNE_SOCK_A_SSTHRESH) && s->v[TCPTUNE_SOCK_A_SSTHRESH] < 0x7fffffff)
 			printf(" ssthresh:%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_SSTHRESH]);
-		if (bbr)
-			printf(" bbr:(state:%s%s%s)", bbr, phase ? ",phase:" : "", phase ? phase : "");
+		tt_model_print(s, stdout);
 		if (e->dropped)
 			printf(" dropped:%u", e->dropped);
 		putchar('\n');

@@ -286,8 +286,6 @@ void tt_sock_addr(const struct tt_sock *s, bool local, char *buf, size_t len)
 		snprintf(buf, len, "%s:%u", a, port);
 }
 
-#define INFINITE_SSTHRESH 0x7fffffffu
-#define UNSET32 0xffffffffu
 
 void tt_sock_header(FILE *f)
 {
@@ -295,70 +293,144 @@ void tt_sock_header(FILE *f)
 		"Peer Address:Port", "Cookie");
 }
 
-static void print_bbr(const struct tt_sock *s, FILE *f)
+#define INFINITE_SSTHRESH 0x7fffffffu
+#define UNSET32 0xffffffffu
+
+/*
+ * The algorithms' models (reno:(...), bbr:(...)): one table each, read by
+ * the text and the JSON renderers alike (and by monitor's events).
+ */
+enum mfmt {
+	M_U64,		/* name:%llu, JSON the integer */
+	M_MS,		/* us: text ms as ss, JSON us (the name says) */
+	M_RATE,		/* bytes/s: bit/s in both, unknown left out / null */
+	M_GAIN,		/* percent: a ratio in both */
+};
+
+struct model_field {
+	int attr;
+	const char *ss, *json;
+	enum mfmt fmt;
+	bool unset32;	/* ~0u is "not set": left out / null */
+};
+
+struct model {
+	const char *name;		/* reno:(...), JSON object "reno" */
+	const struct model_field *f;
+	size_t n;
+};
+
+static const struct model_field reno_fields[] = {
+	{ TCPTUNE_RENO_A_RECOVER, "recover", "recover", M_U64, false },
+	{ TCPTUNE_RENO_A_RFC_CWND, "rfc_cwnd", "rfc_cwnd", M_U64, false },
+	{ TCPTUNE_RENO_A_BYTES_ACKED, "bytes_acked", "bytes_acked", M_U64, false },
+	{ TCPTUNE_RENO_A_DUP_SEGS, "dup_segs", "dup_segs", M_U64, false },
+};
+
+/* ss's bbr:(bw:,mrtt:,pacing_gain:,cwnd_gain:), then BBRv3's bounds */
+static const struct model_field bbr_fields[] = {
+	{ TCPTUNE_BBR_A_BW, "bw", "bw_bps", M_RATE, false },
+	{ TCPTUNE_BBR_A_MIN_RTT, "mrtt", "mrtt_us", M_MS, false },
+	{ TCPTUNE_BBR_A_PACING_GAIN, "pacing_gain", "pacing_gain", M_GAIN, false },
+	{ TCPTUNE_BBR_A_CWND_GAIN, "cwnd_gain", "cwnd_gain", M_GAIN, false },
+	{ TCPTUNE_BBR_A_INFLIGHT_HI, "inflight_hi", "inflight_hi", M_U64, true },
+	{ TCPTUNE_BBR_A_INFLIGHT_LO, "inflight_lo", "inflight_lo", M_U64, true },
+	{ TCPTUNE_BBR_A_BW_LO, "bw_lo", "bw_lo_bps", M_RATE, false },
+	{ TCPTUNE_BBR_A_ROUND, "round", "round", M_U64, false },
+};
+
+static const struct model models[] = {
+	{ "reno", reno_fields, sizeof(reno_fields) / sizeof(reno_fields[0]) },
+	{ "bbr", bbr_fields, sizeof(bbr_fields) / sizeof(bbr_fields[0]) },
+};
+
+/* A socket's model: its table, values, and state ("phase"/"state"). */
+struct model_view {
+	const struct model *m;
+	const uint64_t *v;
+	uint64_t have;
+	const char *state_key, *state, *phase;	/* state NULL: none */
+};
+
+static bool model_view(const struct tt_sock *s, int which, struct model_view *mv)
 {
-	const uint64_t *b = s->bbr;
-	const char *phase;
-	char r[32];
-	bool first = true;
-
-#define BHAS(x) (s->bbr_have & (1ULL << (x)))
-#define SEP() (first ? (first = false, "") : ",")
-	fputs(" bbr:(", f);
-	if (BHAS(TCPTUNE_BBR_A_STATE)) {
-		const char *st = tt_bbr_state_name((int)b[TCPTUNE_BBR_A_STATE], &phase);
-
-		fprintf(f, "%sstate:%s", SEP(), st);
-		if (phase)
-			fprintf(f, ",phase:%s", phase);
+	memset(mv, 0, sizeof(*mv));
+	mv->m = &models[which];
+	if (which == 0) {
+		if (!s->has_reno)
+			return false;
+		mv->v = s->reno;
+		mv->have = s->reno_have;
+		mv->state_key = "phase";
+		if (mv->have & (1ULL << TCPTUNE_RENO_A_PHASE))
+			mv->state = tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]);
+		return true;
 	}
-	if (BHAS(TCPTUNE_BBR_A_BW) && tt_rate_known(b[TCPTUNE_BBR_A_BW]))
-		fprintf(f, "%sbw:%sbps", SEP(),
-			tt_fmt_rate(r, sizeof(r), (double)b[TCPTUNE_BBR_A_BW] * 8));
-	if (BHAS(TCPTUNE_BBR_A_MIN_RTT))
-		fprintf(f, "%smrtt:%s", SEP(), tt_fmt_ms(r, sizeof(r), b[TCPTUNE_BBR_A_MIN_RTT]));
-	if (BHAS(TCPTUNE_BBR_A_PACING_GAIN))
-		fprintf(f, "%spacing_gain:%g", SEP(), (double)b[TCPTUNE_BBR_A_PACING_GAIN] / 100);
-	if (BHAS(TCPTUNE_BBR_A_CWND_GAIN))
-		fprintf(f, "%scwnd_gain:%g", SEP(), (double)b[TCPTUNE_BBR_A_CWND_GAIN] / 100);
-	if (BHAS(TCPTUNE_BBR_A_INFLIGHT_HI) && b[TCPTUNE_BBR_A_INFLIGHT_HI] != UNSET32)
-		fprintf(f, "%sinflight_hi:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_INFLIGHT_HI]);
-	if (BHAS(TCPTUNE_BBR_A_INFLIGHT_LO) && b[TCPTUNE_BBR_A_INFLIGHT_LO] != UNSET32)
-		fprintf(f, "%sinflight_lo:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_INFLIGHT_LO]);
-	if (BHAS(TCPTUNE_BBR_A_BW_LO) && tt_rate_known(b[TCPTUNE_BBR_A_BW_LO]))
-		fprintf(f, "%sbw_lo:%sbps", SEP(),
-			tt_fmt_rate(r, sizeof(r), (double)b[TCPTUNE_BBR_A_BW_LO] * 8));
-	if (BHAS(TCPTUNE_BBR_A_ROUND))
-		fprintf(f, "%sround:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_ROUND]);
-	fputc(')', f);
-#undef BHAS
-#undef SEP
+	if (!s->has_bbr)
+		return false;
+	mv->v = s->bbr;
+	mv->have = s->bbr_have;
+	mv->state_key = "state";
+	if (mv->have & (1ULL << TCPTUNE_BBR_A_STATE))
+		mv->state = tt_bbr_state_name((int)s->bbr[TCPTUNE_BBR_A_STATE], &mv->phase);
+	return true;
 }
 
-static void print_reno(const struct tt_sock *s, FILE *f)
+/* The value to show, or false where it is absent or not set. */
+static bool model_value(const struct model_view *mv, const struct model_field *mf, uint64_t *v)
 {
-	static const struct { int attr; const char *name; } rf[] = {
-		{ TCPTUNE_RENO_A_RECOVER, "recover" },
-		{ TCPTUNE_RENO_A_RFC_CWND, "rfc_cwnd" },
-		{ TCPTUNE_RENO_A_BYTES_ACKED, "bytes_acked" },
-		{ TCPTUNE_RENO_A_DUP_SEGS, "dup_segs" },
-	};
-	bool first = true;
+	if (!(mv->have & (1ULL << mf->attr)))
+		return false;
+	*v = mv->v[mf->attr];
+	if (mf->unset32 && *v == UNSET32)
+		return false;
+	return mf->fmt != M_RATE || tt_rate_known(*v);
+}
+
+void tt_model_print(const struct tt_sock *s, FILE *f)
+{
+	struct model_view mv;
+	char r[32];
+	int which;
 	size_t i;
 
-	fputs(" reno:(", f);
-	if (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE)) {
-		fprintf(f, "phase:%s", tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]));
-		first = false;
-	}
-	for (i = 0; i < sizeof(rf) / sizeof(rf[0]); i++) {
-		if (!(s->reno_have & (1ULL << rf[i].attr)))
+	for (which = 0; which < 2; which++) {
+		const char *sep = "";
+
+		if (!model_view(s, which, &mv))
 			continue;
-		fprintf(f, "%s%s:%llu", first ? "" : ",", rf[i].name,
-			(unsigned long long)s->reno[rf[i].attr]);
-		first = false;
+		fprintf(f, " %s:(", mv.m->name);
+		if (mv.state) {
+			fprintf(f, "%s:%s", mv.state_key, mv.state);
+			if (mv.phase)
+				fprintf(f, ",phase:%s", mv.phase);
+			sep = ",";
+		}
+		for (i = 0; i < mv.m->n; i++) {
+			const struct model_field *mf = &mv.m->f[i];
+			uint64_t v;
+
+			if (!model_value(&mv, mf, &v))
+				continue;
+			fprintf(f, "%s%s:", sep, mf->ss);
+			sep = ",";
+			switch (mf->fmt) {
+			case M_U64:
+				fprintf(f, "%llu", (unsigned long long)v);
+				break;
+			case M_MS:
+				fputs(tt_fmt_ms(r, sizeof(r), v), f);
+				break;
+			case M_RATE:
+				fprintf(f, "%sbps", tt_fmt_rate(r, sizeof(r), (double)v * 8));
+				break;
+			case M_GAIN:
+				fprintf(f, "%g", (double)v / 100);
+				break;
+			}
+		}
+		fputc(')', f);
 	}
-	fputc(')', f);
 }
 
 /*
@@ -413,10 +485,7 @@ void tt_sock_print(const struct tt_sock *s, FILE *f)
 			break;
 		}
 	}
-	if (s->has_reno)
-		print_reno(s, f);
-	if (s->has_bbr)
-		print_bbr(s, f);
+	tt_model_print(s, f);
 	fputc('\n', f);
 }
 
@@ -432,9 +501,44 @@ static void jadd(json_object *o, const char *key, json_object *v)
 				  JSON_C_OBJECT_KEY_IS_CONSTANT);
 }
 
+void tt_model_json(const struct tt_sock *s, json_object *o)
+{
+	struct model_view mv;
+	json_object *m;
+	int which;
+	size_t i;
+
+	for (which = 0; which < 2; which++) {
+		if (!model_view(s, which, &mv))
+			continue;
+		m = json_object_new_object();
+		if (mv.state) {
+			jadd(m, mv.state_key, json_object_new_string(mv.state));
+			if (which)	/* bbr: a phase in ProbeBW, null elsewhere */
+				jadd(m, "phase", mv.phase ? json_object_new_string(mv.phase) : NULL);
+		}
+		for (i = 0; i < mv.m->n; i++) {
+			const struct model_field *mf = &mv.m->f[i];
+			uint64_t v;
+
+			if (!(mv.have & (1ULL << mf->attr)))
+				continue;
+			if (!model_value(&mv, mf, &v))
+				jadd(m, mf->json, NULL);
+			else if (mf->fmt == M_RATE)
+				jadd(m, mf->json, ju64(v * 8));
+			else if (mf->fmt == M_GAIN)
+				jadd(m, mf->json, json_object_new_double((double)v / 100));
+			else
+				jadd(m, mf->json, ju64(v));
+		}
+		jadd(o, mv.m->name, m);
+	}
+}
+
 json_object *tt_sock_json(const struct tt_sock *s)
 {
-	json_object *o = json_object_new_object(), *m;
+	json_object *o = json_object_new_object();
 	char buf[INET6_ADDRSTRLEN + 8];
 	size_t i;
 
@@ -471,58 +575,6 @@ json_object *tt_sock_json(const struct tt_sock *s)
 		else
 			jadd(o, fl->json, ju64(v));
 	}
-	if (s->has_reno) {
-		static const struct { int attr; const char *name; } rf[] = {
-			{ TCPTUNE_RENO_A_RECOVER, "recover" },
-			{ TCPTUNE_RENO_A_BYTES_ACKED, "bytes_acked" },
-			{ TCPTUNE_RENO_A_RFC_CWND, "rfc_cwnd" },
-			{ TCPTUNE_RENO_A_DUP_SEGS, "dup_segs" },
-		};
-
-		m = json_object_new_object();
-		if (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE))
-			jadd(m, "phase",
-			     json_object_new_string(tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE])));
-		for (i = 0; i < sizeof(rf) / sizeof(rf[0]); i++)
-			if (s->reno_have & (1ULL << rf[i].attr))
-				jadd(m, rf[i].name, ju64(s->reno[rf[i].attr]));
-		jadd(o, "reno", m);
-	}
-	if (s->has_bbr) {
-		const uint64_t *b = s->bbr;
-		const char *phase;
-
-		m = json_object_new_object();
-#define BHAS(x) (s->bbr_have & (1ULL << (x)))
-		if (BHAS(TCPTUNE_BBR_A_STATE)) {
-			jadd(m, "state",
-			     json_object_new_string(tt_bbr_state_name((int)b[TCPTUNE_BBR_A_STATE], &phase)));
-			jadd(m, "phase", phase ? json_object_new_string(phase) : NULL);
-		}
-		if (BHAS(TCPTUNE_BBR_A_BW))
-			jadd(m, "bw_bps", tt_rate_known(b[TCPTUNE_BBR_A_BW]) ?
-			     ju64(b[TCPTUNE_BBR_A_BW] * 8) : NULL);
-		if (BHAS(TCPTUNE_BBR_A_MIN_RTT))
-			jadd(m, "mrtt_us", ju64(b[TCPTUNE_BBR_A_MIN_RTT]));	/* ss: mrtt */
-		if (BHAS(TCPTUNE_BBR_A_PACING_GAIN))
-			jadd(m, "pacing_gain",
-			     json_object_new_double((double)b[TCPTUNE_BBR_A_PACING_GAIN] / 100));
-		if (BHAS(TCPTUNE_BBR_A_CWND_GAIN))
-			jadd(m, "cwnd_gain",
-			     json_object_new_double((double)b[TCPTUNE_BBR_A_CWND_GAIN] / 100));
-		if (BHAS(TCPTUNE_BBR_A_INFLIGHT_HI))
-			jadd(m, "inflight_hi", b[TCPTUNE_BBR_A_INFLIGHT_HI] == UNSET32 ?
-			     NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_HI]));
-		if (BHAS(TCPTUNE_BBR_A_INFLIGHT_LO))
-			jadd(m, "inflight_lo", b[TCPTUNE_BBR_A_INFLIGHT_LO] == UNSET32 ?
-			     NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_LO]));
-		if (BHAS(TCPTUNE_BBR_A_BW_LO))
-			jadd(m, "bw_lo_bps", tt_rate_known(b[TCPTUNE_BBR_A_BW_LO]) ?
-			     ju64(b[TCPTUNE_BBR_A_BW_LO] * 8) : NULL);
-		if (BHAS(TCPTUNE_BBR_A_ROUND))
-			jadd(m, "round", ju64(b[TCPTUNE_BBR_A_ROUND]));
-#undef BHAS
-		jadd(o, "bbr", m);
-	}
+	tt_model_json(s, o);
 	return o;
 }

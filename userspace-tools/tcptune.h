@@ -222,6 +222,9 @@ const char *tt_reno_phase_name(int ph);
 void tt_sock_print(const struct tt_sock *s, FILE *f);
 void tt_sock_header(FILE *f);
 json_object *tt_sock_json(const struct tt_sock *s);
+/* The algorithm's model: " reno:(...)" / " bbr:(...)", or its JSON objects in o. */
+void tt_model_print(const struct tt_sock *s, FILE *f);
+void tt_model_json(const struct tt_sock *s, json_object *o);
 void tt_sock_addr(const struct tt_sock *s, bool local, char *buf, size_t len);
 void tt_addr_str(int family, const uint8_t *a, char *buf, size_t len);
 

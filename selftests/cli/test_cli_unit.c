@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
@@ -328,6 +329,73 @@ static void test_names(void)
 	json_object_put(o);
 }
 
+/* The models' text and JSON, and monitor's event, from one table. */
+static void test_models(void)
+{
+	static char text[4096], json[4096], csv[4096], ev[1024];
+	struct tt_ctx ctx;
+	struct tt_filter f;
+	struct tt_monitor m = { .ctx = &ctx, .f = &f, .count = -1 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct tt_sock s;
+	FILE *cap;
+	int t, saved;
+
+	memset(&s, 0, sizeof(s));
+	s.family = AF_INET;
+	s.has_reno = true;
+	for (t = TCPTUNE_RENO_A_PHASE; t <= TCPTUNE_RENO_A_MAX; t++) {
+		s.reno[t] = t == TCPTUNE_RENO_A_PHASE ? TCPTUNE_RENO_FAST_RECOVERY : (uint64_t)t * 10;
+		s.reno_have |= 1ULL << t;
+	}
+	s.has_bbr = true;
+	for (t = TCPTUNE_BBR_A_STATE; t <= TCPTUNE_BBR_A_ROUND; t++) {
+		s.bbr[t] = (uint64_t)t * 125;
+		s.bbr_have |= 1ULL << t;
+	}
+	s.bbr[TCPTUNE_BBR_A_STATE] = TCPTUNE_BBR_PROBE_BW_UP;
+	s.bbr[TCPTUNE_BBR_A_INFLIGHT_LO] = 0xffffffffu;
+	render(&s, text, json, csv, sizeof(text));
+	check(!!strstr(text, " reno:(phase:fast_recovery,recover:20,rfc_cwnd:40,bytes_acked:30,dup_segs:50)"
+		      " bbr:(state:ProbeBW,phase:UP,bw:2kbps,mrtt:0.375,pacing_gain:5,cwnd_gain:6.25,"
+		      "inflight_hi:750,bw_lo:8kbps,round:1125)\n"),
+	      "models, text: reno:(...) bbr:(...) as before the table");
+	check(strstr(json, "\"reno\":{") && strstr(json, "\"phase\":\"fast_recovery\"") &&
+	      strstr(json, "\"dup_segs\":50") && strstr(json, "\"state\":\"ProbeBW\",\"phase\":\"UP\"") &&
+	      strstr(json, "\"bw_bps\":2000") && strstr(json, "\"mrtt_us\":375") &&
+	      strstr(json, "\"pacing_gain\":5") && strstr(json, "\"inflight_lo\":null") &&
+	      strstr(json, "\"bw_lo_bps\":8000") && strstr(json, "\"round\":1125"),
+	      "models, JSON: the same fields, unset inflight_lo null");
+
+	/* monitor: a bbr_state event shows the model as the socket list does */
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.family_id = CANNED_FAMILY;
+	tt_filter_init(&f);
+	nlh = reply(CANNED_FAMILY, 0, GENL_HDRLEN);
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd = TCPTUNE_CMD_EVENT;
+	nest = mnl_attr_nest_start(nlh, TCPTUNE_A_EVENT);
+	mnl_attr_put_u8(nlh, TCPTUNE_EVENT_A_TYPE, TCPTUNE_EVENT_BBR_STATE);
+	mnl_attr_put_u8(nlh, TCPTUNE_EVENT_A_BBR_STATE, TCPTUNE_BBR_PROBE_BW_UP);
+	mnl_attr_nest_end(nlh, nest);
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	cap = tmpfile();
+	dup2(fileno(cap), STDOUT_FILENO);
+	tt_monitor_cb(nlh, &m);
+	ctx.json = true;
+	tt_monitor_cb(nlh, &m);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	rewind(cap);
+	ev[fread(ev, 1, sizeof(ev) - 1, cap)] = '\0';
+	fclose(cap);
+	check(strstr(ev, " bbr:(state:ProbeBW,phase:UP)\n") &&
+	      strstr(ev, "\"bbr\":{\"state\":\"ProbeBW\",\"phase\":\"UP\"}"),
+	      "monitor: the event's bbr:(state:,phase:) and JSON bbr object, the sockets' renderer");
+}
+
 int main(void)
 {
 	static const char *const knobs[] = {
@@ -347,7 +415,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..63\n");
+	printf("TAP version 13\n1..66\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -442,6 +510,7 @@ int main(void)
 
 	test_unset_rates();
 	test_names();
+	test_models();
 	test_replies();
 	return tap_failed ? 1 : 0;
 }
