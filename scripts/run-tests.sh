@@ -137,7 +137,7 @@ build_selftests() {
 build_cli() {
 	local out
 	if out=$(make -s -C selftests/cli 2>&1); then
-		ok "build: tcptune CLI and its unit test (-Wall -Wextra -Werror)"
+		ok "build: tcptune CLI, its ASan + UBSan objects, unit test and fuzzer (-Wall -Wextra -Werror)"
 	else
 		nok "build: tcptune CLI" "$out"
 		return 1
@@ -204,9 +204,13 @@ $(tail -n 30 <<<"$out")"
 	# allowed choice and against wrong ones (no VM needed).
 	host_suite conformance-model /usr/bin/python3 selftests/conformance/model_test.py
 
-	# The tcptune CLI: -Werror build, unit test, host tests (no module needed).
+	# The tcptune CLI: -Werror build, unit test (plain and with ASan +
+	# UBSan), the fuzzer of its reply and argument parsers (sanitized,
+	# 40 s), host tests (no module needed).
 	if build_cli; then
 		host_suite cli-unit build/selftests/test_cli_unit
+		host_suite cli-unit-asan build/selftests/test_cli_unit_asan
+		host_suite cli-fuzz build/selftests/fuzz_cli -T 40
 		host_suite cli-host bash selftests/cli/host_cli_test.sh
 	fi
 }

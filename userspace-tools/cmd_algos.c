@@ -5,6 +5,7 @@
  * namespace's default (net.ipv4.tcp_congestion_control) is marked.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,15 +23,26 @@ static const struct {
 };
 #define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
 
-static int algo_cb(const struct nlmsghdr *nlh, void *data)
+static const int algo_policy[TCPTUNE_ALGO_A_MAX + 1] = {
+	[TCPTUNE_ALGO_A_NAME] = MNL_TYPE_NUL_STRING,
+	[TCPTUNE_ALGO_A_SOCKETS] = TT_NLA_UINT,
+	[TCPTUNE_ALGO_A_RECOVERIES] = TT_NLA_UINT,
+	[TCPTUNE_ALGO_A_RTOS] = TT_NLA_UINT,
+	[TCPTUNE_ALGO_A_UNDOS] = TT_NLA_UINT,
+	[TCPTUNE_ALGO_A_PROBE_RTTS] = TT_NLA_UINT,
+};
+
+int tt_algo_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct tt_algolist *l = data;
-	const struct nlattr *a, *b;
+	const struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		const struct nlattr *tb[TCPTUNE_ALGO_A_MAX + 1];
 		struct tt_algo *al;
+		int t;
 
-		if (mnl_attr_get_type(a) != TCPTUNE_A_ALGO)
+		if (tt_attr_check(a, tt_top_policy, TCPTUNE_A_MAX) != TCPTUNE_A_ALGO)
 			continue;
 		al = realloc(l->v, (l->n + 1) * sizeof(*al));
 		if (!al) {
@@ -40,22 +52,15 @@ static int algo_cb(const struct nlmsghdr *nlh, void *data)
 		l->v = al;
 		al = &l->v[l->n++];
 		memset(al, 0, sizeof(*al));
-		mnl_attr_for_each_nested(b, a) {
-			int t = mnl_attr_get_type(b);
-
-			if (t == TCPTUNE_ALGO_A_NAME) {
-				snprintf(al->name, sizeof(al->name), "%.*s",
-					 (int)strnlen(mnl_attr_get_payload(b), mnl_attr_get_payload_len(b)),
-					 (const char *)mnl_attr_get_payload(b));
-			} else if (t > 0 && t <= TCPTUNE_ALGO_A_MAX && t != TCPTUNE_ALGO_A_PAD) {
-				if (mnl_attr_get_payload_len(b) == 8)
-					al->v[t] = mnl_attr_get_u64(b);
-				else if (mnl_attr_get_payload_len(b) == 4)
-					al->v[t] = mnl_attr_get_u32(b);
-				else
-					continue;
-				al->have |= 1ULL << t;
-			}
+		tt_attr_parse_nested(a, algo_policy, TCPTUNE_ALGO_A_MAX, tb);
+		if (tb[TCPTUNE_ALGO_A_NAME])
+			snprintf(al->name, sizeof(al->name), "%s",
+				 mnl_attr_get_str(tb[TCPTUNE_ALGO_A_NAME]));
+		for (t = TCPTUNE_ALGO_A_SOCKETS; t <= TCPTUNE_ALGO_A_MAX; t++) {
+			if (!tb[t])
+				continue;
+			al->v[t] = tt_attr_uint(tb[t]);
+			al->have |= 1ULL << t;
 		}
 	}
 	return MNL_CB_OK;
@@ -73,7 +78,7 @@ int tt_algos_load(struct tt_ctx *ctx, struct tt_algolist *l)
 	if (r)
 		return r;
 	nlh = tt_genl_msg(ctx, buf, TCPTUNE_CMD_ALGO_GET, NLM_F_DUMP);
-	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), algo_cb, l, &err) < 0)
+	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), tt_algo_cb, l, &err) < 0)
 		return tt_nlerr_report(&err, "listing the algorithms");
 	return 0;
 }
@@ -136,8 +141,10 @@ int cmd_algos(struct tt_ctx *ctx, int argc, char **argv)
 	size_t i, j;
 	int r;
 
-	if (argc > 1 && (strcmp(argv[1], "show") && strcmp(argv[1], "list"))) {
-		tt_err("algos: unexpected argument \"%s\"", argv[1]);
+	if (tt_getopt(ctx, tt_cmd_find("algos"), argc, argv, "", NULL) != -1)
+		return TT_EXIT_USAGE;
+	if (optind < argc && (strcmp(argv[optind], "show") && strcmp(argv[optind], "list"))) {
+		tt_err("algos: unexpected argument \"%s\"", argv[optind]);
 		return tt_cmd_usage(tt_cmd_find("algos"), stderr, TT_EXIT_USAGE);
 	}
 	r = tt_algos_load(ctx, &l);

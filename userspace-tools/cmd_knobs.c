@@ -4,21 +4,23 @@
  * knob with its value, default, range, unit, when a change reaches
  * connections and its one-line doc, as the kernel's knob table says.
  */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tcptune.h"
 
-static const char *when_name(int when, bool json)
+/* When a change applies, in the same words in text and JSON. */
+static const char *when_name(int when)
 {
 	switch (when) {
-	case TCPTUNE_KNOB_LIVE: return json ? "live" : "live";
-	case TCPTUNE_KNOB_START: return json ? "start" : "new-conn";
+	case TCPTUNE_KNOB_LIVE: return "live";
+	case TCPTUNE_KNOB_START: return "new-conn";
 	}
-	return json ? "unknown" : "?";
+	return "unknown";
 }
 
-static json_object *knob_json(const struct tt_knob *k)
+json_object *tt_knob_json(const struct tt_knob *k)
 {
 	json_object *o = json_object_new_object();
 	char sysctl[160];
@@ -30,7 +32,7 @@ static json_object *knob_json(const struct tt_knob *k)
 	json_object_object_add(o, "min", json_object_new_uint64(k->min));
 	json_object_object_add(o, "max", json_object_new_uint64(k->max));
 	json_object_object_add(o, "unit", json_object_new_string(k->unit));
-	json_object_object_add(o, "when", json_object_new_string(when_name(k->when, true)));
+	json_object_object_add(o, "when", json_object_new_string(when_name(k->when)));
 	json_object_object_add(o, "doc", json_object_new_string(k->doc ? k->doc : ""));
 	snprintf(sysctl, sizeof(sysctl), "net.tcptune.%s.%s", k->algo, k->name);
 	json_object_object_add(o, "sysctl", json_object_new_string(sysctl));
@@ -81,18 +83,17 @@ int cmd_knobs(struct tt_ctx *ctx, int argc, char **argv)
 	const char *algo = NULL;
 	char *knob = NULL, *arg = NULL;
 	size_t i, shown = 0;
-	int r, k = 1;
+	int r, k;
 
+	if (tt_getopt(ctx, tt_cmd_find("knobs"), argc, argv, "", NULL) != -1)
+		return TT_EXIT_USAGE;
+	k = optind;
 	if (k < argc && (!strcmp(argv[k], "show") || !strcmp(argv[k], "list")))
 		k++;
 	if (k < argc)
 		arg = argv[k++];
 	if (k < argc) {
 		tt_err("knobs: unexpected argument \"%s\"", argv[k]);
-		return tt_cmd_usage(tt_cmd_find("knobs"), stderr, TT_EXIT_USAGE);
-	}
-	if (arg && arg[0] == '-') {
-		tt_err("knobs: unknown option \"%s\"", arg);
 		return tt_cmd_usage(tt_cmd_find("knobs"), stderr, TT_EXIT_USAGE);
 	}
 	r = tt_knobdb_load(ctx, &db);
@@ -128,7 +129,7 @@ int cmd_knobs(struct tt_ctx *ctx, int argc, char **argv)
 				continue;
 			if (knob && strcmp(kn->name, knob))
 				continue;
-			json_object_array_add(arr, knob_json(kn));
+			json_object_array_add(arr, tt_knob_json(kn));
 		}
 		tt_json_print(ctx, arr);
 		json_object_put(arr);
@@ -148,7 +149,7 @@ int cmd_knobs(struct tt_ctx *ctx, int argc, char **argv)
 		snprintf(range, sizeof(range), "%u..%u", kn->min, kn->max);
 		printf("%-34s %9u%c %10u %-17s %-11s %-8s %s\n", kn->full, kn->value,
 		       kn->value != kn->def ? '*' : ' ', kn->def, range, kn->unit,
-		       when_name(kn->when, false), kn->doc ? kn->doc : "");
+		       when_name(kn->when), kn->doc ? kn->doc : "");
 		shown++;
 	}
 	if (shown)

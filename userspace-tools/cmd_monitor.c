@@ -7,6 +7,7 @@
  * dropped before an event comes with it (dropped:N).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +22,7 @@
 struct event {
 	struct tt_sock s;	/* address, cookie, algo, ca_state, cwnd, ssthresh */
 	int type;
-	int bbr_state;
 	uint32_t dropped;
-};
-
-struct monitor {
-	struct tt_ctx *ctx;
-	const struct tt_filter *f;
-	long count, seen;
 };
 
 static const char *event_name(int t)
@@ -42,72 +36,73 @@ static const char *event_name(int t)
 	return "unknown";
 }
 
+static const int event_policy[TCPTUNE_EVENT_A_MAX + 1] = {
+	[TCPTUNE_EVENT_A_TYPE] = MNL_TYPE_U8,
+	[TCPTUNE_EVENT_A_COOKIE] = TT_NLA_UINT,
+	[TCPTUNE_EVENT_A_ALGO] = MNL_TYPE_NUL_STRING,
+	[TCPTUNE_EVENT_A_CA_STATE] = MNL_TYPE_U8,
+	[TCPTUNE_EVENT_A_CWND] = MNL_TYPE_U32,
+	[TCPTUNE_EVENT_A_SSTHRESH] = MNL_TYPE_U32,
+	[TCPTUNE_EVENT_A_BBR_STATE] = MNL_TYPE_U8,
+	[TCPTUNE_EVENT_A_DROPPED] = MNL_TYPE_U32,
+	[TCPTUNE_EVENT_A_FAMILY] = MNL_TYPE_U8,
+	[TCPTUNE_EVENT_A_SADDR] = TT_NLA_ADDR,
+	[TCPTUNE_EVENT_A_DADDR] = TT_NLA_ADDR,
+	[TCPTUNE_EVENT_A_SPORT] = MNL_TYPE_U16,
+	[TCPTUNE_EVENT_A_DPORT] = MNL_TYPE_U16,
+};
+
+/* The event attributes that are socket fields, and their field. */
+static const int event_field[TCPTUNE_EVENT_A_MAX + 1] = {
+	[TCPTUNE_EVENT_A_COOKIE] = TCPTUNE_SOCK_A_COOKIE,
+	[TCPTUNE_EVENT_A_CA_STATE] = TCPTUNE_SOCK_A_CA_STATE,
+	[TCPTUNE_EVENT_A_CWND] = TCPTUNE_SOCK_A_CWND,
+	[TCPTUNE_EVENT_A_SSTHRESH] = TCPTUNE_SOCK_A_SSTHRESH,
+	[TCPTUNE_EVENT_A_SPORT] = TCPTUNE_SOCK_A_SPORT,
+	[TCPTUNE_EVENT_A_DPORT] = TCPTUNE_SOCK_A_DPORT,
+};
+
 static void event_parse(struct event *e, const struct nlattr *nest)
 {
-	const struct nlattr *a;
+	const struct nlattr *tb[TCPTUNE_EVENT_A_MAX + 1], *a;
 	struct tt_sock *s = &e->s;
+	int t;
 
 	e->type = -1;
-	e->bbr_state = -1;
-	mnl_attr_for_each_nested(a, nest) {
-		int t = mnl_attr_get_type(a);
-		size_t len = mnl_attr_get_payload_len(a);
-
+	tt_attr_parse_nested(nest, event_policy, TCPTUNE_EVENT_A_MAX, tb);
+	for (t = 1; t <= TCPTUNE_EVENT_A_MAX; t++) {
+		a = tb[t];
+		if (!a)
+			continue;
 		switch (t) {
 		case TCPTUNE_EVENT_A_TYPE:
-			if (len >= 1)
-				e->type = mnl_attr_get_u8(a);
+			e->type = mnl_attr_get_u8(a);
 			break;
 		case TCPTUNE_EVENT_A_BBR_STATE:
-			if (len >= 1)
-				e->bbr_state = mnl_attr_get_u8(a);
+			/* the socket's bbr model, as the socket list shows it */
+			s->has_bbr = true;
+			s->bbr[TCPTUNE_BBR_A_STATE] = mnl_attr_get_u8(a);
+			s->bbr_have |= 1ULL << TCPTUNE_BBR_A_STATE;
 			break;
 		case TCPTUNE_EVENT_A_DROPPED:
-			if (len == 4)
-				e->dropped = mnl_attr_get_u32(a);
-			break;
-		case TCPTUNE_EVENT_A_COOKIE:
-			if (len == 8) {
-				s->v[TCPTUNE_SOCK_A_COOKIE] = mnl_attr_get_u64(a);
-				s->have |= 1ULL << TCPTUNE_SOCK_A_COOKIE;
-			}
+			e->dropped = mnl_attr_get_u32(a);
 			break;
 		case TCPTUNE_EVENT_A_ALGO:
-			snprintf(s->algo, sizeof(s->algo), "%.*s", (int)strnlen(mnl_attr_get_payload(a), len),
-				 (const char *)mnl_attr_get_payload(a));
-			break;
-		case TCPTUNE_EVENT_A_CA_STATE:
-			if (len >= 1) {
-				s->v[TCPTUNE_SOCK_A_CA_STATE] = mnl_attr_get_u8(a);
-				s->have |= 1ULL << TCPTUNE_SOCK_A_CA_STATE;
-			}
-			break;
-		case TCPTUNE_EVENT_A_CWND:
-		case TCPTUNE_EVENT_A_SSTHRESH:
-			if (len == 4) {
-				int id = t == TCPTUNE_EVENT_A_CWND ? TCPTUNE_SOCK_A_CWND
-								  : TCPTUNE_SOCK_A_SSTHRESH;
-
-				s->v[id] = mnl_attr_get_u32(a);
-				s->have |= 1ULL << id;
-			}
+			snprintf(s->algo, sizeof(s->algo), "%s", mnl_attr_get_str(a));
 			break;
 		case TCPTUNE_EVENT_A_FAMILY:
-			if (len >= 1)
-				s->family = mnl_attr_get_u8(a);
+			s->family = mnl_attr_get_u8(a);
 			break;
 		case TCPTUNE_EVENT_A_SADDR:
 		case TCPTUNE_EVENT_A_DADDR:
-			if (len == 4 || len == 16)
-				memcpy(t == TCPTUNE_EVENT_A_SADDR ? s->saddr : s->daddr,
-				       mnl_attr_get_payload(a), len);
+			memcpy(t == TCPTUNE_EVENT_A_SADDR ? s->saddr : s->daddr,
+			       mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
 			break;
-		case TCPTUNE_EVENT_A_SPORT:
-		case TCPTUNE_EVENT_A_DPORT:
-			if (len >= 2)
-				s->v[t == TCPTUNE_EVENT_A_SPORT ? TCPTUNE_SOCK_A_SPORT
-								: TCPTUNE_SOCK_A_DPORT] = mnl_attr_get_u16(a);
-			break;
+		default:
+			if (event_field[t]) {
+				s->v[event_field[t]] = tt_attr_uint(a);
+				s->have |= 1ULL << event_field[t];
+			}
 		}
 	}
 }
@@ -115,11 +110,8 @@ static void event_parse(struct event *e, const struct nlattr *nest)
 static void event_print(struct tt_ctx *ctx, const struct event *e, double now)
 {
 	const struct tt_sock *s = &e->s;
-	const char *phase = NULL, *bbr = NULL;
 	char l[64], p[64];
 
-	if (e->bbr_state >= 0)
-		bbr = tt_bbr_state_name(e->bbr_state, &phase);
 	if (ctx->json) {
 		json_object *o = json_object_new_object();
 		char buf[64];
@@ -148,10 +140,7 @@ static void event_print(struct tt_ctx *ctx, const struct event *e, double now)
 		if (tt_has(s, TCPTUNE_SOCK_A_SSTHRESH))
 			json_object_object_add(o, "ssthresh", s->v[TCPTUNE_SOCK_A_SSTHRESH] >= 0x7fffffff ?
 					       NULL : json_object_new_uint64(s->v[TCPTUNE_SOCK_A_SSTHRESH]));
-		if (bbr) {
-			json_object_object_add(o, "bbr_state", json_object_new_string(bbr));
-			json_object_object_add(o, "bbr_phase", phase ? json_object_new_string(phase) : NULL);
-		}
+		tt_model_json(s, o);
 		json_object_object_add(o, "dropped", json_object_new_uint64(e->dropped));
 		tt_json_print(ctx, o);
 		json_object_put(o);
@@ -176,8 +165,7 @@ static void event_print(struct tt_ctx *ctx, const struct event *e, double now)
 			printf(" cwnd:%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_CWND]);
 		if (tt_has(s, TCPTUNE_SOCK_A_SSTHRESH) && s->v[TCPTUNE_SOCK_A_SSTHRESH] < 0x7fffffff)
 			printf(" ssthresh:%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_SSTHRESH]);
-		if (bbr)
-			printf(" bbr:(state:%s%s%s)", bbr, phase ? ",phase:" : "", phase ? phase : "");
+		tt_model_print(s, stdout);
 		if (e->dropped)
 			printf(" dropped:%u", e->dropped);
 		putchar('\n');
@@ -185,18 +173,18 @@ static void event_print(struct tt_ctx *ctx, const struct event *e, double now)
 	fflush(stdout);
 }
 
-static int monitor_cb(const struct nlmsghdr *nlh, void *data)
+int tt_monitor_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct monitor *m = data;
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct tt_monitor *m = data;
+	const struct genlmsghdr *g = tt_genl_hdr(nlh);
 	const struct nlattr *a;
 
-	if (nlh->nlmsg_type != m->ctx->family_id || g->cmd != TCPTUNE_CMD_EVENT)
+	if (nlh->nlmsg_type != m->ctx->family_id || !g || g->cmd != TCPTUNE_CMD_EVENT)
 		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		struct event e;
 
-		if (mnl_attr_get_type(a) != TCPTUNE_A_EVENT)
+		if (tt_attr_check(a, tt_top_policy, TCPTUNE_A_MAX) != TCPTUNE_A_EVENT)
 			continue;
 		memset(&e, 0, sizeof(e));
 		event_parse(&e, a);
@@ -213,33 +201,39 @@ int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 {
 	char *buf;
 	struct tt_filter f;
-	struct monitor m = { .ctx = ctx, .f = &f, .count = -1 };
+	struct tt_monitor m = { .ctx = ctx, .f = &f, .count = -1 };
+	struct tt_nlerr err = { 0 };
 	int i, r, grp;
 
-	tt_filter_init(&f);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--count")) {
-			uint32_t c;
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint32_t c;
+	int o;
 
-			if (i + 1 >= argc || tt_parse_u32(argv[i + 1], &c) || !c) {
-				tt_err("monitor: %s needs a positive number", argv[i]);
-				return TT_EXIT_USAGE;
+	tt_filter_init(&f);
+	while ((o = tt_getopt(ctx, tt_cmd_find("monitor"), argc, argv, "c:a", opts)) != -1) {
+		switch (o) {
+		case 'c':
+			if (tt_parse_u32(optarg, &c) || !c) {
+				tt_err("monitor: -c: \"%s\" is not a positive number", optarg);
+				return TT_EXIT_INVALID;
 			}
 			m.count = c;
-			i++;
-			continue;
-		}
-		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) {
+			break;
+		case 'a':
 			tt_err("monitor: -a does not apply: events come from tcptune sockets only");
 			return TT_EXIT_USAGE;
+		default:
+			return TT_EXIT_USAGE;
 		}
-		{
-			bool all = false;
-
-			r = tt_parse_sock_args(ctx, "monitor", argc, argv, &f, &all, &i);
-			if (r)
-				return r;
-		}
+	}
+	for (i = optind; i < argc; i++) {
+		r = tt_parse_sock_args("monitor", argc, argv, &f, &i);
+		if (r)
+			return r;
 	}
 	r = tt_genl_open(ctx);
 	if (r)
@@ -282,11 +276,12 @@ int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "--- received %zd bytes\n", n);
 			mnl_nlmsg_fprintf(stderr, buf, (size_t)n, sizeof(struct genlmsghdr));
 		}
-		r = mnl_cb_run(buf, (size_t)n, 0, 0, monitor_cb, &m);
-		if (r == MNL_CB_STOP)
+		/* events: sequence number and port id 0 */
+		r = tt_nl_replies(buf, (size_t)n, 0, 0, GENL_HDRLEN, tt_monitor_cb, &m, &err);
+		if (r > 0)
 			break;
 		if (r < 0) {
-			tt_err("reading events: %s", strerror(errno));
+			tt_err("reading events: %s", strerror(err.error));
 			free(buf);
 			return TT_EXIT_KERNEL;
 		}

@@ -7,6 +7,7 @@
  * here, by hand; --png hands the same series to gnuplot.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,7 @@ static int read_csv(FILE *in, const char *path, const char *only, struct plot *p
 	char *line = NULL, *hdr_line = NULL, *hdr[64], *fld[64];
 	int nh, idx[16], i_algo, i_sa, i_sp, i_da, i_dp, lineno = 1;
 	size_t cap = 0, k;
-	bool first = true;
+	bool first = true, cut;
 
 	if (getline(&hdr_line, &cap, in) < 0) {
 		tt_err("plot: %s: empty file", path);
@@ -111,7 +112,14 @@ static int read_csv(FILE *in, const char *path, const char *only, struct plot *p
 		lineno++;
 		if (line[0] == '\n' || line[0] == '#')
 			continue;
+		cut = !strchr(line, '\n');
 		n = tt_csv_split(line, fld, 64);
+		if (cut && (n < nh || tt_parse_double(fld[idx[0]], &t))) {
+			/* what a watch killed mid-write leaves: the rest still plots */
+			tt_note("plot: %s:%d: the last row is cut short (watch stopped?): left out",
+				path, lineno);
+			break;
+		}
 		if (n < nh || tt_parse_double(fld[idx[0]], &t)) {
 			tt_err("plot: %s:%d: malformed row", path, lineno);
 			free(line);
@@ -132,10 +140,15 @@ static int read_csv(FILE *in, const char *path, const char *only, struct plot *p
 			fl = &pl->f[pl->n++];
 			memset(fl, 0, sizeof(*fl));
 			snprintf(fl->sk, sizeof(fl->sk), "%s", fld[idx[1]]);
-			if (i_sa >= 0 && i_sp >= 0 && i_da >= 0 && i_dp >= 0)
-				snprintf(fl->label, sizeof(fl->label), "sk:%s %s %s:%s -> %s:%s",
+			if (i_sa >= 0 && i_sp >= 0 && i_da >= 0 && i_dp >= 0) {
+				/* IPv6 in brackets, as ss and the socket list write it */
+				bool v6s = strchr(fld[i_sa], ':'), v6d = strchr(fld[i_da], ':');
+
+				snprintf(fl->label, sizeof(fl->label), "sk:%s %s %s%s%s:%s -> %s%s%s:%s",
 					 fl->sk, i_algo >= 0 ? fld[i_algo] : "",
-					 fld[i_sa], fld[i_sp], fld[i_da], fld[i_dp]);
+					 v6s ? "[" : "", fld[i_sa], v6s ? "]" : "", fld[i_sp],
+					 v6d ? "[" : "", fld[i_da], v6d ? "]" : "", fld[i_dp]);
+			}
 			else
 				snprintf(fl->label, sizeof(fl->label), "sk:%s", fl->sk);
 		}
@@ -273,7 +286,8 @@ static void write_svg(FILE *o, const struct plot *pl, const char *title)
 			fprintf(o, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n",
 				ML - 6, py + 4, y);
 		}
-		for (x = 0; x <= span + xstep / 2; x += xstep) {
+		/* ticks up to the end of the axis, none past it */
+		for (x = 0; x <= span * (1 + 1e-9); x += xstep) {
 			double px = ML + x / span * pw;
 
 			fprintf(o, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>\n",
@@ -304,10 +318,12 @@ static void write_svg(FILE *o, const struct plot *pl, const char *title)
 						continue;
 					}
 					if (!any)
-						fprintf(o, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s d=\"",
+						fprintf(o, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" "
+							"stroke-linecap=\"round\"%s d=\"",
 							colours[fi % NCOLOURS], s ? "1.2" : "1.6",
 							s ? " stroke-dasharray=\"6,4\"" : "");
-					fprintf(o, "%s%.1f,%.1f ", pen ? "L" : "M", px, py);
+					/* a run starts with a dot: a lone sample shows */
+					fprintf(o, pen ? "L%.1f,%.1f " : "M%.1f,%.1f l0,0 ", px, py);
 					pen = any = true;
 				}
 				if (any)
@@ -404,37 +420,49 @@ static int write_png(const struct plot *pl, const char *out, const char *title)
 	return 0;
 }
 
+enum { OPT_PNG = 256, OPT_TITLE };
+
 int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 {
 	const char *in_path = NULL, *out_path = NULL, *only = NULL, *title = NULL;
 	char defout[4096], deftitle[4200];
 	struct plot pl = { 0 };
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "png", no_argument, NULL, OPT_PNG },
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ NULL, 0, NULL, 0 },
+	};
 	bool png = false;
 	FILE *in, *out;
 	size_t i;
-	int k, r;
+	int k, o, r;
 
-	for (k = 1; k < argc; k++) {
+	while ((o = tt_getopt(ctx, tt_cmd_find("plot"), argc, argv, "o:", opts)) != -1) {
+		switch (o) {
+		case 'o':
+			out_path = optarg;
+			break;
+		case OPT_PNG:
+			png = true;
+			break;
+		case OPT_TITLE:
+			title = optarg;
+			break;
+		default:
+			return TT_EXIT_USAGE;
+		}
+	}
+	for (k = optind; k < argc; k++) {
 		const char *a = argv[k];
 
-		if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--title") ||
-		    !strcmp(a, "sk")) {
+		if (!strcmp(a, "sk")) {
 			if (k + 1 >= argc) {
-				tt_err("plot: %s needs a value", a);
+				tt_err("plot: sk needs a value");
 				return TT_EXIT_USAGE;
 			}
-			if (a[0] == 's')
-				only = !strncmp(argv[k + 1], "sk:", 3) ? argv[k + 1] + 3 : argv[k + 1];
-			else if (!strcmp(a, "--title"))
-				title = argv[k + 1];
-			else
-				out_path = argv[k + 1];
+			only = !strncmp(argv[k + 1], "sk:", 3) ? argv[k + 1] + 3 : argv[k + 1];
 			k++;
-		} else if (!strcmp(a, "--png")) {
-			png = true;
-		} else if (a[0] == '-' && a[1]) {
-			tt_err("plot: unknown option \"%s\"", a);
-			return tt_cmd_usage(tt_cmd_find("plot"), stderr, TT_EXIT_USAGE);
 		} else if (!in_path) {
 			in_path = a;
 		} else {
@@ -442,7 +470,6 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 			return TT_EXIT_USAGE;
 		}
 	}
-	(void)ctx;
 	if (!in_path) {
 		tt_err("plot: which CSV? (samples of `tcptune watch --csv -o FILE`)");
 		return tt_cmd_usage(tt_cmd_find("plot"), stderr, TT_EXIT_USAGE);
@@ -475,12 +502,13 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 	if (png) {
 		char *q;
 
-		/* gnuplot's single-quoted strings: keep quotes out */
+		/* gnuplot's single-quoted strings: keep quotes out (of a copy) */
+		if (title != deftitle)
+			snprintf(deftitle, sizeof(deftitle), "%s", title);
 		for (q = deftitle; *q; q++)
 			if (*q == '\'' || *q == '\\')
 				*q = ' ';
-		if (title != deftitle)
-			title = "tcptune";
+		title = deftitle;
 		if (strchr(out_path, '\'')) {
 			tt_err("plot: --png: the output name may not hold a quote");
 			r = TT_EXIT_USAGE;

@@ -7,6 +7,7 @@
  * whose extack then names the knob at fault.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,6 +38,33 @@ static int parse_value(const char *text, const struct tt_knob *k, uint32_t *v)
 	return tt_parse_u32(text, v);
 }
 
+/*
+ * The KNOB_SET request for as[0..n) in buf (size bytes), every put checked
+ * against the size.  Returns -1 if it fits, else the index of the first
+ * assignment that does not.
+ */
+static int build_request(struct tt_ctx *ctx, char *buf, size_t size,
+			 struct assign *as, int n)
+{
+	struct nlmsghdr *nlh = tt_genl_msg(ctx, buf, TCPTUNE_CMD_KNOB_SET, NLM_F_ACK);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct nlattr *nest;
+
+		as[i].nest_off = nlh->nlmsg_len;
+		nest = mnl_attr_nest_start_check(nlh, size, TCPTUNE_A_KNOB);
+		if (!nest ||
+		    !mnl_attr_put_strz_check(nlh, size, TCPTUNE_KNOB_A_ALGO, as[i].algo) ||
+		    !mnl_attr_put_strz_check(nlh, size, TCPTUNE_KNOB_A_NAME, as[i].name) ||
+		    !mnl_attr_put_u32_check(nlh, size, TCPTUNE_KNOB_A_VALUE, as[i].value))
+			return i;
+		mnl_attr_nest_end(nlh, nest);
+		as[i].nest_len = nlh->nlmsg_len - as[i].nest_off;
+	}
+	return -1;
+}
+
 int cmd_set(struct tt_ctx *ctx, int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -44,24 +72,25 @@ int cmd_set(struct tt_ctx *ctx, int argc, char **argv)
 	struct assign *as;
 	struct nlmsghdr *nlh;
 	struct tt_nlerr err;
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
 	bool force = false;
-	int i, j, n = 0, r = 0;
+	uint32_t seq;
+	int i, j, n = 0, r = 0, opt;
 
+	while ((opt = tt_getopt(ctx, tt_cmd_find("set"), argc, argv, "f", opts)) != -1) {
+		if (opt != 'f')
+			return TT_EXIT_USAGE;
+		force = true;
+	}
 	as = calloc((size_t)argc, sizeof(*as));
 	if (!as)
 		return TT_EXIT_KERNEL;
-	for (i = 1; i < argc; i++) {
+	for (i = optind; i < argc; i++) {
 		char *a = argv[i], *eq, *dot;
 
-		if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
-			force = true;
-			continue;
-		}
-		if (a[0] == '-') {
-			tt_err("set: unknown option \"%s\"", a);
-			free(as);
-			return tt_cmd_usage(tt_cmd_find("set"), stderr, TT_EXIT_USAGE);
-		}
 		eq = strchr(a, '=');
 		if (!strncmp(a, "net.tcptune.", 12))	/* the sysctl name works too */
 			a += 12;
@@ -89,6 +118,22 @@ int cmd_set(struct tt_ctx *ctx, int argc, char **argv)
 		tt_err("set: nothing to set");
 		free(as);
 		return tt_cmd_usage(tt_cmd_find("set"), stderr, TT_EXIT_USAGE);
+	}
+
+	/* Whether the request fits, before anything is asked or sent. */
+	seq = ctx->seq;
+	i = build_request(ctx, buf, sizeof(buf), as, n);
+	ctx->seq = seq;
+	if (i >= 0) {
+		if (i == 0 || strlen(as[i].algo) + strlen(as[i].name) > 200)
+			tt_err("set: %.24s.%.24s...: too long, a request has room for %zu bytes",
+			       as[i].algo, as[i].name, sizeof(buf));
+		else
+			tt_err("set: %d assignments do not fit in one request (%zu bytes): %d do",
+			       n, sizeof(buf), i);
+		tt_note("nothing was changed");
+		r = TT_EXIT_INVALID;
+		goto out;
 	}
 
 	if (!force) {
@@ -135,18 +180,9 @@ int cmd_set(struct tt_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 
-	nlh = tt_genl_msg(ctx, buf, TCPTUNE_CMD_KNOB_SET, NLM_F_ACK);
-	for (i = 0; i < n; i++) {
-		struct nlattr *nest;
-
-		as[i].nest_off = nlh->nlmsg_len;
-		nest = mnl_attr_nest_start(nlh, TCPTUNE_A_KNOB);
-		mnl_attr_put_strz(nlh, TCPTUNE_KNOB_A_ALGO, as[i].algo);
-		mnl_attr_put_strz(nlh, TCPTUNE_KNOB_A_NAME, as[i].name);
-		mnl_attr_put_u32(nlh, TCPTUNE_KNOB_A_VALUE, as[i].value);
-		mnl_attr_nest_end(nlh, nest);
-		as[i].nest_len = nlh->nlmsg_len - as[i].nest_off;
-	}
+	/* again with the values and the family: the same size, so it fits */
+	build_request(ctx, buf, sizeof(buf), as, n);
+	nlh = (struct nlmsghdr *)buf;
 	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), NULL, NULL, &err) < 0) {
 		const struct assign *bad = NULL;
 		char what[200] = "setting the knobs";

@@ -6,20 +6,21 @@
  * through sock_diag.  The bare `tcptune` runs this.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tcptune.h"
 
-static int sock_cb(const struct nlmsghdr *nlh, void *data)
+int tt_sock_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct tt_socklist *l = data;
 	const struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		struct tt_sock *s;
 
-		if (mnl_attr_get_type(a) != TCPTUNE_A_SOCK)
+		if (tt_attr_check(a, tt_top_policy, TCPTUNE_A_MAX) != TCPTUNE_A_SOCK)
 			continue;
 		s = tt_socklist_add(l);
 		if (!s) {
@@ -41,8 +42,8 @@ static int cookie_cmp(const void *a, const void *b)
 /*
  * The sockets of the namespace that match f.  The tcptune dump comes first;
  * with all, sock_diag adds every socket it did not report (same cookie).
- * If the module is missing and all is set, the sock_diag sockets are still
- * collected and TT_EXIT_NOMOD is returned.
+ * If the module is missing and all is set, the sock_diag sockets are the
+ * whole answer (no socket uses an algorithm that is not loaded): 0.
  */
 int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	       struct tt_socklist *out)
@@ -64,7 +65,7 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 		/* the kernel filters by its own name of the algorithm */
 		if (f->kalgo[0])
 			mnl_attr_put_strz(nlh, TCPTUNE_A_FILTER_ALGO, f->kalgo);
-		if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), sock_cb,
+		if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), tt_sock_cb,
 			       &ours, &err) < 0) {
 			tt_socklist_free(&ours);
 			return tt_nlerr_report(&err, "listing the sockets");
@@ -111,19 +112,14 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	free(cookies);
 	tt_socklist_free(&ours);
 	tt_socklist_free(&other);
-	return status;
+	return 0;
 }
 
-/* Shared by sockets and watch: filters and -a.  Returns 0 or a status. */
-int tt_parse_sock_args(struct tt_ctx *ctx, const char *cmd, int argc,
-		       char **argv, struct tt_filter *f, bool *all, int *i)
+int tt_parse_sock_args(const char *cmd, int argc, char **argv,
+		       struct tt_filter *f, int *i)
 {
 	int r, status;
 
-	if (!strcmp(argv[*i], "-a") || !strcmp(argv[*i], "--all")) {
-		*all = true;
-		return 0;
-	}
 	r = tt_filter_parse(f, argc, argv, i, &status);
 	if (r < 0)
 		return status;
@@ -136,7 +132,6 @@ int tt_parse_sock_args(struct tt_ctx *ctx, const char *cmd, int argc,
 		tt_note("see `tcptune %s help`", cmd);
 		return TT_EXIT_USAGE;
 	}
-	(void)ctx;
 	return 0;
 }
 
@@ -148,21 +143,31 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 	size_t i;
 	int r, status;
 
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
 	tt_filter_init(&f);
-	for (int k = 1; k < argc; k++) {
-		if (k == 1 && (!strcmp(argv[k], "show") || !strcmp(argv[k], "list")))
+	while ((c = tt_getopt(ctx, tt_cmd_find("sockets"), argc, argv, "a", opts)) != -1) {
+		if (c != 'a')
+			return TT_EXIT_USAGE;
+		all = true;
+	}
+	for (int k = optind; k < argc; k++) {
+		if (k == optind && (!strcmp(argv[k], "show") || !strcmp(argv[k], "list")))
 			continue;
-		r = tt_parse_sock_args(ctx, "sockets", argc, argv, &f, &all, &k);
+		r = tt_parse_sock_args("sockets", argc, argv, &f, &k);
 		if (r)
 			return r;
 	}
 	if (all) {
 		/* with -a the module is optional: sock_diag alone still works */
+		ctx->family_optional = true;
 		status = tt_genl_open(ctx);
 		if (status && status != TT_EXIT_NOMOD)
 			return status;
-		if (status)
-			tt_note("showing the sockets of other algorithms only");
 	}
 	if (f.algo) {
 		r = tt_algo_check(ctx, &f, all);
@@ -170,7 +175,7 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 			return r;
 	}
 	status = tt_collect(ctx, &f, all, &l);
-	if (status && !(all && status == TT_EXIT_NOMOD))
+	if (status)
 		return status;
 
 	if (ctx->json && ctx->pretty) {

@@ -6,6 +6,7 @@
  * plot`; with -j one JSON object per sample and line.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -21,6 +22,19 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* A rate column: "-" while unknown, as ss hides it. */
+static void watch_rate(char *buf, size_t len, const struct tt_sock *s, int attr)
+{
+	uint64_t v = s->v[attr];
+
+	if (!tt_has(s, attr) || !tt_rate_known(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	tt_fmt_rate(buf, len, (double)v * 8);
+	strncat(buf, "bps", len - strlen(buf) - 1);
 }
 
 static void table(FILE *f, const struct tt_socklist *l, double now, double interval,
@@ -63,10 +77,8 @@ static void table(FILE *f, const struct tt_socklist *l, double now, double inter
 		}
 		tt_fmt_ms(rtt, sizeof(rtt), s->v[TCPTUNE_SOCK_A_SRTT]);
 		tt_fmt_ms(mrtt, sizeof(mrtt), s->v[TCPTUNE_SOCK_A_MIN_RTT]);
-		tt_fmt_rate(r1, sizeof(r1), (double)s->v[TCPTUNE_SOCK_A_DELIVERY_RATE] * 8);
-		tt_fmt_rate(r2, sizeof(r2), (double)s->v[TCPTUNE_SOCK_A_PACING_RATE] * 8);
-		strcat(r1, "bps");
-		strcat(r2, "bps");
+		watch_rate(r1, sizeof(r1), s, TCPTUNE_SOCK_A_DELIVERY_RATE);
+		watch_rate(r2, sizeof(r2), s, TCPTUNE_SOCK_A_PACING_RATE);
 		fprintf(f, "%-16llx %-16s %-26s %-26s %-8s %7llu %8s %9s %8s %9s %9s %9s %5llu %s\n",
 			(unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE], s->algo, l1, p1,
 			tt_has(s, TCPTUNE_SOCK_A_CA_STATE) ?
@@ -77,60 +89,72 @@ static void table(FILE *f, const struct tt_socklist *l, double now, double inter
 	fflush(f);
 }
 
+enum { OPT_CSV = 256 };
+
 int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "csv", no_argument, NULL, OPT_CSV },
+		{ NULL, 0, NULL, 0 },
+	};
 	const struct tt_cmd *self = tt_cmd_find("watch");
 	struct timespec next;
 	struct tt_filter f;
 	const char *outpath = NULL;
 	double interval = 1.0;
 	long count = -1, n = 0;
-	bool all = false, csv = false, tty;
+	bool all = false, csv = false, tty = false;
 	FILE *out = stdout;
-	int i, r = 0;
+	int i, opt, r = 0;
 
 	tt_filter_init(&f);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	while ((opt = tt_getopt(ctx, self, argc, argv, "i:c:o:a", opts)) != -1) {
+		uint32_t c;
 
-		if (!strcmp(a, "-i") || !strcmp(a, "--interval")) {
-			if (i + 1 >= argc || tt_parse_double(argv[i + 1], &interval) ||
-			    interval < 0.01 || interval > 86400) {
-				tt_err("watch: %s needs seconds between 0.01 and 86400", a);
-				return TT_EXIT_USAGE;
+		switch (opt) {
+		case 'i':
+			if (tt_parse_double(optarg, &interval) || interval < 0.01 || interval > 86400) {
+				tt_err("watch: -i: \"%s\" is not seconds between 0.01 and 86400", optarg);
+				return TT_EXIT_INVALID;
 			}
-			i++;
-		} else if (!strcmp(a, "-c") || !strcmp(a, "--count")) {
-			uint32_t c;
-
-			if (i + 1 >= argc || tt_parse_u32(argv[i + 1], &c) || !c) {
-				tt_err("watch: %s needs a positive number", a);
-				return TT_EXIT_USAGE;
+			break;
+		case 'c':
+			if (tt_parse_u32(optarg, &c) || !c) {
+				tt_err("watch: -c: \"%s\" is not a positive number", optarg);
+				return TT_EXIT_INVALID;
 			}
 			count = c;
-			i++;
-		} else if (!strcmp(a, "--csv")) {
+			break;
+		case 'o':
+			outpath = optarg;
 			csv = true;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			if (i + 1 >= argc) {
-				tt_err("watch: %s needs a file name", a);
-				return TT_EXIT_USAGE;
-			}
-			outpath = argv[++i];
+			break;
+		case 'a':
+			all = true;
+			break;
+		case OPT_CSV:
 			csv = true;
-		} else if (a[0] == '-' && strcmp(a, "-a") && strcmp(a, "--all")) {
-			tt_err("watch: unknown option \"%s\"", a);
-			return tt_cmd_usage(self, stderr, TT_EXIT_USAGE);
-		} else {
-			r = tt_parse_sock_args(ctx, "watch", argc, argv, &f, &all, &i);
-			if (r)
-				return r;
+			break;
+		default:
+			return TT_EXIT_USAGE;
 		}
+	}
+	for (i = optind; i < argc; i++) {
+		r = tt_parse_sock_args("watch", argc, argv, &f, &i);
+		if (r == TT_EXIT_USAGE && csv && strpbrk(argv[i], "./"))
+			tt_note("--csv takes no file name, as -j none: write to a file with -o FILE");
+		if (r)
+			return r;
 	}
 	if (csv && ctx->json) {
 		tt_err("watch: --csv and -j exclude each other");
 		return TT_EXIT_USAGE;
 	}
+	ctx->family_optional = all;
 	if (f.algo) {
 		if (all)
 			tt_genl_open(ctx);	/* a missing module is said below */
@@ -138,18 +162,8 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		if (r)
 			return r;
 	}
-	if (outpath && strcmp(outpath, "-")) {
-		out = fopen(outpath, "w");
-		if (!out) {
-			tt_err("watch: %s: %s", outpath, strerror(errno));
-			return TT_EXIT_INVALID;
-		}
-	}
-	tty = !csv && !ctx->json && isatty(fileno(out));
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (csv)
-		tt_csv_header(out);
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (!stop && (count < 0 || n < count)) {
@@ -158,8 +172,22 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		size_t k;
 
 		r = tt_collect(ctx, &f, all, &l);
-		if (r && !(all && r == TT_EXIT_NOMOD))
+		if (r)
 			break;
+		/* the file only once there is a sample: a failure leaves it as it was */
+		if (!n && outpath && strcmp(outpath, "-")) {
+			out = fopen(outpath, "w");
+			if (!out) {
+				tt_err("watch: %s: %s", outpath, strerror(errno));
+				tt_socklist_free(&l);
+				return TT_EXIT_INVALID;
+			}
+		}
+		if (!n) {
+			tty = !csv && !ctx->json && isatty(fileno(out));
+			if (csv)
+				tt_csv_header(out);
+		}
 		if (csv) {
 			for (k = 0; k < l.n; k++)
 				tt_csv_row(out, now, &l.v[k]);

@@ -28,16 +28,32 @@ void tt_csv_header(FILE *f)
 	fputc('\n', f);
 }
 
-static void cell(FILE *f, const struct tt_sock *s, int attr, uint64_t mul)
+static void cell(FILE *f, const struct tt_sock *s, int attr)
 {
 	fputc(',', f);
 	if (tt_has(s, attr))
-		fprintf(f, "%llu", (unsigned long long)(s->v[attr] * mul));
+		fprintf(f, "%llu", (unsigned long long)s->v[attr]);
+}
+
+/* A rate cell: bytes/s in, bit/s out, empty while unknown. */
+static void rate_cell(FILE *f, bool have, uint64_t bytes_per_s)
+{
+	fputc(',', f);
+	if (have && tt_rate_known(bytes_per_s))
+		fprintf(f, "%llu", (unsigned long long)(bytes_per_s * 8));
 }
 
 void tt_csv_row(FILE *f, double t, const struct tt_sock *s)
 {
+	/* the columns srtt_us .. delivered, as they are */
+	static const int plain[] = {
+		TCPTUNE_SOCK_A_SRTT, TCPTUNE_SOCK_A_RTTVAR, TCPTUNE_SOCK_A_MIN_RTT,
+		TCPTUNE_SOCK_A_RTO, TCPTUNE_SOCK_A_MSS, TCPTUNE_SOCK_A_INFLIGHT,
+		TCPTUNE_SOCK_A_UNACKED, TCPTUNE_SOCK_A_RETRANS, TCPTUNE_SOCK_A_TOTAL_RETRANS,
+		TCPTUNE_SOCK_A_LOST, TCPTUNE_SOCK_A_SACKED, TCPTUNE_SOCK_A_DELIVERED,
+	};
 	char a[64];
+	size_t i;
 
 	fprintf(f, "%.6f,%llx,%s", t, (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE],
 		s->algo);
@@ -48,34 +64,23 @@ void tt_csv_row(FILE *f, double t, const struct tt_sock *s)
 	fprintf(f, ",%s,", tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE]));
 	if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
 		fputs(tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE]), f);
-	cell(f, s, TCPTUNE_SOCK_A_CWND, 1);
+	cell(f, s, TCPTUNE_SOCK_A_CWND);
 	fputc(',', f);
 	if (tt_has(s, TCPTUNE_SOCK_A_SSTHRESH) && s->v[TCPTUNE_SOCK_A_SSTHRESH] < 0x7fffffff)
 		fprintf(f, "%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_SSTHRESH]);
-	cell(f, s, TCPTUNE_SOCK_A_SRTT, 1);
-	cell(f, s, TCPTUNE_SOCK_A_RTTVAR, 1);
-	cell(f, s, TCPTUNE_SOCK_A_MIN_RTT, 1);
-	cell(f, s, TCPTUNE_SOCK_A_RTO, 1);
-	cell(f, s, TCPTUNE_SOCK_A_MSS, 1);
-	cell(f, s, TCPTUNE_SOCK_A_INFLIGHT, 1);
-	cell(f, s, TCPTUNE_SOCK_A_UNACKED, 1);
-	cell(f, s, TCPTUNE_SOCK_A_RETRANS, 1);
-	cell(f, s, TCPTUNE_SOCK_A_TOTAL_RETRANS, 1);
-	cell(f, s, TCPTUNE_SOCK_A_LOST, 1);
-	cell(f, s, TCPTUNE_SOCK_A_SACKED, 1);
-	cell(f, s, TCPTUNE_SOCK_A_DELIVERED, 1);
-	cell(f, s, TCPTUNE_SOCK_A_DELIVERY_RATE, 8);
-	cell(f, s, TCPTUNE_SOCK_A_PACING_RATE, 8);
-	cell(f, s, TCPTUNE_SOCK_A_APP_LIMITED, 1);
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		cell(f, s, plain[i]);
+	rate_cell(f, tt_has(s, TCPTUNE_SOCK_A_DELIVERY_RATE), s->v[TCPTUNE_SOCK_A_DELIVERY_RATE]);
+	rate_cell(f, tt_has(s, TCPTUNE_SOCK_A_PACING_RATE), s->v[TCPTUNE_SOCK_A_PACING_RATE]);
+	cell(f, s, TCPTUNE_SOCK_A_APP_LIMITED);
 	fputc(',', f);
 	if (s->has_bbr && (s->bbr_have & (1ULL << TCPTUNE_BBR_A_STATE))) {
 		const char *phase, *st = tt_bbr_state_name((int)s->bbr[TCPTUNE_BBR_A_STATE], &phase);
 
 		fprintf(f, "%s%s%s", st, phase ? "_" : "", phase ? phase : "");
 	}
-	fputc(',', f);
-	if (s->has_bbr && (s->bbr_have & (1ULL << TCPTUNE_BBR_A_BW)))
-		fprintf(f, "%llu", (unsigned long long)(s->bbr[TCPTUNE_BBR_A_BW] * 8));
+	rate_cell(f, s->has_bbr && (s->bbr_have & (1ULL << TCPTUNE_BBR_A_BW)),
+		  s->bbr[TCPTUNE_BBR_A_BW]);
 	fputc(',', f);
 	if (s->has_reno && (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE)))
 		fputs(tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]), f);

@@ -75,11 +75,16 @@ static void from_tcp_info(struct tt_sock *s, const void *data, size_t len)
 		set(s, TCPTUNE_SOCK_A_DSACK_DUPS, ti.tcpi_dsack_dups);
 }
 
-static int diag_cb(const struct nlmsghdr *nlh, void *data)
+static const int diag_policy[INET_DIAG_MAX + 1] = {
+	[INET_DIAG_INFO] = MNL_TYPE_BINARY,	/* as long as this kernel's tcp_info */
+	[INET_DIAG_CONG] = MNL_TYPE_NUL_STRING,
+};
+
+int tt_diag_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct tt_socklist *out = data;
 	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
+	const struct nlattr *tb[INET_DIAG_MAX + 1];
 	struct tt_sock *s;
 	size_t alen;
 
@@ -104,19 +109,15 @@ static int diag_cb(const struct nlmsghdr *nlh, void *data)
 	set(s, TCPTUNE_SOCK_A_STATE, m->idiag_state);
 	s->have |= 1ULL << TCPTUNE_SOCK_A_SADDR | 1ULL << TCPTUNE_SOCK_A_DADDR;
 
-	mnl_attr_for_each(a, nlh, sizeof(*m)) {
-		switch (mnl_attr_get_type(a)) {
-		case INET_DIAG_INFO:
-			from_tcp_info(s, mnl_attr_get_payload(a),
-				      mnl_attr_get_payload_len(a));
-			break;
-		case INET_DIAG_CONG:
-			snprintf(s->algo, sizeof(s->algo), "%.*s",
-				 (int)mnl_attr_get_payload_len(a),
-				 (const char *)mnl_attr_get_payload(a));
-			s->have |= 1ULL << TCPTUNE_SOCK_A_ALGO;
-			break;
-		}
+	tt_attr_parse(mnl_nlmsg_get_payload_offset(nlh, sizeof(*m)),
+		      mnl_nlmsg_get_payload_len(nlh) - sizeof(*m),
+		      diag_policy, INET_DIAG_MAX, tb);
+	if (tb[INET_DIAG_INFO])
+		from_tcp_info(s, mnl_attr_get_payload(tb[INET_DIAG_INFO]),
+			      mnl_attr_get_payload_len(tb[INET_DIAG_INFO]));
+	if (tb[INET_DIAG_CONG]) {
+		snprintf(s->algo, sizeof(s->algo), "%s", mnl_attr_get_str(tb[INET_DIAG_CONG]));
+		s->have |= 1ULL << TCPTUNE_SOCK_A_ALGO;
 	}
 	return MNL_CB_OK;
 }
@@ -146,7 +147,7 @@ int tt_diag_dump(struct tt_ctx *ctx, struct tt_socklist *out)
 		req->idiag_states = DIAG_STATES;
 		req->idiag_ext = 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1);
 
-		if (tt_nl_talk(ctx, nl, nlh, sizeof(*req), diag_cb, out, &err) < 0) {
+		if (tt_nl_talk(ctx, nl, nlh, sizeof(*req), tt_diag_cb, out, &err) < 0) {
 			/* no IPv6 in this kernel is not an error */
 			if (families[i] == AF_INET6 &&
 			    (err.error == ENOENT || err.error == EAFNOSUPPORT))

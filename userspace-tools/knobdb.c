@@ -17,65 +17,71 @@ const char *tt_algo_short(const char *name)
 	return strncmp(name, "tcptune_", 8) ? name : name + 8;
 }
 
+static const int knob_policy[TCPTUNE_KNOB_A_MAX + 1] = {
+	[TCPTUNE_KNOB_A_ALGO] = MNL_TYPE_NUL_STRING,
+	[TCPTUNE_KNOB_A_NAME] = MNL_TYPE_NUL_STRING,
+	[TCPTUNE_KNOB_A_VALUE] = MNL_TYPE_U32,
+	[TCPTUNE_KNOB_A_RANGE_MIN] = MNL_TYPE_U32,
+	[TCPTUNE_KNOB_A_RANGE_MAX] = MNL_TYPE_U32,
+	[TCPTUNE_KNOB_A_DEFAULT] = MNL_TYPE_U32,
+	[TCPTUNE_KNOB_A_UNIT] = MNL_TYPE_NUL_STRING,
+	[TCPTUNE_KNOB_A_DOC] = MNL_TYPE_NUL_STRING,
+	[TCPTUNE_KNOB_A_WHEN] = MNL_TYPE_U8,
+};
+
 static void knob_parse(struct tt_knob *k, const struct nlattr *nest)
 {
-	const struct nlattr *a;
+	const struct nlattr *tb[TCPTUNE_KNOB_A_MAX + 1];
+	int t;
 
+	tt_attr_parse_nested(nest, knob_policy, TCPTUNE_KNOB_A_MAX, tb);
 	k->when = -1;
-	mnl_attr_for_each_nested(a, nest) {
-		int t = mnl_attr_get_type(a);
-		size_t len = mnl_attr_get_payload_len(a);
-		const char *str = mnl_attr_get_payload(a);
+	for (t = 1; t <= TCPTUNE_KNOB_A_MAX; t++) {
+		const struct nlattr *a = tb[t];
 
+		if (!a)
+			continue;
 		switch (t) {
 		case TCPTUNE_KNOB_A_ALGO:
-			snprintf(k->algo, sizeof(k->algo), "%.*s", (int)strnlen(str, len), str);
+			snprintf(k->algo, sizeof(k->algo), "%s", mnl_attr_get_str(a));
 			break;
 		case TCPTUNE_KNOB_A_NAME:
-			snprintf(k->name, sizeof(k->name), "%.*s", (int)strnlen(str, len), str);
+			snprintf(k->name, sizeof(k->name), "%s", mnl_attr_get_str(a));
 			break;
 		case TCPTUNE_KNOB_A_UNIT:
-			snprintf(k->unit, sizeof(k->unit), "%.*s", (int)strnlen(str, len), str);
+			snprintf(k->unit, sizeof(k->unit), "%s", mnl_attr_get_str(a));
 			break;
 		case TCPTUNE_KNOB_A_DOC:
-			free(k->doc);
-			k->doc = strndup(str, strnlen(str, len));
+			k->doc = strdup(mnl_attr_get_str(a));
 			break;
 		case TCPTUNE_KNOB_A_VALUE:
+			k->value = mnl_attr_get_u32(a);
+			break;
 		case TCPTUNE_KNOB_A_RANGE_MIN:
+			k->min = mnl_attr_get_u32(a);
+			break;
 		case TCPTUNE_KNOB_A_RANGE_MAX:
+			k->max = mnl_attr_get_u32(a);
+			break;
 		case TCPTUNE_KNOB_A_DEFAULT:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
-				continue;
-			if (t == TCPTUNE_KNOB_A_VALUE)
-				k->value = mnl_attr_get_u32(a);
-			else if (t == TCPTUNE_KNOB_A_RANGE_MIN)
-				k->min = mnl_attr_get_u32(a);
-			else if (t == TCPTUNE_KNOB_A_RANGE_MAX)
-				k->max = mnl_attr_get_u32(a);
-			else
-				k->def = mnl_attr_get_u32(a);
+			k->def = mnl_attr_get_u32(a);
 			break;
 		case TCPTUNE_KNOB_A_WHEN:
-			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
-				continue;
 			k->when = mnl_attr_get_u8(a);
 			break;
-		default:
-			continue;
 		}
 		k->have |= 1ULL << t;
 	}
 	snprintf(k->full, sizeof(k->full), "%s.%s", k->algo, k->name);
 }
 
-static int knob_cb(const struct nlmsghdr *nlh, void *data)
+int tt_knob_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct tt_knobdb *db = data;
 	const struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != TCPTUNE_A_KNOB)
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (tt_attr_check(a, tt_top_policy, TCPTUNE_A_MAX) != TCPTUNE_A_KNOB)
 			continue;
 		if (db->n == db->cap) {
 			size_t cap = db->cap ? db->cap * 2 : 64;
@@ -105,7 +111,7 @@ int tt_knobdb_load(struct tt_ctx *ctx, struct tt_knobdb *db)
 	if (r)
 		return r;
 	nlh = tt_genl_msg(ctx, buf, TCPTUNE_CMD_KNOB_GET, NLM_F_DUMP);
-	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), knob_cb, db, &err) < 0)
+	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), tt_knob_cb, db, &err) < 0)
 		return tt_nlerr_report(&err, "reading the knobs");
 	return 0;
 }

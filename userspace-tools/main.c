@@ -4,6 +4,7 @@
  * table (which also prints the usage) and dispatch.  The bare command is
  * the most useful one: `tcptune` = `tcptune sockets`.
  */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,8 +58,9 @@ static void print_exit_codes(FILE *f)
 	fprintf(f,
 		"Exit status:\n"
 		"  0  success\n"
-		"  1  usage error (unknown command or option, missing argument)\n"
-		"  2  not found or invalid: unknown algorithm, knob or netns, value out of range\n"
+		"  1  usage error (unknown or ambiguous command, unknown option, missing argument)\n"
+		"  2  not found or invalid: unknown algorithm, knob or netns, a value that is not\n"
+		"     a number or out of range (watch -i abc, dport 99999)\n"
 		"  3  permission denied (set needs CAP_NET_ADMIN; -n needs CAP_SYS_ADMIN)\n"
 		"  4  the tcptune module is not loaded (no generic netlink family \"tcptune\")\n"
 		"  5  any other kernel or system error\n");
@@ -108,26 +110,33 @@ int tt_cmd_usage(const struct tt_cmd *cmd, FILE *f, int status)
 	return status;
 }
 
-const struct tt_cmd *tt_cmd_find(const char *name)
+/* Exact name, alias, or unique prefix (as ip accepts `ip l`); NULL if none. */
+static const struct tt_cmd *cmd_lookup(const char *name, int *prefixes)
 {
 	const struct tt_cmd *c, *hit = NULL;
 	size_t i, len = strlen(name);
 
+	*prefixes = 0;
 	for (c = tt_cmds; c->name; c++)
 		if (!strcmp(c->name, name))
 			return c;
 	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
 		if (!strcmp(aliases[i].alias, name))
 			return tt_cmd_find(aliases[i].name);
-	/* a unique prefix, as ip accepts `ip l` */
 	for (c = tt_cmds; c->name && len; c++) {
 		if (!strncmp(c->name, name, len)) {
-			if (hit)
-				return NULL;
 			hit = c;
+			++*prefixes;
 		}
 	}
-	return hit;
+	return *prefixes == 1 ? hit : NULL;
+}
+
+const struct tt_cmd *tt_cmd_find(const char *name)
+{
+	int n;
+
+	return cmd_lookup(name, &n);
 }
 
 static void version(void)
@@ -137,11 +146,11 @@ static void version(void)
 }
 
 /*
- * One common option at argv[i]: returns how many entries it took, 0 if it
- * is not one, -1 on a usage error (printed).
+ * One global option (before the command) at argv[i]: returns how many
+ * entries it took, 0 if it is not one, -1 on a usage error (printed).
  */
-int tt_common_opt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc,
-		  char **argv, int i)
+static int common_opt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc,
+		      char **argv, int i)
 {
 	const char *a = argv[i];
 
@@ -179,76 +188,91 @@ int tt_common_opt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc,
 	return 0;
 }
 
-/*
- * Remove the common options from a command's arguments (they may follow
- * the command, as in `tcptune knobs -j`), expanding grouped flags such as
- * -jp.  What is left is the command's own.  Returns 0 or an exit status.
- */
-int tt_args_strip(struct tt_ctx *ctx, const char *cmdname, int *argc, char **argv)
+static const struct option common_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "debug", no_argument, NULL, 'd' },
+	{ "netns", required_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+};
+#define NCOMMON (sizeof(common_opts) / sizeof(common_opts[0]))
+
+int tt_getopt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc, char **argv,
+	      const char *shortopts, const struct option *longopts)
 {
-	const struct tt_cmd *cmd = tt_cmd_find(cmdname);
-	int i, out = 0, n = *argc;
-	char **keep = calloc((size_t)n * 4 + 1, sizeof(char *));
-	static char flags[][3] = { "-j", "-p", "-a", "-d", "-f", "-h", "-V" };
+	struct option all[32];
+	char shorts[64];
+	size_t n = 0, i;
+	int c;
 
-	if (!keep)
-		return TT_EXIT_KERNEL;
-	for (i = 0; i < n; i++) {
-		const char *a = argv[i];
-		int r;
-
-		if (!strcmp(a, "--")) {
-			while (i < n)
-				keep[out++] = argv[i++];
+	for (; longopts && longopts->name && n < 32 - NCOMMON - 1; longopts++)
+		all[n++] = *longopts;
+	for (i = 0; i < NCOMMON; i++)
+		all[n++] = common_opts[i];
+	memset(&all[n], 0, sizeof(all[n]));
+	/* ':' first: a missing value is told from an unknown option */
+	snprintf(shorts, sizeof(shorts), ":jpdn:hV%s", shortopts);
+	opterr = 0;
+	for (;;) {
+		c = getopt_long(argc, argv, shorts, all, NULL);
+		switch (c) {
+		case 'j':
+			ctx->json = true;
 			break;
+		case 'p':
+			ctx->pretty = true;
+			break;
+		case 'd':
+			ctx->debug = true;
+			break;
+		case 'n':
+			ctx->netns = optarg;
+			break;
+		case 'h':
+			exit(tt_cmd_usage(cmd, stdout, TT_EXIT_OK));
+		case 'V':
+			version();
+			exit(TT_EXIT_OK);
+		case ':':
+			tt_err("%s: %s needs a value", cmd->name, argv[optind - 1]);
+			tt_note("see `tcptune %s help`", cmd->name);
+			return '?';
+		case '?':
+			if (optopt)
+				tt_err("%s: unknown option \"-%c\"", cmd->name, optopt);
+			else
+				tt_err("%s: unknown option \"%s\"", cmd->name, argv[optind - 1]);
+			tt_note("see `tcptune %s help`", cmd->name);
+			return '?';
+		case -1:
+			/* `tcptune COMMAND help` */
+			if (optind < argc && !strcmp(argv[optind], "help"))
+				exit(tt_cmd_usage(cmd, stdout, TT_EXIT_OK));
+			return -1;
+		default:
+			return c;
 		}
-		/* -jpa: every letter a flag without a value */
-		if (a[0] == '-' && a[1] && a[1] != '-' && a[2] &&
-		    strspn(a + 1, "jpadfhV") == strlen(a + 1)) {
-			const char *c;
-
-			for (c = a + 1; *c; c++) {
-				char *one[] = { flags[strchr("jpadfhV", *c) - "jpadfhV"] };
-
-				if (!tt_common_opt(ctx, cmd, 1, one, 0))
-					keep[out++] = one[0];
-			}
-			continue;
-		}
-		r = tt_common_opt(ctx, cmd, n, argv, i);
-		if (r < 0) {
-			free(keep);
-			return TT_EXIT_USAGE;
-		}
-		if (r) {
-			i += r - 1;
-			continue;
-		}
-		keep[out++] = argv[i];
 	}
-	memcpy(argv, keep, (size_t)out * sizeof(char *));
-	argv[out] = NULL;
-	*argc = out;
-	free(keep);
-	return 0;
 }
 
 int cmd_help(struct tt_ctx *ctx, int argc, char **argv)
 {
 	const struct tt_cmd *c;
 
-	(void)ctx;
-	if (argc < 2)
+	if (tt_getopt(ctx, tt_cmd_find("help"), argc, argv, "", NULL) != -1)
+		return TT_EXIT_USAGE;
+	if (optind >= argc)
 		return usage(stdout, TT_EXIT_OK);
-	c = tt_cmd_find(argv[1]);
+	c = tt_cmd_find(argv[optind]);
 	if (!c) {
-		tt_err("no command \"%s\"", argv[1]);
+		tt_err("no command \"%s\"", argv[optind]);
 		return TT_EXIT_USAGE;
 	}
 	return tt_cmd_usage(c, stdout, TT_EXIT_OK);
 }
 
-int main(int argc, char **argv)
+int tt_main(int argc, char **argv)
 {
 	struct tt_ctx ctx = { .prog = argv[0] };
 	const struct tt_cmd *cmd;
@@ -263,7 +287,7 @@ int main(int argc, char **argv)
 			i++;
 			break;
 		}
-		r = tt_common_opt(&ctx, NULL, argc, argv, i);
+		r = common_opt(&ctx, NULL, argc, argv, i);
 		if (r < 0)
 			return usage(stderr, TT_EXIT_USAGE);
 		if (r == 0 && a[1] != '-' && strspn(a + 1, "jpdhV") == strlen(a + 1)) {
@@ -273,7 +297,7 @@ int main(int argc, char **argv)
 			for (c = a + 1; *c; c++) {
 				char one[3] = { '-', *c, '\0' }, *v1[] = { one };
 
-				tt_common_opt(&ctx, NULL, 1, v1, 0);
+				common_opt(&ctx, NULL, 1, v1, 0);
 			}
 			r = 1;
 		}
@@ -297,7 +321,17 @@ int main(int argc, char **argv)
 		argv = v;
 		argc++;
 	}
-	cmd = tt_cmd_find(argv[0]);
+	cmd = cmd_lookup(argv[0], &r);
+	if (!cmd && r > 1) {
+		char list[256] = "";
+
+		for (cmd = tt_cmds; cmd->name; cmd++)
+			if (!strncmp(cmd->name, argv[0], strlen(argv[0])))
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+					 list[0] ? ", " : "", cmd->name);
+		tt_err("ambiguous command \"%s\": %s", argv[0], list);
+		return TT_EXIT_USAGE;
+	}
 	if (!cmd) {
 		const char *names[16];
 		size_t n = 0;
@@ -310,15 +344,17 @@ int main(int argc, char **argv)
 		return TT_EXIT_USAGE;
 	}
 	argv[0] = (char *)cmd->name;
-	r = tt_args_strip(&ctx, cmd->name, &argc, argv);
-	if (r)
-		return r;
-	if (argc >= 2 && !strcmp(argv[1], "help"))
-		return tt_cmd_usage(cmd, stdout, TT_EXIT_OK);
+	optind = 0;	/* getopt_long from the start (glibc: reinitialised) */
 	r = cmd->handler(&ctx, argc, argv);
 	tt_close(&ctx);
 	fflush(stdout);
 	if (ferror(stdout) && r == 0)
 		r = TT_EXIT_KERNEL;
 	return r;
+}
+
+/* Weak, so that the tests linked with every object bring their own main. */
+__attribute__((weak)) int main(int argc, char **argv)
+{
+	return tt_main(argc, argv);
 }

@@ -75,39 +75,192 @@ static void debug_dump(struct tt_ctx *ctx, const char *dir, const void *buf,
 	mnl_nlmsg_fprintf(stderr, buf, len, extra_hdr);
 }
 
-/* Pull the extack attributes out of an NLMSG_ERROR or NLMSG_DONE. */
+/* ---- reading replies: one policy check before any read ---- */
+
+const int tt_top_policy[TCPTUNE_A_MAX + 1] = {
+	[TCPTUNE_A_ALGO] = MNL_TYPE_NESTED,
+	[TCPTUNE_A_KNOB] = MNL_TYPE_NESTED,
+	[TCPTUNE_A_SOCK] = MNL_TYPE_NESTED,
+	[TCPTUNE_A_EVENT] = MNL_TYPE_NESTED,
+	[TCPTUNE_A_FILTER_ALGO] = MNL_TYPE_NUL_STRING,
+};
+
+int tt_attr_check(const struct nlattr *a, const int *pol, int max)
+{
+	int t = mnl_attr_get_type(a);
+	size_t len = mnl_attr_get_payload_len(a);
+
+	if (t <= 0 || t > max || pol[t] == MNL_TYPE_UNSPEC)
+		return -1;
+	switch (pol[t]) {
+	case TT_NLA_UINT:
+		return len == 4 || len == 8 ? t : -1;
+	case TT_NLA_ADDR:
+		return len == 4 || len == 16 ? t : -1;
+	}
+	return mnl_attr_validate(a, (enum mnl_attr_data_type)pol[t]) < 0 ? -1 : t;
+}
+
+struct parse_arg {
+	const int *pol;
+	int max;
+	const struct nlattr **tb;
+};
+
+static int parse_cb(const struct nlattr *a, void *data)
+{
+	const struct parse_arg *p = data;
+	int t = tt_attr_check(a, p->pol, p->max);
+
+	if (t > 0)
+		p->tb[t] = a;
+	return MNL_CB_OK;
+}
+
+void tt_attr_parse(const void *payload, size_t len, const int *pol, int max,
+		   const struct nlattr **tb)
+{
+	struct parse_arg p = { pol, max, tb };
+
+	memset(tb, 0, ((size_t)max + 1) * sizeof(*tb));
+	mnl_attr_parse_payload(payload, len, parse_cb, &p);
+}
+
+void tt_attr_parse_nested(const struct nlattr *nest, const int *pol, int max,
+			  const struct nlattr **tb)
+{
+	tt_attr_parse(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest),
+		      pol, max, tb);
+}
+
+uint64_t tt_attr_uint(const struct nlattr *a)
+{
+	switch (mnl_attr_get_payload_len(a)) {
+	case 1: return mnl_attr_get_u8(a);
+	case 2: return mnl_attr_get_u16(a);
+	case 4: return mnl_attr_get_u32(a);
+	case 8: return mnl_attr_get_u64(a);
+	}
+	return 0;
+}
+
+const struct genlmsghdr *tt_genl_hdr(const struct nlmsghdr *nlh)
+{
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return NULL;
+	return mnl_nlmsg_get_payload(nlh);
+}
+
+/* A netlink error code: a negative errno; anything else is EPROTO. */
+static int nl_errno(int e)
+{
+	return e < 0 && e > -4096 ? -e : EPROTO;
+}
+
+/*
+ * The extack attributes of an NLMSG_ERROR (whose payload holds a whole
+ * struct nlmsgerr: the caller checked) or of an NLMSG_DONE.
+ */
 static void parse_extack(const struct nlmsghdr *nlh, struct tt_nlerr *err)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	size_t off;
+	static const int pol[NLMSGERR_ATTR_MAX + 1] = {
+		[NLMSGERR_ATTR_MSG] = MNL_TYPE_NUL_STRING,
+		[NLMSGERR_ATTR_OFFS] = MNL_TYPE_U32,
+	};
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	const char *p = mnl_nlmsg_get_payload(nlh);
+	size_t plen = mnl_nlmsg_get_payload_len(nlh), off;
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	if (nlh->nlmsg_type == NLMSG_DONE) {
 		off = sizeof(int);
 	} else {
+		const struct nlmsgerr *e = (const struct nlmsgerr *)p;
+
 		off = sizeof(*e);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+			/* our request echoed whole */
+			if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
+				return;
 			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	}
-	off = MNL_ALIGN(off);
-	if (mnl_nlmsg_get_payload_len(nlh) < off)
-		return;
-	mnl_attr_for_each_payload((void *)((const char *)mnl_nlmsg_get_payload(nlh) + off),
-				  mnl_nlmsg_get_payload_len(nlh) - off) {
-		switch (mnl_attr_get_type(attr)) {
-		case NLMSGERR_ATTR_MSG:
-			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-				snprintf(err->msg, sizeof(err->msg), "%s",
-					 mnl_attr_get_str(attr));
-			break;
-		case NLMSGERR_ATTR_OFFS:
-			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-				err->offset = mnl_attr_get_u32(attr);
-			break;
 		}
 	}
+	off = MNL_ALIGN(off);
+	if (plen < off)
+		return;
+	tt_attr_parse(p + off, plen - off, pol, NLMSGERR_ATTR_MAX, tb);
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(err->msg, sizeof(err->msg), "%s", mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]));
+	if (tb[NLMSGERR_ATTR_OFFS])
+		err->offset = mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+}
+
+int tt_nl_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		  size_t hdrlen, tt_msg_cb cb, void *data, struct tt_nlerr *err)
+{
+	const struct nlmsghdr *m;
+	int left = len > INT32_MAX ? INT32_MAX : (int)len, r;
+
+	/*
+	 * mnl_nlmsg_ok() compares (int)nlmsg_len with what is left: a length
+	 * of 2^31 or more passes it, and mnl_nlmsg_next() then jumps
+	 * anywhere.  So the length is checked unsigned as well, and aligned:
+	 * mnl_attr_for_each() reads up to the aligned end of the message.
+	 */
+	for (m = buf; mnl_nlmsg_ok(m, left) && m->nlmsg_len <= (uint32_t)left &&
+	     MNL_ALIGN(m->nlmsg_len) <= (uint32_t)left;
+	     m = mnl_nlmsg_next(m, &left)) {
+		size_t plen = mnl_nlmsg_get_payload_len(m);
+
+		if (m->nlmsg_seq != seq || m->nlmsg_pid != portid)
+			continue;
+		if (m->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
+
+			if (plen < sizeof(*e)) {
+				err->error = EPROTO;
+				return -1;
+			}
+			if (!e->error)
+				return 1;	/* the ack */
+			err->error = nl_errno(e->error);
+			parse_extack(m, err);
+			return -1;
+		}
+		if (m->nlmsg_type == NLMSG_DONE) {
+			if (plen >= sizeof(int)) {
+				int e;
+
+				memcpy(&e, mnl_nlmsg_get_payload(m), sizeof(e));
+				if (e) {
+					err->error = nl_errno(e);
+					parse_extack(m, err);
+					return -1;
+				}
+			}
+			return 1;
+		}
+		if (m->nlmsg_type == NLMSG_NOOP || m->nlmsg_type == NLMSG_OVERRUN)
+			continue;
+		if (plen < hdrlen) {
+			err->error = EPROTO;	/* shorter than its own header */
+			return -1;
+		}
+		r = cb ? cb(m, data) : MNL_CB_OK;
+		if (r < 0) {
+			if (!err->error)
+				err->error = errno ? errno : EPROTO;
+			return -1;
+		}
+		if (r == MNL_CB_STOP)
+			return 1;
+	}
+	if (left) {
+		err->error = EPROTO;	/* a message cut short, or bytes after the last */
+		return -1;
+	}
+	return 0;
 }
 
 int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
@@ -118,8 +271,7 @@ int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
 	char *buf;
 	uint32_t seq = nlh->nlmsg_seq, portid = mnl_socket_get_portid(nl);
 	ssize_t n;
-	int ret = -1;
-	bool done = false;
+	int ret = -1, r;
 
 	memset(err, 0, sizeof(*err));
 	debug_dump(ctx, "sent", nlh, nlh->nlmsg_len, extra_hdr);
@@ -132,10 +284,7 @@ int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
 		err->error = ENOMEM;
 		return -1;
 	}
-	while (!done) {
-		const struct nlmsghdr *m;
-		int left;
-
+	for (;;) {
 		n = mnl_socket_recvfrom(nl, buf, bufsz);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -144,46 +293,12 @@ int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
 			goto out;
 		}
 		debug_dump(ctx, "received", buf, (size_t)n, extra_hdr);
-		left = (int)n;
-		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, left);
-		     m = mnl_nlmsg_next(m, &left)) {
-			if (m->nlmsg_seq != seq || m->nlmsg_pid != portid)
-				continue;
-			if (m->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
-
-				if (e->error) {
-					err->error = -e->error;
-					parse_extack(m, err);
-					goto out;
-				}
-				done = true;	/* the ack */
-				break;
-			}
-			if (m->nlmsg_type == NLMSG_DONE) {
-				if (mnl_nlmsg_get_payload_len(m) >= sizeof(int)) {
-					int e = *(const int *)mnl_nlmsg_get_payload(m);
-
-					if (e) {
-						err->error = -e;
-						parse_extack(m, err);
-						goto out;
-					}
-				}
-				done = true;
-				break;
-			}
-			if (m->nlmsg_type == NLMSG_NOOP || m->nlmsg_type == NLMSG_OVERRUN)
-				continue;
-			if (cb && cb(m, data) < 0) {
-				if (!err->error)
-					err->error = errno ? errno : EPROTO;
-				goto out;
-			}
-		}
+		r = tt_nl_replies(buf, (size_t)n, seq, portid, extra_hdr, cb, data, err);
+		if (r < 0)
+			goto out;
 		/* A do request without NLM_F_ACK ends with its one reply. */
-		if (!(nlh->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP)))
-			done = true;
+		if (r || !(nlh->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP)))
+			break;
 	}
 	ret = 0;
 out:
@@ -236,58 +351,78 @@ struct nlmsghdr *tt_genl_msg(struct tt_ctx *ctx, char *buf, uint8_t cmd,
 	return nlh;
 }
 
-static int family_cb(const struct nlmsghdr *nlh, void *data)
+static const int ctrl_policy[CTRL_ATTR_MAX + 1] = {
+	[CTRL_ATTR_FAMILY_ID] = MNL_TYPE_U16,
+	[CTRL_ATTR_VERSION] = MNL_TYPE_U32,
+	[CTRL_ATTR_OPS] = MNL_TYPE_NESTED,
+	[CTRL_ATTR_MCAST_GROUPS] = MNL_TYPE_NESTED,
+};
+static const int op_policy[CTRL_ATTR_OP_MAX + 1] = {
+	[CTRL_ATTR_OP_ID] = MNL_TYPE_U32,
+	[CTRL_ATTR_OP_FLAGS] = MNL_TYPE_U32,
+};
+static const int grp_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
+	[CTRL_ATTR_MCAST_GRP_NAME] = MNL_TYPE_NUL_STRING,
+	[CTRL_ATTR_MCAST_GRP_ID] = MNL_TYPE_U32,
+};
+
+int tt_family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct tt_ctx *ctx = data;
-	const struct nlattr *attr, *a2, *a3;
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1], *a;
 
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
-		switch (mnl_attr_get_type(attr)) {
-		case CTRL_ATTR_FAMILY_ID:
-			ctx->family_id = mnl_attr_get_u16(attr);
-			break;
-		case CTRL_ATTR_VERSION:
-			ctx->family_version = mnl_attr_get_u32(attr);
-			break;
-		case CTRL_ATTR_OPS:
-			ctx->ops_known = true;
-			mnl_attr_for_each_nested(a2, attr) {
-				uint32_t id = 0, flags = 0;
+	if (!tt_genl_hdr(nlh))
+		return MNL_CB_OK;
+	tt_attr_parse(mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN),
+		      mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
+		      ctrl_policy, CTRL_ATTR_MAX, tb);
+	if (tb[CTRL_ATTR_FAMILY_ID])
+		ctx->family_id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_VERSION])
+		ctx->family_version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
+	if (tb[CTRL_ATTR_OPS]) {
+		ctx->ops_known = true;
+		mnl_attr_for_each_nested(a, tb[CTRL_ATTR_OPS]) {
+			const struct nlattr *op[CTRL_ATTR_OP_MAX + 1];
+			uint32_t id;
 
-				mnl_attr_for_each_nested(a3, a2) {
-					if (mnl_attr_get_type(a3) == CTRL_ATTR_OP_ID)
-						id = mnl_attr_get_u32(a3);
-					else if (mnl_attr_get_type(a3) == CTRL_ATTR_OP_FLAGS)
-						flags = mnl_attr_get_u32(a3);
-				}
-				/* bit 31 marks "present" whatever the flags */
-				if (id <= TCPTUNE_CMD_MAX)
-					ctx->ops[id] = flags | 0x80000000u;
-			}
-			break;
-		case CTRL_ATTR_MCAST_GROUPS:
-			mnl_attr_for_each_nested(a2, attr) {
-				const char *name = NULL;
-				uint32_t id = 0;
+			if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+				continue;
+			tt_attr_parse_nested(a, op_policy, CTRL_ATTR_OP_MAX, op);
+			if (!op[CTRL_ATTR_OP_ID])
+				continue;
+			id = mnl_attr_get_u32(op[CTRL_ATTR_OP_ID]);
+			/* bit 31 marks "present" whatever the flags */
+			if (id <= TCPTUNE_CMD_MAX)
+				ctx->ops[id] = 0x80000000u | (op[CTRL_ATTR_OP_FLAGS] ?
+					mnl_attr_get_u32(op[CTRL_ATTR_OP_FLAGS]) : 0);
+		}
+	}
+	if (tb[CTRL_ATTR_MCAST_GROUPS]) {
+		mnl_attr_for_each_nested(a, tb[CTRL_ATTR_MCAST_GROUPS]) {
+			const struct nlattr *g[CTRL_ATTR_MCAST_GRP_MAX + 1];
 
-				mnl_attr_for_each_nested(a3, a2) {
-					if (mnl_attr_get_type(a3) == CTRL_ATTR_MCAST_GRP_NAME)
-						name = mnl_attr_get_str(a3);
-					else if (mnl_attr_get_type(a3) == CTRL_ATTR_MCAST_GRP_ID)
-						id = mnl_attr_get_u32(a3);
-				}
-				if (name && !strcmp(name, TCPTUNE_MCGRP_EVENTS))
-					ctx->mcgrp_events = id;
-			}
-			break;
+			if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+				continue;
+			tt_attr_parse_nested(a, grp_policy, CTRL_ATTR_MCAST_GRP_MAX, g);
+			if (g[CTRL_ATTR_MCAST_GRP_NAME] && g[CTRL_ATTR_MCAST_GRP_ID] &&
+			    !strcmp(mnl_attr_get_str(g[CTRL_ATTR_MCAST_GRP_NAME]),
+				    TCPTUNE_MCGRP_EVENTS))
+				ctx->mcgrp_events = mnl_attr_get_u32(g[CTRL_ATTR_MCAST_GRP_ID]);
 		}
 	}
 	return MNL_CB_OK;
 }
 
-static void report_missing_family(void)
+static void report_missing_family(const struct tt_ctx *ctx)
 {
 	struct stat st;
+
+	if (ctx->family_optional && stat("/sys/module/tcptune", &st)) {
+		/* not an error: no socket can use an algorithm never loaded */
+		tt_note("(the tcptune module is not loaded: no socket uses its algorithms)");
+		return;
+	}
 
 	if (stat("/sys/module/tcptune", &st) == 0) {
 		tt_err("the tcptune module is loaded but offers no generic netlink family \"%s\"",
@@ -330,9 +465,9 @@ int tt_genl_open(struct tt_ctx *ctx)
 	g->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, TCPTUNE_GENL_NAME);
 
-	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(*g), family_cb, ctx, &err) < 0) {
+	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(*g), tt_family_cb, ctx, &err) < 0) {
 		if (err.error == ENOENT) {
-			report_missing_family();
+			report_missing_family(ctx);
 			ctx->no_family = true;
 			return TT_EXIT_NOMOD;
 		}
@@ -341,7 +476,7 @@ int tt_genl_open(struct tt_ctx *ctx)
 		return TT_EXIT_KERNEL;
 	}
 	if (!ctx->family_id) {
-		report_missing_family();
+		report_missing_family(ctx);
 		ctx->no_family = true;
 		return TT_EXIT_NOMOD;
 	}

@@ -29,8 +29,8 @@ struct field {
 	const char *ss;		/* human name, as `ss -ti` */
 	const char *json;	/* JSON and CSV name, unit in the name */
 	enum fmt fmt;
-	int nla;		/* MNL_TYPE_U8/16/32/64 */
-	bool nonzero;		/* human: shown only when not 0, as ss does */
+	long long hide;		/* human: not shown at this value, as ss hides
+				 * zero counters and reordering 3; -1: shown */
 };
 
 /*
@@ -39,50 +39,84 @@ struct field {
  * (icsk_retransmits, tcpi_retransmits).
  */
 static const struct field fields[] = {
-	{ TCPTUNE_SOCK_A_RTO, "rto", "rto_us", F_MS, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_RTOS, "rtos", "rtos", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_SRTT, "rtt", "srtt_us", F_HIDDEN, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_RTTVAR, "rttvar", "rttvar_us", F_HIDDEN, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_MSS, "mss", "mss", F_U32, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_CWND, "cwnd", "cwnd", F_U32, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_SSTHRESH, "ssthresh", "ssthresh", F_HIDDEN, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_BYTES_ACKED, "bytes_acked", "bytes_acked", F_U64, MNL_TYPE_U64, true },
-	{ TCPTUNE_SOCK_A_PACING_RATE, "pacing_rate", "pacing_rate_bps", F_RATE, MNL_TYPE_U64, true },
-	{ TCPTUNE_SOCK_A_DELIVERY_RATE, "delivery_rate", "delivery_rate_bps", F_RATE, MNL_TYPE_U64, true },
-	{ TCPTUNE_SOCK_A_DELIVERED, "delivered", "delivered", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_APP_LIMITED, "app_limited", "app_limited", F_FLAG, MNL_TYPE_U8, false },
-	{ TCPTUNE_SOCK_A_UNACKED, "unacked", "unacked", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_INFLIGHT, "inflight", "inflight", F_U32, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_RETRANS, "retrans", "retrans", F_HIDDEN, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_TOTAL_RETRANS, "total_retrans", "total_retrans", F_HIDDEN, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_LOST, "lost", "lost", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_SACKED, "sacked", "sacked", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_DSACK_DUPS, "dsack_dups", "dsack_dups", F_U32, MNL_TYPE_U32, true },
-	{ TCPTUNE_SOCK_A_REORDERING, "reordering", "reordering", F_U32, MNL_TYPE_U32, false },
-	{ TCPTUNE_SOCK_A_MIN_RTT, "minrtt", "minrtt_us", F_MS, MNL_TYPE_U32, false },
+	{ TCPTUNE_SOCK_A_RTO, "rto", "rto_us", F_MS, -1 },
+	{ TCPTUNE_SOCK_A_RTOS, "rtos", "rtos", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_SRTT, "rtt", "srtt_us", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_RTTVAR, "rttvar", "rttvar_us", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_MSS, "mss", "mss", F_U32, -1 },
+	{ TCPTUNE_SOCK_A_CWND, "cwnd", "cwnd", F_U32, -1 },
+	{ TCPTUNE_SOCK_A_SSTHRESH, "ssthresh", "ssthresh", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_BYTES_ACKED, "bytes_acked", "bytes_acked", F_U64, 0 },
+	{ TCPTUNE_SOCK_A_PACING_RATE, "pacing_rate", "pacing_rate_bps", F_RATE, 0 },
+	{ TCPTUNE_SOCK_A_DELIVERY_RATE, "delivery_rate", "delivery_rate_bps", F_RATE, 0 },
+	{ TCPTUNE_SOCK_A_DELIVERED, "delivered", "delivered", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_APP_LIMITED, "app_limited", "app_limited", F_FLAG, -1 },
+	{ TCPTUNE_SOCK_A_UNACKED, "unacked", "unacked", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_INFLIGHT, "inflight", "inflight", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_RETRANS, "retrans", "retrans", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_TOTAL_RETRANS, "total_retrans", "total_retrans", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_LOST, "lost", "lost", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_SACKED, "sacked", "sacked", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_DSACK_DUPS, "dsack_dups", "dsack_dups", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_REORDERING, "reordering", "reordering", F_U32, 3 },
+	{ TCPTUNE_SOCK_A_MIN_RTT, "minrtt", "minrtt_us", F_MS, -1 },
 };
 
-/* The scalar attributes parsed into s->v[] besides the table above. */
-static int sock_attr_type(int attr)
-{
-	size_t i;
+/* How the kernel sends each attribute of a TCPTUNE_A_SOCK nest. */
+static const int sock_policy[TCPTUNE_SOCK_A_MAX + 1] = {
+	[TCPTUNE_SOCK_A_FAMILY] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_SADDR] = TT_NLA_ADDR,
+	[TCPTUNE_SOCK_A_DADDR] = TT_NLA_ADDR,
+	[TCPTUNE_SOCK_A_SPORT] = MNL_TYPE_U16,
+	[TCPTUNE_SOCK_A_DPORT] = MNL_TYPE_U16,
+	[TCPTUNE_SOCK_A_COOKIE] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_ALGO] = MNL_TYPE_NUL_STRING,
+	[TCPTUNE_SOCK_A_STATE] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_CA_STATE] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_CWND] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_SSTHRESH] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_RTO] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_SRTT] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_RTTVAR] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_MIN_RTT] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_MSS] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_INFLIGHT] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_UNACKED] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_SACKED] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_LOST] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_RETRANS] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_TOTAL_RETRANS] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_REORDERING] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_DSACK_DUPS] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_DELIVERED] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_DELIVERY_RATE] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_PACING_RATE] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_APP_LIMITED] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_RTOS] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_BYTES_ACKED] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_RENO] = MNL_TYPE_NESTED,
+	[TCPTUNE_SOCK_A_BBR] = MNL_TYPE_NESTED,
+};
 
-	switch (attr) {
-	case TCPTUNE_SOCK_A_FAMILY:
-	case TCPTUNE_SOCK_A_STATE:
-	case TCPTUNE_SOCK_A_CA_STATE:
-		return MNL_TYPE_U8;
-	case TCPTUNE_SOCK_A_SPORT:
-	case TCPTUNE_SOCK_A_DPORT:
-		return MNL_TYPE_U16;
-	case TCPTUNE_SOCK_A_COOKIE:
-		return MNL_TYPE_U64;
-	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (fields[i].attr == attr)
-			return fields[i].nla;
-	return -1;
-}
+static const int reno_policy[TCPTUNE_RENO_A_MAX + 1] = {
+	[TCPTUNE_RENO_A_PHASE] = MNL_TYPE_U8,
+	[TCPTUNE_RENO_A_RECOVER] = MNL_TYPE_U32,
+	[TCPTUNE_RENO_A_BYTES_ACKED] = MNL_TYPE_U32,
+	[TCPTUNE_RENO_A_RFC_CWND] = MNL_TYPE_U32,
+	[TCPTUNE_RENO_A_DUP_SEGS] = MNL_TYPE_U32,
+};
+
+static const int bbr_policy[TCPTUNE_BBR_A_MAX + 1] = {
+	[TCPTUNE_BBR_A_STATE] = MNL_TYPE_U8,
+	[TCPTUNE_BBR_A_BW] = TT_NLA_UINT,
+	[TCPTUNE_BBR_A_MIN_RTT] = MNL_TYPE_U32,
+	[TCPTUNE_BBR_A_PACING_GAIN] = MNL_TYPE_U32,
+	[TCPTUNE_BBR_A_CWND_GAIN] = MNL_TYPE_U32,
+	[TCPTUNE_BBR_A_INFLIGHT_HI] = MNL_TYPE_U32,
+	[TCPTUNE_BBR_A_INFLIGHT_LO] = MNL_TYPE_U32,
+	[TCPTUNE_BBR_A_BW_LO] = TT_NLA_UINT,
+	[TCPTUNE_BBR_A_ROUND] = MNL_TYPE_U32,
+};
 
 static const char *const ca_states[] = {
 	[TCPTUNE_CA_OPEN] = "Open",
@@ -172,112 +206,57 @@ void tt_socklist_free(struct tt_socklist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static bool attr_int(const struct nlattr *a, int type, uint64_t *out)
+/* The integers of a model nest into v[], a bit per attribute into *have. */
+static void parse_model(const struct nlattr *nest, const int *pol, int max,
+			uint64_t *v, uint64_t *have)
 {
-	switch (type) {
-	case MNL_TYPE_U8:
-		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
-			return false;
-		*out = mnl_attr_get_u8(a);
-		return true;
-	case MNL_TYPE_U16:
-		if (mnl_attr_validate(a, MNL_TYPE_U16) < 0)
-			return false;
-		*out = mnl_attr_get_u16(a);
-		return true;
-	case MNL_TYPE_U32:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
-			return false;
-		*out = mnl_attr_get_u32(a);
-		return true;
-	case MNL_TYPE_U64:
-		/* a u64 may come as 4 bytes (nla_put_uint) */
-		if (mnl_attr_get_payload_len(a) == 4)
-			*out = mnl_attr_get_u32(a);
-		else if (mnl_attr_validate(a, MNL_TYPE_U64) >= 0)
-			*out = mnl_attr_get_u64(a);
-		else
-			return false;
-		return true;
-	}
-	return false;
-}
+	const struct nlattr *tb[TCPTUNE_SOCK_A_MAX + 1];	/* >= any model's max */
+	int t;
 
-static void parse_reno(struct tt_sock *s, const struct nlattr *nest)
-{
-	const struct nlattr *a;
-
-	s->has_reno = true;
-	mnl_attr_for_each_nested(a, nest) {
-		int t = mnl_attr_get_type(a);
-		int type = t == TCPTUNE_RENO_A_PHASE ? MNL_TYPE_U8 : MNL_TYPE_U32;
-
-		if (t <= 0 || t > TCPTUNE_RENO_A_MAX)
+	_Static_assert((int)TCPTUNE_RENO_A_MAX <= (int)TCPTUNE_SOCK_A_MAX &&
+		       (int)TCPTUNE_BBR_A_MAX <= (int)TCPTUNE_SOCK_A_MAX, "tb too small");
+	tt_attr_parse_nested(nest, pol, max, tb);
+	for (t = 1; t <= max; t++) {
+		if (!tb[t])
 			continue;
-		if (attr_int(a, type, &s->reno[t]))
-			s->reno_have |= 1ULL << t;
-	}
-}
-
-static void parse_bbr(struct tt_sock *s, const struct nlattr *nest)
-{
-	const struct nlattr *a;
-
-	s->has_bbr = true;
-	mnl_attr_for_each_nested(a, nest) {
-		int t = mnl_attr_get_type(a), type;
-
-		if (t <= 0 || t > TCPTUNE_BBR_A_MAX || t == TCPTUNE_BBR_A_PAD)
-			continue;
-		if (t == TCPTUNE_BBR_A_STATE)
-			type = MNL_TYPE_U8;
-		else if (t == TCPTUNE_BBR_A_BW || t == TCPTUNE_BBR_A_BW_LO)
-			type = MNL_TYPE_U64;
-		else
-			type = MNL_TYPE_U32;
-		if (attr_int(a, type, &s->bbr[t]))
-			s->bbr_have |= 1ULL << t;
+		v[t] = tt_attr_uint(tb[t]);
+		*have |= 1ULL << t;
 	}
 }
 
 /* One TCPTUNE_A_SOCK nest. */
 int tt_sock_from_attr(struct tt_sock *s, const struct nlattr *nest)
 {
-	const struct nlattr *a;
+	const struct nlattr *tb[TCPTUNE_SOCK_A_MAX + 1], *a;
+	int t;
 
 	s->ours = true;
-	mnl_attr_for_each_nested(a, nest) {
-		int t = mnl_attr_get_type(a), type;
-		size_t len = mnl_attr_get_payload_len(a);
-
+	tt_attr_parse_nested(nest, sock_policy, TCPTUNE_SOCK_A_MAX, tb);
+	for (t = 1; t <= TCPTUNE_SOCK_A_MAX; t++) {
+		a = tb[t];
+		if (!a)
+			continue;
 		switch (t) {
 		case TCPTUNE_SOCK_A_SADDR:
 		case TCPTUNE_SOCK_A_DADDR:
-			if (len != 4 && len != 16)
-				continue;
 			memcpy(t == TCPTUNE_SOCK_A_SADDR ? s->saddr : s->daddr,
-			       mnl_attr_get_payload(a), len);
-			s->have |= 1ULL << t;
-			continue;
+			       mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+			break;
 		case TCPTUNE_SOCK_A_ALGO:
-			snprintf(s->algo, sizeof(s->algo), "%.*s", (int)len,
-				 (const char *)mnl_attr_get_payload(a));
-			s->have |= 1ULL << t;
-			continue;
+			snprintf(s->algo, sizeof(s->algo), "%s", mnl_attr_get_str(a));
+			break;
 		case TCPTUNE_SOCK_A_RENO:
-			parse_reno(s, a);
+			s->has_reno = true;
+			parse_model(a, reno_policy, TCPTUNE_RENO_A_MAX, s->reno, &s->reno_have);
 			continue;
 		case TCPTUNE_SOCK_A_BBR:
-			parse_bbr(s, a);
+			s->has_bbr = true;
+			parse_model(a, bbr_policy, TCPTUNE_BBR_A_MAX, s->bbr, &s->bbr_have);
 			continue;
+		default:
+			s->v[t] = tt_attr_uint(a);
 		}
-		if (t <= 0 || t > TCPTUNE_SOCK_A_MAX)
-			continue;
-		type = sock_attr_type(t);
-		if (type < 0)
-			continue;
-		if (attr_int(a, type, &s->v[t]))
-			s->have |= 1ULL << t;
+		s->have |= 1ULL << t;
 	}
 	if (tt_has(s, TCPTUNE_SOCK_A_FAMILY))
 		s->family = (uint8_t)s->v[TCPTUNE_SOCK_A_FAMILY];
@@ -307,8 +286,6 @@ void tt_sock_addr(const struct tt_sock *s, bool local, char *buf, size_t len)
 		snprintf(buf, len, "%s:%u", a, port);
 }
 
-#define INFINITE_SSTHRESH 0x7fffffffu
-#define UNSET32 0xffffffffu
 
 void tt_sock_header(FILE *f)
 {
@@ -316,70 +293,144 @@ void tt_sock_header(FILE *f)
 		"Peer Address:Port", "Cookie");
 }
 
-static void print_bbr(const struct tt_sock *s, FILE *f)
+#define INFINITE_SSTHRESH 0x7fffffffu
+#define UNSET32 0xffffffffu
+
+/*
+ * The algorithms' models (reno:(...), bbr:(...)): one table each, read by
+ * the text and the JSON renderers alike (and by monitor's events).
+ */
+enum mfmt {
+	M_U64,		/* name:%llu, JSON the integer */
+	M_MS,		/* us: text ms as ss, JSON us (the name says) */
+	M_RATE,		/* bytes/s: bit/s in both, unknown left out / null */
+	M_GAIN,		/* percent: a ratio in both */
+};
+
+struct model_field {
+	int attr;
+	const char *ss, *json;
+	enum mfmt fmt;
+	bool unset32;	/* ~0u is "not set": left out / null */
+};
+
+struct model {
+	const char *name;		/* reno:(...), JSON object "reno" */
+	const struct model_field *f;
+	size_t n;
+};
+
+static const struct model_field reno_fields[] = {
+	{ TCPTUNE_RENO_A_RECOVER, "recover", "recover", M_U64, false },
+	{ TCPTUNE_RENO_A_RFC_CWND, "rfc_cwnd", "rfc_cwnd", M_U64, false },
+	{ TCPTUNE_RENO_A_BYTES_ACKED, "bytes_acked", "bytes_acked", M_U64, false },
+	{ TCPTUNE_RENO_A_DUP_SEGS, "dup_segs", "dup_segs", M_U64, false },
+};
+
+/* ss's bbr:(bw:,mrtt:,pacing_gain:,cwnd_gain:), then BBRv3's bounds */
+static const struct model_field bbr_fields[] = {
+	{ TCPTUNE_BBR_A_BW, "bw", "bw_bps", M_RATE, false },
+	{ TCPTUNE_BBR_A_MIN_RTT, "mrtt", "mrtt_us", M_MS, false },
+	{ TCPTUNE_BBR_A_PACING_GAIN, "pacing_gain", "pacing_gain", M_GAIN, false },
+	{ TCPTUNE_BBR_A_CWND_GAIN, "cwnd_gain", "cwnd_gain", M_GAIN, false },
+	{ TCPTUNE_BBR_A_INFLIGHT_HI, "inflight_hi", "inflight_hi", M_U64, true },
+	{ TCPTUNE_BBR_A_INFLIGHT_LO, "inflight_lo", "inflight_lo", M_U64, true },
+	{ TCPTUNE_BBR_A_BW_LO, "bw_lo", "bw_lo_bps", M_RATE, false },
+	{ TCPTUNE_BBR_A_ROUND, "round", "round", M_U64, false },
+};
+
+static const struct model models[] = {
+	{ "reno", reno_fields, sizeof(reno_fields) / sizeof(reno_fields[0]) },
+	{ "bbr", bbr_fields, sizeof(bbr_fields) / sizeof(bbr_fields[0]) },
+};
+
+/* A socket's model: its table, values, and state ("phase"/"state"). */
+struct model_view {
+	const struct model *m;
+	const uint64_t *v;
+	uint64_t have;
+	const char *state_key, *state, *phase;	/* state NULL: none */
+};
+
+static bool model_view(const struct tt_sock *s, int which, struct model_view *mv)
 {
-	const uint64_t *b = s->bbr;
-	const char *phase;
-	char r[32];
-	bool first = true;
-
-#define BHAS(x) (s->bbr_have & (1ULL << (x)))
-#define SEP() (first ? (first = false, "") : ",")
-	fputs(" bbr:(", f);
-	if (BHAS(TCPTUNE_BBR_A_STATE)) {
-		const char *st = tt_bbr_state_name((int)b[TCPTUNE_BBR_A_STATE], &phase);
-
-		fprintf(f, "%sstate:%s", SEP(), st);
-		if (phase)
-			fprintf(f, ",phase:%s", phase);
+	memset(mv, 0, sizeof(*mv));
+	mv->m = &models[which];
+	if (which == 0) {
+		if (!s->has_reno)
+			return false;
+		mv->v = s->reno;
+		mv->have = s->reno_have;
+		mv->state_key = "phase";
+		if (mv->have & (1ULL << TCPTUNE_RENO_A_PHASE))
+			mv->state = tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]);
+		return true;
 	}
-	if (BHAS(TCPTUNE_BBR_A_BW))
-		fprintf(f, "%sbw:%sbps", SEP(),
-			tt_fmt_rate(r, sizeof(r), (double)b[TCPTUNE_BBR_A_BW] * 8));
-	if (BHAS(TCPTUNE_BBR_A_MIN_RTT))
-		fprintf(f, "%smrtt:%s", SEP(), tt_fmt_ms(r, sizeof(r), b[TCPTUNE_BBR_A_MIN_RTT]));
-	if (BHAS(TCPTUNE_BBR_A_PACING_GAIN))
-		fprintf(f, "%spacing_gain:%g", SEP(), (double)b[TCPTUNE_BBR_A_PACING_GAIN] / 100);
-	if (BHAS(TCPTUNE_BBR_A_CWND_GAIN))
-		fprintf(f, "%scwnd_gain:%g", SEP(), (double)b[TCPTUNE_BBR_A_CWND_GAIN] / 100);
-	if (BHAS(TCPTUNE_BBR_A_INFLIGHT_HI) && b[TCPTUNE_BBR_A_INFLIGHT_HI] != UNSET32)
-		fprintf(f, "%sinflight_hi:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_INFLIGHT_HI]);
-	if (BHAS(TCPTUNE_BBR_A_INFLIGHT_LO) && b[TCPTUNE_BBR_A_INFLIGHT_LO] != UNSET32)
-		fprintf(f, "%sinflight_lo:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_INFLIGHT_LO]);
-	if (BHAS(TCPTUNE_BBR_A_BW_LO) && b[TCPTUNE_BBR_A_BW_LO] != UINT64_MAX)
-		fprintf(f, "%sbw_lo:%sbps", SEP(),
-			tt_fmt_rate(r, sizeof(r), (double)b[TCPTUNE_BBR_A_BW_LO] * 8));
-	if (BHAS(TCPTUNE_BBR_A_ROUND))
-		fprintf(f, "%sround:%llu", SEP(), (unsigned long long)b[TCPTUNE_BBR_A_ROUND]);
-	fputc(')', f);
-#undef BHAS
-#undef SEP
+	if (!s->has_bbr)
+		return false;
+	mv->v = s->bbr;
+	mv->have = s->bbr_have;
+	mv->state_key = "state";
+	if (mv->have & (1ULL << TCPTUNE_BBR_A_STATE))
+		mv->state = tt_bbr_state_name((int)s->bbr[TCPTUNE_BBR_A_STATE], &mv->phase);
+	return true;
 }
 
-static void print_reno(const struct tt_sock *s, FILE *f)
+/* The value to show, or false where it is absent or not set. */
+static bool model_value(const struct model_view *mv, const struct model_field *mf, uint64_t *v)
 {
-	static const struct { int attr; const char *name; } rf[] = {
-		{ TCPTUNE_RENO_A_RECOVER, "recover" },
-		{ TCPTUNE_RENO_A_RFC_CWND, "rfc_cwnd" },
-		{ TCPTUNE_RENO_A_BYTES_ACKED, "bytes_acked" },
-		{ TCPTUNE_RENO_A_DUP_SEGS, "dup_segs" },
-	};
-	bool first = true;
+	if (!(mv->have & (1ULL << mf->attr)))
+		return false;
+	*v = mv->v[mf->attr];
+	if (mf->unset32 && *v == UNSET32)
+		return false;
+	return mf->fmt != M_RATE || tt_rate_known(*v);
+}
+
+void tt_model_print(const struct tt_sock *s, FILE *f)
+{
+	struct model_view mv;
+	char r[32];
+	int which;
 	size_t i;
 
-	fputs(" reno:(", f);
-	if (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE)) {
-		fprintf(f, "phase:%s", tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]));
-		first = false;
-	}
-	for (i = 0; i < sizeof(rf) / sizeof(rf[0]); i++) {
-		if (!(s->reno_have & (1ULL << rf[i].attr)))
+	for (which = 0; which < 2; which++) {
+		const char *sep = "";
+
+		if (!model_view(s, which, &mv))
 			continue;
-		fprintf(f, "%s%s:%llu", first ? "" : ",", rf[i].name,
-			(unsigned long long)s->reno[rf[i].attr]);
-		first = false;
+		fprintf(f, " %s:(", mv.m->name);
+		if (mv.state) {
+			fprintf(f, "%s:%s", mv.state_key, mv.state);
+			if (mv.phase)
+				fprintf(f, ",phase:%s", mv.phase);
+			sep = ",";
+		}
+		for (i = 0; i < mv.m->n; i++) {
+			const struct model_field *mf = &mv.m->f[i];
+			uint64_t v;
+
+			if (!model_value(&mv, mf, &v))
+				continue;
+			fprintf(f, "%s%s:", sep, mf->ss);
+			sep = ",";
+			switch (mf->fmt) {
+			case M_U64:
+				fprintf(f, "%llu", (unsigned long long)v);
+				break;
+			case M_MS:
+				fputs(tt_fmt_ms(r, sizeof(r), v), f);
+				break;
+			case M_RATE:
+				fprintf(f, "%sbps", tt_fmt_rate(r, sizeof(r), (double)v * 8));
+				break;
+			case M_GAIN:
+				fprintf(f, "%g", (double)v / 100);
+				break;
+			}
+		}
+		fputc(')', f);
 	}
-	fputc(')', f);
 }
 
 /*
@@ -403,7 +454,8 @@ void tt_sock_print(const struct tt_sock *s, FILE *f)
 		const struct field *fl = &fields[i];
 		uint64_t v = s->v[fl->attr];
 
-		if (!tt_has(s, fl->attr) || (fl->nonzero && !v))
+		if (!tt_has(s, fl->attr) || (fl->hide >= 0 && v == (uint64_t)fl->hide) ||
+		    (fl->fmt == F_RATE && !tt_rate_known(v)))
 			continue;
 		switch (fl->fmt) {
 		case F_U32:
@@ -433,10 +485,7 @@ void tt_sock_print(const struct tt_sock *s, FILE *f)
 			break;
 		}
 	}
-	if (s->has_reno)
-		print_reno(s, f);
-	if (s->has_bbr)
-		print_bbr(s, f);
+	tt_model_print(s, f);
 	fputc('\n', f);
 }
 
@@ -452,9 +501,44 @@ static void jadd(json_object *o, const char *key, json_object *v)
 				  JSON_C_OBJECT_KEY_IS_CONSTANT);
 }
 
+void tt_model_json(const struct tt_sock *s, json_object *o)
+{
+	struct model_view mv;
+	json_object *m;
+	int which;
+	size_t i;
+
+	for (which = 0; which < 2; which++) {
+		if (!model_view(s, which, &mv))
+			continue;
+		m = json_object_new_object();
+		if (mv.state) {
+			jadd(m, mv.state_key, json_object_new_string(mv.state));
+			if (which)	/* bbr: a phase in ProbeBW, null elsewhere */
+				jadd(m, "phase", mv.phase ? json_object_new_string(mv.phase) : NULL);
+		}
+		for (i = 0; i < mv.m->n; i++) {
+			const struct model_field *mf = &mv.m->f[i];
+			uint64_t v;
+
+			if (!(mv.have & (1ULL << mf->attr)))
+				continue;
+			if (!model_value(&mv, mf, &v))
+				jadd(m, mf->json, NULL);
+			else if (mf->fmt == M_RATE)
+				jadd(m, mf->json, ju64(v * 8));
+			else if (mf->fmt == M_GAIN)
+				jadd(m, mf->json, json_object_new_double((double)v / 100));
+			else
+				jadd(m, mf->json, ju64(v));
+		}
+		jadd(o, mv.m->name, m);
+	}
+}
+
 json_object *tt_sock_json(const struct tt_sock *s)
 {
-	json_object *o = json_object_new_object(), *m;
+	json_object *o = json_object_new_object();
 	char buf[INET6_ADDRSTRLEN + 8];
 	size_t i;
 
@@ -485,63 +569,12 @@ json_object *tt_sock_json(const struct tt_sock *s)
 		if (fl->fmt == F_FLAG)
 			jadd(o, fl->json, json_object_new_boolean(v != 0));
 		else if (fl->fmt == F_RATE)
-			jadd(o, fl->json, ju64(v * 8));
+			jadd(o, fl->json, tt_rate_known(v) ? ju64(v * 8) : NULL);
 		else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v >= INFINITE_SSTHRESH)
 			jadd(o, fl->json, NULL);
 		else
 			jadd(o, fl->json, ju64(v));
 	}
-	if (s->has_reno) {
-		static const struct { int attr; const char *name; } rf[] = {
-			{ TCPTUNE_RENO_A_RECOVER, "recover" },
-			{ TCPTUNE_RENO_A_BYTES_ACKED, "bytes_acked" },
-			{ TCPTUNE_RENO_A_RFC_CWND, "rfc_cwnd" },
-			{ TCPTUNE_RENO_A_DUP_SEGS, "dup_segs" },
-		};
-
-		m = json_object_new_object();
-		if (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE))
-			jadd(m, "phase",
-			     json_object_new_string(tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE])));
-		for (i = 0; i < sizeof(rf) / sizeof(rf[0]); i++)
-			if (s->reno_have & (1ULL << rf[i].attr))
-				jadd(m, rf[i].name, ju64(s->reno[rf[i].attr]));
-		jadd(o, "reno", m);
-	}
-	if (s->has_bbr) {
-		const uint64_t *b = s->bbr;
-		const char *phase;
-
-		m = json_object_new_object();
-#define BHAS(x) (s->bbr_have & (1ULL << (x)))
-		if (BHAS(TCPTUNE_BBR_A_STATE)) {
-			jadd(m, "state",
-			     json_object_new_string(tt_bbr_state_name((int)b[TCPTUNE_BBR_A_STATE], &phase)));
-			jadd(m, "phase", phase ? json_object_new_string(phase) : NULL);
-		}
-		if (BHAS(TCPTUNE_BBR_A_BW))
-			jadd(m, "bw_bps", ju64(b[TCPTUNE_BBR_A_BW] * 8));
-		if (BHAS(TCPTUNE_BBR_A_MIN_RTT))
-			jadd(m, "min_rtt_us", ju64(b[TCPTUNE_BBR_A_MIN_RTT]));
-		if (BHAS(TCPTUNE_BBR_A_PACING_GAIN))
-			jadd(m, "pacing_gain",
-			     json_object_new_double((double)b[TCPTUNE_BBR_A_PACING_GAIN] / 100));
-		if (BHAS(TCPTUNE_BBR_A_CWND_GAIN))
-			jadd(m, "cwnd_gain",
-			     json_object_new_double((double)b[TCPTUNE_BBR_A_CWND_GAIN] / 100));
-		if (BHAS(TCPTUNE_BBR_A_INFLIGHT_HI))
-			jadd(m, "inflight_hi", b[TCPTUNE_BBR_A_INFLIGHT_HI] == UNSET32 ?
-			     NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_HI]));
-		if (BHAS(TCPTUNE_BBR_A_INFLIGHT_LO))
-			jadd(m, "inflight_lo", b[TCPTUNE_BBR_A_INFLIGHT_LO] == UNSET32 ?
-			     NULL : ju64(b[TCPTUNE_BBR_A_INFLIGHT_LO]));
-		if (BHAS(TCPTUNE_BBR_A_BW_LO))
-			jadd(m, "bw_lo_bps", b[TCPTUNE_BBR_A_BW_LO] == UINT64_MAX ?
-			     NULL : ju64(b[TCPTUNE_BBR_A_BW_LO] * 8));
-		if (BHAS(TCPTUNE_BBR_A_ROUND))
-			jadd(m, "round", ju64(b[TCPTUNE_BBR_A_ROUND]));
-#undef BHAS
-		jadd(o, "bbr", m);
-	}
+	tt_model_json(s, o);
 	return o;
 }

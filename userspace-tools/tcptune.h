@@ -52,6 +52,7 @@ struct tt_ctx {
 	uint32_t ops[TCPTUNE_CMD_MAX + 1]; /* GENL_ADMIN_PERM etc., 0: absent */
 	bool ops_known;
 	bool no_family;		/* looked up, absent (reported once) */
+	bool family_optional;	/* -a: sock_diag alone is a whole answer */
 	uint32_t seq;
 	uint32_t portid;
 };
@@ -66,6 +67,8 @@ struct tt_cmd {
 };
 
 extern const struct tt_cmd tt_cmds[];
+/* The whole command line, as main() runs it; returns the exit status. */
+int tt_main(int argc, char **argv);
 const struct tt_cmd *tt_cmd_find(const char *name);
 int tt_cmd_usage(const struct tt_cmd *cmd, FILE *f, int status);
 
@@ -79,16 +82,17 @@ int cmd_plot(struct tt_ctx *, int, char **);
 int cmd_help(struct tt_ctx *, int, char **);
 
 /*
- * Options every command accepts wherever they appear (-j -p -n -h --debug).
- * Returns the number of argv entries consumed (0: not a common option),
- * or -1 after printing a usage error.  -h prints the command's usage and
- * exits.
+ * getopt_long over a command's arguments (optind from 1), with the options
+ * every command takes before or after it (-j -p -d -n NETNS -h -V) handled
+ * here; an option's value is never taken for an option (`plot --title -d`).
+ * Returns the command's own next option, -1 once only operands are left
+ * (argv[optind..], in order: getopt_long moves them after the options), or
+ * '?' after printing a usage error (exit TT_EXIT_USAGE).  -h and
+ * `COMMAND help` print the command's usage and exit.
  */
-int tt_common_opt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc,
-		  char **argv, int i);
-/* Walk a command's arguments: common options are handled, the rest kept. */
-int tt_args_strip(struct tt_ctx *ctx, const char *cmdname, int *argc,
-		  char **argv);
+struct option;
+int tt_getopt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc, char **argv,
+	      const char *shortopts, const struct option *longopts);
 
 /* ---- errors (util.c) ---- */
 void tt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -111,6 +115,32 @@ struct tt_nlerr {
 
 typedef int (*tt_msg_cb)(const struct nlmsghdr *nlh, void *data);
 
+/*
+ * Replies are read one way: every attribute is checked against the
+ * policy of its nest before anything of it is read.  A policy is an array
+ * indexed by attribute type of a libmnl type (mnl_attr_validate: the exact
+ * length of an integer, the NUL that ends a NUL_STRING) or one of ours;
+ * MNL_TYPE_UNSPEC (0): not read.
+ */
+enum {
+	TT_NLA_UINT = MNL_TYPE_MAX + 1,	/* u32 or u64 (nla_put_uint) */
+	TT_NLA_ADDR,			/* 4 or 16 bytes: IPv4 or IPv6 */
+};
+/* The attribute's type if pol[0..max] has it and it is valid, else -1. */
+int tt_attr_check(const struct nlattr *a, const int *pol, int max);
+/* tb[0..max]: the valid attributes of payload[0..len) (the last of each
+ * type), NULL where none is. */
+void tt_attr_parse(const void *payload, size_t len, const int *pol, int max,
+		   const struct nlattr **tb);
+void tt_attr_parse_nested(const struct nlattr *nest, const int *pol, int max,
+			  const struct nlattr **tb);
+/* A checked integer attribute's value: u8, u16, u32 or u64 by its length. */
+uint64_t tt_attr_uint(const struct nlattr *a);
+/* The generic netlink header of a message, NULL if it is too short. */
+const struct genlmsghdr *tt_genl_hdr(const struct nlmsghdr *nlh);
+/* The top-level attributes of the tcptune family (enum tcptune_attr). */
+extern const int tt_top_policy[TCPTUNE_A_MAX + 1];
+
 struct nlmsghdr *tt_genl_msg(struct tt_ctx *ctx, char *buf, uint8_t cmd,
 			     uint16_t flags);
 /*
@@ -120,6 +150,30 @@ struct nlmsghdr *tt_genl_msg(struct tt_ctx *ctx, char *buf, uint8_t cmd,
 int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
 	       struct nlmsghdr *nlh, size_t extra_hdr, tt_msg_cb cb,
 	       void *data, struct tt_nlerr *err);
+/*
+ * The part of tt_nl_talk that reads: the messages of buf[0..len) that
+ * answer seq/portid.  A data message needs hdrlen bytes of payload (its
+ * fixed header) and goes to cb.  Returns 1 at the ack, the end of the
+ * dump or when cb says MNL_CB_STOP, 0 if more is to come, -1 with *err
+ * filled.
+ */
+int tt_nl_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		  size_t hdrlen, tt_msg_cb cb, void *data, struct tt_nlerr *err);
+/*
+ * The parsers of each kind of reply, for tt_nl_talk (and the fuzzer):
+ * data is the struct named.
+ */
+int tt_family_cb(const struct nlmsghdr *nlh, void *data);	/* tt_ctx */
+int tt_sock_cb(const struct nlmsghdr *nlh, void *data);		/* tt_socklist */
+int tt_diag_cb(const struct nlmsghdr *nlh, void *data);		/* tt_socklist */
+int tt_knob_cb(const struct nlmsghdr *nlh, void *data);		/* tt_knobdb */
+int tt_algo_cb(const struct nlmsghdr *nlh, void *data);		/* tt_algolist */
+int tt_monitor_cb(const struct nlmsghdr *nlh, void *data);	/* tt_monitor */
+struct tt_monitor {
+	struct tt_ctx *ctx;
+	const struct tt_filter *f;
+	long count, seen;
+};
 /* Print an error of the tcptune family for what ("listing knobs", ...) and
  * return the exit status. */
 int tt_nlerr_report(const struct tt_nlerr *err, const char *what);
@@ -168,6 +222,9 @@ const char *tt_reno_phase_name(int ph);
 void tt_sock_print(const struct tt_sock *s, FILE *f);
 void tt_sock_header(FILE *f);
 json_object *tt_sock_json(const struct tt_sock *s);
+/* The algorithm's model: " reno:(...)" / " bbr:(...)", or its JSON objects in o. */
+void tt_model_print(const struct tt_sock *s, FILE *f);
+void tt_model_json(const struct tt_sock *s, json_object *o);
 void tt_sock_addr(const struct tt_sock *s, bool local, char *buf, size_t len);
 void tt_addr_str(int family, const uint8_t *a, char *buf, size_t len);
 
@@ -177,8 +234,9 @@ struct tt_filter;
 int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	       struct tt_socklist *out);
 int tt_diag_dump(struct tt_ctx *ctx, struct tt_socklist *out);
-int tt_parse_sock_args(struct tt_ctx *ctx, const char *cmd, int argc,
-		       char **argv, struct tt_filter *f, bool *all, int *i);
+/* The filter at argv[*i] (sockets, watch, monitor); 0 or an exit status. */
+int tt_parse_sock_args(const char *cmd, int argc, char **argv,
+		       struct tt_filter *f, int *i);
 
 /* ---- filters (filter.c) ---- */
 struct tt_prefix {
@@ -244,6 +302,7 @@ struct tt_knobdb {
 
 int tt_knobdb_load(struct tt_ctx *ctx, struct tt_knobdb *db);
 void tt_knobdb_free(struct tt_knobdb *db);
+json_object *tt_knob_json(const struct tt_knob *k);	/* cmd_knobs.c */
 const struct tt_knob *tt_knobdb_find(const struct tt_knobdb *db,
 				     const char *algo, const char *name);
 bool tt_knobdb_has_algo(const struct tt_knobdb *db, const char *algo);
@@ -252,6 +311,18 @@ const char *tt_algo_short(const char *name);
 /* Print the unknown-algorithm/knob error with the nearest names. */
 int tt_knob_unknown(const struct tt_knobdb *db, const char *algo,
 		    const char *name, const char *given);
+
+/*
+ * A rate in bytes/s (the kernel's unit) that is known: ~0 is the kernel's
+ * "not set" (sk_pacing_rate of a socket in SYN-SENT, a BBR estimate before
+ * its first sample), and ss hides it; nor can a rate from 2^61 bytes/s
+ * on be shown in bit/s as a u64.  Callers leave an unknown rate out of
+ * the text, null in JSON, empty in CSV.
+ */
+static inline bool tt_rate_known(uint64_t bytes_per_s)
+{
+	return bytes_per_s <= UINT64_MAX / 8;
+}
 
 /* ---- util.c ---- */
 int tt_edit_distance(const char *a, const char *b);

@@ -84,7 +84,7 @@ if len(d) < 10: print("only", len(d), "knobs")
 for k in d:
     for f in ("algo", "name", "value", "default", "min", "max", "unit", "when", "doc", "sysctl"):
         if f not in k: print(k.get("name"), "lacks", f)
-    if k.get("when") not in ("live", "start"): print(k.get("name"), "when", k.get("when"))
+    if k.get("when") not in ("live", "new-conn"): print(k.get("name"), "when", k.get("when"))
     if not k["min"] <= k["value"] <= k["max"]: print(k["name"], "value outside its range")'
 
 pycheck "knobs -j agrees with every sysctl net.tcptune.ALGO.KNOB" "$W/knobs.json" '
@@ -185,7 +185,7 @@ for s in d:
 r = algos.get("tcptune_reno", {})
 if "phase" not in r.get("reno", {}) or "rfc_cwnd" not in r.get("reno", {}): print("reno model", r.get("reno"))
 b = algos.get("tcptune_bbr", {})
-for f in ("state", "bw_bps", "min_rtt_us", "pacing_gain", "cwnd_gain", "inflight_hi", "round"):
+for f in ("state", "bw_bps", "mrtt_us", "pacing_gain", "cwnd_gain", "inflight_hi", "round"):
     if f not in b.get("bbr", {}): print("bbr model lacks", f, b.get("bbr"))
 if b and b["family"] != "inet6": print("bbr socket family", b["family"])'
 

@@ -1,35 +1,50 @@
 # SPDX-License-Identifier: GPL-2.0
-# bash completion for tcptune(8).  Knob and algorithm names come from the
-# running kernel (`tcptune -j knobs`, `tcptune -j algos`), never from a list
-# kept here.
+# bash completion for tcptune(8).  Knob and algorithm names (and which knobs
+# are bool) come from the running kernel (`tcptune -j knobs`, `tcptune -j
+# algos`), never from a list kept here.  Needs bash and sed, nothing else.
 
-_tcptune_json_names()	# KIND: knobs -> "algo.name", algos -> "name"
+# KIND: knobs -> "algo.name unit" per line, algos -> "name".  From the JSON
+# the tool prints (json-c, plain: one object after another, keys in a fixed
+# order, none of these values holding a quote), with sed alone.
+_tcptune_names()
 {
-	local tool=$1 kind=$2 netns=$3 py
-	py=/usr/bin/python3
-	[ -x "$py" ] || py=python3
-	"$tool" ${netns:+-n "$netns"} -j "$kind" 2>/dev/null | "$py" -c '
-import json, sys
-try:
-    d = json.load(sys.stdin)
-except ValueError:
-    sys.exit(0)
-for o in d:
-    print("%s.%s" % (o["algo"], o["name"]) if sys.argv[1] == "knobs" else o["name"])
-' "$kind" 2>/dev/null
+	local tool=$1 kind=$2 netns=$3
+	"$tool" ${netns:+-n "$netns"} -j "$kind" 2>/dev/null | sed 's/},{/}\n{/g' |
+	if [ "$kind" = knobs ]; then
+		sed -n 's/.*"algo":"\([^"]*\)","name":"\([^"]*\)".*"unit":"\([^"]*\)".*/\1.\2 \3/p'
+	else
+		sed -n 's/.*"name":"\([^"]*\)".*/\1/p'
+	fi
+}
+
+# The command a word names: itself, an alias, or a unique prefix (as tcptune).
+_tcptune_cmd()
+{
+	local w=$1 c hit="" n=0
+	case $w in
+	socket | sock | show) echo sockets; return ;;
+	algo | algorithms) echo algos; return ;;
+	knob) echo knobs; return ;;
+	mon | events) echo monitor; return ;;
+	esac
+	for c in sockets algos knobs set monitor watch plot help; do
+		[ "$c" = "$w" ] && { echo "$c"; return; }
+		[[ $c == "$w"* ]] && { hit=$c; n=$((n + 1)); }
+	done
+	[ $n = 1 ] && echo "$hit"
 }
 
 _tcptune()
 {
-	local cur prev words cword
-	if declare -F _init_completion >/dev/null; then
-		_init_completion || return
-	else
-		cur=${COMP_WORDS[COMP_CWORD]}
-		prev=${COMP_WORDS[COMP_CWORD - 1]}
-		words=("${COMP_WORDS[@]}")
-		cword=$COMP_CWORD
-	fi
+	local cur prev words cword line
+	# The words from the line itself, split at blanks only: COMP_WORDS is
+	# also split at COMP_WORDBREAKS ("=", ":"), which cuts reno.beta=on.
+	line=${COMP_LINE:0:COMP_POINT}
+	read -ra words <<<"$line"
+	[[ $line == *[[:space:]] || ${#words[@]} = 0 ]] && words+=("")
+	cword=$((${#words[@]} - 1))
+	cur=${words[cword]}
+	prev=${words[cword - 1]}
 
 	local tool=${words[0]} cmd="" netns="" i
 	local cmds="sockets algos knobs set monitor watch plot help"
@@ -40,7 +55,7 @@ _tcptune()
 		case ${words[i]} in
 		-n | --netns) netns=${words[i + 1]}; ((i++)) ;;
 		-*) ;;
-		*) [ -z "$cmd" ] && cmd=${words[i]} ;;
+		*) [ -z "$cmd" ] && cmd=$(_tcptune_cmd "${words[i]}") && [ -z "$cmd" ] && return ;;
 		esac
 	done
 
@@ -57,7 +72,7 @@ _tcptune()
 		COMPREPLY=($(compgen -W "Open Disorder CWR Recovery Loss" -- "$cur"))
 		return ;;
 	algo)
-		COMPREPLY=($(compgen -W "$(_tcptune_json_names "$tool" algos "$netns")
+		COMPREPLY=($(compgen -W "$(_tcptune_names "$tool" algos "$netns")
 			reno newreno bbr $(cat /proc/sys/net/ipv4/tcp_available_congestion_control 2>/dev/null)" -- "$cur"))
 		return ;;
 	esac
@@ -67,7 +82,7 @@ _tcptune()
 		return
 	fi
 	case $cmd in
-	sockets | socket | sock)
+	sockets)
 		COMPREPLY=($(compgen -W "-a --all $filters $opts" -- "$cur")) ;;
 	watch)
 		COMPREPLY=($(compgen -W "-i --interval -c --count --csv -o --output -a --all $filters $opts" -- "$cur")) ;;
@@ -75,16 +90,22 @@ _tcptune()
 		COMPREPLY=($(compgen -W "-c --count $filters $opts" -- "$cur")) ;;
 	knobs)
 		local names
-		names=$(_tcptune_json_names "$tool" knobs "$netns")
+		names=$(_tcptune_names "$tool" knobs "$netns" | cut -d' ' -f1)
 		COMPREPLY=($(compgen -W "$names $(printf '%s\n' $names | cut -d. -f1 | sort -u) $opts" -- "$cur")) ;;
 	set)
 		if [[ $cur == *=* ]]; then
-			local knob=${cur%%=*}
-			# bool knobs: on/off
-			COMPREPLY=($(compgen -P "$knob=" -W "on off" -- "${cur#*=}"))
+			local knob=${cur%%=*} unit
+			unit=$(_tcptune_names "$tool" knobs "$netns" | awk -v k="$knob" '$1 == k { print $2 }')
+			# on/off for bool knobs only; an integer has no list to offer
+			[ "$unit" = bool ] && COMPREPLY=($(compgen -W "on off" -- "${cur#*=}"))
+			# readline replaces only what follows the "=" when it breaks
+			# words there; else the whole word
+			if [[ $COMP_WORDBREAKS != *=* ]]; then
+				COMPREPLY=("${COMPREPLY[@]/#/$knob=}")
+			fi
 		else
 			compopt -o nospace 2>/dev/null
-			COMPREPLY=($(compgen -S = -W "$(_tcptune_json_names "$tool" knobs "$netns")" -- "$cur"))
+			COMPREPLY=($(compgen -S = -W "$(_tcptune_names "$tool" knobs "$netns" | cut -d' ' -f1)" -- "$cur"))
 			[ ${#COMPREPLY[@]} = 0 ] && COMPREPLY=($(compgen -W "-f --force" -- "$cur"))
 		fi ;;
 	plot)
