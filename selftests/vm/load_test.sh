@@ -16,7 +16,8 @@
 #     0.2 s between polls);
 #   - short-lived loopback connections open and close at LOAD_CONN_RATE
 #     (500) per second (on the debug kernel LOAD_CONN_RATE_DEBUG, 150),
-#     tcptune_newreno clients and tcptune_bbr accepted sockets
+#     tcptune_newreno clients (closing with RST) and tcptune_bbr accepted
+#     sockets
 #     (load_churn.c, built here with gcc); the rate reached is measured and
 #     must be at least 95 % of the target.  What the guest makes with
 #     nothing else running is measured first and noted.
@@ -120,7 +121,10 @@ $SND bash -c 'n=0; e=0; while [ ! -e "$1/stop" ]; do
 	ss -tin >/dev/null 2>&1 || e=$((e + 1)); n=$((n + 1)); sleep 0.2; done
 	echo "polls $n errors $e"' _ "$T" >"$T/ss.out" 2>&1 &
 ss_pid=$!
-$SND "$T/load_churn" -a 127.0.0.1 -t 8 -s 2 -d "$DURATION" -r "$RATE" \
+# (clients end with RST after the server's FIN: no TIME-WAIT, fewer packets;
+# the churn alone above ended with FINs and left TIME-WAIT sockets for the
+# dumps to step over)
+$SND "$T/load_churn" -a 127.0.0.1 -t 8 -s 2 -d "$DURATION" -r "$RATE" -R \
 	-C tcptune_newreno -L tcptune_bbr >"$T/churn.out" 2>&1 &
 churn_pid=$!
 tap_note "load for $DURATION s: knob changes, SOCK_GET dumps, ss -tin, $RATE connections/s"

@@ -34,15 +34,19 @@ top=$(cd "$here/../.." && pwd)
 PY=/usr/bin/python3
 KO=${TCPTUNE_KO:-$top/module/tcptune.ko}
 
-# The default suites of each boot.  fuzz, lifecycle and load run on the debug
-# kernel only, to save time on the stock one; move them here to change that.
-STOCK_SUITES="select conformance bulk tuning cli module bbr race security"
-# On the debug kernel, only the suites seen to pass there so far (see the
-# README): select, cli, module and security need what the debug guest lacks
-# (modules findable under /lib/modules, userfaultfd, the flows' timing), and
-# fuzz, lifecycle and load are not yet proven on either kernel: run them by
-# name (scripts/run-tests.sh --vm --debug fuzz).
-DEBUG_SUITES="conformance tuning race"
+# The default suites of each boot.  Every suite that does not measure
+# throughput runs once, on the debug kernel (Debian's 6.1 sources with KASAN,
+# lockdep, kmemleak, ...), with the fuzzer, the race, lifecycle and load
+# tests.  The stock Debian 6.1 kernel runs what measures throughput (bulk,
+# bbr) and what depends on Debian's packaging of the kernel (select: the
+# kernel's own modules as restricted controls; module: autoload through
+# Debian's /lib/modules).  By name only, for now: select and module on the
+# debug kernel (their modules come from the tree since f955111, not yet seen
+# to pass there), load on the stock kernel (its 500 connections/s under the
+# full load are not reached under QEMU's emulation here: 386/s measured), and
+# the rest on the stock kernel (run-tests.sh --vm SUITE).
+STOCK_SUITES="select bulk module bbr"
+DEBUG_SUITES="conformance tuning cli race security fuzz lifecycle load"
 
 # suite -> command; the first word that names a file must exist.
 declare -A suites=(
