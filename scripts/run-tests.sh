@@ -319,6 +319,7 @@ debug_kernel_start() {
 	( rc=0
 	  chrt -i 0 nice -n 19 timeout -k 30 "$DEBUG_BUILD_BOUND" bash scripts/debug-kernel.sh \
 		>"$res/debug-kernel.out" 2>"$res/debug-kernel.log" </dev/null || rc=$?
+	  echo $(( $(date +%s) - dk_t0 )) >"$res/debug-kernel.secs"
 	  echo "$rc" >"$res/debug-kernel.rc" ) &
 	dk_pid=$!
 }
@@ -334,7 +335,7 @@ debug_kernel() {
 		wait "$dk_pid"
 		rc=$(cat "$res/debug-kernel.rc" 2>/dev/null || echo 1)
 		out=$(cat "$res/debug-kernel.out" 2>/dev/null)
-		timing "stage times" "debug kernel build (background, since its start)" $(( $(date +%s) - dk_t0 ))
+		timing "stage times" "debug kernel build (in the background)" "$(cat "$res/debug-kernel.secs" 2>/dev/null || echo 0)"
 		timing "stage times" "debug kernel build (waited for)" $(( $(date +%s) - t ))
 	else
 		say "== debug kernel (scripts/debug-kernel.sh; log in $res/debug-kernel.log)"
