@@ -18,7 +18,9 @@
 # failure, its tail go to stderr) -- or to stderr for --module.
 #
 # The tree is cached in $TCPTUNE_CACHE/debug-kernel/KEY/linux (default cache
-# /var/cache/tcptune), KEY a hash of the config fragment, this script, the
+# /var/lib/tcptune: not under /var/cache, which virtme-ng's guest init covers
+# with a tmpfs -- the guest must see the tree to find its modules; a cache
+# left in /var/cache/tcptune by an older checkout is moved there), KEY a hash of the config fragment, this script, the
 # linux-source-6.1 package version and the compiler version.  A tree whose
 # stamp file exists is reused as is; only the newest entry is kept.  Objects
 # go through ccache ($TCPTUNE_CACHE/ccache), so a rebuild after a change of
@@ -34,7 +36,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 self="$top/scripts/debug-kernel.sh"
 frag="$top/scripts/debug-kernel.config"
 src_tar=/usr/src/linux-source-6.1.tar.xz
-cache=${TCPTUNE_CACHE:-/var/cache/tcptune}
+cache=${TCPTUNE_CACHE:-/var/lib/tcptune}
+old_cache=/var/cache/tcptune
 jobs=${TCPTUNE_JOBS:-2}
 
 die() { echo "debug-kernel.sh: $*" >&2; exit 1; }
@@ -162,9 +165,22 @@ build_tree() {
 	done
 }
 
+# An older checkout's cache (/var/cache/tcptune) becomes this one.  Only
+# tools/ (objtool) records absolute paths; they are rewritten, or objtool and
+# every object after it would be rebuilt.
+migrate_cache() {
+	[ -z "${TCPTUNE_CACHE:-}" ] && [ -d "$old_cache/debug-kernel" ] && [ ! -e "$cache" ] || return 0
+	log "moving the cache $old_cache to $cache"
+	mkdir -p "$(dirname "$cache")"
+	mv "$old_cache" "$cache"
+	grep -rlZF "$old_cache/" "$cache"/debug-kernel/*/linux/tools --include='.*.cmd' 2>/dev/null |
+		xargs -0r sed -i "s|$old_cache/|$cache/|g"
+}
+
 # Print the tree, building it if its stamp is missing.
 tree_path() {
 	local key dir
+	migrate_cache
 	key=$(cache_key)
 	dir="$cache/debug-kernel/$key"
 	if [ ! -f "$dir/built.stamp" ]; then
