@@ -169,10 +169,15 @@ build_tree() {
 # tools/ (objtool) records absolute paths; they are rewritten, or objtool and
 # every object after it would be rebuilt.
 migrate_cache() {
-	[ -z "${TCPTUNE_CACHE:-}" ] && [ -d "$old_cache/debug-kernel" ] && [ ! -e "$cache" ] || return 0
+	local d
+	[ -z "${TCPTUNE_CACHE:-}" ] && [ -d "$old_cache/debug-kernel" ] &&
+		[ ! -e "$cache/debug-kernel" ] || return 0
 	log "moving the cache $old_cache to $cache"
-	mkdir -p "$(dirname "$cache")"
-	mv "$old_cache" "$cache"
+	mkdir -p "$cache"
+	for d in debug-kernel ccache; do
+		[ -e "$old_cache/$d" ] && [ ! -e "$cache/$d" ] && mv "$old_cache/$d" "$cache/$d"
+	done
+	rm -rf "$old_cache"
 	grep -rlZF "$old_cache/" "$cache"/debug-kernel/*/linux/tools --include='.*.cmd' 2>/dev/null |
 		xargs -0r sed -i "s|$old_cache/|$cache/|g"
 }
