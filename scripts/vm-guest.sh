@@ -29,6 +29,9 @@ set -u
 load=$1
 ko=$2
 shift 2
+# where the guest's time goes (the boot, kmemleak's scans, the command)
+uptime_note() { echo "vm-guest: $1 at $(cut -d' ' -f1 /proc/uptime) s of guest uptime" >&2; }
+uptime_note "start"
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export TCPTUNE_KO=$ko
@@ -136,6 +139,7 @@ if [ "$debug" = 1 ]; then
 	fi
 	echo clear >"$kml"
 	boot_locks=$(debug_locks)
+	uptime_note "kmemleak's scans before the command done"
 fi
 
 boot=$(kmsg 0 | grep -Ev "$benign" | grep -E "$bad")
@@ -156,9 +160,11 @@ fi
 "$@"
 rc=$?
 
+uptime_note "the command ended"
 leaks=
 if [ "$debug" = 1 ]; then
 	leaks=$(kmemleak_scan 2 6)
+	uptime_note "kmemleak's scans after the command done"
 fi
 echo "tcptune vm-guest: run ends: status $rc" >/dev/kmsg 2>/dev/null
 log=$(kmsg "$mark" | grep -Ev "$benign")
