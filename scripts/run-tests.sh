@@ -411,7 +411,7 @@ host)
 	;;
 vm)
 	for s in $suites; do
-		grep -qw -- "$s" <<<"$(selftests/vm/run-all.sh --list all)" ||
+		[[ " $(selftests/vm/run-all.sh --list all) " == *" $s "* ]] ||
 			{ echo "unknown suite '$s'; the suites: $(selftests/vm/run-all.sh --list all)" >&2; exit 2; }
 	done
 	t=$(date +%s)
@@ -438,7 +438,7 @@ full)
 
 	dlist=$(selftests/vm/run-all.sh --list debug)
 	if [ -n "$suites" ]; then
-		dlist=$(for s in $dlist; do grep -qw -- "$s" <<<"$suites" && echo "$s"; done | paste -sd ' ')
+		dlist=$(for s in $dlist; do [[ " $suites " == *" $s "* ]] && echo "$s"; done | paste -sd ' ')
 	fi
 	[ -n "$dlist" ] && debug_kernel_start
 

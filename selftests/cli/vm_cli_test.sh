@@ -248,15 +248,32 @@ else
 fi
 run "monitor algo nosuch: exit 2" 2 'unknown algorithm' "$TT" monitor algo nosuch
 
-# The transfers are done with: killed, and their sockets aborted
-# (SOCK_DESTROY, ss -K) -- a killed sender leaves an orphan that drains its
-# send queue over the lossy path and holds the module past the rmmod below.
-# (Waiting for them to end cost the debug kernel 90 s of its 200.)
+# The transfers are done with: their sockets aborted (SOCK_DESTROY, ss -K),
+# then their processes killed -- a sender killed first leaves an orphan that
+# drains its send queue over the lossy path and holds the module past the
+# rmmod below.  (Waiting for them to end cost the debug kernel 90 s of its
+# 200.)  The loss goes first, and the topology stays up until no socket of
+# ours is left in either netns: an orphan cut off from its peer by the netns
+# going away would retransmit into nothing for minutes.
+ip netns exec $TOPO_RTR tc qdisc change dev r1 root handle 1: netem loss 0% limit 100000
+ns_snd ss -K -t state all >/dev/null 2>&1
+ip netns exec $TOPO_RCV ss -K -t state all >/dev/null 2>&1
 # shellcheck disable=SC2046
 kill $(jobs -p) 2>/dev/null
 wait
-ns_snd ss -K -t state all >/dev/null 2>&1
-ip netns exec $TOPO_RCV ss -K -t state all >/dev/null 2>&1
+ours_left() {	# every TCP socket in the test's netns still using one of ours
+	local ns
+	for ns in $TOPO_SND $TOPO_RCV; do
+		ip netns exec "$ns" ss -Htaein state all | grep -B1 'tcptune_' | sed "s/^/$ns: /"
+	done
+}
+for _ in $(seq 1 30); do
+	ns_snd ss -K -t state all >/dev/null 2>&1
+	ip netns exec $TOPO_RCV ss -K -t state all >/dev/null 2>&1
+	[ -z "$(ours_left)" ] && break
+	sleep 1
+done
+ours_left >"$W/left.txt"
 topo_down
 
 # ---- without the module -------------------------------------------------------
@@ -268,7 +285,13 @@ if ! grep -q '^tcptune ' /proc/modules; then
 	run "module unloaded: set says not loaded, exit 4" 4 'not loaded' "$TT" set reno.beta=50
 	insmod "${TCPTUNE_KO:-$top/module/tcptune.ko}" 2>/dev/null
 else
-	tap_fail "rmmod tcptune for the not-loaded tests" "$(cat "$W/rmmod.err")"
+	# what holds it: the sockets left before the netns went, those of the
+	# init netns, the module's count and the kernel's orphans
+	tap_fail "rmmod tcptune for the not-loaded tests" "$(cat "$W/rmmod.err")
+$(grep '^tcptune ' /proc/modules)
+left in the test's netns before topo_down: $(head -20 "$W/left.txt")
+init netns: $(ss -Htaein state all | grep -B1 tcptune_ | head -20)
+$(cat /proc/net/sockstat)"
 	tap_fail "module unloaded: set says not loaded, exit 4" "not run"
 fi
 rm -rf "$W"

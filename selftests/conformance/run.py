@@ -4,7 +4,7 @@
 Packetdrill-style conformance tests for tcptune_reno (RFC 5681) and
 tcptune_newreno (RFC 6582), with the kernel's reno run beside them.
 
-    /usr/bin/python3 selftests/conformance/run.py [FILTER]
+    /usr/bin/python3 selftests/conformance/run.py [--no-ref | --ref-only] [FILTER]
 
 Run as root in the test VM, with tcptune.ko loaded:
 
@@ -16,7 +16,9 @@ the remote TCP (crafted segments on the tun fd): see peer.py.  The output
 is TAP 13: one "ok"/"not ok" line per scenario and algorithm, every step's
 observation as a "#" diagnostic (sent segments, cwnd, ssthresh, CA state,
 and what the RFC model predicts), the kernel reno's lines prefixed
-"kernel reno".  FILTER (a substring) selects test names.  Exit status 0
+"kernel reno".  FILTER (a substring) selects test names; --no-ref leaves
+the kernel's reno out, --ref-only runs only it (the test command runs ours
+on the debug kernel and the reference on the stock one).  Exit status 0
 only if every selected test of ours passed (a reference result that fails
 is reported, not counted).
 
@@ -41,9 +43,17 @@ REF_ALGOS = ("reno",)   # the kernel's: reference results, "# REF"
 
 
 def main(argv):
-    pattern = argv[1] if len(argv) > 1 else ""
+    args = argv[1:]
+    algos = ALGOS
+    if args and args[0] in ("--no-ref", "--ref-only"):
+        keep_ref = args.pop(0) == "--ref-only"
+        algos = tuple(a for a in ALGOS if (a in REF_ALGOS) == keep_ref)
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        print("usage: run.py [--no-ref | --ref-only] [FILTER]", file=sys.stderr)
+        return 2
+    pattern = args[0] if args else ""
     subprocess.run(["modprobe", "tun"], stderr=subprocess.DEVNULL)
-    tests = [(name, algo, fn) for name, fn in SCENARIOS for algo in ALGOS
+    tests = [(name, algo, fn) for name, fn in SCENARIOS for algo in algos
              if pattern in "%s %s" % (name, algo)]
     print("TAP version 13")
     print("1..%d" % len(tests))
@@ -71,7 +81,8 @@ def main(argv):
     print("# tcptune: %d of %d failed; kernel reference (# REF): %d of %d failed; %.0fs" % (
         failed[False], total[False], failed[True], total[True], time.monotonic() - start))
     # A reference result is the kernel's behaviour, recorded, not judged:
-    # only our algorithms' failures fail the suite.
+    # only our algorithms' failures fail the suite (and a reference run
+    # that ran nothing).
     return 1 if failed[False] or not tests else 0
 
 
