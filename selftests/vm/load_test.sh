@@ -50,6 +50,11 @@ else
 	RATE=${LOAD_CONN_RATE:-500}
 fi
 TAIL=${LOAD_TAIL:-30}
+# Client and accept threads of the churn under the load: each client waits
+# for its connection's round trips, so the rate wants many (8 + 2 made
+# 386/s on the stock kernel here).
+CHURN_CLIENTS=${LOAD_CHURN_CLIENTS:-32}
+CHURN_SERVERS=${LOAD_CHURN_SERVERS:-4}
 MBIT=${LOAD_RATE_MBIT:-10}
 DELAY=${LOAD_DELAY_MS:-10}
 T=$(mktemp -d /tmp/tt_load.XXXXXX)
@@ -131,7 +136,7 @@ ss_pid=$!
 # (clients end with RST after the server's FIN: no TIME-WAIT, fewer packets;
 # the churn alone above ended with FINs and left TIME-WAIT sockets for the
 # dumps to step over)
-$SND "$T/load_churn" -a 127.0.0.1 -t 8 -s 2 -d "$DURATION" -r "$RATE" -R \
+$SND "$T/load_churn" -a 127.0.0.1 -t "$CHURN_CLIENTS" -s "$CHURN_SERVERS" -d "$DURATION" -r "$RATE" -R \
 	-C tcptune_newreno -L tcptune_bbr >"$T/churn.out" 2>&1 &
 churn_pid=$!
 tap_note "load for $DURATION s: knob changes, SOCK_GET dumps, ss -tin, $RATE connections/s"
