@@ -25,6 +25,14 @@
 #
 # Exit: CMD's status; 98 if the insmod failed; 99 if the kernel reported a
 # problem during the run.
+#
+# The canary (TCPTUNE_CANARY: .ko files; TCPTUNE_CANARY_OUT: the file for
+# its verdict): once the run is judged, the checks above must be seen to
+# fail.  The canary modules are loaded (the kernel's kasan_test_module and
+# kmemleak-test: out-of-bounds accesses, leaked objects) and the same checks
+# run again over the log from there on: the verdict is "ok" only if they
+# find a KASAN report and a kmemleak leak.  It does not change the exit
+# status: the run's own log ends before the canary's first record.
 set -u
 load=$1
 ko=$2
@@ -128,6 +136,28 @@ kmemleak_scan() {
 	cat "$kml"
 }
 
+# canary: see the top.  The verdict line goes to TCPTUNE_CANARY_OUT and
+# stderr: "ok|fail: KASAN reports N, kmemleak reports M (canary: ...)".
+canary() {
+	local m k from cl leaks n_kasan n_leaks v
+	from=$(kmsg next)
+	echo "tcptune vm-guest: canary starts: $TCPTUNE_CANARY" >/dev/kmsg 2>/dev/null
+	# (kasan_test_module refuses to stay loaded once it has run)
+	for m in $TCPTUNE_CANARY; do insmod "$m" >/dev/null 2>&1; done
+	leaks=
+	[ "$debug" = 1 ] && leaks=$(kmemleak_scan 2 6)
+	cl=$(kmsg "$from" | grep -Ev "$benign")
+	# the same two checks as the run's: the log's pattern, kmemleak's report
+	n_kasan=$(grep -E "$bad" <<<"$cl" | grep -c 'BUG: KASAN')
+	n_leaks=$(grep -c 'unreferenced object' <<<"$leaks")
+	v=fail
+	[ "$n_kasan" -gt 0 ] && [ "$n_leaks" -gt 0 ] && v=ok
+	k="$v: KASAN reports $n_kasan, kmemleak reports $n_leaks (canary: $TCPTUNE_CANARY)"
+	echo "vm-guest: canary: $k" >&2
+	[ $v = fail ] && printf '%s\n' "$cl" | tail -n 30 >&2
+	[ -n "${TCPTUNE_CANARY_OUT:-}" ] && echo "$k" >"$TCPTUNE_CANARY_OUT"
+}
+
 fail=0
 boot_locks=
 if [ "$debug" = 1 ]; then
@@ -194,6 +224,7 @@ fi
 if [ "$fail" = 1 ]; then
 	echo "vm-guest: kernel log of the run:" >&2
 	printf '%s\n' "$log" >&2
-	exit 99
 fi
+[ -n "${TCPTUNE_CANARY:-}" ] && canary
+[ "$fail" = 1 ] && exit 99
 exit $rc

@@ -3,7 +3,7 @@
 #
 # Boot the test VM once and run a command in it with tcptune.ko loaded.
 #
-#   scripts/vm-run.sh [-k KERNEL] [-m KO] [-o OUTDIR] [-t SECS] [-M] -- CMD [ARGS...]
+#   scripts/vm-run.sh [-k KERNEL] [-m KO] [-o OUTDIR] [-t SECS] [-M] [-C "KO..."] -- CMD [ARGS...]
 #
 #   -k KERNEL  an installed kernel release (default: scripts/vm-kernel.sh),
 #              or the path of a built kernel tree (scripts/debug-kernel.sh)
@@ -12,6 +12,11 @@
 #   -o OUTDIR  host directory the guest may write (results come back there)
 #   -t SECS    stop the VM after SECS seconds (exit 124)
 #   -M         do not insmod the module before CMD
+#   -C "KO..." after CMD and the checks of its run, load these canary
+#              modules (a debug kernel's kasan_test_module, kmemleak-test)
+#              and check that the same checks find their reports; the
+#              verdict goes to OUTDIR/canary.result (needs -o), not into
+#              the exit status (scripts/vm-guest.sh)
 #
 # The guest sees the host's files read-only (this checkout included), runs as
 # root, and its exit status is returned.  KVM is used only where the CPU has
@@ -30,14 +35,16 @@ ko=$top/module/tcptune.ko
 outdir=
 secs=
 load=1
-while getopts "k:m:o:t:M" opt; do
+canary=
+while getopts "k:m:o:t:MC:" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	m) ko=$OPTARG ;;
 	o) outdir=$OPTARG ;;
 	t) secs=$OPTARG ;;
 	M) load=0 ;;
-	*) sed -n '4,14p' "$0" >&2; exit 2 ;;
+	C) canary=$OPTARG ;;
+	*) sed -n '4,19p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -75,6 +82,11 @@ cmd=$(printf '%q ' "$@")
 guest="$top/scripts/vm-guest.sh $load $(printf '%q' "$ko") $cmd"
 # A kernel tree's modules: vm-guest.sh puts them under /lib/modules.
 [[ $kernel == /* ]] && guest="env TCPTUNE_KTREE=$(printf '%q' "$kernel") $guest"
+if [ -n "$canary" ]; then
+	[ -n "$outdir" ] || { echo "vm-run.sh: -C needs -o" >&2; exit 2; }
+	rm -f "$outdir/canary.result"
+	guest="env TCPTUNE_CANARY=$(printf '%q' "$canary") TCPTUNE_CANARY_OUT=$(printf '%q' "$(cd "$outdir" && pwd)/canary.result") $guest"
+fi
 
 exec 9>/tmp/tcptune-vm.lock
 flock 9
