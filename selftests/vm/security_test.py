@@ -414,16 +414,24 @@ def dump_does_not_stall_genl(ok):
         t0 = time.time()
         ctrl = subprocess.Popen(NOBODY + nl + ["ctrl"], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
-        while ctrl.poll() is None and time.time() - t0 < 8:
+        # (judged by the request's own time, measured in the process:
+        # python3's start-up alone was seen to take 6.9 s on the debug
+        # kernel; the window only bounds that start-up)
+        while ctrl.poll() is None and time.time() - t0 < 20:
             time.sleep(0.1)
         wall = time.time() - t0
         if ctrl.poll() is None:
-            ok(False, "nlctrl GETFAMILY got no answer in 8 s while the dump slept "
+            ok(False, "nlctrl GETFAMILY got no answer in 20 s while the dump slept "
                "(genl_mutex held)")
         else:
             cout, cerr = ctrl.communicate()
-            ok(ctrl.returncode == 0 and wall < 5,
-               "nlctrl GETFAMILY: rc %d in %.1f s: %s%s" % (ctrl.returncode, wall, cout, cerr))
+            try:
+                req = json.loads(cout)["seconds"]
+            except (ValueError, KeyError):
+                req = None
+            ok(ctrl.returncode == 0 and req is not None and req < 2,
+               "nlctrl GETFAMILY: rc %d, the request took %s s (the process %.1f s): %s%s"
+               % (ctrl.returncode, "?" if req is None else "%.2f" % req, wall, cout, cerr))
     finally:
         if holder.poll() is None:
             holder.stdin.write("go\n")
