@@ -203,7 +203,7 @@ int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 	struct tt_filter f;
 	struct tt_monitor m = { .ctx = ctx, .f = &f, .count = -1 };
 	struct tt_nlerr err = { 0 };
-	int i, r, grp;
+	int r, grp;
 
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'c' },
@@ -230,11 +230,9 @@ int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 			return TT_EXIT_USAGE;
 		}
 	}
-	for (i = optind; i < argc; i++) {
-		r = tt_parse_sock_args("monitor", argc, argv, &f, &i);
-		if (r)
-			return r;
-	}
+	r = tt_filter_parse_args(&f, "monitor", argc - optind, argv + optind);
+	if (r)
+		return r;
 	r = tt_genl_open(ctx);
 	if (r)
 		return r;

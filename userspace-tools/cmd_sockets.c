@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcptune sockets [-a] [FILTER]: TCPTUNE_CMD_SOCK_GET (dump) - every socket
+ * tcptune sockets [-a] [-4|-6] [--sort FIELD] [--top N] [FILTER]: TCPTUNE_CMD_SOCK_GET (dump) - every socket
  * using one of our algorithms, with its state in `ss -ti` words plus the
  * CA state and the algorithm's model; with -a also every other TCP socket
  * through sock_diag.  The bare `tcptune` runs this.
@@ -72,7 +72,7 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 		}
 	}
 	if (all) {
-		int r = tt_diag_dump(ctx, &other);
+		int r = tt_diag_dump(ctx, f, &other);
 
 		if (r) {
 			tt_socklist_free(&ours);
@@ -115,24 +115,83 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	return 0;
 }
 
-int tt_parse_sock_args(const char *cmd, int argc, char **argv,
-		       struct tt_filter *f, int *i)
+/* The fields --sort takes: their JSON names, and ss's where they differ. */
+static const struct sort_field {
+	const char *name, *alias;
+	int attr;
+	bool asc;		/* ports: ascending; the rest largest first */
+} sort_fields[] = {
+	{ "cwnd", NULL, TCPTUNE_SOCK_A_CWND, false },
+	{ "ssthresh", NULL, TCPTUNE_SOCK_A_SSTHRESH, false },
+	{ "srtt_us", "rtt", TCPTUNE_SOCK_A_SRTT, false },
+	{ "rttvar_us", NULL, TCPTUNE_SOCK_A_RTTVAR, false },
+	{ "minrtt_us", "minrtt", TCPTUNE_SOCK_A_MIN_RTT, false },
+	{ "rto_us", "rto", TCPTUNE_SOCK_A_RTO, false },
+	{ "mss", NULL, TCPTUNE_SOCK_A_MSS, false },
+	{ "retrans", NULL, TCPTUNE_SOCK_A_RETRANS, false },
+	{ "total_retrans", NULL, TCPTUNE_SOCK_A_TOTAL_RETRANS, false },
+	{ "lost", NULL, TCPTUNE_SOCK_A_LOST, false },
+	{ "sacked", NULL, TCPTUNE_SOCK_A_SACKED, false },
+	{ "unacked", NULL, TCPTUNE_SOCK_A_UNACKED, false },
+	{ "inflight", NULL, TCPTUNE_SOCK_A_INFLIGHT, false },
+	{ "delivered", NULL, TCPTUNE_SOCK_A_DELIVERED, false },
+	{ "bytes_acked", NULL, TCPTUNE_SOCK_A_BYTES_ACKED, false },
+	{ "delivery_rate_bps", "delivery_rate", TCPTUNE_SOCK_A_DELIVERY_RATE, false },
+	{ "pacing_rate_bps", "pacing_rate", TCPTUNE_SOCK_A_PACING_RATE, false },
+	{ "rtos", NULL, TCPTUNE_SOCK_A_RTOS, false },
+	{ "sport", NULL, TCPTUNE_SOCK_A_SPORT, true },
+	{ "dport", NULL, TCPTUNE_SOCK_A_DPORT, true },
+};
+#define NSORT (sizeof(sort_fields) / sizeof(sort_fields[0]))
+
+static const struct sort_field *sort_by;
+
+/* A value the socket has (an unset rate is none): sorted after the others. */
+static bool sort_value(const struct tt_sock *s, uint64_t *v)
 {
-	int r, status;
+	int a = sort_by->attr;
 
-	r = tt_filter_parse(f, argc, argv, i, &status);
-	if (r < 0)
-		return status;
-	if (r == 0) {
-		size_t n;
-		const char *const *kw = tt_filter_keywords(&n);
+	if (!tt_has(s, a))
+		return false;
+	*v = s->v[a];
+	if ((a == TCPTUNE_SOCK_A_PACING_RATE || a == TCPTUNE_SOCK_A_DELIVERY_RATE) &&
+	    !tt_rate_known(*v))
+		return false;
+	return true;
+}
 
-		tt_err("%s: unknown argument \"%s\"", cmd, argv[*i]);
-		tt_suggest_print(argv[*i], kw, n);
-		tt_note("see `tcptune %s help`", cmd);
-		return TT_EXIT_USAGE;
+static int sock_cmp(const void *pa, const void *pb)
+{
+	const struct tt_sock *a = pa, *b = pb;
+	uint64_t x = 0, y = 0;
+	bool hx = sort_value(a, &x), hy = sort_value(b, &y);
+
+	if (hx != hy)
+		return hx ? -1 : 1;
+	if (x != y)
+		return (x < y) == sort_by->asc ? -1 : 1;
+	/* ties in the order of the dump (cookies are unique) */
+	return a->v[TCPTUNE_SOCK_A_COOKIE] < b->v[TCPTUNE_SOCK_A_COOKIE] ? -1 :
+	       a->v[TCPTUNE_SOCK_A_COOKIE] > b->v[TCPTUNE_SOCK_A_COOKIE];
+}
+
+static const struct sort_field *sort_find(const char *name)
+{
+	const char *names[2 * NSORT];
+	size_t i, n = 0;
+
+	for (i = 0; i < NSORT; i++) {
+		if (!strcmp(name, sort_fields[i].name) ||
+		    (sort_fields[i].alias && !strcmp(name, sort_fields[i].alias)))
+			return &sort_fields[i];
+		names[n++] = sort_fields[i].name;
 	}
-	return 0;
+	tt_err("sockets: --sort: unknown field \"%s\"; one of: cwnd, ssthresh, srtt_us (rtt), "
+	       "rttvar_us, minrtt_us (minrtt), rto_us (rto), mss, retrans, total_retrans, lost, "
+	       "sacked, unacked, inflight, delivered, bytes_acked, delivery_rate_bps "
+	       "(delivery_rate), pacing_rate_bps (pacing_rate), rtos, sport, dport", name);
+	tt_suggest_print(name, names, n);
+	return NULL;
 }
 
 int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
@@ -140,43 +199,85 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 	struct tt_socklist l = { 0 };
 	struct tt_filter f;
 	bool all = false;
+	long top = -1;
 	size_t i;
-	int r, status;
+	int r, status, first;
+	uint32_t u;
 
+	enum { OPT_SORT = 256, OPT_TOP };
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "ipv4", no_argument, NULL, '4' },
+		{ "ipv6", no_argument, NULL, '6' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	tt_filter_init(&f);
-	while ((c = tt_getopt(ctx, tt_cmd_find("sockets"), argc, argv, "a", opts)) != -1) {
-		if (c != 'a')
+	sort_by = NULL;
+	while ((c = tt_getopt(ctx, tt_cmd_find("sockets"), argc, argv, "a46", opts)) != -1) {
+		switch (c) {
+		case 'a':
+			all = true;
+			break;
+		case '4':
+		case '6':
+			if (f.family && f.family != (c == '4' ? AF_INET : AF_INET6)) {
+				tt_err("sockets: -4 and -6 exclude each other (neither: both)");
+				return TT_EXIT_USAGE;
+			}
+			f.family = c == '4' ? AF_INET : AF_INET6;
+			break;
+		case OPT_SORT:
+			sort_by = sort_find(optarg);
+			if (!sort_by)
+				return TT_EXIT_INVALID;
+			break;
+		case OPT_TOP:
+			if (tt_parse_u32(optarg, &u) || !u) {
+				tt_err("sockets: --top: \"%s\" is not a positive number of sockets", optarg);
+				return TT_EXIT_INVALID;
+			}
+			top = u;
+			break;
+		default:
 			return TT_EXIT_USAGE;
-		all = true;
+		}
 	}
-	for (int k = optind; k < argc; k++) {
-		if (k == optind && (!strcmp(argv[k], "show") || !strcmp(argv[k], "list")))
-			continue;
-		r = tt_parse_sock_args("sockets", argc, argv, &f, &k);
-		if (r)
-			return r;
+	first = optind;
+	if (first < argc && (!strcmp(argv[first], "show") || !strcmp(argv[first], "list")))
+		first++;
+	r = tt_filter_parse_args(&f, "sockets", argc - first, argv + first);
+	if (r) {
+		tt_filter_free(&f);
+		return r;
 	}
 	if (all) {
 		/* with -a the module is optional: sock_diag alone still works */
 		ctx->family_optional = true;
 		status = tt_genl_open(ctx);
-		if (status && status != TT_EXIT_NOMOD)
+		if (status && status != TT_EXIT_NOMOD) {
+			tt_filter_free(&f);
 			return status;
+		}
 	}
 	if (f.algo) {
 		r = tt_algo_check(ctx, &f, all);
-		if (r)
+		if (r) {
+			tt_filter_free(&f);
 			return r;
+		}
 	}
 	status = tt_collect(ctx, &f, all, &l);
+	tt_filter_free(&f);
 	if (status)
 		return status;
+	if (sort_by && l.n > 1)
+		qsort(l.v, l.n, sizeof(l.v[0]), sock_cmp);
+	if (top >= 0 && l.n > (size_t)top)
+		l.n = (size_t)top;
 
 	if (ctx->json && ctx->pretty) {
 		json_object *arr = json_object_new_array();

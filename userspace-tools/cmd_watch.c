@@ -109,7 +109,7 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 	long count = -1, n = 0;
 	bool all = false, csv = false, tty = false;
 	FILE *out = stdout;
-	int i, opt, r = 0;
+	int opt, r = 0;
 
 	tt_filter_init(&f);
 	while ((opt = tt_getopt(ctx, self, argc, argv, "i:c:o:a", opts)) != -1) {
@@ -143,16 +143,16 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 			return TT_EXIT_USAGE;
 		}
 	}
-	for (i = optind; i < argc; i++) {
-		r = tt_parse_sock_args("watch", argc, argv, &f, &i);
-		if (r == TT_EXIT_USAGE && csv && strpbrk(argv[i], "./"))
-			tt_note("--csv takes no file name, as -j none: write to a file with -o FILE");
-		if (r)
-			return r;
-	}
-	if (csv && ctx->json) {
+	r = tt_filter_parse_args(&f, "watch", argc - optind, argv + optind);
+	if (r == TT_EXIT_USAGE && csv && strpbrk(f.bad, "./"))
+		tt_note("--csv takes no file name, as -j none: write to a file with -o FILE");
+	if (!r && csv && ctx->json) {
 		tt_err("watch: --csv and -j exclude each other");
-		return TT_EXIT_USAGE;
+		r = TT_EXIT_USAGE;
+	}
+	if (r) {
+		tt_filter_free(&f);
+		return r;
 	}
 	ctx->family_optional = all;
 	if (f.algo) {
@@ -223,5 +223,6 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 	}
 	if (out != stdout)
 		fclose(out);
+	tt_filter_free(&f);
 	return r;
 }

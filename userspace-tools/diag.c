@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
@@ -122,30 +123,59 @@ int tt_diag_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int tt_diag_dump(struct tt_ctx *ctx, struct tt_socklist *out)
+int tt_diag_dump(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_socklist *out)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	/* the request and its bytecode (at most TT_FILTER_MAX_BYTECODE) */
+	size_t bufsz = MNL_SOCKET_BUFFER_SIZE + TT_FILTER_MAX_BYTECODE + 64;
+	char *buf, *bc = NULL;
 	struct mnl_socket *nl;
 	struct tt_nlerr err;
-	size_t i;
+	ssize_t bclen = 0;
+	uint64_t rx0 = ctx->rx_bytes;
+	size_t i, n0 = out->n;
 	int status;
 
+	if (f) {
+		bclen = tt_filter_bytecode(f, NULL, 0);
+		if (bclen > 0) {
+			bc = malloc((size_t)bclen);
+			if (!bc || tt_filter_bytecode(f, bc, (size_t)bclen) != bclen) {
+				free(bc);
+				return TT_EXIT_KERNEL;
+			}
+		} else if (bclen < 0 && ctx->debug) {
+			fprintf(stderr, "--- the filter's bytecode is longer than %d bytes: "
+				"matched here, not by the kernel\n", TT_FILTER_MAX_BYTECODE);
+		}
+	}
+	buf = malloc(bufsz);
+	if (!buf) {
+		free(bc);
+		return TT_EXIT_KERNEL;
+	}
 	nl = tt_socket_open(ctx, NETLINK_SOCK_DIAG, &status);
-	if (!nl)
+	if (!nl) {
+		free(bc);
+		free(buf);
 		return status;
+	}
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
 		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 		struct inet_diag_req_v2 *req;
 
+		if (f && f->family && f->family != families[i])
+			continue;
 		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 		nlh->nlmsg_seq = ++ctx->seq;
 		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 		req->sdiag_family = (uint8_t)families[i];
 		req->sdiag_protocol = IPPROTO_TCP;
-		req->idiag_states = DIAG_STATES;
+		req->idiag_states = f ? tt_filter_states(f, DIAG_STATES) : DIAG_STATES;
 		req->idiag_ext = 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1);
+		if (bclen > 0)
+			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, (size_t)bclen, bc);
 
 		if (tt_nl_talk(ctx, nl, nlh, sizeof(*req), tt_diag_cb, out, &err) < 0) {
 			/* no IPv6 in this kernel is not an error */
@@ -153,10 +183,20 @@ int tt_diag_dump(struct tt_ctx *ctx, struct tt_socklist *out)
 			    (err.error == ENOENT || err.error == EAFNOSUPPORT))
 				continue;
 			tt_err("sock_diag dump: %s", strerror(err.error));
+			if (err.error == EINVAL && bclen > 0)
+				tt_note("the kernel refused the filter's bytecode (%zd bytes)", bclen);
 			mnl_socket_close(nl);
+			free(bc);
+			free(buf);
 			return TT_EXIT_KERNEL;
 		}
 	}
+	if (ctx->debug)
+		fprintf(stderr, "--- sock_diag dump: %llu bytes received, %zu sockets, "
+			"bytecode %zd bytes\n", (unsigned long long)(ctx->rx_bytes - rx0),
+			out->n - n0, bclen > 0 ? bclen : 0);
 	mnl_socket_close(nl);
+	free(bc);
+	free(buf);
 	return 0;
 }

@@ -1,34 +1,84 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Socket filters shared by sockets, watch and monitor:
- *   algo NAME  src ADDR[/PLEN]  dst ADDR[/PLEN]  sport PORT  dport PORT
- *   ca-state STATE  sk COOKIE
- * The keywords are ss's (src, dst, sport, dport) where ss has one.
+ * Socket filters shared by sockets, watch and monitor: ss(8)'s filter
+ * language, plus tcptune's own selectors.
+ *
+ *   FILTER := [ state STATE | exclude STATE ]... [ algo ALGO ] [ EXPR ]
+ *   EXPR   := EXPR [ and | && ] EXPR | EXPR { or | || } EXPR
+ *           | { not | ! } EXPR | ( EXPR ) | TERM
+ *   TERM   := { dport | sport } [ OP ] [:]PORT | { dst | src } [ = ] HOST
+ *           | ca-state CASTATE | sk COOKIE
+ *   OP     := = | == | != | < | > | <= | >= | eq | ne | lt | gt | le | ge
+ *   HOST   := ADDR[/PLEN][:PORT] | [ADDR6][/PLEN][:PORT] | ADDR6[/PLEN] | *[:PORT]
+ *
+ * One parser and one evaluator (tt_filter_match): the tcptune dump, which
+ * has no bytecode, and events are matched by it in the CLI.  For sock_diag
+ * the expression is also compiled to inet_diag bytecode
+ * (INET_DIAG_REQ_BYTECODE, linux/inet_diag.h) so that the kernel filters
+ * the dump; terms the kernel cannot test (ca-state, sk) compile to what
+ * lets every socket they could match through, and the CLI matches the
+ * sockets it receives once more.  Written from ss(8) and inet_diag.h.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
+#include <linux/inet_diag.h>
 
 #include "tcptune.h"
 
 const char tt_filter_usage[] =
-	"FILTER := [ algo ALGO ] [ src ADDR[/PLEN] ] [ dst ADDR[/PLEN] ]\n"
-	"          [ sport PORT ] [ dport PORT ] [ ca-state STATE ] [ sk COOKIE ]\n"
+	"FILTER := [ state STATE | exclude STATE ]... [ algo ALGO ] [ EXPR ]\n"
+	"EXPR   := EXPR [ and | && ] EXPR | EXPR { or | || } EXPR | { not | ! } EXPR\n"
+	"          | ( EXPR ) | { dport | sport } [ OP ] [:]PORT | { dst | src } HOST\n"
+	"          | ca-state CASTATE | sk COOKIE                          (as ss(8))\n"
+	"OP     := = | == | != | < | > | <= | >= | eq | ne | lt | gt | le | ge\n"
+	"HOST   := ADDR[/PLEN][:PORT] | [ADDR6][/PLEN][:PORT] | ADDR6[/PLEN] | *[:PORT]\n"
+	"STATE  := established | syn-sent | syn-recv | fin-wait-1 | fin-wait-2 | time-wait\n"
+	"          | closed | close-wait | last-ack | listening | closing\n"
+	"          | all | connected | synchronized | bucket | big\n"
 	"ALGO   := reno | newreno | bbr | tcptune_reno | ... (with -a: any, e.g. cubic)\n"
-	"STATE  := Open | Disorder | CWR | Recovery | Loss\n"
+	"CASTATE:= Open | Disorder | CWR | Recovery | Loss\n"
 	"COOKIE := the socket cookie in hex, as `ss -e` prints it after sk:\n";
 
 static const char *const keywords[] = {
-	"algo", "src", "dst", "sport", "dport", "ca-state", "sk",
+	"state", "exclude", "algo", "src", "dst", "sport", "dport", "ca-state", "sk",
+	"and", "or", "not",
 };
+
+/* TCP states (include/net/tcp_states.h) by ss's names, and ss's groups. */
+#define ST(n) (1u << (n))
+#define ST_ALL (((1u << 12) - 1) & ~1u)
+#define ST_BUCKET (ST(3) | ST(6))
+#define ST_CONNECTED (ST_ALL & ~(ST(10) | ST(7)))
+static const struct { const char *name; uint32_t mask; } states[] = {
+	{ "established", ST(1) }, { "syn-sent", ST(2) }, { "syn-recv", ST(3) },
+	{ "fin-wait-1", ST(4) }, { "fin-wait-2", ST(5) }, { "time-wait", ST(6) },
+	{ "closed", ST(7) }, { "close-wait", ST(8) }, { "last-ack", ST(9) },
+	{ "listening", ST(10) }, { "closing", ST(11) },
+	{ "all", ST_ALL }, { "connected", ST_CONNECTED },
+	{ "synchronized", ST_CONNECTED & ~ST(2) }, { "bucket", ST_BUCKET },
+	{ "big", ST_ALL & ~ST_BUCKET },
+};
+#define NSTATES (sizeof(states) / sizeof(states[0]))
 
 void tt_filter_init(struct tt_filter *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->sport = -1;
-	f->dport = -1;
-	f->ca_state = -1;
+	f->root = -1;
+}
+
+void tt_filter_free(struct tt_filter *f)
+{
+	free(f->nodes);
+	free(f->text);
+	f->nodes = NULL;
+	f->text = NULL;
+	f->n = f->cap = 0;
+	f->root = -1;
 }
 
 /* "reno" matches "tcptune_reno" and "reno"; "tcptune_reno" only itself. */
@@ -41,78 +91,6 @@ bool tt_algo_match(const char *want, const char *algo)
 	return !strncmp(algo, "tcptune_", 8) && !strcasecmp(want, algo + 8);
 }
 
-static int need_value(int argc, char **argv, int i)
-{
-	if (i + 1 >= argc) {
-		tt_err("\"%s\" needs a value", argv[i]);
-		return -1;
-	}
-	return 0;
-}
-
-int tt_filter_parse(struct tt_filter *f, int argc, char **argv, int *i,
-		    int *status)
-{
-	const char *kw = argv[*i], *val;
-	uint32_t port;
-	uint64_t cookie;
-
-	*status = TT_EXIT_USAGE;
-	if (!strcmp(kw, "algo") || !strcmp(kw, "src") || !strcmp(kw, "dst") ||
-	    !strcmp(kw, "sport") || !strcmp(kw, "dport") ||
-	    !strcmp(kw, "ca-state") || !strcmp(kw, "ca_state") || !strcmp(kw, "sk")) {
-		if (need_value(argc, argv, *i))
-			return -1;
-	} else {
-		return 0;
-	}
-	val = argv[++*i];
-	*status = TT_EXIT_INVALID;
-	if (!strcmp(kw, "algo")) {
-		f->algo = val;
-	} else if (!strcmp(kw, "src") || !strcmp(kw, "dst")) {
-		struct tt_prefix *p = kw[0] == 's' ? &f->src : &f->dst;
-
-		if (tt_parse_prefix(val, p)) {
-			tt_err("%s: \"%s\" is not an IPv4 or IPv6 address[/prefix length]", kw, val);
-			return -1;
-		}
-	} else if (!strcmp(kw, "sport") || !strcmp(kw, "dport")) {
-		if (val[0] == ':')	/* ss writes ports as :PORT */
-			val++;
-		if (tt_parse_u32(val, &port) || port > 65535) {
-			tt_err("%s: \"%s\" is not a port number (0-65535)", kw, val);
-			return -1;
-		}
-		if (kw[0] == 's')
-			f->sport = (int)port;
-		else
-			f->dport = (int)port;
-	} else if (!strcmp(kw, "sk")) {
-		if (!strncmp(val, "sk:", 3))
-			val += 3;
-		if (tt_parse_u64(val, &cookie, 16)) {
-			tt_err("sk: \"%s\" is not a socket cookie (hex, as ss -e prints)", val);
-			return -1;
-		}
-		f->cookie_set = true;
-		f->cookie = cookie;
-	} else {
-		static const char *const names[] = {
-			"Open", "Disorder", "CWR", "Recovery", "Loss",
-		};
-
-		f->ca_state = tt_ca_state_parse(val);
-		if (f->ca_state < 0) {
-			tt_err("ca-state: unknown state \"%s\" (Open, Disorder, CWR, Recovery, Loss)", val);
-			tt_suggest_print(val, names, 5);
-			return -1;
-		}
-	}
-	*status = 0;
-	return 1;
-}
-
 /* Keywords, for the suggestion on an unknown argument. */
 const char *const *tt_filter_keywords(size_t *n)
 {
@@ -120,16 +98,534 @@ const char *const *tt_filter_keywords(size_t *n)
 	return keywords;
 }
 
-static bool prefix_match(const struct tt_prefix *p, int family, const uint8_t *a)
-{
-	int full, rest;
+/* ---- the parser ---------------------------------------------------------- */
 
-	if (!p->set)
-		return true;
-	if (p->family != family)
+struct parser {
+	struct tt_filter *f;
+	const char *cmd;
+	char **tok;		/* the tokens, NULL-terminated */
+	size_t pos, ntok;
+	int depth, terms;
+	int status;		/* exit status of the first error */
+};
+
+static const char *peek(const struct parser *p)
+{
+	return p->pos < p->ntok ? p->tok[p->pos] : NULL;
+}
+
+static bool is(const struct parser *p, const char *a, const char *b)
+{
+	const char *t = peek(p);
+
+	return t && (!strcmp(t, a) || (b && !strcmp(t, b)));
+}
+
+static int fail(struct parser *p, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct parser *p, int status, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	tt_err("%s: %s", p->cmd, msg);
+	p->status = status;
+	return -1;
+}
+
+static int new_node(struct parser *p, int kind)
+{
+	struct tt_filter *f = p->f;
+	struct tt_fx *x;
+
+	if (f->n == f->cap) {
+		int cap = f->cap ? f->cap * 2 : 16;
+		struct tt_fx *v = realloc(f->nodes, (size_t)cap * sizeof(*v));
+
+		if (!v)
+			return fail(p, TT_EXIT_KERNEL, "out of memory");
+		f->nodes = v;
+		f->cap = cap;
+	}
+	x = &f->nodes[f->n];
+	memset(x, 0, sizeof(*x));
+	x->kind = (uint8_t)kind;
+	x->first = x->next = -1;
+	x->hport = -1;
+	return f->n++;
+}
+
+/* The value after keyword kw, or NULL after the error (exit 1). */
+static const char *value(struct parser *p, const char *kw)
+{
+	const char *t = peek(p);
+
+	if (!t || !strcmp(t, "(") || !strcmp(t, ")")) {
+		fail(p, TT_EXIT_USAGE, "\"%s\" needs a value", kw);
+		return NULL;
+	}
+	p->pos++;
+	return t;
+}
+
+static int parse_port(struct parser *p, const char *kw, const char *val, int *port)
+{
+	uint32_t v;
+
+	if (val[0] == ':')	/* ss writes ports as :PORT */
+		val++;
+	if (tt_parse_u32(val, &v) || v > 65535)
+		return fail(p, TT_EXIT_INVALID, "%s: \"%s\" is not a port number (0-65535)", kw, val);
+	*port = (int)v;
+	return 0;
+}
+
+/* HOST into x (family 0: any address), as ss reads it. */
+static int parse_host(struct parser *p, const char *kw, const char *val, struct tt_fx *x)
+{
+	char buf[INET6_ADDRSTRLEN + 16], *port = NULL, *a = buf;
+	const char *bad = "is not an IPv4 or IPv6 address[/prefix length][:port]";
+
+	if (strlen(val) >= sizeof(buf))
+		return fail(p, TT_EXIT_INVALID, "%s: \"%.40s...\" %s", kw, val, bad);
+	strcpy(buf, val);
+	if (buf[0] == '[') {
+		char *end = strchr(buf, ']');
+
+		if (!end)
+			return fail(p, TT_EXIT_INVALID, "%s: \"%s\" %s", kw, val, bad);
+		*end++ = '\0';
+		a = buf + 1;
+		if (*end == '/') {	/* [ADDR]/PLEN[:PORT] */
+			char *c = strchr(end, ':');
+
+			if (c)
+				*c++ = '\0';
+			port = c;
+			memmove(a + strlen(a), end, strlen(end) + 1);
+		} else if (*end == ':') {
+			port = end + 1;
+		} else if (*end) {
+			return fail(p, TT_EXIT_INVALID, "%s: \"%s\" %s", kw, val, bad);
+		}
+	} else {
+		char *c = strchr(buf, ':');
+
+		/* one colon: IPv4 or * with a port; more: an IPv6 address */
+		if (c && !strchr(c + 1, ':')) {
+			*c = '\0';
+			port = c + 1;
+		}
+	}
+	if (port) {
+		uint32_t v;
+
+		if (tt_parse_u32(port, &v) || v > 65535)
+			return fail(p, TT_EXIT_INVALID, "%s: \"%s\": \"%s\" is not a port number (0-65535)",
+				    kw, val, port);
+		x->hport = (int)v;
+	}
+	if (!strcmp(a, "*") || (!a[0] && port)) {
+		x->pfx.set = true;
+		x->pfx.family = 0;
+		x->pfx.plen = 0;
+		return 0;
+	}
+	if (tt_parse_prefix(a, &x->pfx))
+		return fail(p, TT_EXIT_INVALID, "%s: \"%s\" %s", kw, val, bad);
+	return 0;
+}
+
+static uint32_t state_mask(struct parser *p, const char *kw, const char *val)
+{
+	const char *names[NSTATES];
+	size_t i;
+
+	for (i = 0; i < NSTATES; i++) {
+		if (!strcasecmp(val, states[i].name))
+			return states[i].mask;
+		names[i] = states[i].name;
+	}
+	if (!strcasecmp(val, "listen"))
+		return ST(10);
+	fail(p, TT_EXIT_INVALID, "%s: unknown state \"%s\" (established, syn-sent, syn-recv, "
+	     "fin-wait-1, fin-wait-2, time-wait, closed, close-wait, last-ack, listening, "
+	     "closing, all, connected, synchronized, bucket, big)", kw, val);
+	tt_suggest_print(val, names, NSTATES);
+	return 0;
+}
+
+static int parse_or(struct parser *p, bool top);
+
+static int term(struct parser *p)
+{
+	const char *kw = peek(p), *val;
+	int i, port = 0;
+
+	if (++p->terms > TT_FILTER_MAX_TERMS)
+		return fail(p, TT_EXIT_INVALID, "the filter has more than %d terms", TT_FILTER_MAX_TERMS);
+	p->pos++;
+	if (!strcmp(kw, "sport") || !strcmp(kw, "dport")) {
+		static const char *const ops[][2] = {
+			[TT_CMP_EQ] = { "=", "==" }, [TT_CMP_NE] = { "!=", "ne" },
+			[TT_CMP_LT] = { "<", "lt" }, [TT_CMP_GT] = { ">", "gt" },
+			[TT_CMP_LE] = { "<=", "le" }, [TT_CMP_GE] = { ">=", "ge" },
+		};
+		int cmp = TT_CMP_EQ, k;
+
+		for (k = 0; k < (int)(sizeof(ops) / sizeof(ops[0])); k++)
+			if (is(p, ops[k][0], ops[k][1]) || (k == TT_CMP_EQ && is(p, "eq", NULL))) {
+				cmp = k;
+				p->pos++;
+				break;
+			}
+		val = value(p, kw);
+		if (!val || parse_port(p, kw, val, &port))
+			return -1;
+		i = new_node(p, kw[0] == 's' ? TT_FX_SPORT : TT_FX_DPORT);
+		if (i < 0)
+			return -1;
+		p->f->nodes[i].cmp = (uint8_t)cmp;
+		p->f->nodes[i].port = port;
+		return i;
+	}
+	if (!strcmp(kw, "src") || !strcmp(kw, "dst")) {
+		bool ne = false;
+
+		if (is(p, "=", "==") || is(p, "eq", NULL)) {
+			p->pos++;
+		} else if (is(p, "!=", "ne")) {
+			ne = true;
+			p->pos++;
+		}
+		val = value(p, kw);
+		if (!val)
+			return -1;
+		i = new_node(p, kw[0] == 's' ? TT_FX_SRC : TT_FX_DST);
+		if (i < 0 || parse_host(p, kw, val, &p->f->nodes[i]))
+			return -1;
+		if (ne) {
+			int n = new_node(p, TT_FX_NOT);
+
+			if (n < 0)
+				return -1;
+			p->f->nodes[n].first = i;
+			i = n;
+		}
+		return i;
+	}
+	if (!strcmp(kw, "ca-state") || !strcmp(kw, "ca_state")) {
+		static const char *const names[] = {
+			"Open", "Disorder", "CWR", "Recovery", "Loss",
+		};
+		int st;
+
+		val = value(p, kw);
+		if (!val)
+			return -1;
+		st = tt_ca_state_parse(val);
+		if (st < 0) {
+			fail(p, TT_EXIT_INVALID,
+			     "ca-state: unknown state \"%s\" (Open, Disorder, CWR, Recovery, Loss)", val);
+			tt_suggest_print(val, names, 5);
+			return -1;
+		}
+		i = new_node(p, TT_FX_CA_STATE);
+		if (i >= 0)
+			p->f->nodes[i].port = st;
+		return i;
+	}
+	if (!strcmp(kw, "sk")) {
+		uint64_t cookie;
+
+		val = value(p, kw);
+		if (!val)
+			return -1;
+		if (!strncmp(val, "sk:", 3))
+			val += 3;
+		if (tt_parse_u64(val, &cookie, 16))
+			return fail(p, TT_EXIT_INVALID,
+				    "sk: \"%s\" is not a socket cookie (hex, as ss -e prints)", val);
+		i = new_node(p, TT_FX_COOKIE);
+		if (i >= 0)
+			p->f->nodes[i].cookie = cookie;
+		return i;
+	}
+	p->pos--;
+	p->terms--;
+	if (!strcmp(kw, "state") || !strcmp(kw, "exclude") || !strcmp(kw, "algo"))
+		return fail(p, TT_EXIT_USAGE, "\"%s\" goes before the expression, outside "
+			    "parentheses, or and not (as in ss)", kw);
+	if (!strcmp(kw, ")") || !strcmp(kw, "and") || !strcmp(kw, "&&") || !strcmp(kw, "or") ||
+	    !strcmp(kw, "||") || strchr("=<>!", kw[0]) || !strcmp(kw, "eq") || !strcmp(kw, "ne"))
+		return fail(p, TT_EXIT_USAGE, "a term is expected before \"%s\"", kw);
+	{
+		size_t n;
+		const char *const *kws = tt_filter_keywords(&n);
+
+		snprintf(p->f->bad, sizeof(p->f->bad), "%s", kw);
+		fail(p, TT_EXIT_USAGE, "unknown argument \"%s\"", kw);
+		tt_suggest_print(kw, kws, n);
+		tt_note("see `tcptune %s help`", p->cmd);
+	}
+	return -1;
+}
+
+static int unary(struct parser *p)
+{
+	int i, c;
+
+	if (!peek(p))
+		return fail(p, TT_EXIT_USAGE, "a term is expected at the end of the filter");
+	if (is(p, "not", "!") || is(p, "(", NULL)) {
+		bool paren = is(p, "(", NULL);
+
+		if (++p->depth > TT_FILTER_MAX_DEPTH)
+			return fail(p, TT_EXIT_INVALID, "the filter nests deeper than %d (parentheses and not)",
+				    TT_FILTER_MAX_DEPTH);
+		p->pos++;
+		c = paren ? parse_or(p, false) : unary(p);
+		if (c < 0)
+			return -1;
+		if (paren) {
+			if (!is(p, ")", NULL))
+				return fail(p, TT_EXIT_USAGE, "\"(\" without \")\"%s%s%s",
+					    peek(p) ? " (at \"" : "", peek(p) ? peek(p) : "",
+					    peek(p) ? "\")" : "");
+			p->pos++;
+			i = c;
+		} else {
+			i = new_node(p, TT_FX_NOT);
+			if (i < 0)
+				return -1;
+			p->f->nodes[i].first = c;
+		}
+		p->depth--;
+		return i;
+	}
+	return term(p);
+}
+
+/* Children a..: linked through next; one child is itself. */
+static int group(struct parser *p, int kind, int first, int n)
+{
+	int i;
+
+	if (n == 1)
+		return first;
+	i = new_node(p, kind);
+	if (i >= 0)
+		p->f->nodes[i].first = first;
+	return i;
+}
+
+/* A run of terms joined by and (or nothing); at the top, also the state,
+ * exclude and algo selectors (*sel: how many). */
+static int parse_and(struct parser *p, bool top, int *sel)
+{
+	int first = -1, last = -1, n = 0, c;
+
+	for (;;) {
+		const char *t = peek(p);
+
+		if (!t || !strcmp(t, ")") || !strcmp(t, "or") || !strcmp(t, "||"))
+			break;
+		if (n && (!strcmp(t, "and") || !strcmp(t, "&&"))) {
+			p->pos++;
+			if (!peek(p))
+				return fail(p, TT_EXIT_USAGE, "a term is expected after \"%s\"", t);
+			continue;
+		}
+		if (top && (!strcmp(t, "state") || !strcmp(t, "exclude") || !strcmp(t, "excl"))) {
+			const char *val;
+			uint32_t m;
+
+			p->pos++;
+			val = value(p, t);
+			if (!val)
+				return -1;
+			m = state_mask(p, t, val);
+			if (!m)
+				return -1;
+			if (!p->f->states_set)
+				p->f->states = t[0] == 's' ? 0 : ST_ALL;
+			p->f->states_set = true;
+			if (t[0] == 's')
+				p->f->states |= m;
+			else
+				p->f->states &= ~m;
+			(*sel)++;
+			continue;
+		}
+		if (top && !strcmp(t, "algo")) {
+			const char *val;
+
+			p->pos++;
+			val = value(p, t);
+			if (!val)
+				return -1;
+			if (p->f->algo && strcmp(p->f->algo, val))
+				return fail(p, TT_EXIT_USAGE, "algo given twice (%s, %s)", p->f->algo, val);
+			p->f->algo = val;
+			(*sel)++;
+			continue;
+		}
+		c = unary(p);
+		if (c < 0)
+			return -1;
+		if (last >= 0)
+			p->f->nodes[last].next = c;
+		else
+			first = c;
+		last = c;
+		n++;
+	}
+	if (!n && !top)
+		return fail(p, TT_EXIT_USAGE, "a term is expected%s%s%s", peek(p) ? " before \"" : " at the end",
+			    peek(p) ? peek(p) : "", peek(p) ? "\"" : "");
+	if (!n)
+		return -2;	/* selectors only, or nothing */
+	return group(p, TT_FX_AND, first, n);
+}
+
+static int parse_or(struct parser *p, bool top)
+{
+	int first = -1, last = -1, n = 0, c, sel = 0, sel0;
+
+	for (;;) {
+		sel0 = sel;
+		c = parse_and(p, top, &sel);
+		if (c == -1)
+			return -1;
+		if (c == -2 && (n || is(p, "or", "||")))
+			return fail(p, TT_EXIT_USAGE, "a term is expected %s \"or\"", n ? "after" : "before");
+		if (top && sel > sel0 && (n || is(p, "or", "||")))
+			return fail(p, TT_EXIT_USAGE, "state, exclude and algo go before the expression, "
+				    "not inside an \"or\" (as in ss)");
+		if (c >= 0) {
+			if (last >= 0)
+				p->f->nodes[last].next = c;
+			else
+				first = c;
+			last = c;
+			n++;
+		}
+		if (!is(p, "or", "||"))
+			break;
+		p->pos++;
+	}
+	if (!n)
+		return -2;
+	return group(p, TT_FX_OR, first, n);
+}
+
+/* The words of argv split into tokens (a word may hold a whole expression,
+ * as ss takes it: '( dport = :80 or ! sport < 1024 )'). */
+static int lex(struct parser *p, int argc, char **argv)
+{
+	size_t len = 0, cap = 0, k;
+	char *out;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += 2 * strlen(argv[i]) + 2;
+	out = malloc(len + 1);
+	if (!out)
+		return fail(p, TT_EXIT_KERNEL, "out of memory");
+	p->f->text = out;
+	len = 0;
+	for (i = 0; i < argc; i++) {
+		const char *s = argv[i];
+
+		while (*s) {
+			size_t n = 0;
+
+			if (*s == ' ' || *s == '\t' || *s == '\n') {
+				s++;
+				continue;
+			}
+			if (*s == '(' || *s == ')')
+				n = 1;
+			else if ((s[0] == '&' && s[1] == '&') || (s[0] == '|' && s[1] == '|'))
+				n = 2;
+			else if (strchr("!<>=", *s))
+				n = s[1] == '=' ? 2 : 1;
+			else
+				while (s[n] && !strchr(" \t\n()!<>=", s[n]) &&
+				       !(s[n] == '&' && s[n + 1] == '&') &&
+				       !(s[n] == '|' && s[n + 1] == '|'))
+					n++;
+			if (p->ntok + 1 >= cap) {
+				char **v;
+
+				cap = cap ? cap * 2 : 64;
+				v = realloc(p->tok, cap * sizeof(*v));
+				if (!v)
+					return fail(p, TT_EXIT_KERNEL, "out of memory");
+				p->tok = v;
+			}
+			p->tok[p->ntok++] = out + len;
+			for (k = 0; k < n; k++)
+				out[len++] = s[k];
+			out[len++] = '\0';
+			s += n;
+		}
+	}
+	return 0;
+}
+
+int tt_filter_parse_args(struct tt_filter *f, const char *cmd, int argc, char **argv)
+{
+	struct parser p = { .f = f, .cmd = cmd, .status = 0 };
+	int r;
+
+	if (lex(&p, argc, argv)) {
+		free(p.tok);
+		return p.status;
+	}
+	r = p.ntok ? parse_or(&p, true) : -2;
+	if (r >= 0 || r == -2) {
+		if (peek(&p)) {
+			r = -1;
+			if (is(&p, ")", NULL))
+				fail(&p, TT_EXIT_USAGE, "\")\" without \"(\"");
+			else
+				fail(&p, TT_EXIT_USAGE, "unexpected \"%s\"", peek(&p));
+		}
+	}
+	free(p.tok);
+	if (r == -1)
+		return p.status ? p.status : TT_EXIT_USAGE;
+	f->root = r;
+	return 0;
+}
+
+/* ---- the evaluator ------------------------------------------------------- */
+
+/* ss's and the kernel's test of a host condition (inet_diag_bc_run). */
+static bool host_match(const struct tt_fx *x, int family, const uint8_t *a, int port)
+{
+	const struct tt_prefix *p = &x->pfx;
+	int full, rest, plen = p->plen;
+
+	if (x->hport >= 0 && x->hport != port)
 		return false;
-	full = p->plen / 8;
-	rest = p->plen % 8;
+	if (p->family && p->family != family) {
+		static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+		/* an IPv4 prefix matches IPv4-mapped IPv6 addresses */
+		if (family != AF_INET6 || p->family != AF_INET || memcmp(a, mapped, 12))
+			return false;
+		a += 12;
+	}
+	if (!p->family || !plen)
+		return true;
+	full = plen / 8;
+	rest = plen % 8;
 	if (memcmp(p->addr, a, (size_t)full))
 		return false;
 	if (rest) {
@@ -141,22 +637,241 @@ static bool prefix_match(const struct tt_prefix *p, int family, const uint8_t *a
 	return true;
 }
 
+static bool cmp(int cmp, int v, int want)
+{
+	switch (cmp) {
+	case TT_CMP_EQ: return v == want;
+	case TT_CMP_NE: return v != want;
+	case TT_CMP_LT: return v < want;
+	case TT_CMP_GT: return v > want;
+	case TT_CMP_LE: return v <= want;
+	default: return v >= want;
+	}
+}
+
+static bool eval(const struct tt_filter *f, int i, const struct tt_sock *s)
+{
+	const struct tt_fx *x = &f->nodes[i];
+	int c;
+
+	switch (x->kind) {
+	case TT_FX_AND:
+		for (c = x->first; c >= 0; c = f->nodes[c].next)
+			if (!eval(f, c, s))
+				return false;
+		return true;
+	case TT_FX_OR:
+		for (c = x->first; c >= 0; c = f->nodes[c].next)
+			if (eval(f, c, s))
+				return true;
+		return false;
+	case TT_FX_NOT:
+		return !eval(f, x->first, s);
+	case TT_FX_SPORT:
+		return cmp(x->cmp, (int)s->v[TCPTUNE_SOCK_A_SPORT], x->port);
+	case TT_FX_DPORT:
+		return cmp(x->cmp, (int)s->v[TCPTUNE_SOCK_A_DPORT], x->port);
+	case TT_FX_SRC:
+		return host_match(x, s->family, s->saddr, (int)s->v[TCPTUNE_SOCK_A_SPORT]);
+	case TT_FX_DST:
+		return host_match(x, s->family, s->daddr, (int)s->v[TCPTUNE_SOCK_A_DPORT]);
+	case TT_FX_CA_STATE:
+		return tt_has(s, TCPTUNE_SOCK_A_CA_STATE) &&
+		       (int)s->v[TCPTUNE_SOCK_A_CA_STATE] == x->port;
+	case TT_FX_COOKIE:
+		return s->v[TCPTUNE_SOCK_A_COOKIE] == x->cookie;
+	}
+	return false;
+}
+
 bool tt_filter_match(const struct tt_filter *f, const struct tt_sock *s)
 {
 	if (f->algo && !tt_algo_match(f->algo, s->algo))
 		return false;
-	if (!prefix_match(&f->src, s->family, s->saddr))
+	if (f->family && s->family != f->family)
 		return false;
-	if (!prefix_match(&f->dst, s->family, s->daddr))
-		return false;
-	if (f->sport >= 0 && (int)s->v[TCPTUNE_SOCK_A_SPORT] != f->sport)
-		return false;
-	if (f->dport >= 0 && (int)s->v[TCPTUNE_SOCK_A_DPORT] != f->dport)
-		return false;
-	if (f->ca_state >= 0 && (!tt_has(s, TCPTUNE_SOCK_A_CA_STATE) ||
-				 (int)s->v[TCPTUNE_SOCK_A_CA_STATE] != f->ca_state))
-		return false;
-	if (f->cookie_set && s->v[TCPTUNE_SOCK_A_COOKIE] != f->cookie)
-		return false;
-	return true;
+	if (f->states_set && tt_has(s, TCPTUNE_SOCK_A_STATE)) {
+		int st = (int)s->v[TCPTUNE_SOCK_A_STATE];
+
+		if (st == 12)	/* TCP_NEW_SYN_RECV: a request, SYN-RECV to ss */
+			st = 3;
+		if (st < 0 || st > 11 || !(f->states & ST(st)))
+			return false;
+	}
+	return f->root < 0 || eval(f, f->root, s);
+}
+
+uint32_t tt_filter_states(const struct tt_filter *f, uint32_t dflt)
+{
+	return f->states_set ? f->states : dflt;
+}
+
+/* ---- the bytecode -------------------------------------------------------- */
+
+/*
+ * inet_diag_bc_run() walks the ops: a test that holds goes on by the op's
+ * length (yes), one that fails jumps by no; the socket is dumped if the
+ * walk ends exactly at the end of the program.  Each node compiles to code
+ * that falls through when it holds and jumps to its false label when not:
+ *   a and b   a(F) b(F)
+ *   a or b    a(L) JMP end; L: b(F); end:
+ *   not a     a(L) JMP F; L:
+ * The false label of the whole is the end + 4 (reject), as the kernel's
+ * audit allows.  A term the kernel cannot test (ca-state, sk) lets every
+ * socket through: nothing where it must hold (pos), JMP F under a not.
+ */
+struct bc {
+	uint8_t *buf;		/* NULL: sizes only */
+	size_t len, cap;
+};
+
+static void bc_op(struct bc *b, int code, int yes, size_t target)
+{
+	if (b->buf && b->len + 4 <= b->cap) {
+		struct inet_diag_bc_op op = {
+			.code = (unsigned char)code, .yes = (unsigned char)yes,
+			.no = (unsigned short)(target - b->len),
+		};
+
+		memcpy(b->buf + b->len, &op, sizeof(op));
+	}
+	b->len += 4;
+}
+
+static void bc_raw(struct bc *b, const void *d, size_t n)
+{
+	if (b->buf && b->len + n <= b->cap)
+		memcpy(b->buf + b->len, d, n);
+	b->len += n;
+}
+
+static size_t bc_size(const struct tt_filter *f, int i, bool pos);
+
+static void bc_port(struct bc *b, int code, int port, size_t fl)
+{
+	struct inet_diag_bc_op v = { .no = (unsigned short)port };
+
+	bc_op(b, code, 8, fl);
+	bc_raw(b, &v, sizeof(v));
+}
+
+static void bc_emit(const struct tt_filter *f, int i, size_t fl, bool pos, struct bc *b)
+{
+	const struct tt_fx *x = &f->nodes[i];
+	bool src = x->kind == TT_FX_SPORT || x->kind == TT_FX_SRC;
+	size_t end;
+	int c;
+
+	switch (x->kind) {
+	case TT_FX_AND:
+		for (c = x->first; c >= 0; c = f->nodes[c].next)
+			bc_emit(f, c, fl, pos, b);
+		return;
+	case TT_FX_OR:
+		/* sizing (no buffer) needs no label: linear in the nodes */
+		end = b->buf ? b->len + bc_size(f, i, pos) : 0;
+		for (c = x->first; c >= 0; c = f->nodes[c].next) {
+			if (f->nodes[c].next < 0) {
+				bc_emit(f, c, fl, pos, b);
+				break;
+			}
+			/* its false label: after it and the jump to the end */
+			bc_emit(f, c, b->buf ? b->len + bc_size(f, c, pos) + 4 : 0, pos, b);
+			bc_op(b, INET_DIAG_BC_JMP, 4, end);
+		}
+		return;
+	case TT_FX_NOT:
+		end = b->buf ? b->len + bc_size(f, i, pos) : 0;
+		bc_emit(f, x->first, end, !pos, b);
+		bc_op(b, INET_DIAG_BC_JMP, 4, fl);
+		return;
+	case TT_FX_SPORT:
+	case TT_FX_DPORT: {
+		int eq = src ? INET_DIAG_BC_S_EQ : INET_DIAG_BC_D_EQ;
+		int ge = src ? INET_DIAG_BC_S_GE : INET_DIAG_BC_D_GE;
+		int le = src ? INET_DIAG_BC_S_LE : INET_DIAG_BC_D_LE;
+
+		switch (x->cmp) {
+		case TT_CMP_EQ:
+			bc_port(b, eq, x->port, fl);
+			return;
+		case TT_CMP_NE:		/* <= p-1 or >= p+1 */
+			if (x->port == 0) {
+				bc_port(b, ge, 1, fl);
+			} else if (x->port == 65535) {
+				bc_port(b, le, 65534, fl);
+			} else {
+				bc_port(b, le, x->port - 1, b->len + 12);
+				bc_op(b, INET_DIAG_BC_JMP, 4, b->len + 12);
+				bc_port(b, ge, x->port + 1, fl);
+			}
+			return;
+		case TT_CMP_LE:
+			bc_port(b, le, x->port, fl);
+			return;
+		case TT_CMP_GE:
+			bc_port(b, ge, x->port, fl);
+			return;
+		case TT_CMP_LT:
+			if (x->port == 0)
+				bc_op(b, INET_DIAG_BC_JMP, 4, fl);	/* never */
+			else
+				bc_port(b, le, x->port - 1, fl);
+			return;
+		default:
+			if (x->port == 65535)
+				bc_op(b, INET_DIAG_BC_JMP, 4, fl);
+			else
+				bc_port(b, ge, x->port + 1, fl);
+			return;
+		}
+	}
+	case TT_FX_SRC:
+	case TT_FX_DST: {
+		struct inet_diag_hostcond hc = {
+			.family = (uint8_t)x->pfx.family,
+			.prefix_len = (uint8_t)(x->pfx.family ? x->pfx.plen : 0),
+			.port = x->hport,
+		};
+		size_t alen = x->pfx.family == AF_INET6 ? 16 : x->pfx.family ? 4 : 0;
+
+		bc_op(b, src ? INET_DIAG_BC_S_COND : INET_DIAG_BC_D_COND,
+		      (int)(4 + sizeof(hc) + alen), fl);
+		bc_raw(b, &hc, sizeof(hc));
+		bc_raw(b, x->pfx.addr, alen);
+		return;
+	}
+	default:	/* not the kernel's to test: let it through */
+		if (!pos)
+			bc_op(b, INET_DIAG_BC_JMP, 4, fl);
+		return;
+	}
+}
+
+static size_t bc_size(const struct tt_filter *f, int i, bool pos)
+{
+	struct bc b = { NULL, 0, 0 };
+
+	bc_emit(f, i, 0, pos, &b);
+	return b.len;
+}
+
+ssize_t tt_filter_bytecode(const struct tt_filter *f, void *buf, size_t cap)
+{
+	struct bc b = { NULL, 0, 0 };
+
+	if (f->root < 0)
+		return 0;
+	bc_emit(f, f->root, 0, true, &b);
+	if (b.len > TT_FILTER_MAX_BYTECODE)
+		return -1;
+	if (!buf)
+		return (ssize_t)b.len;
+	if (b.len > cap)
+		return -1;
+	b.buf = buf;
+	b.cap = cap;
+	b.len = 0;
+	bc_emit(f, f->root, bc_size(f, f->root, true) + 4, true, &b);
+	return (ssize_t)b.len;
 }

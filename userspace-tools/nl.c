@@ -292,6 +292,7 @@ int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
 			err->error = errno;
 			goto out;
 		}
+		ctx->rx_bytes += (uint64_t)n;
 		debug_dump(ctx, "received", buf, (size_t)n, extra_hdr);
 		r = tt_nl_replies(buf, (size_t)n, seq, portid, extra_hdr, cb, data, err);
 		if (r < 0)

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <netinet/in.h>
 #include <json-c/json.h>
 #include <libmnl/libmnl.h>
@@ -55,6 +56,7 @@ struct tt_ctx {
 	bool family_optional;	/* -a: sock_diag alone is a whole answer */
 	uint32_t seq;
 	uint32_t portid;
+	uint64_t rx_bytes;	/* netlink bytes received (--debug says them) */
 };
 
 /* One command: wireguard-tools / ethtool style table (main.c). */
@@ -233,36 +235,63 @@ void tt_addr_str(int family, const uint8_t *a, char *buf, size_t len);
 struct tt_filter;
 int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	       struct tt_socklist *out);
-int tt_diag_dump(struct tt_ctx *ctx, struct tt_socklist *out);
-/* The filter at argv[*i] (sockets, watch, monitor); 0 or an exit status. */
-int tt_parse_sock_args(const char *cmd, int argc, char **argv,
-		       struct tt_filter *f, int *i);
+/* The sock_diag dump, filtered by the kernel with f's bytecode (f may be NULL). */
+int tt_diag_dump(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_socklist *out);
 
 /* ---- filters (filter.c) ---- */
 struct tt_prefix {
 	bool set;
-	int family;		/* AF_INET / AF_INET6 */
+	int family;		/* AF_INET / AF_INET6; 0 (a host condition): any */
 	uint8_t addr[16];
 	int plen;
+};
+
+/* Bounds of a filter: exit TT_EXIT_INVALID beyond them. */
+#define TT_FILTER_MAX_TERMS 8192
+#define TT_FILTER_MAX_DEPTH 64
+/* The longest bytecode sent (its jumps are u16); longer: matched here. */
+#define TT_FILTER_MAX_BYTECODE 65528
+
+enum { TT_FX_AND, TT_FX_OR, TT_FX_NOT, TT_FX_SPORT, TT_FX_DPORT, TT_FX_SRC,
+       TT_FX_DST, TT_FX_CA_STATE, TT_FX_COOKIE };
+enum { TT_CMP_EQ, TT_CMP_NE, TT_CMP_LT, TT_CMP_GT, TT_CMP_LE, TT_CMP_GE };
+
+/* A node of the expression: and/or/not of children (first, next), or a term. */
+struct tt_fx {
+	uint8_t kind;		/* TT_FX_* */
+	uint8_t cmp;		/* ports: TT_CMP_* */
+	int port;		/* ports: the port; ca-state: the state */
+	int hport;		/* src/dst: the port, -1: any */
+	int first, next;	/* children; siblings (-1: none) */
+	struct tt_prefix pfx;	/* src/dst */
+	uint64_t cookie;
 };
 
 struct tt_filter {
 	const char *algo;	/* as given; matched loosely (reno = tcptune_reno) */
 	char kalgo[32];		/* tcptune's name of it ("tcptune_reno"), or "" */
 	bool algo_checked;	/* kalgo is known (tt_algo_check ran) */
-	struct tt_prefix src, dst;
-	int sport, dport;	/* -1: any */
-	int ca_state;		/* -1: any */
-	bool cookie_set;
-	uint64_t cookie;
+	bool states_set;	/* state/exclude given: states is the TCP state mask */
+	uint32_t states;
+	int family;		/* -4/-6: AF_INET/AF_INET6, 0: both */
+	struct tt_fx *nodes;	/* the expression, root its top (-1: none) */
+	int n, cap, root;
+	char *text;		/* the tokens the nodes point into */
+	char bad[64];		/* the unknown word, after that error */
 };
 
 void tt_filter_init(struct tt_filter *f);
-/* Try to parse a filter keyword at argv[*i]: 1 consumed, 0 not a filter,
- * -1 error (printed, exit TT_EXIT_USAGE or TT_EXIT_INVALID in *status). */
-int tt_filter_parse(struct tt_filter *f, int argc, char **argv, int *i,
-		    int *status);
+void tt_filter_free(struct tt_filter *f);
+/* The filter of argv[0..argc) (words, or whole expressions in one word):
+ * 0, or the exit status after printing the error. */
+int tt_filter_parse_args(struct tt_filter *f, const char *cmd, int argc, char **argv);
 bool tt_filter_match(const struct tt_filter *f, const struct tt_sock *s);
+/* The TCP state mask to ask sock_diag for; dflt if the filter sets none. */
+uint32_t tt_filter_states(const struct tt_filter *f, uint32_t dflt);
+/* The inet_diag bytecode of the expression into buf[0..cap) (buf NULL:
+ * its length only): its length, 0 if there is no expression, -1 if it is
+ * longer than TT_FILTER_MAX_BYTECODE or cap. */
+ssize_t tt_filter_bytecode(const struct tt_filter *f, void *buf, size_t cap);
 bool tt_algo_match(const char *want, const char *algo);
 extern const char tt_filter_usage[];
 const char *const *tt_filter_keywords(size_t *n);
