@@ -6,6 +6,7 @@
  *   FILTER := [ state STATE | exclude STATE ]... [ algo ALGO ] [ EXPR ]
  *   EXPR   := EXPR [ and | && ] EXPR | EXPR { or | || } EXPR
  *           | { not | ! } EXPR | ( EXPR ) | TERM
+ *             (as ss: and and or alike, left to right; not the tightest)
  *   TERM   := { dport | sport } [ OP ] [:]PORT | { dst | src } [ = ] HOST
  *           | ca-state CASTATE | sk COOKIE
  *   OP     := = | == | != | < | > | <= | >= | eq | ne | lt | gt | le | ge
@@ -154,7 +155,7 @@ static int new_node(struct parser *p, int kind)
 	x = &f->nodes[f->n];
 	memset(x, 0, sizeof(*x));
 	x->kind = (uint8_t)kind;
-	x->first = x->next = -1;
+	x->first = x->next = x->last = -1;
 	x->hport = -1;
 	return f->n++;
 }
@@ -259,7 +260,7 @@ static uint32_t state_mask(struct parser *p, const char *kw, const char *val)
 	return 0;
 }
 
-static int parse_or(struct parser *p, bool top);
+static int parse_list(struct parser *p, bool top);
 
 static int term(struct parser *p)
 {
@@ -314,6 +315,7 @@ static int term(struct parser *p)
 			if (n < 0)
 				return -1;
 			p->f->nodes[n].first = i;
+			p->f->nodes[n].depth = 1;
 			i = n;
 		}
 		return i;
@@ -388,7 +390,7 @@ static int unary(struct parser *p)
 			return fail(p, TT_EXIT_INVALID, "the filter nests deeper than %d (parentheses and not)",
 				    TT_FILTER_MAX_DEPTH);
 		p->pos++;
-		c = paren ? parse_or(p, false) : unary(p);
+		c = paren ? parse_list(p, false) : unary(p);
 		if (c < 0)
 			return -1;
 		if (paren) {
@@ -403,6 +405,7 @@ static int unary(struct parser *p)
 			if (i < 0)
 				return -1;
 			p->f->nodes[i].first = c;
+			p->f->nodes[i].depth = p->f->nodes[c].depth + 1;
 		}
 		p->depth--;
 		return i;
@@ -410,117 +413,127 @@ static int unary(struct parser *p)
 	return term(p);
 }
 
-/* Children a..: linked through next; one child is itself. */
-static int group(struct parser *p, int kind, int first, int n)
+/* left op c (op TT_FX_AND or TT_FX_OR): c joins left if left is one. */
+static int join(struct parser *p, int kind, int left, int c)
 {
-	int i;
+	struct tt_fx *v;
+	int i, d;
 
-	if (n == 1)
-		return first;
+	if (p->f->nodes[left].kind == kind) {
+		v = p->f->nodes;
+		v[v[left].last].next = c;
+		v[left].last = c;
+		if (v[c].depth + 1 > v[left].depth)
+			v[left].depth = v[c].depth + 1;
+		return left;
+	}
 	i = new_node(p, kind);
-	if (i >= 0)
-		p->f->nodes[i].first = first;
+	if (i < 0)
+		return -1;
+	v = p->f->nodes;
+	d = (v[left].depth > v[c].depth ? v[left].depth : v[c].depth) + 1;
+	if (d > TT_FILTER_MAX_DEPTH)
+		return fail(p, TT_EXIT_INVALID, "the filter nests deeper than %d "
+			    "(parentheses, not, and and/or in turn)", TT_FILTER_MAX_DEPTH);
+	v[i].first = left;
+	v[i].last = c;
+	v[left].next = c;
+	v[i].depth = d;
 	return i;
 }
 
-/* A run of terms joined by and (or nothing); at the top, also the state,
- * exclude and algo selectors (*sel: how many). */
-static int parse_and(struct parser *p, bool top, int *sel)
+static bool selector(const char *t)
 {
-	int first = -1, last = -1, n = 0, c;
+	return !strcmp(t, "state") || !strcmp(t, "exclude") || !strcmp(t, "excl") ||
+	       !strcmp(t, "algo");
+}
+
+/* A selector at the top: state, exclude or algo, for the whole filter. */
+static int parse_selector(struct parser *p)
+{
+	const char *t = peek(p), *val;
+	uint32_t m;
+
+	p->pos++;
+	val = value(p, t);
+	if (!val)
+		return -1;
+	if (!strcmp(t, "algo")) {
+		if (p->f->algo && strcmp(p->f->algo, val))
+			return fail(p, TT_EXIT_USAGE, "algo given twice (%s, %s)", p->f->algo, val);
+		p->f->algo = val;
+		return 0;
+	}
+	m = state_mask(p, t, val);
+	if (!m)
+		return -1;
+	if (!p->f->states_set)
+		p->f->states = t[0] == 's' ? 0 : ST_ALL;
+	p->f->states_set = true;
+	if (t[0] == 's')
+		p->f->states |= m;
+	else
+		p->f->states &= ~m;
+	return 0;
+}
+
+/*
+ * Terms joined by and (or nothing) and or, as ss reads them: and and or
+ * bind alike, left to right (a or b and c is (a or b) and c); not binds
+ * to the term after it.  At the top also the selectors, which hold for
+ * the whole filter: first, as in ss (state established dport = :1 or
+ * dport = :2: both ports, established), or among the terms of a filter
+ * without an or (tcptune's old order: dport 1 algo reno); never after an
+ * or.  Returns the node, -2 if there is none, -1 after an error.
+ */
+static int parse_list(struct parser *p, bool top)
+{
+	int left = -1, c, kind, late = 0;
+	bool seen_or = false;
 
 	for (;;) {
-		const char *t = peek(p);
+		const char *t = peek(p), *opw = NULL;
 
-		if (!t || !strcmp(t, ")") || !strcmp(t, "or") || !strcmp(t, "||"))
+		if (!t || !strcmp(t, ")"))
 			break;
-		if (n && (!strcmp(t, "and") || !strcmp(t, "&&"))) {
+		kind = TT_FX_AND;
+		if (!strcmp(t, "or") || !strcmp(t, "||") || !strcmp(t, "and") || !strcmp(t, "&&")) {
+			opw = t;
+			if (left < 0)
+				return fail(p, TT_EXIT_USAGE, "a term is expected before \"%s\"", t);
+			if (t[0] == 'o' || t[0] == '|') {
+				kind = TT_FX_OR;
+				seen_or = true;
+				if (top && late)
+					return fail(p, TT_EXIT_USAGE, "state, exclude and algo go before the "
+						    "expression, not inside an \"or\" (as in ss)");
+			}
 			p->pos++;
-			if (!peek(p))
-				return fail(p, TT_EXIT_USAGE, "a term is expected after \"%s\"", t);
-			continue;
+			t = peek(p);
+			if (!t || !strcmp(t, ")"))
+				return fail(p, TT_EXIT_USAGE, "a term is expected after \"%s\"", opw);
 		}
-		if (top && (!strcmp(t, "state") || !strcmp(t, "exclude") || !strcmp(t, "excl"))) {
-			const char *val;
-			uint32_t m;
-
-			p->pos++;
-			val = value(p, t);
-			if (!val)
+		if (top && selector(t)) {
+			if (seen_or)
+				return fail(p, TT_EXIT_USAGE, "state, exclude and algo go before the "
+					    "expression, not inside an \"or\" (as in ss)");
+			if (parse_selector(p))
 				return -1;
-			m = state_mask(p, t, val);
-			if (!m)
-				return -1;
-			if (!p->f->states_set)
-				p->f->states = t[0] == 's' ? 0 : ST_ALL;
-			p->f->states_set = true;
-			if (t[0] == 's')
-				p->f->states |= m;
-			else
-				p->f->states &= ~m;
-			(*sel)++;
-			continue;
-		}
-		if (top && !strcmp(t, "algo")) {
-			const char *val;
-
-			p->pos++;
-			val = value(p, t);
-			if (!val)
-				return -1;
-			if (p->f->algo && strcmp(p->f->algo, val))
-				return fail(p, TT_EXIT_USAGE, "algo given twice (%s, %s)", p->f->algo, val);
-			p->f->algo = val;
-			(*sel)++;
+			late += left >= 0;
 			continue;
 		}
 		c = unary(p);
 		if (c < 0)
 			return -1;
-		if (last >= 0)
-			p->f->nodes[last].next = c;
-		else
-			first = c;
-		last = c;
-		n++;
-	}
-	if (!n && !top)
-		return fail(p, TT_EXIT_USAGE, "a term is expected%s%s%s", peek(p) ? " before \"" : " at the end",
-			    peek(p) ? peek(p) : "", peek(p) ? "\"" : "");
-	if (!n)
-		return -2;	/* selectors only, or nothing */
-	return group(p, TT_FX_AND, first, n);
-}
-
-static int parse_or(struct parser *p, bool top)
-{
-	int first = -1, last = -1, n = 0, c, sel = 0, sel0;
-
-	for (;;) {
-		sel0 = sel;
-		c = parse_and(p, top, &sel);
-		if (c == -1)
+		left = left < 0 ? c : join(p, kind, left, c);
+		if (left < 0)
 			return -1;
-		if (c == -2 && (n || is(p, "or", "||")))
-			return fail(p, TT_EXIT_USAGE, "a term is expected %s \"or\"", n ? "after" : "before");
-		if (top && sel > sel0 && (n || is(p, "or", "||")))
-			return fail(p, TT_EXIT_USAGE, "state, exclude and algo go before the expression, "
-				    "not inside an \"or\" (as in ss)");
-		if (c >= 0) {
-			if (last >= 0)
-				p->f->nodes[last].next = c;
-			else
-				first = c;
-			last = c;
-			n++;
-		}
-		if (!is(p, "or", "||"))
-			break;
-		p->pos++;
 	}
-	if (!n)
-		return -2;
-	return group(p, TT_FX_OR, first, n);
+	if (left < 0 && !top)
+		return fail(p, TT_EXIT_USAGE, "a term is expected%s%s%s",
+			    peek(p) ? " before \"" : " at the end", peek(p) ? peek(p) : "",
+			    peek(p) ? "\"" : "");
+	return left < 0 ? -2 : left;
 }
 
 /* The words of argv split into tokens (a word may hold a whole expression,
@@ -587,7 +600,7 @@ int tt_filter_parse_args(struct tt_filter *f, const char *cmd, int argc, char **
 		free(p.tok);
 		return p.status;
 	}
-	r = p.ntok ? parse_or(&p, true) : -2;
+	r = p.ntok ? parse_list(&p, true) : -2;
 	if (r >= 0 || r == -2) {
 		if (peek(&p)) {
 			r = -1;

@@ -262,7 +262,8 @@ struct tt_fx {
 	uint8_t cmp;		/* ports: TT_CMP_* */
 	int port;		/* ports: the port; ca-state: the state */
 	int hport;		/* src/dst: the port, -1: any */
-	int first, next;	/* children; siblings (-1: none) */
+	int first, last, next;	/* children; siblings (-1: none) */
+	int depth;		/* of the tree below: at most TT_FILTER_MAX_DEPTH */
 	struct tt_prefix pfx;	/* src/dst */
 	uint64_t cookie;
 };

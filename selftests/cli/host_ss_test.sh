@@ -1,0 +1,306 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host tests of `tcptune sockets` with ss's filter language (no tcptune
+# module: -a, the sock_diag path, whose filter the kernel runs as inet_diag
+# bytecode).  In a fresh netns on loopback (198.18.0.0/15 and 2001:db8::/32
+# only): listening, established and TIME-WAIT sockets; for every filter of
+# the list, the sockets `tcptune -j sockets -a FILTER` lists are the ones
+# `ss -tan FILTER` lists (ss -tn when the filter names no state: without
+# state, tcptune's -a lists ss's default states, as ss without -a).  Then
+# 2,000 sockets on one port and one on another: the one-port dump is a
+# small fraction of the bytes of the whole (the kernel filters).  Errors
+# and bounds: exit 1 or 2 with the message, no crash.  TAP; exit 1 on any
+# failure.
+#
+#   host_ss_test.sh            (from anywhere; needs root, ip netns, ss)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/selftests/lib/tap.sh"
+PY=/usr/bin/python3
+TT=${TCPTUNE:-$top/userspace-tools/tcptune}
+NS=tt_ss_$$
+W=$(mktemp -d)
+hpid=
+cleanup() {
+	[ -n "$hpid" ] && kill "$hpid" 2>/dev/null && wait "$hpid" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+# The filters compared with ss (one per line; a line is split into words
+# as a shell would, so '( ... )' stays one word as ss takes it).  and and
+# or bind alike, left to right, in ss: the lines with both check that.
+FILTERS=$(cat <<'EOF'
+dport = :6001
+dport == :6001
+dport eq :6002
+dport != :6001
+dport ne :7000
+dport '>' :6001
+dport gt :6001
+dport '<' :6002
+dport lt :7000
+dport '>=' :6002
+dport ge :7000
+dport '<=' :6002
+dport le :6001
+sport = :6001
+sport '>' :6001
+sport '<' :6002
+dst 198.18.0.1
+dst 198.18.0.0/15
+src 198.18.1.0/24
+dst 2001:db8::/32
+src 2001:db8::1/128
+src [2001:db8::1]:6001
+dst [2001:db8::1]:6002
+src 198.18.0.1:7000
+'( dport = :6001 or dport = :6002 )'
+dport = :6001 and src 198.18.1.0/24
+dport = :6001 '&&' dst 198.18.0.0/16
+dport = :6001 '||' sport = :7000
+dport = :6001 or dport = :6002 and src 198.18.1.0/24
+sport = :6001 or dport = :6001 and src 198.18.1.0/24
+'! dport = :6001 and dport = :6002'
+not dport = :6001 or dport = :6001
+'dport=:6001||dport=:7000 && !src [2001:db8::1]'
+not dport = :6001
+'!' '(' sport = :6001 or sport = :6002 ')'
+not '(' dst 2001:db8::/32 ')' and dport '>' :6001
+'sport >= :6000 and not ( dst 198.18.0.0/15 or dport = :7000 )'
+'( ( dport = :6001 ) )'
+state established dport = :6001
+state established '( dport = :6001 or dport = :6002 )'
+state established dport = :6001 or dport = :6002
+state listening
+state all
+state connected
+state synchronized
+state time-wait
+state bucket
+state big sport = :6001
+state listening state established
+exclude established
+exclude listening src 198.18.0.0/16
+state all not sport = :6001
+EOF
+)
+nf=$(grep -c . <<<"$FILTERS")
+
+tap_plan $((nf + 2 + 2 + 3 + 20))
+
+if [ ! -x "$TT" ]; then
+	tap_fail "the CLI is built ($TT)" "make -C userspace-tools"
+	exit 1
+fi
+
+# run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
+run() {
+	local name=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		tap_fail "$name" "exit $rc, want $want: $(echo "$out" | head -6)"
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" <<<"$out"; then
+		tap_fail "$name" "no /$pat/ in: $(echo "$out" | head -6)"
+	else
+		tap_ok "$name"
+	fi
+}
+
+# ---- the sockets ------------------------------------------------------------
+ip netns add "$NS" || { tap_fail "ip netns add $NS"; exit 1; }
+ip -n "$NS" link set lo up
+ip -n "$NS" addr add 198.18.0.1/24 dev lo
+ip -n "$NS" addr add 198.18.1.1/24 dev lo
+ip -n "$NS" addr add 2001:db8::1/64 dev lo nodad
+ip -n "$NS" addr add 2001:db8:1::1/64 dev lo nodad
+
+# Listeners on 6001, 6002, 7000 (IPv4 and IPv6), two connections to each
+# (one from the second address), a TIME-WAIT socket per family; on a
+# signal (USR1), 1,000 connections to 198.18.0.1:8000 and one to :8001.
+ip netns exec "$NS" $PY - >"$W/holder" 2>&1 <<'PYEOF' &
+import resource, signal, socket, sys, time
+resource.setrlimit(resource.RLIMIT_NOFILE, (8192, 8192))
+keep = []
+def listen(fam, a, p):
+    l = socket.socket(fam)
+    l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    l.bind((a, p)); l.listen(2048); keep.append(l)
+    return l
+def conn(fam, l, src, a, p):
+    c = socket.socket(fam); c.bind((src, 0)); c.connect((a, p))
+    s, _ = l.accept(); keep.extend((c, s))
+    return c, s
+for fam, a, b in ((socket.AF_INET, "198.18.0.1", "198.18.1.1"),
+                  (socket.AF_INET6, "2001:db8::1", "2001:db8:1::1")):
+    for p in (6001, 6002, 7000):
+        l = listen(fam, a, p)
+        conn(fam, l, a, a, p)
+        conn(fam, l, b, a, p)
+    # TIME-WAIT: the client closes first, the server after
+    l = listen(fam, a, 7100)
+    c, s = conn(fam, l, b, a, 7100)
+    c.close(); time.sleep(0.05); s.close(); keep.remove(c); keep.remove(s)
+    l.close(); keep.remove(l)
+def many(sig, frm):
+    l = listen(socket.AF_INET, "198.18.0.1", 8000)
+    for i in range(1000):
+        conn(socket.AF_INET, l, "198.18.0.1", "198.18.0.1", 8000)
+    l2 = listen(socket.AF_INET, "198.18.0.1", 8001)
+    conn(socket.AF_INET, l2, "198.18.0.1", "198.18.0.1", 8001)
+    print("many", flush=True)
+signal.signal(signal.SIGUSR1, many)
+print("ready", flush=True)
+while True:
+    time.sleep(60)
+PYEOF
+hpid=$!
+for _ in $(seq 100); do grep -q ready "$W/holder" && break; sleep 0.1; done
+if ! grep -q ready "$W/holder"; then
+	tap_fail "the test's sockets are set up" "$(cat "$W/holder")"
+	exit 1
+fi
+
+# keys FILE: "LOCAL PEER" per socket, from tcptune's JSON (the state is
+# left out: ss prints no State column when the filter names one state)
+keys_tt() {
+	$PY - "$1" <<'PYEOF'
+import json, sys
+def ep(a, p, fam):
+    a = "[%s]" % a if ":" in a else a
+    return "%s:%s" % (a, p if p else "*")
+for s in json.load(open(sys.argv[1])):
+    print(ep(s["saddr"], s["sport"], s["family"]), ep(s["daddr"], s["dport"], s["family"]))
+PYEOF
+}
+# the same from ss -Hn output: its last two columns (-n, no -p: no Process)
+keys_ss() {
+	awk '{ print $(NF - 1), $NF }' "$1"
+}
+norm() { sed 's/\[::\]:\*/*/; s/0\.0\.0\.0:\*/*/; s/ \[::\]:\*$/ */; s/ 0\.0\.0\.0:\*$/ */' | sort; }
+
+# ---- tcptune -j sockets -a FILTER = ss -tan FILTER ------------------------------
+while IFS= read -r line; do
+	eval "set -- $line"
+	if grep -qE '(^| )(state|exclude) ' <<<"$line"; then sso=-Htan; else sso=-Htn; fi
+	"$TT" -n "$NS" -j sockets -a "$@" >"$W/tt.json" 2>"$W/tt.err"
+	rc=$?
+	ip netns exec "$NS" ss $sso "$@" >"$W/ss.txt" 2>&1
+	src=$?
+	if [ $rc != 0 ] || [ $src != 0 ]; then
+		tap_fail "filter $line: tcptune = ss ${sso#-H}" "tcptune exit $rc: $(head -3 "$W/tt.err"); ss exit $src: $(head -3 "$W/ss.txt")"
+		continue
+	fi
+	a=$(keys_tt "$W/tt.json" | norm)
+	b=$(keys_ss "$W/ss.txt" | norm)
+	n=$(grep -c . <<<"$b")
+	if [ "$a" = "$b" ]; then
+		tap_ok "filter $line: tcptune = ss ${sso#-H} ($n sockets)"
+	else
+		tap_fail "filter $line: tcptune = ss ${sso#-H}" "$(diff <(echo "$a") <(echo "$b") | head -12)"
+	fi
+done <<<"$FILTERS"
+
+# -4 / -6 as ss's
+for fam in 4 6; do
+	"$TT" -n "$NS" -j sockets -a -$fam state all >"$W/tt.json" 2>/dev/null
+	ip netns exec "$NS" ss -Htan -$fam state all >"$W/ss.txt"
+	a=$(keys_tt "$W/tt.json" | norm)
+	b=$(keys_ss "$W/ss.txt" | norm)
+	if [ "$a" = "$b" ] && [ -n "$a" ]; then tap_ok "sockets -a -$fam state all = ss -tan -$fam ($(grep -c . <<<"$b") sockets)"
+	else tap_fail "sockets -a -$fam state all = ss -tan -$fam" "$(diff <(echo "$a") <(echo "$b") | head -8)"; fi
+done
+
+# --sort / --top
+"$TT" -n "$NS" -j sockets -a --sort dport --top 3 state established dport '>' :6001 >"$W/tt.json" 2>/dev/null
+why=$($PY - "$W/tt.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = [s["dport"] for s in d]
+if len(d) != 3: print("want 3 sockets, got", len(d))
+if p != sorted(p): print("not ascending by dport:", p)
+if any(x <= 6001 for x in p): print("dport > 6001 not applied:", p)
+PYEOF
+)
+if [ -z "$why" ]; then tap_ok "sockets -a --sort dport --top 3 FILTER: 3 sockets, by dport, filtered"
+else tap_fail "sockets -a --sort dport --top 3 FILTER" "$why"; fi
+"$TT" -n "$NS" -j sockets -a --sort rto_us state all >"$W/tt.json" 2>/dev/null
+why=$($PY - "$W/tt.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = [s.get("rto_us") for s in d if s.get("rto_us") is not None]
+if len(v) < 10: print("only", len(v), "sockets with rto_us")
+if v != sorted(v, reverse=True): print("not descending:", v[:20])
+PYEOF
+)
+if [ -z "$why" ]; then tap_ok "sockets -a --sort rto_us: largest first"
+else tap_fail "sockets -a --sort rto_us: largest first" "$why"; fi
+
+# ---- the kernel filters: bytes received, 2,000 sockets vs one port ------------------
+kill -USR1 "$hpid"
+for _ in $(seq 200); do grep -q many "$W/holder" && break; sleep 0.1; done
+bytes() {	# the sock_diag dump's bytes, as --debug says them
+	"$TT" -n "$NS" --debug -j sockets -a "$@" 2>&1 >"$W/b.json" |
+		sed -n 's/^--- sock_diag dump: \([0-9]*\) bytes received, \([0-9]*\) sockets.*/\1 \2/p'
+}
+read -r all_b all_n <<<"$(bytes)"
+read -r one_b one_n <<<"$(bytes dport = :8001)"
+ss_n=$(ip netns exec "$NS" ss -Htn dport = :8001 | wc -l)
+tap_note "unfiltered: ${all_b:-?} bytes, ${all_n:-?} sockets; dport = :8001: ${one_b:-?} bytes, ${one_n:-?} sockets"
+if [ "${all_n:-0}" -ge 2000 ] && [ "${one_n:-x}" = 1 ] && [ "$ss_n" = 1 ] &&
+   [ "${one_b:-999999999}" -lt $((all_b / 100)) ]; then
+	tap_ok "dport = :8001 among 2,000 sockets: 1 socket, $one_b bytes received vs $all_b unfiltered (the kernel filters)"
+else
+	tap_fail "dport = :8001 among 2,000 sockets: the kernel filters" \
+		"unfiltered ${all_b:-?} bytes ${all_n:-?} sockets; filtered ${one_b:-?} bytes ${one_n:-?} sockets; ss $ss_n"
+fi
+read -r x_b x_n <<<"$(bytes dport = :8000)"
+if [ "${x_n:-0}" = 1000 ] && [ "$x_n" = "$(ip netns exec "$NS" ss -Htn dport = :8000 | wc -l)" ]; then
+	tap_ok "dport = :8000: the 1,000 connections' client ends, as ss ($x_b bytes)"
+else
+	tap_fail "dport = :8000: the 1,000 client ends" "$x_n sockets, $x_b bytes"
+fi
+# a filter the kernel cannot run whole (ca-state): a superset comes, the CLI matches the rest
+read -r c_b c_n <<<"$(bytes dport = :8001 ca-state Loss)"
+cnt=$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$W/b.json" 2>/dev/null)
+if [ "${c_n:-x}" = 1 ] && [ "$cnt" = 0 ]; then
+	tap_ok "dport = :8001 ca-state Loss: the kernel sends the one socket, the CLI drops it (Open)"
+else
+	tap_fail "dport = :8001 ca-state Loss" "kernel sent ${c_n:-?}, listed ${cnt:-?}"
+fi
+
+# ---- errors and bounds -------------------------------------------------------------
+run "dport = :99999: not a port, exit 2" 2 'not a port' "$TT" sockets -a dport = :99999
+run "dport > x: not a port, exit 2" 2 '"x" is not a port' "$TT" sockets -a dport '>' x
+run "state establshed: exit 2, names the states, did you mean established" 2 \
+	'unknown state "establshed".*established.*did you mean: established' \
+	bash -c '"$@" 2>&1 | tr "\n" " "; exit ${PIPESTATUS[0]}' _ "$TT" sockets -a state establshed
+run "'( dport = :1': exit 1, unbalanced" 1 '"\(" without "\)"' "$TT" sockets -a '( dport = :1'
+run "'dport = :1 )': exit 1, unbalanced" 1 '"\)" without "\("' "$TT" sockets -a 'dport = :1 )'
+run "'dport = :1 or': exit 1" 1 'a term is expected' "$TT" sockets -a dport = :1 or
+run "'and dport = :1': exit 1" 1 'a term is expected before "and"' "$TT" sockets -a and dport = :1
+run "'not': exit 1" 1 'a term is expected' "$TT" sockets -a not
+run "'dport =': exit 1, needs a value" 1 'needs a value' "$TT" sockets -a dport =
+run "'dst 300.1.1.1': exit 2" 2 'not an IPv4 or IPv6' "$TT" sockets -a dst 300.1.1.1
+run "'dst [2001:db8::1:80': exit 2" 2 'not an IPv4 or IPv6' "$TT" sockets -a dst '[2001:db8::1:80'
+run "'dst 198.18.0.1:http': exit 2 (no service names)" 2 'not a port' "$TT" sockets -a dst 198.18.0.1:http
+run "'dport = :1 or state established': exit 1, state goes before" 1 'state, exclude and algo go before' \
+	"$TT" sockets -a dport = :1 or state established
+run "'( state established )': exit 1" 1 '"state" goes before the expression' "$TT" sockets -a '( state established )'
+run "--sort nosuch: exit 2, names the fields" 2 'unknown field "nosuch"; one of: cwnd.*delivery_rate_bps' "$TT" sockets -a --sort nosuch
+run "--top 0: exit 2" 2 'not a positive number' "$TT" sockets -a --top 0
+run "-4 -6: exit 1" 1 'exclude each other' "$TT" sockets -a -4 -6
+# 100,000 nested parentheses: the depth bound, not the stack
+run "100,000 '(': exit 2, nests deeper than 64" 2 'nests deeper than 64' \
+	bash -c '"$@" $(yes "(" | head -100000) 2>&1 | head -3; exit ${PIPESTATUS[0]}' _ "$TT" sockets -a
+run "100,000 '!': exit 2, nests deeper than 64" 2 'nests deeper than 64' \
+	bash -c '"$@" $(yes "!" | head -100000) dport = :1 2>&1 | head -3; exit ${PIPESTATUS[0]}' _ "$TT" sockets -a
+# a chain of 60,000 terms (one word each: the command line's limit)
+run "a 60,000-term chain: exit 2, more than 8192 terms" 2 'more than 8192 terms' \
+	bash -c '"$@" $(seq -f "dport=:%g||" 1 60000) dport=:1 2>&1 | head -3; exit ${PIPESTATUS[0]}' _ "$TT" sockets -a
+
+tap_done
