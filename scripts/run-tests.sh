@@ -206,12 +206,13 @@ $(tail -n 30 <<<"$out")"
 
 	# The tcptune CLI: -Werror build, unit test (plain and with ASan +
 	# UBSan), the fuzzer of its reply and argument parsers (sanitized,
-	# 40 s), host tests (no module needed).
+	# 40 s), host tests (no module needed), ss's filters against ss.
 	if build_cli; then
 		host_suite cli-unit build/selftests/test_cli_unit
 		host_suite cli-unit-asan build/selftests/test_cli_unit_asan
 		host_suite cli-fuzz build/selftests/fuzz_cli -T 40
 		host_suite cli-host bash selftests/cli/host_cli_test.sh
+		host_suite cli-ss bash selftests/cli/host_ss_test.sh
 	fi
 }
 

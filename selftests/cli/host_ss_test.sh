@@ -65,7 +65,7 @@ dport = :6001 or dport = :6002 and src 198.18.1.0/24
 sport = :6001 or dport = :6001 and src 198.18.1.0/24
 '! dport = :6001 and dport = :6002'
 not dport = :6001 or dport = :6001
-'dport=:6001||dport=:7000 && !src [2001:db8::1]'
+'dport = :6001 || dport = :7000 && ! src [2001:db8::1]'
 not dport = :6001
 '!' '(' sport = :6001 or sport = :6002 ')'
 not '(' dst 2001:db8::/32 ')' and dport '>' :6001
