@@ -14,8 +14,10 @@
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
+#include <arpa/inet.h>
 
 #include "tcptune.h"
+#include "bc.h"
 #include "canned.h"
 #include "tap.h"
 
@@ -396,6 +398,295 @@ static void test_models(void)
 	      "monitor: the event's bbr:(state:,phase:) and JSON bbr object, the sockets' renderer");
 }
 
+
+/* ---- filters: parser, evaluator, bytecode ----------------------------- */
+
+/* Parse expr (one word, as ss takes '( ... )'); the exit status. */
+static int parse1(struct tt_filter *f, const char *expr)
+{
+	char *argv[] = { (char *)expr, NULL };
+
+	tt_filter_init(f);
+	return tt_filter_parse_args(f, "test", 1, argv);
+}
+
+static bool filter_matches(const char *expr, const struct tt_sock *s)
+{
+	struct tt_filter f;
+	bool m = !parse1(&f, expr) && tt_filter_match(&f, s);
+
+	tt_filter_free(&f);
+	return m;
+}
+
+static unsigned char bcbuf[1 << 17];
+
+/* The bytecode of expr: its length, or -1 (unparsed), -2 (too long). */
+static int bytecode(const char *expr)
+{
+	struct tt_filter f;
+	ssize_t n = -1;
+
+	if (!parse1(&f, expr)) {
+		n = tt_filter_bytecode(&f, bcbuf, sizeof(bcbuf));
+		if (n < 0)
+			n = -2;
+	}
+	tt_filter_free(&f);
+	return (int)n;
+}
+
+/* Op k of the bytecode is { code, yes, no }. */
+static bool op_is(int k, int code, int yes, int no)
+{
+	const struct inet_diag_bc_op *op = (const void *)(bcbuf + 4 * k);
+
+	return op->code == code && op->yes == yes && op->no == no;
+}
+
+static void sock_at(struct tt_sock *s, int family, const char *src, int sport,
+		    const char *dst, int dport)
+{
+	memset(s, 0, sizeof(*s));
+	s->family = (uint8_t)family;
+	inet_pton(family, src, s->saddr);
+	inet_pton(family, dst, s->daddr);
+	s->v[TCPTUNE_SOCK_A_SPORT] = (uint64_t)sport;
+	s->v[TCPTUNE_SOCK_A_DPORT] = (uint64_t)dport;
+	s->v[TCPTUNE_SOCK_A_STATE] = 1;
+	s->v[TCPTUNE_SOCK_A_CA_STATE] = TCPTUNE_CA_OPEN;
+	s->have = 1ULL << TCPTUNE_SOCK_A_STATE | 1ULL << TCPTUNE_SOCK_A_CA_STATE;
+	snprintf(s->algo, sizeof(s->algo), "cubic");
+}
+
+static uint64_t frng = 12345;
+
+static unsigned int frand(unsigned int n)
+{
+	frng = frng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned int)(frng >> 33) % n;
+}
+
+/* A random expression over small domains, so that terms hold often. */
+static void rand_expr(char *b, size_t len, int depth)
+{
+	static const char *const terms[] = {
+		"dport = :80", "dport != :80", "dport < :80", "dport > :80", "dport <= :443",
+		"dport >= :443", "sport eq :1000", "sport ne :1000", "sport lt :1", "sport gt :65535",
+		"sport le :0", "sport ge :65535", "dport 443", "dst 198.18.0.0/15", "dst 198.18.1.1",
+		"src 198.18.0.0/16:1000", "dst [2001:db8::1]:80", "src 2001:db8::/32", "dst *:443",
+		"src ::ffff:198.18.1.1", "dst 198.18.0.0/15:80", "src *", "dst 0.0.0.0/0",
+		"ca-state Open", "ca-state Loss", "sk 1a",
+	};
+	static const char *const ops[] = { " and ", " or ", " ", " && ", " || " };
+	size_t n = strlen(b);
+	int k = 1 + (int)frand(3), i;
+
+	for (i = 0; i < k; i++) {
+		if (i)
+			snprintf(b + n, len - n, "%s", ops[frand(5)]);
+		n = strlen(b);
+		if (frand(4) == 0)
+			snprintf(b + n, len - n, "! ");
+		n = strlen(b);
+		if (depth < 3 && frand(3) == 0) {
+			snprintf(b + n, len - n, "( ");
+			rand_expr(b, len, depth + 1);
+			n = strlen(b);
+			snprintf(b + n, len - n, " )");
+		} else {
+			snprintf(b + n, len - n, "%s", terms[frand(sizeof(terms) / sizeof(terms[0]))]);
+		}
+		n = strlen(b);
+	}
+}
+
+static void test_filters(void)
+{
+	const struct inet_diag_hostcond *hc = (const void *)(bcbuf + 4);
+	struct tt_sock s[8];
+	struct tt_filter f;
+	char *big, expr[2048];
+	int n, i, k, bad_eval = 0, bad_audit = 0, bad_super = 0, runs = 0;
+	const char *why = NULL;
+	bool shown = false;
+	size_t len;
+
+	/* bytecode, op by op: a yes is the op's length, a no a forward jump
+	 * (to the end: accept; to the end + 4: reject) */
+	n = bytecode("dport = :80");
+	check(n == 8 && op_is(0, INET_DIAG_BC_D_EQ, 8, 12) && op_is(1, 0, 0, 80),
+	      "bytecode dport = :80: D_EQ yes 8 no 12 (reject), port 80 (%d bytes)", n);
+	n = bytecode("sport >= :1024");
+	check(n == 8 && op_is(0, INET_DIAG_BC_S_GE, 8, 12) && op_is(1, 0, 0, 1024),
+	      "bytecode sport >= :1024: S_GE 1024");
+	n = bytecode("dport > :80 and sport lt :1000");
+	check(n == 16 && op_is(0, INET_DIAG_BC_D_GE, 8, 20) && op_is(1, 0, 0, 81) &&
+	      op_is(2, INET_DIAG_BC_S_LE, 8, 12) && op_is(3, 0, 0, 999),
+	      "bytecode dport > :80 and sport lt :1000: D_GE 81 (no 20), S_LE 999 (no 12)");
+	n = bytecode("dport = :1 or dport = :2");
+	check(n == 20 && op_is(0, INET_DIAG_BC_D_EQ, 8, 12) && op_is(2, INET_DIAG_BC_JMP, 4, 12) &&
+	      op_is(3, INET_DIAG_BC_D_EQ, 8, 12) && op_is(4, 0, 0, 2),
+	      "bytecode dport = :1 or dport = :2: D_EQ (no: the next), JMP to the end, D_EQ (no: reject)");
+	n = bytecode("not dport = :1");
+	check(n == 12 && op_is(0, INET_DIAG_BC_D_EQ, 8, 12) && op_is(2, INET_DIAG_BC_JMP, 4, 8),
+	      "bytecode not dport = :1: D_EQ (no: the end, accept), JMP to reject");
+	n = bytecode("dport != :80");
+	check(n == 20 && op_is(0, INET_DIAG_BC_D_LE, 8, 12) && op_is(1, 0, 0, 79) &&
+	      op_is(2, INET_DIAG_BC_JMP, 4, 12) && op_is(3, INET_DIAG_BC_D_GE, 8, 12) &&
+	      op_is(4, 0, 0, 81), "bytecode dport != :80: D_LE 79 or D_GE 81");
+	n = bytecode("dport > :65535");
+	check(n == 4 && op_is(0, INET_DIAG_BC_JMP, 4, 8), "bytecode dport > :65535: never (JMP to reject)");
+	n = bytecode("dst 198.18.0.0/15");
+	check(n == 16 && op_is(0, INET_DIAG_BC_D_COND, 16, 20) && hc->family == AF_INET &&
+	      hc->prefix_len == 15 && hc->port == -1 && !memcmp(hc->addr, (uint8_t[]){ 198, 18, 0, 0 }, 4),
+	      "bytecode dst 198.18.0.0/15: D_COND, AF_INET /15, any port");
+	n = bytecode("src [2001:db8::1]:6001");
+	check(n == 28 && op_is(0, INET_DIAG_BC_S_COND, 28, 32) && hc->family == AF_INET6 &&
+	      hc->prefix_len == 128 && hc->port == 6001 && ((const uint8_t *)hc->addr)[15] == 1,
+	      "bytecode src [2001:db8::1]:6001: S_COND, AF_INET6 /128, port 6001");
+	n = bytecode("dst *:443");
+	check(n == 12 && op_is(0, INET_DIAG_BC_D_COND, 12, 16) && hc->family == AF_UNSPEC &&
+	      hc->prefix_len == 0 && hc->port == 443, "bytecode dst *:443: D_COND, any address, port 443");
+	check(bytecode("ca-state Loss") == 0 && bytecode("state established algo reno") == 0,
+	      "bytecode: none for ca-state alone, or for selectors alone (the state mask is apart)");
+	n = bytecode("not ca-state Loss");
+	check(n == 8 && op_is(0, INET_DIAG_BC_JMP, 4, 8) && op_is(1, INET_DIAG_BC_JMP, 4, 8),
+	      "bytecode not ca-state Loss: lets every socket through (the CLI tests it)");
+
+	/* the parser */
+	check(!parse1(&f, "state established exclude established state listening") &&
+	      f.states_set && f.states == 1u << 10, "state/exclude as ss: a mask, in order");
+	tt_filter_free(&f);
+	check(!parse1(&f, "exclude bucket") && f.states == (((1u << 12) - 2) & ~(1u << 3 | 1u << 6)),
+	      "exclude bucket: all but syn-recv and time-wait");
+	tt_filter_free(&f);
+	check(!parse1(&f, "state connected") && f.states == (((1u << 12) - 2) & ~(1u << 10 | 1u << 7)) &&
+	      tt_filter_states(&f, 1) == f.states, "state connected: all but listening and closed");
+	tt_filter_free(&f);
+	check(!parse1(&f, "dport=:1||(!sport>=:2&&dst [2001:db8::1]:3)") && f.root >= 0 &&
+	      f.nodes[f.root].kind == TT_FX_OR, "operators and parentheses need no blanks");
+	tt_filter_free(&f);
+	sock_at(&s[0], AF_INET, "198.18.0.1", 1000, "198.18.1.1", 443);
+	check(filter_matches("dport = :1 or dport = :443 and sport = :1000", &s[0]) &&
+	      !filter_matches("sport = :1000 or dport = :443 and dport = :1", &s[0]) &&
+	      filter_matches("! dport = :1 and dport = :443", &s[0]),
+	      "and and or bind alike, left to right, not tighter (as ss)");
+	check(!filter_matches("dst ::ffff:198.18.1.1", &s[0]) && filter_matches("dst 198.18.1.1", &s[0]),
+	      "an IPv6 host does not match an IPv4 socket");
+	sock_at(&s[1], AF_INET6, "::ffff:198.18.0.1", 1000, "::ffff:198.18.1.1", 443);
+	check(filter_matches("dst 198.18.1.0/24", &s[1]) && !filter_matches("dst 198.18.2.0/24", &s[1]),
+	      "an IPv4 prefix matches an IPv4-mapped IPv6 address (as the kernel)");
+
+	/* errors: the status tcptune(8) says (1 syntax, 2 a bad value or a bound) */
+	{
+		static const struct { const char *in; int want; } bad[] = {
+			{ "dport = :65536", 2 }, { "dport = :-1", 2 }, { "dport > x", 2 },
+			{ "dst 1.2.3.4/33", 2 }, { "dst [::1", 2 }, { "dst [::1]x", 2 },
+			{ "dst 1.2.3.4:99999", 2 }, { "state nosuch", 2 }, { "ca-state x", 2 },
+			{ "sk zz", 2 }, { "( dport = :1", 1 }, { "dport = :1 )", 1 },
+			{ "()", 1 }, { "dport", 1 }, { "dport =", 1 }, { "and", 1 }, { "or dport 1", 1 },
+			{ "dport 1 or", 1 }, { "dport 1 and", 1 }, { "!", 1 }, { "dport 1 or state all", 1 },
+			{ "dport 1 algo reno or dport 2", 1 }, { "( algo reno )", 1 },
+			{ "algo reno algo bbr", 1 }, { "dprt 1", 1 }, { "dport 1 & sport 2", 1 },
+			{ "= 1", 1 }, { "state", 1 },
+		};
+		char list[1024] = "";
+
+		for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
+			k = parse1(&f, bad[i].in);
+			tt_filter_free(&f);
+			if (k != bad[i].want)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), " [%s]: %d",
+					 bad[i].in, k);
+		}
+		check(!list[0], "%d bad filters refused with their exit status%s",
+		      (int)(sizeof(bad) / sizeof(bad[0])), list);
+	}
+
+	/* bounds: a 100,000-term chain, 100,000 parentheses and nots */
+	big = malloc(100000 * 24 + 16);	/* " or dport = :65535" */
+	for (len = 0, i = 0; i < 100000; i++)
+		len += (size_t)sprintf(big + len, "%sdport = :%d", i ? " or " : "", i % 65536);
+	check(parse1(&f, big) == TT_EXIT_INVALID, "a 100,000-term chain: exit 2 (more than 8192 terms)");
+	tt_filter_free(&f);
+	for (len = 0, i = 0; i < 8192; i++)
+		len += (size_t)sprintf(big + len, "%sdport = :%d", i ? " or " : "", i);
+	check(!parse1(&f, big) && tt_filter_bytecode(&f, NULL, 0) == -1,
+	      "8192 terms parse; their bytecode (98 KB) is too long to send: matched in the CLI");
+	sock_at(&s[2], AF_INET, "198.18.0.1", 1, "198.18.0.2", 8191);
+	check(tt_filter_match(&f, &s[2]) && (s[2].v[TCPTUNE_SOCK_A_DPORT] = 8192, !tt_filter_match(&f, &s[2])),
+	      "... and match: dport 8191 in, 8192 out");
+	tt_filter_free(&f);
+	memset(big, '(', 100000);
+	strcpy(big + 100000, "dport 1");
+	check(parse1(&f, big) == TT_EXIT_INVALID, "100,000 '(': exit 2 (deeper than 64), no stack overflow");
+	tt_filter_free(&f);
+	memset(big, '!', 100000);
+	check(parse1(&f, big) == TT_EXIT_INVALID, "100,000 '!': exit 2");
+	tt_filter_free(&f);
+	for (len = 0, i = 0; i < 100; i++)
+		len += (size_t)sprintf(big + len, "%sdport = :%d", i ? (i & 1 ? " or " : " and ") : "", i);
+	check(parse1(&f, big) == TT_EXIT_INVALID, "100 terms of and and or in turn: exit 2 (a tree deeper than 64)");
+	tt_filter_free(&f);
+	for (len = 0, i = 0; i < 64; i++)
+		big[len++] = '(';
+	len += (size_t)sprintf(big + len, "dport 1");
+	memset(big + len, ')', 64);
+	big[len + 64] = '\0';
+	check(!parse1(&f, big), "64 parentheses are fine");
+	tt_filter_free(&f);
+	free(big);
+
+	/* the evaluator = the kernel's run of the bytecode, on random filters */
+	sock_at(&s[0], AF_INET, "198.18.0.1", 1000, "198.18.1.1", 443);
+	sock_at(&s[1], AF_INET, "198.19.0.1", 0, "192.0.2.1", 80);
+	sock_at(&s[2], AF_INET6, "2001:db8::5", 65535, "2001:db8::1", 80);
+	sock_at(&s[3], AF_INET6, "::ffff:198.18.1.1", 1000, "::ffff:198.18.0.7", 443);
+	sock_at(&s[4], AF_INET6, "fe80::1", 1, "2001:db9::1", 65535);
+	sock_at(&s[5], AF_INET, "198.18.255.255", 443, "198.18.1.1", 0);
+	s[5].v[TCPTUNE_SOCK_A_CA_STATE] = TCPTUNE_CA_LOSS;
+	s[5].v[TCPTUNE_SOCK_A_COOKIE] = 0x1a;
+	sock_at(&s[6], AF_INET, "0.0.0.0", 79, "198.19.255.255", 444);
+	sock_at(&s[7], AF_INET6, "::", 443, "::1", 1000);
+	for (i = 0; i < 3000; i++) {
+		bool kernel_only;
+
+		expr[0] = '\0';
+		rand_expr(expr, sizeof(expr), 0);
+		if (parse1(&f, expr)) {
+			bad_eval++;
+			tt_filter_free(&f);
+			continue;
+		}
+		n = (int)tt_filter_bytecode(&f, bcbuf, sizeof(bcbuf));
+		kernel_only = !strstr(expr, "ca-state") && !strstr(expr, "sk ");
+		if (n > 0 && bc_audit(bcbuf, n)) {
+			bad_audit++;
+			why = bc_audit(bcbuf, n);
+		}
+		for (k = 0; k < 8 && n >= 0 && !bad_audit; k++) {
+			bool e = tt_filter_match(&f, &s[k]), r = n ? bc_run(bcbuf, n, &s[k]) : true;
+
+			runs++;
+			if (kernel_only && e != r)
+				bad_eval++;
+			if (e && !r)
+				bad_super++;
+		}
+		if ((bad_eval || bad_audit || bad_super) && !shown) {
+			printf("# first disagreement: %s\n", expr);
+			shown = true;
+		}
+		tt_filter_free(&f);
+	}
+	check(!bad_audit, "3000 random filters: the kernel's audit takes every bytecode (%s)",
+	      why ? why : "ok");
+	check(!bad_eval && runs > 20000, "... the kernel's run of it and the CLI's evaluator agree "
+	      "(%d runs, %d disagree)", runs, bad_eval);
+	check(!bad_super, "... with ca-state or sk in it, the kernel lets through every socket the CLI takes");
+}
+
 int main(void)
 {
 	static const char *const knobs[] = {
@@ -409,13 +700,12 @@ int main(void)
 	uint64_t u64;
 	double d;
 	struct tt_prefix p;
-	struct tt_filter f;
 	struct tt_sock s;
 	FILE *mem;
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..66\n");
+	printf("TAP version 13\n1..96\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -473,20 +763,11 @@ int main(void)
 	s.v[TCPTUNE_SOCK_A_CA_STATE] = TCPTUNE_CA_RECOVERY;
 	s.have = 1ULL << TCPTUNE_SOCK_A_CA_STATE;
 	snprintf(s.algo, sizeof(s.algo), "tcptune_reno");
-	tt_filter_init(&f);
-	tt_parse_prefix("198.18.0.0/15", &f.src);
-	f.algo = "reno";
-	f.sport = 5201;
-	f.ca_state = tt_ca_state_parse("recovery");
-	check(tt_filter_match(&f, &s), "src 198.18.0.0/15 algo reno sport 5201 ca-state recovery matches");
-	tt_parse_prefix("198.18.0.0/16", &f.src);
-	check(!tt_filter_match(&f, &s), "198.19.1.1 is outside 198.18.0.0/16");
-	tt_parse_prefix("198.18.0.0/15", &f.src);
-	f.algo = "newreno";
-	check(!tt_filter_match(&f, &s), "algo newreno does not match tcptune_reno");
-	f.algo = "tcptune_reno";
-	f.ca_state = TCPTUNE_CA_LOSS;
-	check(!tt_filter_match(&f, &s), "ca-state Loss does not match Recovery");
+	check(filter_matches("src 198.18.0.0/15 algo reno sport 5201 ca-state recovery", &s),
+	      "src 198.18.0.0/15 algo reno sport 5201 ca-state recovery matches");
+	check(!filter_matches("src 198.18.0.0/16 algo reno", &s), "198.19.1.1 is outside 198.18.0.0/16");
+	check(!filter_matches("algo newreno", &s), "algo newreno does not match tcptune_reno");
+	check(!filter_matches("algo tcptune_reno ca-state Loss", &s), "ca-state Loss does not match Recovery");
 
 	/* CSV: header and row have the same number of cells */
 	mem = open_memstream(&membuf, &memlen);
@@ -508,6 +789,7 @@ int main(void)
 	}
 	free(membuf);
 
+	test_filters();
 	test_unset_rates();
 	test_names();
 	test_models();
