@@ -38,6 +38,7 @@
 #include <linux/tcp.h>
 
 #include "tcptune.h"
+#include "bc.h"
 #include "canned.h"
 #include "tap.h"
 
@@ -396,7 +397,7 @@ static void print_socks(const struct tt_socklist *l)
 	}
 }
 
-enum kind { K_FAMILY, K_SOCK, K_KNOB, K_ALGO, K_DIAG, K_EVENT, K_ERROR };
+enum kind { K_FAMILY, K_SOCK, K_KNOB, K_ALGO, K_DIAG, K_EVENT, K_ERROR, K_ARGV, K_FILTER };
 
 static void feed(enum kind k, const char *in, size_t len)
 {
@@ -442,6 +443,8 @@ static void feed(enum kind k, const char *in, size_t len)
 		tt_nl_replies(b, len, CANNED_SEQ, CANNED_PORTID, GENL_HDRLEN, NULL, NULL, &err);
 		fprintf(devnull, "%d %s %u\n", err.error, err.msg, err.offset);
 		break;
+	default:
+		break;
 	}
 	tt_socklist_free(&l);
 	tt_knobdb_free(&db);
@@ -462,7 +465,8 @@ static const struct target {
 	{ "diag", "reply parser: sock_diag dump, and its text, JSON and CSV", seed_diag, K_DIAG, 2 },
 	{ "event", "reply parser: events (monitor)", seed_event, K_EVENT, 2 },
 	{ "error", "reply parser: errors, extack, end of dump", seed_error, K_ERROR, 2 },
-	{ "argv", "argument parser: tt_main() with mutated command lines", NULL, 0, 10 },
+	{ "filter", "filter parser and bytecode: audited and run as the kernel would", NULL, K_FILTER, 4 },
+	{ "argv", "argument parser: tt_main() with mutated command lines", NULL, K_ARGV, 10 },
 };
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
 
@@ -489,6 +493,147 @@ static int run_replies(const struct target *t, double until, long max)
 	return 0;
 }
 
+
+/* ---- the filter target ---------------------------------------------------------- */
+
+static const char *const fwords[] = {
+	"dport", "sport", "dst", "src", "state", "exclude", "algo", "ca-state", "sk",
+	"and", "or", "not", "&&", "||", "!", "(", ")", "((", "))", "=", "==", "!=", "<", ">",
+	"<=", ">=", "eq", "ne", "lt", "gt", "le", "ge", ":80", "443", ":0", ":65535", ":65536",
+	"198.18.0.0/15", "198.18.1.1:80", "[2001:db8::1]:6001", "[2001:db8::1]/64:1",
+	"2001:db8::/32", "*", "*:443", ":80", "::ffff:198.18.0.1", "0.0.0.0/0", "/", "[", "]",
+	"established", "listening", "time-wait", "all", "connected", "synchronized", "bucket",
+	"big", "syn-recv", "closed", "reno", "cubic", "Loss", "Open", "1a", "sk:1a", "x", "",
+};
+#define NFWORDS (sizeof(fwords) / sizeof(fwords[0]))
+
+/* Sockets the filters are run on, by the CLI and by the kernel's model. */
+static void fsock(struct tt_sock *s, int family, const char *a, int sport, const char *b,
+		  int dport)
+{
+	memset(s, 0, sizeof(*s));
+	s->family = (uint8_t)family;
+	inet_pton(family, a, s->saddr);
+	inet_pton(family, b, s->daddr);
+	s->v[TCPTUNE_SOCK_A_SPORT] = (uint64_t)sport;
+	s->v[TCPTUNE_SOCK_A_DPORT] = (uint64_t)dport;
+	s->v[TCPTUNE_SOCK_A_STATE] = 1;
+	s->have = 1ULL << TCPTUNE_SOCK_A_STATE | 1ULL << TCPTUNE_SOCK_A_CA_STATE;
+	snprintf(s->algo, sizeof(s->algo), "tcptune_reno");
+}
+
+static int run_filter(double until, long max)
+{
+	static char in[1 << 16], bc[1 << 17];
+	long parsed = 0;
+	struct tt_sock socks[6];
+	long i;
+	int k;
+
+	if (!freopen("/dev/null", "w", stderr))	/* the parser's messages */
+		return 2;
+	fsock(&socks[0], AF_INET, "198.18.0.1", 80, "198.18.1.1", 443);
+	fsock(&socks[1], AF_INET, "198.19.255.255", 0, "198.18.0.1", 65535);
+	fsock(&socks[2], AF_INET6, "2001:db8::1", 6001, "2001:db8::2", 1);
+	fsock(&socks[3], AF_INET6, "::ffff:198.18.0.1", 443, "::ffff:198.18.1.1", 80);
+	fsock(&socks[4], AF_INET6, "fe80::1", 65535, "::", 0);
+	fsock(&socks[5], AF_INET, "0.0.0.0", 1, "198.18.0.2", 80);
+	socks[5].v[TCPTUNE_SOCK_A_CA_STATE] = TCPTUNE_CA_LOSS;
+	socks[5].v[TCPTUNE_SOCK_A_COOKIE] = 0x1a;
+	for (i = 0; (max < 0 || i < max) && (max >= 0 || tt_now() < until); i++) {
+		struct tt_filter f;
+		char *argv[64];
+		size_t len = 0, n = 1 + below(below(8) ? 12 : 4000);
+		int argc = 0, st, m;
+		bool kernel_only = true;
+
+		*progress = i + 1;
+		/* words, sometimes glued, sometimes mutated bytes; or well-formed
+		 * terms joined by and/or, under not and parentheses */
+		if (below(2)) {
+			while (n-- && len + 40 < sizeof(in)) {
+				const char *w = fwords[below(NFWORDS)];
+
+				len += (size_t)snprintf(in + len, sizeof(in) - len, "%s%s", w,
+							below(5) ? " " : "");
+			}
+		} else {
+			static const char *const terms[] = {
+				"dport = :80", "sport != :443", "dport < :1", "dport > :65535",
+				"sport <= :80", "dport ge :443", "dst 198.18.0.0/15", "src [2001:db8::1]:6001",
+				"dst *:80", "src ::ffff:198.18.0.1", "dst 198.18.1.1:443", "src 0.0.0.0/0",
+				"dst 2001:db8::/32", "ca-state Loss", "sk 1a", "sport eq :0",
+			};
+			static const char *const ops[] = { " and ", " or ", " ", " && ", " || " };
+			int open = 0;
+
+			n = 1 + below(below(8) ? 8 : 300);
+			while (n-- && len + 60 < sizeof(in)) {
+				if (below(4) == 0)
+					len += (size_t)snprintf(in + len, sizeof(in) - len, "! ");
+				if (below(4) == 0 && open < 70) {
+					len += (size_t)snprintf(in + len, sizeof(in) - len, "( ");
+					open++;
+				}
+				len += (size_t)snprintf(in + len, sizeof(in) - len, "%s",
+							terms[below(sizeof(terms) / sizeof(terms[0]))]);
+				while (open && below(3) == 0) {
+					len += (size_t)snprintf(in + len, sizeof(in) - len, " )");
+					open--;
+				}
+				if (n)
+					len += (size_t)snprintf(in + len, sizeof(in) - len, "%s", ops[below(5)]);
+			}
+			while (open-- && len + 4 < sizeof(in))
+				len += (size_t)snprintf(in + len, sizeof(in) - len, " )");
+		}
+		if (!below(4))
+			len = mutate_bytes(in, len, sizeof(in) - 1);
+		in[len] = '\0';
+		/* in one word, as ss takes it, or cut into a few */
+		argv[argc++] = in;
+		for (size_t j = 0; j < len && argc < 63; j++)
+			if (in[j] == ' ' && !below(3)) {
+				in[j] = '\0';
+				argv[argc++] = in + j + 1;
+			}
+		tt_filter_init(&f);
+		st = tt_filter_parse_args(&f, "fuzz", argc, argv);
+		parsed += !st;
+		if (st != 0 && st != TT_EXIT_USAGE && st != TT_EXIT_INVALID) {
+			fprintf(stdout, "exit status %d\n", st);
+			abort();
+		}
+		if (!st) {
+			ssize_t bl = tt_filter_bytecode(&f, bc, sizeof(bc));
+			const char *why = bl > 0 ? bc_audit((unsigned char *)bc, (int)bl) : NULL;
+
+			if (why) {
+				dprintf(2, "bytecode refused: %s\n", why);
+				abort();
+			}
+			for (m = 0; m < f.n; m++)
+				if (f.nodes[m].kind == TT_FX_CA_STATE || f.nodes[m].kind == TT_FX_COOKIE)
+					kernel_only = false;
+			/* the selectors are apart from the bytecode: the expression alone */
+			f.algo = NULL;
+			f.states_set = false;
+			for (k = 0; bl >= 0 && k < 6; k++) {
+				bool e = tt_filter_match(&f, &socks[k]);
+				bool r = !bl || bc_run((unsigned char *)bc, (int)bl, &socks[k]);
+
+				if ((e && !r) || (kernel_only && e != r)) {
+					dprintf(1, "socket %d: the CLI says %d, the kernel %d\n", k, e, r);
+					abort();
+				}
+			}
+		}
+		tt_filter_free(&f);
+	}
+	/* most well-formed inputs must parse, or the bytecode is not reached */
+	return parsed * 5 < i ? 3 : 0;
+}
+
 /* ---- the argv target ----------------------------------------------------------- */
 
 static const char *const words[] = {
@@ -504,6 +649,10 @@ static const char *const words[] = {
 	"198.18.0.0/15", "[2001:db8::1]/64", "::1", "300.1.1.1", "/33", "Recovery", "loss",
 	"sk:1a", "reno.beta=70", "reno.beta=on", "bbr.headroom=20", "net.tcptune.reno.beta=1",
 	"reno.beta=", "=1", ".", ".=", "w.csv", "x.svg", "", "%s%n%x", "reno.beta=4294967296",
+	"state", "exclude", "established", "listening", "all", "bucket", "(", ")", "and", "or",
+	"not", "!", "&&", "||", "=", "!=", "<", ">=", "eq", "gt", ":6001", "*:443",
+	"[2001:db8::1]:80", "2001:db8::/32", "( dport = :1 or sport > :2 )", "-4", "-6",
+	"--sort", "--top", "cwnd", "rtt", "delivery_rate", "nosuch", "--sort=srtt_us", "--top=3",
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
@@ -520,6 +669,9 @@ static const char *const seeds[][12] = {
 	{ "-n", "blue", "algos" },
 	{ "help", "set" },
 	{ "-a", "sk", "1a" },
+	{ "sockets", "-a", "state", "established", "( dport = :443 or sport >= :1024 )" },
+	{ "sockets", "-a6", "--sort", "cwnd", "--top", "3", "!", "dst", "2001:db8::/32" },
+	{ "watch", "-c", "1", "-a", "exclude", "listening", "dport", "!=", ":22" },
 };
 #define NSEEDS (sizeof(seeds) / sizeof(seeds[0]))
 #define MAXARGS 40
@@ -795,7 +947,9 @@ static int do_target(const void *a)
 	/* an input that hangs a parser: SIGALRM ends the target, a failure */
 	if (j->max < 0)
 		setitimer(ITIMER_REAL, &it, NULL);
-	if (!j->t->seed)
+	if (j->t->kind == K_FILTER)
+		return run_filter(j->until, j->max);
+	if (j->t->kind == K_ARGV)
 		return run_argv(j->dir, j->until, j->max);
 	return run_replies(j->t, j->until, j->max);
 }
