@@ -43,7 +43,8 @@ const char tt_filter_usage[] =
 	"          | all | connected | synchronized | bucket | big\n"
 	"ALGO   := reno | newreno | bbr | tcptune_reno | ... (with -a: any, e.g. cubic)\n"
 	"CASTATE:= Open | Disorder | CWR | Recovery | Loss\n"
-	"COOKIE := the socket cookie in hex, as `ss -e` prints it after sk:\n";
+	"COOKIE := the socket cookie in hex, as `ss -e` prints it after sk:\n"
+	"and and or bind alike, left to right, as in ss; at most 8192 terms, 64 levels.\n";
 
 static const char *const keywords[] = {
 	"state", "exclude", "algo", "src", "dst", "sport", "dport", "ca-state", "sk",

@@ -13,10 +13,20 @@
 #define FILTER_ARGS "[ -a ] [ FILTER ]"
 
 const struct tt_cmd tt_cmds[] = {
-	{ "sockets", cmd_sockets, FILTER_ARGS,
+	{ "sockets", cmd_sockets, "[ -a ] [ -4 | -6 ] [ --sort FIELD ] [ --top N ] [ FILTER ]",
 	  "sockets using a tcptune algorithm, in ss -ti terms (-a: every TCP socket)",
-	  "  -a, --all     also every other TCP socket (sock_diag), with its tcp_info\n"
-	  "                and algorithm name: a better `ss -tie`\n" },
+	  "  -a, --all         also every other TCP socket (sock_diag), with its tcp_info\n"
+	  "                    and algorithm name: a better `ss -tie`; the kernel runs\n"
+	  "                    the filter (inet_diag bytecode), as for ss\n"
+	  "  -4, --ipv4        IPv4 sockets only\n"
+	  "  -6, --ipv6        IPv6 sockets only\n"
+	  "  --sort FIELD      by FIELD, largest first (sport, dport: smallest first);\n"
+	  "                    FIELD: cwnd ssthresh srtt_us (rtt) rttvar_us minrtt_us\n"
+	  "                    (minrtt) rto_us (rto) mss retrans total_retrans lost\n"
+	  "                    sacked unacked inflight delivered bytes_acked\n"
+	  "                    delivery_rate_bps (delivery_rate) pacing_rate_bps\n"
+	  "                    (pacing_rate) rtos sport dport\n"
+	  "  --top N           the first N sockets only (after --sort)\n" },
 	{ "algos", cmd_algos, "",
 	  "the algorithms, their socket counts and recovery/RTO/undo counters", NULL },
 	{ "knobs", cmd_knobs, "[ ALGO | ALGO.KNOB ]",

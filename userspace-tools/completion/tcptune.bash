@@ -49,7 +49,12 @@ _tcptune()
 	local tool=${words[0]} cmd="" netns="" i
 	local cmds="sockets algos knobs set monitor watch plot help"
 	local opts="-j --json -p --pretty -n --netns -d --debug -h --help -V --version"
-	local filters="algo src dst sport dport ca-state sk"
+	local filters="state exclude algo src dst sport dport ca-state sk and or not"
+	local states="established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed
+		close-wait last-ack listening closing all connected synchronized bucket big"
+	local sortf="cwnd ssthresh srtt_us rtt rttvar_us minrtt_us minrtt rto_us rto mss retrans
+		total_retrans lost sacked unacked inflight delivered bytes_acked delivery_rate_bps
+		delivery_rate pacing_rate_bps pacing_rate rtos sport dport"
 
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -66,7 +71,13 @@ _tcptune()
 	-o | --output)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	-i | --interval | -c | --count | --title | sk | src | dst | sport | dport)
+	-i | --interval | -c | --count | --title | --top | sk | src | dst | sport | dport)
+		return ;;
+	state | exclude)
+		COMPREPLY=($(compgen -W "$states" -- "$cur"))
+		return ;;
+	--sort)
+		COMPREPLY=($(compgen -W "$sortf" -- "$cur"))
 		return ;;
 	ca-state)
 		COMPREPLY=($(compgen -W "Open Disorder CWR Recovery Loss" -- "$cur"))
@@ -83,7 +94,7 @@ _tcptune()
 	fi
 	case $cmd in
 	sockets)
-		COMPREPLY=($(compgen -W "-a --all $filters $opts" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-a --all -4 --ipv4 -6 --ipv6 --sort --top $filters $opts" -- "$cur")) ;;
 	watch)
 		COMPREPLY=($(compgen -W "-i --interval -c --count --csv -o --output -a --all $filters $opts" -- "$cur")) ;;
 	monitor)
