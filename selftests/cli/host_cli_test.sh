@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 89
+tap_plan 91
 
 # run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
 run() {
@@ -298,6 +298,8 @@ run "completion: tcptune kn -> knobs" 0 '^knobs$' comp tcptune kn
 run "completion: tcptune set re -> reno.beta= reno.iw= (from tcptune -j knobs)" 0 '^reno\.beta=$' comp tcptune set re
 run "completion: tcptune knobs b -> bbr.headroom, bbr" 0 '^bbr\.headroom$' comp tcptune knobs b
 run "completion: tcptune sockets ca-state R -> Recovery" 0 '^Recovery$' comp tcptune sockets ca-state R
+run "completion: tcptune sockets state est -> established (ss's states)" 0 '^established$' comp tcptune sockets state est
+run "completion: tcptune sockets --sort deliv -> delivery_rate_bps, delivery_rate" 0 '^delivery_rate_bps$' comp tcptune sockets --sort deliv
 # after "=": readline replaces only what follows it (COMP_WORDBREAKS has "="),
 # so the values alone, or the line becomes bbr.ecn==on
 out=$(comp tcptune set bbr.ecn=)
