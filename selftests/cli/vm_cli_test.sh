@@ -23,7 +23,7 @@ OUT=${1:-$(mktemp -d)}
 mkdir -p "$OUT"
 W=$(mktemp -d)		# scratch for outputs
 
-tap_plan 44
+tap_plan 50
 
 # run NAME WANT_RC PATTERN CMD...: exit status WANT_RC and PATTERN (ERE)
 # somewhere in stdout+stderr.  PATTERN "" checks the status only.
@@ -218,6 +218,33 @@ run "sockets -a algo cubic: only cubic" 0 '' bash -c \
 run "sockets algo renoo: exit 2, suggests reno" 2 'did you mean: .*reno' "$TT" -n $TOPO_SND sockets algo renoo
 run "sockets dport 6002 src 2001:db8::/32: the IPv6 bbr socket only" 0 'tcptune_bbr' \
 	bash -c "out=\$('$TT' -n $TOPO_SND sockets dport 6002 src 2001:db8::/32) && echo \"\$out\" && ! grep -q tcptune_reno <<<\"\$out\""
+
+# ss's filter language on the module's own dump (no bytecode: the CLI
+# matches each socket) and, with -a, on sock_diag's (the kernel runs it)
+"$TT" -n $TOPO_SND -j sockets dport = :6002 >"$W/f1.json" 2>&1
+pycheck "sockets dport = :6002: the bbr socket only" "$W/f1.json" '
+if [s["algo"] for s in d] != ["tcptune_bbr"]: print("got", [(s.get("algo"), s.get("dport")) for s in d])'
+"$TT" -n $TOPO_SND -j sockets state established '( dport = :6001 or dport = :6002 )' >"$W/f2.json" 2>&1
+pycheck "sockets state established '( dport = :6001 or dport = :6002 )': reno and bbr" "$W/f2.json" '
+if sorted(s["algo"] for s in d) != ["tcptune_bbr", "tcptune_reno"]: print("got", [(s.get("algo"), s.get("dport")) for s in d])
+if any(s["state"] != "ESTAB" or s["dport"] not in (6001, 6002) for s in d): print("state/port", d)'
+"$TT" -n $TOPO_SND -j sockets 'not dport = :6002 and ! src 2001:db8::/32' >"$W/f3.json" 2>&1
+pycheck "sockets 'not dport = :6002 and ! src 2001:db8::/32': reno only" "$W/f3.json" '
+if [s["algo"] for s in d] != ["tcptune_reno"]: print("got", [(s.get("algo"), s.get("dport")) for s in d])'
+"$TT" -n $TOPO_SND -j sockets -a dport '>=' :6002 and dport '<=' :6003 >"$W/f4.json" 2>&1
+pycheck "sockets -a dport >= :6002 and dport <= :6003: bbr (ours) and cubic (sock_diag), once each" "$W/f4.json" '
+if sorted(s["algo"] for s in d) != ["cubic", "tcptune_bbr"]: print("got", [(s.get("algo"), s.get("dport")) for s in d])
+if [s["tcptune"] for s in d if s["algo"] == "cubic"] != [False]: print("cubic", d)'
+"$TT" -n $TOPO_SND -j sockets -6 >"$W/f5.json" 2>&1
+pycheck "sockets -6: the IPv6 bbr socket only" "$W/f5.json" '
+if [(s["algo"], s["family"]) for s in d] != [("tcptune_bbr", "inet6")]: print("got", [(s.get("algo"), s.get("family")) for s in d])'
+"$TT" -n $TOPO_SND -j sockets --sort cwnd >"$W/f6.json" 2>&1
+"$TT" -n $TOPO_SND -j sockets --sort cwnd --top 1 >"$W/f6top.json" 2>&1
+pycheck "sockets --sort cwnd: largest first; --top 1: one socket" "$W/f6.json" '
+c = [s["cwnd"] for s in d]
+if len(c) < 2 or c != sorted(c, reverse=True): print("cwnds", c)
+t = json.load(open(sys.argv[1].replace("f6.json", "f6top.json")))
+if len(t) != 1: print("--top 1:", len(t), "sockets")'
 
 # ---- watch, plot ----------------------------------------------------------
 run "watch --csv -c 3 -i 0.5 -o FILE: samples written" 0 '' \
