@@ -231,8 +231,14 @@ int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 		}
 	}
 	r = tt_filter_parse_args(&f, "monitor", argc - optind, argv + optind);
-	if (r)
+	if (!r && f.states_set) {
+		tt_err("monitor: events carry no TCP state: state and exclude do not apply");
+		r = TT_EXIT_USAGE;
+	}
+	if (r) {
+		tt_filter_free(&f);
 		return r;
+	}
 	r = tt_genl_open(ctx);
 	if (r)
 		return r;

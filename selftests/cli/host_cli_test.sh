@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 91
+tap_plan 92
 
 # run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
 run() {
@@ -98,6 +98,8 @@ readme_watch=$(grep -o 'tcptune watch [^&#]*' "$top/README.md" | head -1)
 run1 "README's example ($readme_watch): parses, exit 4 (module not loaded)" 4 'not loaded' \
 	bash -c "cd '$W' && '$TOOLS/'$readme_watch"
 run "monitor -c 0: exit 2" 2 'positive number' "$TT" monitor -c 0
+run "monitor state established: exit 1, events carry no TCP state" 1 'state and exclude do not apply' \
+	"$TT" monitor state established
 run "set (nothing): exit 1" 1 'nothing to set' "$TT" set
 run "set reno.beta (no =): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set reno.beta
 run "set beta=5 (no algorithm): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set beta=5
