@@ -614,7 +614,7 @@ int tt_filter_parse_args(struct tt_filter *f, const char *cmd, int argc, char **
 	free(p.tok);
 	if (r == -1)
 		return p.status ? p.status : TT_EXIT_USAGE;
-	f->root = r;
+	f->root = r >= 0 ? r : -1;
 	return 0;
 }
 
