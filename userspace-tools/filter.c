@@ -4,12 +4,13 @@
  * language, plus tcptune's own selectors.
  *
  *   FILTER := [ state STATE | exclude STATE ]... [ algo ALGO ] [ EXPR ]
- *   EXPR   := EXPR [ and | && ] EXPR | EXPR { or | || } EXPR
+ *   EXPR   := EXPR [ and | && | & ] EXPR | EXPR { or | || | | } EXPR
  *           | { not | ! } EXPR | ( EXPR ) | TERM
  *             (as ss: and and or alike, left to right; not the tightest)
  *   TERM   := { dport | sport } [ OP ] [:]PORT | { dst | src } [ = ] HOST
  *           | ca-state CASTATE | sk COOKIE
  *   OP     := = | == | != | < | > | <= | >= | eq | ne | lt | gt | le | ge
+ *             | neq | leq | geq
  *   HOST   := ADDR[/PLEN][:PORT] | [ADDR6][/PLEN][:PORT] | ADDR6[/PLEN] | *[:PORT]
  *
  * One parser and one evaluator (tt_filter_match): the tcptune dump, which
@@ -33,10 +34,10 @@
 
 const char tt_filter_usage[] =
 	"FILTER := [ state STATE | exclude STATE ]... [ algo ALGO ] [ EXPR ]\n"
-	"EXPR   := EXPR [ and | && ] EXPR | EXPR { or | || } EXPR | { not | ! } EXPR\n"
+	"EXPR   := EXPR [ and | && | & ] EXPR | EXPR { or | || | | } EXPR | { not | ! } EXPR\n"
 	"          | ( EXPR ) | { dport | sport } [ OP ] [:]PORT | { dst | src } HOST\n"
 	"          | ca-state CASTATE | sk COOKIE                          (as ss(8))\n"
-	"OP     := = | == | != | < | > | <= | >= | eq | ne | lt | gt | le | ge\n"
+	"OP     := = | == | != | < | > | <= | >= | eq | ne | lt | gt | le | ge | neq | leq | geq\n"
 	"HOST   := ADDR[/PLEN][:PORT] | [ADDR6][/PLEN][:PORT] | ADDR6[/PLEN] | *[:PORT]\n"
 	"STATE  := established | syn-sent | syn-recv | fin-wait-1 | fin-wait-2 | time-wait\n"
 	"          | closed | close-wait | last-ack | listening | closing\n"
@@ -272,15 +273,16 @@ static int term(struct parser *p)
 		return fail(p, TT_EXIT_INVALID, "the filter has more than %d terms", TT_FILTER_MAX_TERMS);
 	p->pos++;
 	if (!strcmp(kw, "sport") || !strcmp(kw, "dport")) {
-		static const char *const ops[][2] = {
-			[TT_CMP_EQ] = { "=", "==" }, [TT_CMP_NE] = { "!=", "ne" },
-			[TT_CMP_LT] = { "<", "lt" }, [TT_CMP_GT] = { ">", "gt" },
-			[TT_CMP_LE] = { "<=", "le" }, [TT_CMP_GE] = { ">=", "ge" },
+		/* ss's words for them (ssfilter.y): also neq, leq, geq */
+		static const char *const ops[][3] = {
+			[TT_CMP_EQ] = { "=", "==", "eq" }, [TT_CMP_NE] = { "!=", "ne", "neq" },
+			[TT_CMP_LT] = { "<", "lt", "lt" }, [TT_CMP_GT] = { ">", "gt", "gt" },
+			[TT_CMP_LE] = { "<=", "le", "leq" }, [TT_CMP_GE] = { ">=", "ge", "geq" },
 		};
 		int cmp = TT_CMP_EQ, k;
 
 		for (k = 0; k < (int)(sizeof(ops) / sizeof(ops[0])); k++)
-			if (is(p, ops[k][0], ops[k][1]) || (k == TT_CMP_EQ && is(p, "eq", NULL))) {
+			if (is(p, ops[k][0], ops[k][1]) || is(p, ops[k][2], NULL)) {
 				cmp = k;
 				p->pos++;
 				break;
@@ -300,7 +302,7 @@ static int term(struct parser *p)
 
 		if (is(p, "=", "==") || is(p, "eq", NULL)) {
 			p->pos++;
-		} else if (is(p, "!=", "ne")) {
+		} else if (is(p, "!=", "ne") || is(p, "neq", NULL)) {
 			ne = true;
 			p->pos++;
 		}
@@ -363,8 +365,9 @@ static int term(struct parser *p)
 	if (!strcmp(kw, "state") || !strcmp(kw, "exclude") || !strcmp(kw, "algo"))
 		return fail(p, TT_EXIT_USAGE, "\"%s\" goes before the expression, outside "
 			    "parentheses, or and not (as in ss)", kw);
-	if (!strcmp(kw, ")") || !strcmp(kw, "and") || !strcmp(kw, "&&") || !strcmp(kw, "or") ||
-	    !strcmp(kw, "||") || strchr("=<>!", kw[0]) || !strcmp(kw, "eq") || !strcmp(kw, "ne"))
+	if (!strcmp(kw, ")") || !strcmp(kw, "and") || !strcmp(kw, "or") || strchr("=<>!&|", kw[0]) ||
+	    !strcmp(kw, "eq") || !strcmp(kw, "ne") || !strcmp(kw, "neq") || !strcmp(kw, "leq") ||
+	    !strcmp(kw, "geq"))
 		return fail(p, TT_EXIT_USAGE, "a term is expected before \"%s\"", kw);
 	{
 		size_t n;
@@ -498,7 +501,8 @@ static int parse_list(struct parser *p, bool top)
 		if (!t || !strcmp(t, ")"))
 			break;
 		kind = TT_FX_AND;
-		if (!strcmp(t, "or") || !strcmp(t, "||") || !strcmp(t, "and") || !strcmp(t, "&&")) {
+		if (!strcmp(t, "or") || !strcmp(t, "||") || !strcmp(t, "|") || !strcmp(t, "and") ||
+		    !strcmp(t, "&&") || !strcmp(t, "&")) {
 			opw = t;
 			if (left < 0)
 				return fail(p, TT_EXIT_USAGE, "a term is expected before \"%s\"", t);
@@ -564,14 +568,12 @@ static int lex(struct parser *p, int argc, char **argv)
 			}
 			if (*s == '(' || *s == ')')
 				n = 1;
-			else if ((s[0] == '&' && s[1] == '&') || (s[0] == '|' && s[1] == '|'))
-				n = 2;
+			else if (*s == '&' || *s == '|')	/* ss: & && | || */
+				n = s[1] == s[0] ? 2 : 1;
 			else if (strchr("!<>=", *s))
 				n = s[1] == '=' ? 2 : 1;
 			else
-				while (s[n] && !strchr(" \t\n()!<>=", s[n]) &&
-				       !(s[n] == '&' && s[n + 1] == '&') &&
-				       !(s[n] == '|' && s[n + 1] == '|'))
+				while (s[n] && !strchr(" \t\n()!<>=&|", s[n]))
 					n++;
 			if (p->ntok + 1 >= cap) {
 				char **v;

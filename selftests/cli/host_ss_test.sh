@@ -61,6 +61,11 @@ src 198.18.0.1:7000
 dport = :6001 and src 198.18.1.0/24
 dport = :6001 '&&' dst 198.18.0.0/16
 dport = :6001 '||' sport = :7000
+dport = :6001 '|' sport = :7000
+dport = :6001 '&' dst 198.18.0.0/16
+dport neq :6001
+dport geq :6002
+dport leq :6001
 dport = :6001 or dport = :6002 and src 198.18.1.0/24
 sport = :6001 or dport = :6001 and src 198.18.1.0/24
 '! dport = :6001 and dport = :6002'

@@ -572,6 +572,11 @@ static void test_filters(void)
 	      !filter_matches("sport = :1000 or dport = :443 and dport = :1", &s[0]) &&
 	      filter_matches("! dport = :1 and dport = :443", &s[0]),
 	      "and and or bind alike, left to right, not tighter (as ss)");
+	check(filter_matches("dport = :1 | dport = :443 & sport = :1000", &s[0]) &&
+	      !filter_matches("sport = :1000|dport = :443&dport = :1", &s[0]) &&
+	      filter_matches("dport geq :443 and dport leq :443 and sport neq :1", &s[0]) &&
+	      !filter_matches("dport neq :443", &s[0]) && !filter_matches("dst neq 198.18.1.1", &s[0]),
+	      "ss's other words: & and | (with or without blanks), neq, leq, geq");
 	check(!filter_matches("dst ::ffff:198.18.1.1", &s[0]) && filter_matches("dst 198.18.1.1", &s[0]),
 	      "an IPv6 host does not match an IPv4 socket");
 	sock_at(&s[1], AF_INET6, "::ffff:198.18.0.1", 1000, "::ffff:198.18.1.1", 443);
@@ -588,7 +593,7 @@ static void test_filters(void)
 			{ "()", 1 }, { "dport", 1 }, { "dport =", 1 }, { "and", 1 }, { "or dport 1", 1 },
 			{ "dport 1 or", 1 }, { "dport 1 and", 1 }, { "!", 1 }, { "dport 1 or state all", 1 },
 			{ "dport 1 algo reno or dport 2", 1 }, { "( algo reno )", 1 },
-			{ "algo reno algo bbr", 1 }, { "dprt 1", 1 }, { "dport 1 & sport 2", 1 },
+			{ "algo reno algo bbr", 1 }, { "dprt 1", 1 }, { "dport 1 &", 1 }, { "| dport 1", 1 },
 			{ "= 1", 1 }, { "state", 1 },
 		};
 		char list[1024] = "";
@@ -705,7 +710,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..96\n");
+	printf("TAP version 13\n1..97\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
