@@ -425,6 +425,10 @@ static int join(struct parser *p, int kind, int left, int c)
 
 	if (p->f->nodes[left].kind == kind) {
 		v = p->f->nodes;
+		/* the bound holds here too: a and b and ( ...64 levels... ) */
+		if (v[c].depth + 1 > TT_FILTER_MAX_DEPTH)
+			return fail(p, TT_EXIT_INVALID, "the filter nests deeper than %d "
+				    "(parentheses, not, and and/or in turn)", TT_FILTER_MAX_DEPTH);
 		v[v[left].last].next = c;
 		v[left].last = c;
 		if (v[c].depth + 1 > v[left].depth)

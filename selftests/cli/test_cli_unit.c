@@ -641,6 +641,27 @@ static void test_filters(void)
 	big[len + 64] = '\0';
 	check(!parse1(&f, big), "64 parentheses are fine");
 	tt_filter_free(&f);
+	/* 64 levels of ( dport 1 and dport 2 and ... ): a tree 64 deep, fine;
+	 * under one more dport 8 and dport 9 and: 65 deep, refused (as it is
+	 * when the and is a new node: dport 8 or dport 9 and ...) */
+	for (k = 0; k < 3; k++) {
+		len = (size_t)sprintf(big, "%s", k == 0 ? "" : k == 1 ? "dport 8 and dport 9 and " :
+				      "dport 8 or dport 9 and ");
+		for (i = 0; i < 64; i++)
+			len += (size_t)sprintf(big + len, "( dport 1 and dport 2 and ");
+		len += (size_t)sprintf(big + len, "dport 3");
+		for (i = 0; i < 64; i++)
+			big[len++] = ')';
+		big[len] = '\0';
+		n = parse1(&f, big);
+		if (k == 0)
+			check(!n && f.root >= 0 && f.nodes[f.root].depth == 64,
+			      "64 levels of ( a and b and ... ): a tree 64 deep, fine");
+		else
+			check(n == TT_EXIT_INVALID, "... under one more %s: 65 deep, exit 2 (%d)",
+			      k == 1 ? "a and b and" : "a or b and", n);
+		tt_filter_free(&f);
+	}
 	free(big);
 
 	/* the evaluator = the kernel's run of the bytecode, on random filters */
@@ -710,7 +731,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..97\n");
+	printf("TAP version 13\n1..100\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
