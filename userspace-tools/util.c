@@ -239,7 +239,8 @@ int tt_parse_prefix(const char *s, struct tt_prefix *p)
 		return -EINVAL;
 	}
 	if (slash) {
-		if (tt_parse_u32(slash, &plen) || (int)plen > p->plen)
+		/* unsigned: /2147483648 was (int) negative, accepted */
+		if (tt_parse_u32(slash, &plen) || plen > (uint32_t)p->plen)
 			return -EINVAL;
 		p->plen = (int)plen;
 	}

@@ -587,7 +587,8 @@ static void test_filters(void)
 	{
 		static const struct { const char *in; int want; } bad[] = {
 			{ "dport = :65536", 2 }, { "dport = :-1", 2 }, { "dport > x", 2 },
-			{ "dst 1.2.3.4/33", 2 }, { "dst [::1", 2 }, { "dst [::1]x", 2 },
+			{ "dst 1.2.3.4/33", 2 }, { "src 0.0.0.0/2147483648", 2 },
+			{ "dst 198.18.0.0/4294967295", 2 }, { "dst [2001:db8::]/4294967168", 2 }, { "dst [::1", 2 }, { "dst [::1]x", 2 },
 			{ "dst 1.2.3.4:99999", 2 }, { "state nosuch", 2 }, { "ca-state x", 2 },
 			{ "sk zz", 2 }, { "( dport = :1", 1 }, { "dport = :1 )", 1 },
 			{ "()", 1 }, { "dport", 1 }, { "dport =", 1 }, { "and", 1 }, { "or dport 1", 1 },
