@@ -153,7 +153,12 @@ xfer_bg() {	# PORT CC SECONDS [FAMILY]: receiver and sender in the background
 }
 # The flows must outlast the tests below: on a debug kernel (KASAN, lockdep)
 # every command is several times slower.
-XS=${CLI_XFER_SECONDS:-25}
+# The sender half-closes after XS s (its socket leaves ESTAB, which the
+# state established case needs): 40 s covers the filter cases before watch
+# (seven more CLI runs and six python3 starts, seconds each under TCG).
+# The flows are aborted (ss -K) once the tests are done, so a longer XS
+# costs no time.
+XS=${CLI_XFER_SECONDS:-40}
 # (90 s was seen too short there once: the reno flow ended during watch.)
 [ -e /proc/lockdep_stats ] && XS=${CLI_XFER_SECONDS:-200}
 xfer_bg 6001 tcptune_reno "$XS"
@@ -161,9 +166,10 @@ xfer_bg 6002 tcptune_bbr "$XS" 6
 xfer_bg 6003 cubic "$XS"
 sleep 4
 # Under TCG the IPv6 flow may take longer to connect (DAD, a busy host):
-# wait until both of ours are established, at most 20 s more.
+# wait until both of ours and the cubic one (started last; the -a cases
+# need it) are established, at most 20 s more.
 for _ in $(seq 1 40); do
-	[ "$(ns_snd ss -Htn state established '( dport = :6001 or dport = :6002 )' | wc -l)" -ge 2 ] && break
+	[ "$(ns_snd ss -Htn state established '( dport = :6001 or dport = :6002 or dport = :6003 )' | wc -l)" -ge 3 ] && break
 	sleep 0.5
 done
 
