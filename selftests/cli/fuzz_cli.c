@@ -504,6 +504,7 @@ static const char *const fwords[] = {
 	"2001:db8::/32", "*", "*:443", ":80", "::ffff:198.18.0.1", "0.0.0.0/0", "/", "[", "]",
 	"established", "listening", "time-wait", "all", "connected", "synchronized", "bucket",
 	"big", "syn-recv", "closed", "reno", "cubic", "Loss", "Open", "1a", "sk:1a", "x", "",
+	"&", "|", "neq", "leq", "geq", "0.0.0.0/2147483648", "[::]/4294967295", "::/128",
 };
 #define NFWORDS (sizeof(fwords) / sizeof(fwords[0]))
 
