@@ -20,20 +20,7 @@ CMDS="sockets algos knobs set monitor watch plot help"
 
 tap_plan 92
 
-# run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
-run() {
-	local name=$1 want=$2 pat=$3 out rc
-	shift 3
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		tap_fail "$name" "exit $rc, want $want: $* -> $(echo "$out" | head -6)"
-	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" <<<"$out"; then
-		tap_fail "$name" "no /$pat/ in: $(echo "$out" | head -6)"
-	else
-		tap_ok "$name"
-	fi
-}
+run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
 run1() {
 	local name=$1 want=$2 pat=$3

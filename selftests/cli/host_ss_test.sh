@@ -103,20 +103,7 @@ if [ ! -x "$TT" ]; then
 	exit 1
 fi
 
-# run NAME WANT_RC PATTERN CMD...: exit status and an ERE over stdout+stderr
-run() {
-	local name=$1 want=$2 pat=$3 out rc
-	shift 3
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		tap_fail "$name" "exit $rc, want $want: $(echo "$out" | head -6)"
-	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" <<<"$out"; then
-		tap_fail "$name" "no /$pat/ in: $(echo "$out" | head -6)"
-	else
-		tap_ok "$name"
-	fi
-}
+run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 
 # ---- the sockets ------------------------------------------------------------
 ip netns add "$NS" || { tap_fail "ip netns add $NS"; exit 1; }

@@ -25,21 +25,7 @@ W=$(mktemp -d)		# scratch for outputs
 
 tap_plan 50
 
-# run NAME WANT_RC PATTERN CMD...: exit status WANT_RC and PATTERN (ERE)
-# somewhere in stdout+stderr.  PATTERN "" checks the status only.
-run() {
-	local name=$1 want=$2 pat=$3 out rc
-	shift 3
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		tap_fail "$name" "exit $rc, want $want: $* -> $(echo "$out" | head -8)"
-	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" <<<"$out"; then
-		tap_fail "$name" "no /$pat/ in: $(echo "$out" | head -8)"
-	else
-		tap_ok "$name"
-	fi
-}
+run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 
 # pycheck NAME FILE PYTHON: the python snippet gets the parsed JSON of FILE
 # as `d` and prints a reason to fail (nothing: pass).

@@ -31,3 +31,20 @@ tap_done() {
 	fi
 	[ "$TAP_FAILED" -eq 0 ]
 }
+
+# tap_run NAME WANT_RC PATTERN CMD...: one test: CMD exits WANT_RC and
+# PATTERN (an ERE; "" checks the status only) is somewhere in its
+# stdout+stderr.
+tap_run() {
+	local name=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		tap_fail "$name" "exit $rc, want $want: $* -> $(echo "$out" | head -8)"
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" <<<"$out"; then
+		tap_fail "$name" "no /$pat/ in: $(echo "$out" | head -8)"
+	else
+		tap_ok "$name"
+	fi
+}
