@@ -12,6 +12,13 @@
 
 #include <linux/version.h>
 
+/* ---- supported kernels ------------------------------------------------- */
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0) || \
+	LINUX_VERSION_CODE >= KERNEL_VERSION(8, 0, 0)
+#error "tcptune supports Linux 6.1 to 7.x; this is an older or a newer kernel (LINUX_VERSION_CODE)"
+#endif
+
 /* ---- tcp_congestion_ops ------------------------------------------------ */
 
 /*
@@ -32,6 +39,27 @@
 #else
 #define TCPTUNE_DEFINE_CONG_CONTROL(fn)
 #define TCPTUNE_CONG_CONTROL(fn) fn
+#endif
+
+/*
+ * Restart after idle.  From 7.2 the stack no longer passes CA_EVENT_TX_START
+ * to cwnd_event() but calls cwnd_event_tx_start(sk).  Our algorithms react
+ * only to that event: each has an fn(sk) for it, and TCPTUNE_TX_START(fn)
+ * puts it in the ops table, as the new hook on 7.2+, and before 7.2 as a
+ * cwnd_event() wrapper (TCPTUNE_DEFINE_TX_START(fn)) that calls fn for
+ * CA_EVENT_TX_START alone.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 2, 0)
+#define TCPTUNE_DEFINE_TX_START(fn)					\
+	static void fn##_cwnd_event(struct sock *sk, enum tcp_ca_event ev)	\
+	{								\
+		if (ev == CA_EVENT_TX_START)				\
+			fn(sk);						\
+	}
+#define TCPTUNE_TX_START(fn) .cwnd_event = fn##_cwnd_event
+#else
+#define TCPTUNE_DEFINE_TX_START(fn)
+#define TCPTUNE_TX_START(fn) .cwnd_event_tx_start = fn
 #endif
 
 /* ---- sysctl ------------------------------------------------------------ */

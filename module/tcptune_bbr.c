@@ -1062,12 +1062,12 @@ static void tcptune_bbr_in_ack_event(struct sock *sk, u32 flags)
 }
 
 /* Draft "Restarting From Idle". */
-static void tcptune_bbr_cwnd_event(struct sock *sk, enum tcp_ca_event ev)
+static void tcptune_bbr_tx_start(struct sock *sk)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	if (ev != CA_EVENT_TX_START || !ca->common.ready || !tp->app_limited)
+	if (!ca->common.ready || !tp->app_limited)
 		return;
 	ca->idle_restart = 1;
 	ca->ack_epoch_mstamp = (u32)tp->tcp_mstamp;
@@ -1079,6 +1079,8 @@ static void tcptune_bbr_cwnd_event(struct sock *sk, enum tcp_ca_event ev)
 	else if (ca->state == BBR_PROBE_RTT)
 		bbr_check_probe_rtt_done(sk);
 }
+
+TCPTUNE_DEFINE_TX_START(tcptune_bbr_tx_start)
 
 /* Enough send buffer to keep sending while recovering from losses. */
 static u32 tcptune_bbr_sndbuf_expand(struct sock *sk)
@@ -1159,7 +1161,7 @@ struct tcp_congestion_ops tcptune_bbr_ops __read_mostly = {
 	.cong_control	= TCPTUNE_CONG_CONTROL(tcptune_bbr_cong_control),
 	.set_state	= tcptune_bbr_set_state,
 	.in_ack_event	= tcptune_bbr_in_ack_event,
-	.cwnd_event	= tcptune_bbr_cwnd_event,
+	TCPTUNE_TX_START(tcptune_bbr_tx_start),
 	.sndbuf_expand	= tcptune_bbr_sndbuf_expand,
 	.get_info	= tcptune_bbr_get_info,
 };

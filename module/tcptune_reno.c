@@ -458,14 +458,14 @@ static void tcptune_reno_set_state(struct sock *sk, u8 new_state)
 }
 
 /* RFC 5681 section 4.1: restart window after an idle period > RTO. */
-static void tcptune_reno_cwnd_event(struct sock *sk, enum tcp_ca_event ev)
+static void tcptune_reno_tx_start(struct sock *sk)
 {
 	const struct tcptune_reno *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 restart;
 	s32 idle;
 
-	if (ev != CA_EVENT_TX_START || !ca->common.ready)
+	if (!ca->common.ready)
 		return;
 	restart = reno_knob(ca, RENO_KNOB_restart_idle);
 	if (restart == 2)
@@ -476,6 +476,8 @@ static void tcptune_reno_cwnd_event(struct sock *sk, enum tcp_ca_event ev)
 	if (idle > (s32)inet_csk(sk)->icsk_rto && tcp_snd_cwnd(tp) > ca->iw)
 		tcptune_set_cwnd(ca, tp, ca->iw);
 }
+
+TCPTUNE_DEFINE_TX_START(tcptune_reno_tx_start)
 
 /* Spurious retransmission (DSACK, timestamps, F-RTO): restore the window. */
 static u32 tcptune_reno_undo_cwnd(struct sock *sk)
@@ -537,7 +539,7 @@ struct tcp_congestion_ops tcptune_reno_ops __read_mostly = {
 	.ssthresh	= tcptune_reno_ssthresh,
 	.cong_control	= TCPTUNE_CONG_CONTROL(tcptune_reno_cong_control),
 	.set_state	= tcptune_reno_set_state,
-	.cwnd_event	= tcptune_reno_cwnd_event,
+	TCPTUNE_TX_START(tcptune_reno_tx_start),
 	.undo_cwnd	= tcptune_reno_undo_cwnd,
 };
 
@@ -549,7 +551,7 @@ struct tcp_congestion_ops tcptune_newreno_ops __read_mostly = {
 	.ssthresh	= tcptune_reno_ssthresh,
 	.cong_control	= TCPTUNE_CONG_CONTROL(tcptune_reno_cong_control),
 	.set_state	= tcptune_reno_set_state,
-	.cwnd_event	= tcptune_reno_cwnd_event,
+	TCPTUNE_TX_START(tcptune_reno_tx_start),
 	.undo_cwnd	= tcptune_reno_undo_cwnd,
 };
 

@@ -146,7 +146,7 @@ build_cli() {
 
 # ---- host stage ----------------------------------------------------------------
 host_stage() {
-	local out rc k612 warn
+	local out rc k612 k7 warn
 
 	build_module_61
 
@@ -166,6 +166,32 @@ $out"
 		fi
 	else
 		nok "build: 6.12 headers are not installed (scripts/setup.sh)"
+	fi
+
+	# The same sources against 7.x (trixie-backports), inside the trixie
+	# root with its gcc-14 (scripts/build-7x.sh); the root is created here
+	# when missing (cached, keyed on its package list: scripts/trixie-root.sh).
+	k7=$(bash scripts/trixie-root.sh 2>"$res/trixie-root.log" | tail -n 1)
+	if [ -n "$k7" ]; then
+		out=$(bash scripts/build-7x.sh 2>&1)
+		rc=$?
+		if [ $rc -eq 0 ]; then
+			ok "build: tcptune.ko against $k7 (trixie root, gcc-14), W=1, no warning"
+		else
+			nok "build: tcptune.ko against $k7 (trixie root, gcc-14), W=1, no warning" "exit $rc
+$out"
+		fi
+		out=$(bash scripts/build-7x.sh --sparse 2>&1)
+		rc=$?
+		if [ $rc -eq 0 ]; then
+			ok "sparse: module clean against $k7 (trixie root, C=2; canary reported, every module/*.c CHECKed)"
+		else
+			nok "sparse: module clean against $k7 (trixie root, C=2; canary reported, every module/*.c CHECKed)" "exit $rc
+$(tail -n 40 <<<"$out")"
+		fi
+	else
+		nok "build: tcptune.ko against 7.x: no trixie root (scripts/trixie-root.sh)" \
+			"$(tail -n 30 "$res/trixie-root.log")"
 	fi
 
 	# sparse: `make sparse` fails unless sparse really ran (its canary,

@@ -32,41 +32,9 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-# One Debian mirror URI from the host's configuration (deb822 or one-line).
-debian_mirror() {
-	local f uri
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' "$f")
-		[ -n "$uri" ] && { echo "$uri"; return; }
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		uri=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' "$f")
-		[ -n "$uri" ] && { echo "$uri"; return; }
-	done
-	echo "setup.sh: no Debian mirror found in /etc/apt" >&2
-	return 1
-}
-
-# apt-get with a private state for an extra suite; "$1" is the suite.
-apt_suite() {
-	local tool=apt-get
-	if [ "$1" = --cache ]; then tool=apt-cache; shift; fi
-	local suite=$1; shift
-	local dir=$STATE/apt-$suite
-	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
-	if [ ! -s "$dir/sources.list" ]; then
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_mirror) $suite main" \
-			>"$dir/sources.list"
-	fi
-	"$tool" -q -o Dir::Etc::sourcelist="$dir/sources.list" \
-		-o Dir::Etc::sourceparts=- -o Dir::State::Lists="$dir/lists" \
-		-o Dir::Cache::archives="$dir/cache/archives" \
-		-o Dir::Cache::pkgcache="$dir/cache/pkgcache.bin" \
-		-o Dir::Cache::srcpkgcache="$dir/cache/srcpkgcache.bin" \
-		-o APT::Get::List-Cleanup=0 "$@"
-}
+# debian_mirror, apt_suite
+# shellcheck source=scripts/lib-apt.sh
+. "$(dirname "$0")/lib-apt.sh"
 
 need_pkgs() {
 	local p missing=()
@@ -82,7 +50,7 @@ HOST_PKGS=(gcc make bc flex bison libelf-dev libssl-dev kmod sparse
 	   busybox-static udev procps xz-utils ca-certificates
 	   linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	   libmnl-dev libjson-c-dev pkg-config gnuplot-nox python3-yaml
-	   python3-jsonschema time ccache)
+	   python3-jsonschema time ccache mmdebstrap)
 
 updated=0
 apt_update_once() {
