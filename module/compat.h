@@ -62,6 +62,17 @@
 #define TCPTUNE_TX_START(fn) .cwnd_event_tx_start = fn
 #endif
 
+/*
+ * ECN on the connection: TCP_ECN_OK in tp->ecn_flags until the AccECN
+ * preparation (6.14, "tcp: helpers for ECN mode handling") turned it into
+ * a mode, RFC 3168 or AccECN, read with tcp_ecn_mode_any().
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
+#define tcptune_ecn_on(tp) (!!((tp)->ecn_flags & TCP_ECN_OK))
+#else
+#define tcptune_ecn_on(tp) tcp_ecn_mode_any(tp)
+#endif
+
 /* ---- sysctl ------------------------------------------------------------ */
 
 /*
@@ -83,6 +94,13 @@
 	register_net_sysctl_sz(net, path, table, n)
 #endif
 
+/*
+ * 7.3 refuses to register a writable sysctl of a non-init netns whose data
+ * points outside per-net memory (6.x made it read-only with a WARN): every
+ * entry of ours points into the namespace's net_generic block (knobs.c), so
+ * this needs no mapping.
+ */
+
 /* ---- generic netlink --------------------------------------------------- */
 
 /* A dump's parsed attributes: genl_dumpit_info() changed shape in 6.2. */
@@ -91,5 +109,27 @@
 #else
 #define tcptune_dump_attrs(cb) (genl_dumpit_info(cb)->info.attrs)
 #endif
+
+/*
+ * ---- not used yet: what newer kernels offer the algorithms ----------------
+ *
+ * struct rate_sample, struct ack_sample and the tcp_sock fields we read are
+ * the same from 6.1 to 7.3.  What 7.x adds that 6.1 lacks, for later work
+ * (each would need a section here, or a feature that is off before it):
+ *  - cong_control()'s flag (6.10): the ACK's FLAG_* bits, but their values
+ *    are private to tcp_input.c: usable only as "this ACK did something".
+ *  - AccECN (7.3): TCP_CONG_NEEDS_ACCECN, TCP_CONG_ECT_1_NEGOTIATION and
+ *    TCP_CONG_NO_FALLBACK_RFC3168 in ops->flags; tcp_ecn_mode_accecn(tp);
+ *    tp->delivered_ce then counts every CE mark the peer saw (not one ECE
+ *    per window), with tp->delivered_ecn_bytes[] and tp->received_ce: the
+ *    per-round CE fraction an L4S/BBRv3-style response (rs->delivered_ce /
+ *    rs->delivered) needs.
+ *  - tp->total_rto, total_rto_recoveries, total_rto_time (6.7): RTO counts
+ *    for the socket dump and the loss response, beyond icsk_retransmits.
+ *  - tcp_rto_max(sk): a per-socket RTO ceiling (after 6.12; in 7.x).
+ *  - minmax_running_min() is exported in 7.x (not in Debian's 6.1 or
+ *    6.12 Module.symvers): a windowed min_rtt without our own filter.
+ *  - genetlink: NLA_UINT and the _FMT extack helpers (6.12).
+ */
 
 #endif /* _TCPTUNE_COMPAT_H */

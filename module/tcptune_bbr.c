@@ -624,7 +624,7 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 
 	if (congested && ca->state == BBR_STARTUP)
 		congested = cong >= BBR_KNOB(ca, startup_full_loss_cnt);
-	if (BBR_KNOB(ca, ecn) && (tp->ecn_flags & TCP_ECN_OK) &&
+	if (BBR_KNOB(ca, ecn) && tcptune_ecn_on(tp) &&
 	    bbr_ce_congested(ca->round.ce, delivered,
 			     bbr_pct(BBR_KNOB(ca, ecn_thresh))))
 		congested = true;

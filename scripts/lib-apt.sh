@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # apt helpers shared by scripts/setup.sh and scripts/trixie-root.sh; sourced,
 # not run.  The Debian mirror is never named: it is read from the host's own

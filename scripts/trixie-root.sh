@@ -108,7 +108,7 @@ if [ "$(cat "$ROOT/.tcptune-key" 2>/dev/null)" != "$key" ]; then
 	nice -n 19 mmdebstrap --mode=root --format=directory --variant=minbase \
 		--keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
 		--setup-hook='mkdir -p "$1/etc/apt/preferences.d" "$1/var/cache/apt/archives"' \
-		--setup-hook="printf 'Package: linux-*\nPin: release a=$BPO\nPin-Priority: 500\n' >\"\$1/etc/apt/preferences.d/tcptune-linux\"" \
+		--setup-hook="printf 'Package: linux-*\nPin: release n=$BPO\nPin-Priority: 500\n' >\"\$1/etc/apt/preferences.d/tcptune-linux\"" \
 		--setup-hook="sync-in $debs /var/cache/apt/archives" \
 		--customize-hook="sync-out /var/cache/apt/archives $debs" \
 		--aptopt='APT::Install-Recommends "false"' \
