@@ -72,11 +72,21 @@ fi
 # CHECK every file; then no warning of ours (the root's /usr/src headers,
 # i.e. the kernel's own, are not ours).  MAKEFLAGS stay empty so that
 # kbuild prints its CHECK lines.
-in_root sh -c 'command -v sparse' >/dev/null || die "sparse is not installed in $root"
-out=$(in_root nice -n 19 make -C "$kdir" M=/build/tcptune/canary C=2 modules 2>&1)
+# 7.x's Makefile asks scripts/checker-valid.sh whether sparse works and
+# turns C=2 off if it does not answer; Debian's 7.x headers do not ship that
+# script.  Then KBUILD_CHECKSRC=2 is given on the command line (which the
+# Makefile cannot reset), and the canary below decides whether sparse runs.
+chk=C=2
+[ -e "$root/usr/src/linux-headers-${rel%-amd64}-common/scripts/checker-valid.sh" ] ||
+	chk=KBUILD_CHECKSRC=2
+# sid's sparse where trixie-root.sh put it (trixie's cannot parse 7.x)
+checker=sparse
+[ -x "$root/usr/local/bin/sparse" ] && checker=/usr/local/bin/sparse
+in_root sh -c "command -v $checker" >/dev/null || die "sparse is not installed in $root"
+out=$(in_root nice -n 19 make -C "$kdir" M=/build/tcptune/canary "$chk" CHECK="$checker" modules 2>&1)
 grep -q 'canary\.c:.*dereference of noderef' <<<"$out" ||
 	{ printf '%s\n' "$out"; die "sparse in $root did not report the canary's defect: it does not really run"; }
-out=$(in_root nice -n 19 make -C "$kdir" M=/build/tcptune C=2 modules 2>&1)
+out=$(in_root nice -n 19 make -C "$kdir" M=/build/tcptune "$chk" CHECK="$checker" modules 2>&1)
 rc=$?
 printf '%s\n' "$out"
 [ $rc -eq 0 ] || die "the module's C=2 build against $rel failed (exit $rc)"
@@ -93,5 +103,5 @@ if [ -n "$warn" ]; then
 	printf '%s\n' "$warn" >&2
 	exit 1
 fi
-echo "build-7x.sh: sparse (C=2) against $rel: ran (canary reported), every module/*.c CHECKed, no warning of ours" >&2
+echo "build-7x.sh: sparse ($checker, C=2) against $rel: ran (canary reported), every module/*.c CHECKed, no warning of ours" >&2
 exit 0

@@ -127,7 +127,34 @@ if [ "$(cat "$ROOT/.tcptune-key" 2>/dev/null)" != "$key" ]; then
 	[ -e "$ROOT" ] && mv "$ROOT" "$ROOT.old"
 	mv "$new" "$ROOT"
 	rm -rf "$ROOT.old"
+	# keep only the .debs of what this root holds
+	keep=$(dpkg-query --admindir="$ROOT/var/lib/dpkg" -W -f '${Package}_${Version}_\n' |
+	       sed 's/:/%3a/')
+	for f in "$debs"/*.deb; do
+		[ -e "$f" ] || continue
+		grep -qxF "$(basename "$f" | sed 's/_[^_]*\.deb$/_/')" <<<"$keep" || rm -f "$f"
+	done
 	log "built in $(( $(date +%s) - t )) s"
+fi
+
+# sparse: trixie's (0.6.4) cannot parse the 7.x headers (__typeof_unqual__,
+# which they use whenever __CHECKER__ is defined); sid's (0.6.5 rc) can, and
+# needs only libc.  Its sparse binary goes to the root's /usr/local/bin (the
+# .deb is unpacked, not installed: the rest of sid's package would pull in
+# gcc-16).  Once per root; scripts/build-7x.sh uses it as CHECK.
+if [ ! -x "$ROOT/usr/local/bin/sparse" ]; then
+	log "fetching sparse from sid (trixie's cannot parse 7.x headers)"
+	tmp=$(mktemp -d) && chmod 755 "$tmp"
+	if apt_suite sid update >&2 && (cd "$tmp" && apt_suite sid download sparse >&2) &&
+	   dpkg-deb -x "$tmp"/sparse_*.deb "$tmp/x" &&
+	   install -D -m 0755 "$tmp/x/usr/bin/sparse" "$ROOT/usr/local/bin/sparse.new" &&
+	   chroot "$ROOT" /usr/local/bin/sparse.new --version >&2; then
+		mv "$ROOT/usr/local/bin/sparse.new" "$ROOT/usr/local/bin/sparse"
+	else
+		rm -f "$ROOT/usr/local/bin/sparse.new"
+		log "no sparse from sid: the root keeps trixie's"
+	fi
+	rm -rf "$tmp"
 fi
 
 log "root: $ROOT; kernel: $ROOT/boot/vmlinuz-$abi-amd64, modules: $ROOT/lib/modules/$abi-amd64"
