@@ -64,8 +64,9 @@
 
 /*
  * ECN on the connection: TCP_ECN_OK in tp->ecn_flags until the AccECN
- * preparation (6.14, "tcp: helpers for ECN mode handling") turned it into
- * a mode, RFC 3168 or AccECN, read with tcp_ecn_mode_any().
+ * preparation ("tcp: helpers for ECN mode handling", taken here as 6.14:
+ * 6.12 has TCP_ECN_OK, 7.x only the helpers) turned it into a mode, RFC 3168
+ * or AccECN, read with tcp_ecn_mode_any() (what tcp_get_info() reports).
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
 #define tcptune_ecn_on(tp) (!!((tp)->ecn_flags & TCP_ECN_OK))
