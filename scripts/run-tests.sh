@@ -11,9 +11,10 @@
 #       lockdep, kmemleak, ...) running the suites that do not measure
 #       throughput (run-all.sh --list debug; with VM-SUITEs given, those of
 #       them on that list).
-#   scripts/run-tests.sh --vm [--debug] SUITE[,SUITE...] [FILTER]
+#   scripts/run-tests.sh --vm [--debug | --kernel SERIES] SUITE[,SUITE...] [FILTER]
 #       only those VM suites, on the stock kernel (--debug: the debug
-#       kernel), without set-up and host stage, building only what they
+#       kernel; --kernel 6.12: the newest installed Debian 6.12 kernel),
+#       without set-up and host stage, building only what they
 #       need; FILTER selects tests where the suite takes one (conformance,
 #       tuning; every suite sees it as $TCPTUNE_TEST_FILTER).
 #   scripts/run-tests.sh --host
@@ -48,16 +49,20 @@ DEBUG_BUILD_BOUND=${TCPTUNE_DEBUG_BUILD_BOUND:-3600}
 SUITE_BOUND=${TCPTUNE_SUITE_BOUND:-900}
 HOST_SUITE_BOUND=${TCPTUNE_HOST_SUITE_BOUND:-300}
 
-usage() { sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 mode=full
 debug_vm=0
+vm_series=6.1
 filter=
 suites=
 case "${1:-}" in
 --vm)
 	mode=vm; shift
-	[ "${1:-}" = --debug ] && { debug_vm=1; shift; }
+	case "${1:-}" in
+	--debug) debug_vm=1; shift ;;
+	--kernel) vm_series=${2:-}; shift 2 || usage ;;
+	esac
 	{ [ $# -ge 1 ] && [ $# -le 2 ]; } || usage
 	suites=${1//,/ }; filter=${2:-} ;;
 --host)
@@ -118,6 +123,34 @@ $out"
 	fi
 }
 
+# build_scratch LABEL KDIR DIR: the module and the security suite's clash
+# module against KDIR, in a scratch copy of the sources under DIR (both .ko
+# in DIR/module, where the suites look: TCPTUNE_KO's directory); false if
+# tcptune.ko was not built.
+build_scratch() {
+	local label=$1 kdir=$2 dir=$3 out rc
+	rm -rf "$dir" && mkdir -p "$dir"
+	cp -r Kbuild module include "$dir/"
+	cp -r selftests/vm/clash "$dir/clash"
+	rm -f "$dir"/module/*.o "$dir"/module/*.ko "$dir"/module/.*.cmd \
+		"$dir"/clash/*.o "$dir"/clash/*.ko "$dir"/clash/.*.cmd
+	out=$(make -s -C "$kdir" M="$top/$dir" W=1 modules 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && no_warning "$out" && [ -f "$dir/module/tcptune.ko" ]; then
+		ok "build: tcptune.ko against $label, W=1, no warning"
+	else
+		nok "build: tcptune.ko against $label, W=1, no warning" "exit $rc
+$out"
+		[ -f "$dir/module/tcptune.ko" ] || return 1
+	fi
+	if out=$(make -s -C "$kdir" M="$top/$dir/clash" modules 2>&1) &&
+	   cp "$dir/clash/tcptune_clash.ko" "$dir/module/"; then
+		ok "build: the security suite's clash test module against $label"
+	else
+		nok "build: the security suite's clash test module against $label" "$out"
+	fi
+}
+
 build_selftests() {
 	local out
 	if out=$(make -s -C selftests 2>&1); then
@@ -150,20 +183,11 @@ host_stage() {
 
 	build_module_61
 
-	# The same sources against 6.12 (bookworm-backports) in a scratch copy.
-	k612=$(ls -d /lib/modules/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)
+	# The same sources against 6.12 (bookworm-backports) in a scratch copy;
+	# the 6.12 boot loads that module.
+	k612=$(scripts/vm-kernel.sh 6.12 2>/dev/null)
 	if [ -n "$k612" ]; then
-		rm -rf build/k612 && mkdir -p build/k612
-		cp -r Kbuild module include build/k612/
-		rm -f build/k612/module/*.o build/k612/module/*.ko build/k612/module/.*.cmd
-		out=$(make -s -C "$k612" M="$top/build/k612" W=1 modules 2>&1)
-		rc=$?
-		if [ $rc -eq 0 ] && no_warning "$out" && [ -f build/k612/module/tcptune.ko ]; then
-			ok "build: tcptune.ko against ${k612#/lib/modules/}, W=1, no warning"
-		else
-			nok "build: tcptune.ko against ${k612%/build}, W=1, no warning" "exit $rc
-$out"
-		fi
+		build_scratch "$k612" "/lib/modules/$k612/build" build/k612
 	else
 		nok "build: 6.12 headers are not installed (scripts/setup.sh)"
 	fi
@@ -354,28 +378,7 @@ $(tail -n 30 "$res/debug-kernel.log")"
 		return 1
 	fi
 	ok "debug kernel: $dk"
-	# the module against it, in a scratch copy (as for 6.12)
-	rm -rf build/debug-mod && mkdir -p build/debug-mod
-	cp -r Kbuild module include build/debug-mod/
-	rm -f build/debug-mod/module/*.o build/debug-mod/module/*.ko build/debug-mod/module/.*.cmd
-	out=$(make -s -C "$dk" M="$top/build/debug-mod" W=1 modules 2>&1)
-	rc=$?
-	if [ $rc -eq 0 ] && no_warning "$out" && [ -f build/debug-mod/module/tcptune.ko ]; then
-		ok "build: tcptune.ko against the debug kernel, W=1, no warning"
-	else
-		nok "build: tcptune.ko against the debug kernel, W=1, no warning" "exit $rc
-$out"
-		[ -f build/debug-mod/module/tcptune.ko ] || return 1
-	fi
-	# the clash test module too, beside it (security_test.py looks there)
-	cp -r selftests/vm/clash build/debug-mod/clash
-	rm -f build/debug-mod/clash/*.o build/debug-mod/clash/*.ko build/debug-mod/clash/.*.cmd
-	if out=$(make -s -C "$dk" M="$top/build/debug-mod/clash" modules 2>&1) &&
-	   cp build/debug-mod/clash/tcptune_clash.ko build/debug-mod/module/; then
-		ok "build: the security suite's clash test module against the debug kernel"
-	else
-		nok "build: the security suite's clash test module against the debug kernel" "$out"
-	fi
+	build_scratch "the debug kernel" "$dk" build/debug-mod
 }
 
 # The debug boot's checks must be able to fail: after its suites, in the
@@ -429,6 +432,12 @@ vm)
 	if [ $debug_vm = 1 ]; then
 		debug_kernel && debug_canary_kos && vm_stage debug debug: "$res/vm-debug" "$DEBUG_VM_BOUND" \
 			$((2 * SUITE_BOUND)) "$dk" "$top/build/debug-mod/module/tcptune.ko" "$suites"
+	elif [ "$vm_series" != 6.1 ]; then
+		k=$(scripts/vm-kernel.sh "$vm_series" 2>&1) ||
+			{ nok "vm kernel: an installed Debian $vm_series kernel (scripts/vm-kernel.sh)" "$k"; k=; }
+		[ -n "$k" ] && build_scratch "$k" "/lib/modules/$k/build" "build/k$vm_series" &&
+			vm_stage "$k" "$vm_series:" "$res/vm-$vm_series" "$VM_BOUND" "$SUITE_BOUND" "$k" \
+				"$top/build/k$vm_series/module/tcptune.ko" "$suites"
 	elif stock_kernel && build_module_61; then
 		vm_stage "$kver" "" "$res/vm" "$VM_BOUND" "$SUITE_BOUND" "$kver" "" "$suites"
 	fi
