@@ -7,6 +7,7 @@
 #       everything: set-up (scripts/setup.sh), the host stage (builds against
 #       6.1 and 6.12, sparse, checkpatch, host suites), one boot of the stock
 #       6.1 kernel running the VM suites (default: run-all.sh --list stock),
+#       one boot of the newest Debian 6.12 kernel (run-all.sh --list 6.12),
 #       then one boot of the debug kernel (scripts/debug-kernel.sh: KASAN,
 #       lockdep, kmemleak, ...) running the suites that do not measure
 #       throughput (run-all.sh --list debug; with VM-SUITEs given, those of
@@ -49,7 +50,7 @@ DEBUG_BUILD_BOUND=${TCPTUNE_DEBUG_BUILD_BOUND:-3600}
 SUITE_BOUND=${TCPTUNE_SUITE_BOUND:-900}
 HOST_SUITE_BOUND=${TCPTUNE_HOST_SUITE_BOUND:-300}
 
-usage() { sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 mode=full
 debug_vm=0
@@ -187,7 +188,7 @@ host_stage() {
 	# the 6.12 boot loads that module.
 	k612=$(scripts/vm-kernel.sh 6.12 2>/dev/null)
 	if [ -n "$k612" ]; then
-		build_scratch "$k612" "/lib/modules/$k612/build" build/k612
+		build_scratch "$k612" "/lib/modules/$k612/build" build/k6.12
 	else
 		nok "build: 6.12 headers are not installed (scripts/setup.sh)"
 	fi
@@ -328,6 +329,24 @@ $(tail -n 30 "$vlog")"
 	timing "stage times" "vm $label" "$t"
 }
 
+# ---- the other kernel series ------------------------------------------------------
+# series_boot SERIES SUITES [build]: boots the newest installed Debian kernel
+# of SERIES with the module built against it (build/kSERIES, by the host
+# stage, or here with "build") and runs SUITES; results are prefixed
+# "SERIES:".
+series_boot() {
+	local series=$1 list=$2 k
+	if ! k=$(scripts/vm-kernel.sh "$series" 2>&1); then
+		nok "vm kernel: an installed Debian $series kernel (scripts/vm-kernel.sh)" "$k"
+		return 1
+	fi
+	if [ "${3:-}" = build ] || [ ! -f "build/k$series/module/tcptune.ko" ]; then
+		build_scratch "$k" "/lib/modules/$k/build" "build/k$series" || return 1
+	fi
+	vm_stage "$k" "$series:" "$res/vm-$series" "$VM_BOUND" "$SUITE_BOUND" "$k" \
+		"$top/build/k$series/module/tcptune.ko" "$list"
+}
+
 # ---- the debug kernel ------------------------------------------------------------
 # Sets dk (the kernel tree) and builds build/debug-mod/module/tcptune.ko
 # against it; false (with the failure recorded) if either is not there.
@@ -433,11 +452,7 @@ vm)
 		debug_kernel && debug_canary_kos && vm_stage debug debug: "$res/vm-debug" "$DEBUG_VM_BOUND" \
 			$((2 * SUITE_BOUND)) "$dk" "$top/build/debug-mod/module/tcptune.ko" "$suites"
 	elif [ "$vm_series" != 6.1 ]; then
-		k=$(scripts/vm-kernel.sh "$vm_series" 2>&1) ||
-			{ nok "vm kernel: an installed Debian $vm_series kernel (scripts/vm-kernel.sh)" "$k"; k=; }
-		[ -n "$k" ] && build_scratch "$k" "/lib/modules/$k/build" "build/k$vm_series" &&
-			vm_stage "$k" "$vm_series:" "$res/vm-$vm_series" "$VM_BOUND" "$SUITE_BOUND" "$k" \
-				"$top/build/k$vm_series/module/tcptune.ko" "$suites"
+		series_boot "$vm_series" "$suites" build
 	elif stock_kernel && build_module_61; then
 		vm_stage "$kver" "" "$res/vm" "$VM_BOUND" "$SUITE_BOUND" "$kver" "" "$suites"
 	fi
@@ -469,6 +484,15 @@ full)
 	else
 		nok "vm: $kver not booted: no kernel or no module"
 	fi
+
+	# The other series, each in a boot of its own (run-all.sh --list SERIES).
+	for series in 6.12; do
+		slist=$(selftests/vm/run-all.sh --list "$series")
+		if [ -n "$suites" ]; then
+			slist=$(for s in $slist; do [[ " $suites " == *" $s "* ]] && echo "$s"; done | paste -sd ' ')
+		fi
+		[ -n "$slist" ] && series_boot "$series" "$slist"
+	done
 
 	if [ -n "$dlist" ]; then
 		t=$(date +%s)
