@@ -121,7 +121,7 @@ else
 fi
 
 # 3. both are installed (not half-configured)
-st=$(dpkg-query -W -f '${Package}=${db:Status-Abbrev}\n' tcptune-dkms tcptune 2>&1 | paste -sd ' ')
+st="tcptune-dkms=$(dpkg-query -W -f '${db:Status-Abbrev}' tcptune-dkms 2>&1) tcptune=$(dpkg-query -W -f '${db:Status-Abbrev}' tcptune 2>&1)"
 expect "dpkg: both packages installed (ii)" "tcptune-dkms=ii  tcptune=ii " "$st"
 
 # 4. DKMS: installed for the running kernel
