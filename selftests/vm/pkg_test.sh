@@ -8,7 +8,8 @@
 #
 # In the guest (root; /etc, /lib, /usr and /var are throwaway overlays of
 # the host's: vng's defaults, made here where one is missing), from
-# build/deb/ of this checkout:
+# build/deb/ of this checkout (TCPTUNE_DEB_DIR), for the running kernel
+# (TCPTUNE_PKG_ALL_KERNELS=1: and the newest installed, as on a host):
 #  - dpkg -i of tcptune-dkms and tcptune: the postinst has DKMS build and
 #    install the module for the running kernel (headers at
 #    /lib/modules/$(uname -r)/build), DKMS status "installed";
@@ -72,6 +73,8 @@ ver=$(dpkg-deb -f "$deb_dkms" Version)
 command -v dkms >/dev/null || bail "dkms is not installed (on the host: scripts/build-deb.sh installs it)"
 [ -d "/lib/modules/$k/build" ] || bail "no headers of the running kernel at /lib/modules/$k/build"
 
+tap_plan 22
+
 # What the packages write must land in overlays, never on the host: where
 # vng made none (a directory not writable here), a tmpfs overlay of ours.
 mkdir -p "$work"
@@ -89,12 +92,23 @@ for d in /etc /usr /var /lib/modules/"$k"; do
 	tap_note "made a tmpfs overlay over $d"
 done
 
+# The postinst builds for the running kernel and the newest one in /boot
+# (here also the host's 6.12: a second build and depmod, minutes under
+# emulation).  Unless TCPTUNE_PKG_ALL_KERNELS=1, a tmpfs /boot shows DKMS
+# the running kernel alone (its config; the build reads the headers').
+boot_hidden=0
+if [ "${TCPTUNE_PKG_ALL_KERNELS:-0}" != 1 ] && [ -f "/boot/config-$k" ] &&
+   [ "$(find /boot -maxdepth 1 -name 'config-*' | wc -l)" -gt 1 ]; then
+	mkdir -p "$work/boot" && cp "/boot/config-$k" "$work/boot/" &&
+		mount -t tmpfs tmpfs /boot && cp "$work/boot/config-$k" /boot/ && boot_hidden=1
+	tap_note "DKMS sees the running kernel $k alone (a tmpfs /boot; TCPTUNE_PKG_ALL_KERNELS=1: all)"
+fi
+
 default0=$(sysctl -n net.ipv4.tcp_congestion_control)
 case $default0 in tcptune_*) safe_default=cubic ;; *) safe_default=$default0 ;; esac
 was_loaded=0
 loaded && was_loaded=1
 
-tap_plan 22
 
 # ---- install ---------------------------------------------------------------------
 # 1. the premise: nothing of ours installed, loaded or built by DKMS
@@ -323,6 +337,7 @@ fi
 
 # ---- as found ----------------------------------------------------------------------
 sysctl -qw net.ipv4.tcp_congestion_control="$default0" 2>/dev/null
+[ $boot_hidden = 1 ] && umount /boot
 if [ $was_loaded = 1 ] && ! loaded; then
 	insmod "$KO" || tap_note "could not load $KO back"
 fi
