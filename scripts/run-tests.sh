@@ -193,6 +193,38 @@ host_stage() {
 		nok "build: 6.12 headers are not installed (scripts/setup.sh)"
 	fi
 
+	# The Debian packages (scripts/build-deb.sh: dpkg-buildpackage in a
+	# copy under build/deb, lintian --fail-on error,warning), and what
+	# each must hold; selftests/vm/pkg_test.sh installs them in the VM.
+	if out=$(nice -n 19 bash scripts/build-deb.sh 2>&1); then
+		ok "packages: tcptune and tcptune-dkms build; lintian clean"
+		local deb debs miss='' v f want=()
+		debs=$(grep -E '^/.*\.deb$' <<<"$out")
+		v=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+		for deb in $debs; do
+			case $deb in
+			*/tcptune-dkms_*)
+				want=()
+				for f in dkms.conf Kbuild module/Kbuild module/*.[ch] include/uapi/linux/tcptune.h; do
+					[[ $f == *.mod.c ]] || want+=("./usr/src/tcptune-$v/$f")
+				done ;;
+			*) want=(./usr/sbin/tcptune ./usr/share/man/man8/tcptune.8.gz
+				 ./usr/share/bash-completion/completions/tcptune) ;;
+			esac
+			for f in "${want[@]}"; do
+				dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -qxF "$f" || miss+=" $(basename "$deb"):$f"
+			done
+		done
+		if [ "$(wc -w <<<"$debs")" = 2 ] && [ -z "$miss" ]; then
+			ok "packages: tcptune-dkms holds dkms.conf and the module's sources; tcptune the CLI, its man page and completion"
+		else
+			nok "packages: tcptune-dkms holds dkms.conf and the module's sources; tcptune the CLI, its man page and completion" \
+				"debs: $debs; missing:$miss"
+		fi
+	else
+		nok "packages: tcptune and tcptune-dkms build; lintian clean" "$out"
+	fi
+
 	# sparse: `make sparse` fails unless sparse really ran (its canary,
 	# a CHECK line per file); then no warning of ours may be left.
 	out=$(make -s sparse KDIR="/lib/modules/$kver/build" 2>&1)

@@ -47,8 +47,10 @@ KO=${TCPTUNE_KO:-$top/module/tcptune.ko}
 # (the dump of 10,000 connections; the debug kernel dumps 2,000).  By name
 # only: load on the stock kernel (its 500 connections/s under the full load
 # are not reached under QEMU's emulation here: 386/s measured), module on
-# the stock kernel (autoload from Debian's /lib/modules), and the rest on
-# the stock kernel (run-tests.sh --vm SUITE).
+# the stock kernel (autoload from Debian's /lib/modules), pkg (installs the
+# .debs of scripts/build-deb.sh, DKMS builds the module in the guest: run
+# build-deb.sh on the host first), and the rest on the stock kernel
+# (run-tests.sh --vm SUITE).
 STOCK_SUITES="select bulk bbr conformance-ref tuning-scale"
 DEBUG_SUITES="select conformance tuning cli module race security fuzz lifecycle load"
 # The other kernel series (issue 9).  Every suite passes on each (run-tests.sh
@@ -78,6 +80,7 @@ declare -A suites=(
 	[fuzz]="$PY $here/fuzz_test.py"
 	[lifecycle]="bash $here/lifecycle_test.sh"
 	[load]="bash $here/load_test.sh"
+	[pkg]="bash $here/pkg_test.sh"
 )
 # Suites that take a test filter as their last argument.
 declare -A takes_filter=([conformance]=1 [conformance-ref]=1 [tuning]=1)
