@@ -10,6 +10,18 @@
 #   make sparse        the module under sparse (C=2), with proof sparse ran
 #   make install       modules_install into /lib/modules/$(KVER), the CLI,
 #                      its man page and completion (PREFIX, DESTDIR, MANDIR)
+#   make dkms-install  the module's sources (dkms.conf, Kbuild, module/,
+#                      include/) into /usr/src/tcptune-VERSION, then dkms add,
+#                      build and install for DKMS_KVER (default: the running
+#                      kernel); DKMS rebuilds it for every kernel installed later
+#   make dkms-uninstall  dkms remove --all of tcptune/VERSION and the
+#                      /usr/src/tcptune-VERSION directory
+#   make dkms-src      only copy those sources to $(DESTDIR)/usr/src/tcptune-VERSION
+#                      (the tcptune-dkms package's debian/rules uses it)
+#   scripts/build-deb.sh  the Debian packages tcptune and tcptune-dkms into
+#                      build/deb/ (dpkg-buildpackage, lintian)
+#
+# VERSION is dkms.conf's PACKAGE_VERSION.
 #
 # KDIR defaults to the VM kernel's headers (the newest Debian 6.1 kernel
 # installed); on a real host: make KDIR=/lib/modules/$(uname -r)/build
@@ -72,6 +84,36 @@ install: module cli
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
 
+# DKMS: the module's sources as DKMS builds them (dkms.conf), one list for
+# dkms-install and for the tcptune-dkms package.
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_KVER ?= $(shell uname -r)
+DKMS_DIR = $(DESTDIR)/usr/src/tcptune-$(DKMS_VERSION)
+DKMS_FILES = dkms.conf Kbuild module/Kbuild \
+	     $(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h) \
+	     $(wildcard include/uapi/linux/*.h)
+
+dkms-src:
+	@test -n "$(DKMS_VERSION)" || { echo "dkms.conf: no PACKAGE_VERSION=\"...\" line" >&2; exit 1; }
+	rm -rf $(DKMS_DIR)
+	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_DIR)/$$f || exit 1; done
+
+dkms-install:
+	@command -v dkms >/dev/null || { echo "dkms: not installed (apt-get install dkms)" >&2; exit 1; }
+	@test -z "$(DESTDIR)" || { echo "dkms-install installs into this system: DESTDIR must be empty (make dkms-src DESTDIR=... copies the sources only)" >&2; exit 1; }
+	@test -d /lib/modules/$(DKMS_KVER)/build || { echo "no kernel headers for $(DKMS_KVER) at /lib/modules/$(DKMS_KVER)/build (apt-get install linux-headers-$(DKMS_KVER))" >&2; exit 1; }
+	@# a second run replaces the first: remove what DKMS has of this version
+	if dkms status -m tcptune -v $(DKMS_VERSION) | grep -q .; then dkms remove -m tcptune -v $(DKMS_VERSION) --all; fi
+	$(MAKE) dkms-src DESTDIR=
+	dkms add -m tcptune -v $(DKMS_VERSION)
+	dkms build -m tcptune -v $(DKMS_VERSION) -k $(DKMS_KVER)
+	dkms install -m tcptune -v $(DKMS_VERSION) -k $(DKMS_KVER)
+
+dkms-uninstall:
+	@command -v dkms >/dev/null || { echo "dkms: not installed" >&2; exit 1; }
+	if dkms status -m tcptune -v $(DKMS_VERSION) | grep -q .; then dkms remove -m tcptune -v $(DKMS_VERSION) --all; fi
+	rm -rf /usr/src/tcptune-$(DKMS_VERSION)
+
 # make check: everything; make check SUITE=tuning [FILTER=...]: one VM suite
 # (or one test of it) alone, without set-up and host stage.
 check:
@@ -85,4 +127,5 @@ clean:
 	$(MAKE) -C userspace-tools clean
 	rm -rf build
 
-.PHONY: all module cli install-cli sparse style install check demo clean
+.PHONY: all module cli install-cli sparse style install dkms-src dkms-install \
+	dkms-uninstall check demo clean

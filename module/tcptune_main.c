@@ -102,6 +102,8 @@ module_exit(tcptune_exit);
 MODULE_AUTHOR("tcptune developers");
 MODULE_DESCRIPTION("tcptune: RFC 5681 Reno, RFC 6582 NewReno, a BBR-style model-based algorithm and a TCP tuning layer");
 MODULE_LICENSE("GPL");
+/* the package version: dkms.conf and debian/changelog say the same */
+MODULE_VERSION("0.1.0");
 MODULE_ALIAS("tcp_tcptune_reno");
 MODULE_ALIAS("tcp_tcptune_newreno");
 MODULE_ALIAS("tcp_tcptune_bbr");

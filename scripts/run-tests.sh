@@ -7,13 +7,15 @@
 #       everything: set-up (scripts/setup.sh), the host stage (builds against
 #       6.1 and 6.12, sparse, checkpatch, host suites), one boot of the stock
 #       6.1 kernel running the VM suites (default: run-all.sh --list stock),
+#       one boot of the newest Debian 6.12 kernel (run-all.sh --list 6.12),
 #       then one boot of the debug kernel (scripts/debug-kernel.sh: KASAN,
 #       lockdep, kmemleak, ...) running the suites that do not measure
 #       throughput (run-all.sh --list debug; with VM-SUITEs given, those of
 #       them on that list).
-#   scripts/run-tests.sh --vm [--debug] SUITE[,SUITE...] [FILTER]
+#   scripts/run-tests.sh --vm [--debug | --kernel SERIES] SUITE[,SUITE...] [FILTER]
 #       only those VM suites, on the stock kernel (--debug: the debug
-#       kernel), without set-up and host stage, building only what they
+#       kernel; --kernel 6.12: the newest installed Debian 6.12 kernel),
+#       without set-up and host stage, building only what they
 #       need; FILTER selects tests where the suite takes one (conformance,
 #       tuning; every suite sees it as $TCPTUNE_TEST_FILTER).
 #   scripts/run-tests.sh --host
@@ -48,16 +50,20 @@ DEBUG_BUILD_BOUND=${TCPTUNE_DEBUG_BUILD_BOUND:-3600}
 SUITE_BOUND=${TCPTUNE_SUITE_BOUND:-900}
 HOST_SUITE_BOUND=${TCPTUNE_HOST_SUITE_BOUND:-300}
 
-usage() { sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 mode=full
 debug_vm=0
+vm_series=6.1
 filter=
 suites=
 case "${1:-}" in
 --vm)
 	mode=vm; shift
-	[ "${1:-}" = --debug ] && { debug_vm=1; shift; }
+	case "${1:-}" in
+	--debug) debug_vm=1; shift ;;
+	--kernel) vm_series=${2:-}; shift 2 || usage ;;
+	esac
 	{ [ $# -ge 1 ] && [ $# -le 2 ]; } || usage
 	suites=${1//,/ }; filter=${2:-} ;;
 --host)
@@ -118,6 +124,34 @@ $out"
 	fi
 }
 
+# build_scratch LABEL KDIR DIR: the module and the security suite's clash
+# module against KDIR, in a scratch copy of the sources under DIR (both .ko
+# in DIR/module, where the suites look: TCPTUNE_KO's directory); false if
+# tcptune.ko was not built.
+build_scratch() {
+	local label=$1 kdir=$2 dir=$3 out rc
+	rm -rf "$dir" && mkdir -p "$dir"
+	cp -r Kbuild module include "$dir/"
+	cp -r selftests/vm/clash "$dir/clash"
+	rm -f "$dir"/module/*.o "$dir"/module/*.ko "$dir"/module/.*.cmd \
+		"$dir"/clash/*.o "$dir"/clash/*.ko "$dir"/clash/.*.cmd
+	out=$(make -s -C "$kdir" M="$top/$dir" W=1 modules 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && no_warning "$out" && [ -f "$dir/module/tcptune.ko" ]; then
+		ok "build: tcptune.ko against $label, W=1, no warning"
+	else
+		nok "build: tcptune.ko against $label, W=1, no warning" "exit $rc
+$out"
+		[ -f "$dir/module/tcptune.ko" ] || return 1
+	fi
+	if out=$(make -s -C "$kdir" M="$top/$dir/clash" modules 2>&1) &&
+	   cp "$dir/clash/tcptune_clash.ko" "$dir/module/"; then
+		ok "build: the security suite's clash test module against $label"
+	else
+		nok "build: the security suite's clash test module against $label" "$out"
+	fi
+}
+
 build_selftests() {
 	local out
 	if out=$(make -s -C selftests 2>&1); then
@@ -150,20 +184,11 @@ host_stage() {
 
 	build_module_61
 
-	# The same sources against 6.12 (bookworm-backports) in a scratch copy.
-	k612=$(ls -d /lib/modules/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)
+	# The same sources against 6.12 (bookworm-backports) in a scratch copy;
+	# the 6.12 boot loads that module.
+	k612=$(scripts/vm-kernel.sh 6.12 2>/dev/null)
 	if [ -n "$k612" ]; then
-		rm -rf build/k612 && mkdir -p build/k612
-		cp -r Kbuild module include build/k612/
-		rm -f build/k612/module/*.o build/k612/module/*.ko build/k612/module/.*.cmd
-		out=$(make -s -C "$k612" M="$top/build/k612" W=1 modules 2>&1)
-		rc=$?
-		if [ $rc -eq 0 ] && no_warning "$out" && [ -f build/k612/module/tcptune.ko ]; then
-			ok "build: tcptune.ko against ${k612#/lib/modules/}, W=1, no warning"
-		else
-			nok "build: tcptune.ko against ${k612%/build}, W=1, no warning" "exit $rc
-$out"
-		fi
+		build_scratch "$k612" "/lib/modules/$k612/build" build/k6.12
 	else
 		nok "build: 6.12 headers are not installed (scripts/setup.sh)"
 	fi
@@ -192,6 +217,38 @@ $(tail -n 40 <<<"$out")"
 	else
 		nok "build: tcptune.ko against 7.x: no trixie root (scripts/trixie-root.sh)" \
 			"$(tail -n 30 "$res/trixie-root.log")"
+	fi
+
+	# The Debian packages (scripts/build-deb.sh: dpkg-buildpackage in a
+	# copy under build/deb, lintian --fail-on error,warning), and what
+	# each must hold; selftests/vm/pkg_test.sh installs them in the VM.
+	if out=$(nice -n 19 bash scripts/build-deb.sh 2>&1); then
+		ok "packages: tcptune and tcptune-dkms build; lintian clean"
+		local deb debs miss='' v f want=()
+		debs=$(grep -E '^/.*\.deb$' <<<"$out")
+		v=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+		for deb in $debs; do
+			case $deb in
+			*/tcptune-dkms_*)
+				want=()
+				for f in dkms.conf Kbuild module/Kbuild module/*.[ch] include/uapi/linux/tcptune.h; do
+					[[ $f == *.mod.c ]] || want+=("./usr/src/tcptune-$v/$f")
+				done ;;
+			*) want=(./usr/sbin/tcptune ./usr/share/man/man8/tcptune.8.gz
+				 ./usr/share/bash-completion/completions/tcptune) ;;
+			esac
+			for f in "${want[@]}"; do
+				dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -qxF "$f" || miss+=" $(basename "$deb"):$f"
+			done
+		done
+		if [ "$(wc -w <<<"$debs")" = 2 ] && [ -z "$miss" ]; then
+			ok "packages: tcptune-dkms holds dkms.conf and the module's sources; tcptune the CLI, its man page and completion"
+		else
+			nok "packages: tcptune-dkms holds dkms.conf and the module's sources; tcptune the CLI, its man page and completion" \
+				"debs: $debs; missing:$miss"
+		fi
+	else
+		nok "packages: tcptune and tcptune-dkms build; lintian clean" "$out"
 	fi
 
 	# sparse: `make sparse` fails unless sparse really ran (its canary,
@@ -330,6 +387,24 @@ $(tail -n 30 "$vlog")"
 	timing "stage times" "vm $label" "$t"
 }
 
+# ---- the other kernel series ------------------------------------------------------
+# series_boot SERIES SUITES [build]: boots the newest installed Debian kernel
+# of SERIES with the module built against it (build/kSERIES, by the host
+# stage, or here with "build") and runs SUITES; results are prefixed
+# "SERIES:".
+series_boot() {
+	local series=$1 list=$2 k
+	if ! k=$(scripts/vm-kernel.sh "$series" 2>&1); then
+		nok "vm kernel: an installed Debian $series kernel (scripts/vm-kernel.sh)" "$k"
+		return 1
+	fi
+	if [ "${3:-}" = build ] || [ ! -f "build/k$series/module/tcptune.ko" ]; then
+		build_scratch "$k" "/lib/modules/$k/build" "build/k$series" || return 1
+	fi
+	vm_stage "$k" "$series:" "$res/vm-$series" "$VM_BOUND" "$SUITE_BOUND" "$k" \
+		"$top/build/k$series/module/tcptune.ko" "$list"
+}
+
 # ---- the debug kernel ------------------------------------------------------------
 # Sets dk (the kernel tree) and builds build/debug-mod/module/tcptune.ko
 # against it; false (with the failure recorded) if either is not there.
@@ -380,28 +455,7 @@ $(tail -n 30 "$res/debug-kernel.log")"
 		return 1
 	fi
 	ok "debug kernel: $dk"
-	# the module against it, in a scratch copy (as for 6.12)
-	rm -rf build/debug-mod && mkdir -p build/debug-mod
-	cp -r Kbuild module include build/debug-mod/
-	rm -f build/debug-mod/module/*.o build/debug-mod/module/*.ko build/debug-mod/module/.*.cmd
-	out=$(make -s -C "$dk" M="$top/build/debug-mod" W=1 modules 2>&1)
-	rc=$?
-	if [ $rc -eq 0 ] && no_warning "$out" && [ -f build/debug-mod/module/tcptune.ko ]; then
-		ok "build: tcptune.ko against the debug kernel, W=1, no warning"
-	else
-		nok "build: tcptune.ko against the debug kernel, W=1, no warning" "exit $rc
-$out"
-		[ -f build/debug-mod/module/tcptune.ko ] || return 1
-	fi
-	# the clash test module too, beside it (security_test.py looks there)
-	cp -r selftests/vm/clash build/debug-mod/clash
-	rm -f build/debug-mod/clash/*.o build/debug-mod/clash/*.ko build/debug-mod/clash/.*.cmd
-	if out=$(make -s -C "$dk" M="$top/build/debug-mod/clash" modules 2>&1) &&
-	   cp build/debug-mod/clash/tcptune_clash.ko build/debug-mod/module/; then
-		ok "build: the security suite's clash test module against the debug kernel"
-	else
-		nok "build: the security suite's clash test module against the debug kernel" "$out"
-	fi
+	build_scratch "the debug kernel" "$dk" build/debug-mod
 }
 
 # The debug boot's checks must be able to fail: after its suites, in the
@@ -455,6 +509,8 @@ vm)
 	if [ $debug_vm = 1 ]; then
 		debug_kernel && debug_canary_kos && vm_stage debug debug: "$res/vm-debug" "$DEBUG_VM_BOUND" \
 			$((2 * SUITE_BOUND)) "$dk" "$top/build/debug-mod/module/tcptune.ko" "$suites"
+	elif [ "$vm_series" != 6.1 ]; then
+		series_boot "$vm_series" "$suites" build
 	elif stock_kernel && build_module_61; then
 		vm_stage "$kver" "" "$res/vm" "$VM_BOUND" "$SUITE_BOUND" "$kver" "" "$suites"
 	fi
@@ -486,6 +542,15 @@ full)
 	else
 		nok "vm: $kver not booted: no kernel or no module"
 	fi
+
+	# The other series, each in a boot of its own (run-all.sh --list SERIES).
+	for series in 6.12; do
+		slist=$(selftests/vm/run-all.sh --list "$series")
+		if [ -n "$suites" ]; then
+			slist=$(for s in $slist; do [[ " $suites " == *" $s "* ]] && echo "$s"; done | paste -sd ' ')
+		fi
+		[ -n "$slist" ] && series_boot "$series" "$slist"
+	done
 
 	if [ -n "$dlist" ]; then
 		t=$(date +%s)

@@ -50,7 +50,9 @@ HOST_PKGS=(gcc make bc flex bison libelf-dev libssl-dev kmod sparse
 	   busybox-static udev procps xz-utils ca-certificates
 	   linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	   libmnl-dev libjson-c-dev pkg-config gnuplot-nox python3-yaml
-	   python3-jsonschema time ccache mmdebstrap)
+	   python3-jsonschema time ccache
+	   dpkg-dev debhelper dh-dkms dkms lintian
+	   mmdebstrap)
 
 updated=0
 apt_update_once() {

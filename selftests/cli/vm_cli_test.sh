@@ -137,16 +137,13 @@ xfer_bg() {	# PORT CC SECONDS [FAMILY]: receiver and sender in the background
 	ns_snd $PY "$XFER" send --to "$dst" --port "$1" --cc "$2" --seconds "$3" --timeout "$((XS + 60))" \
 		>"$W/xfer.$1" 2>&1 &
 }
-# The flows must outlast the tests below: on a debug kernel (KASAN, lockdep)
-# every command is several times slower.
-# The sender half-closes after XS s (its socket leaves ESTAB, which the
-# state established case needs): 40 s covers the filter cases before watch
-# (seven more CLI runs and six python3 starts, seconds each under TCG).
-# The flows are aborted (ss -K) once the tests are done, so a longer XS
-# costs no time.
-XS=${CLI_XFER_SECONDS:-40}
-# (90 s was seen too short there once: the reno flow ended during watch.)
-[ -e /proc/lockdep_stats ] && XS=${CLI_XFER_SECONDS:-200}
+# The flows must outlast the tests below, on every kernel: the sender
+# half-closes after XS s (its socket leaves ESTAB, which the state
+# established case needs).  The flows are aborted (ss -K) once the tests are
+# done, so a long XS costs no time.  (40 s was too short on a stock 6.12
+# kernel: the flows ended during the filter cases; 90 s once on the debug
+# kernel: the reno flow ended during watch.)
+XS=${CLI_XFER_SECONDS:-200}
 xfer_bg 6001 tcptune_reno "$XS"
 xfer_bg 6002 tcptune_bbr "$XS" 6
 xfer_bg 6003 cubic "$XS"
