@@ -18,7 +18,9 @@
 # Output: the build's log on stdout; the last line of stderr says what was
 # built.  Exit 0 if the build succeeded AND printed no warning (for --sparse:
 # no warning or error in our files; the kernel's own headers are left out);
-# 1 otherwise.  The built module: ROOT/build/tcptune/module/tcptune.ko.
+# 1 otherwise.  The built module, with the security suite's clash module
+# beside it: build/k7/module/ of this checkout (also in
+# ROOT/build/tcptune/module/ until the next build).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,7 +66,16 @@ if [ $sparse = 0 ]; then
 		echo "build-7x.sh: tcptune.ko against $rel: exit $rc, or a warning, or no .ko" >&2
 		exit 1
 	fi
-	echo "build-7x.sh: tcptune.ko against $rel (gcc-14), W=1, no warning: $dst/module/tcptune.ko" >&2
+	# The security suite's clash module beside it, and both where the VM
+	# sees them (build/k7/module: the 7.x boot's TCPTUNE_KO directory).
+	cp -r "$top/selftests/vm/clash" "$dst/clash" || die "cannot copy the clash module into $root"
+	rm -f "$dst"/clash/*.o "$dst"/clash/*.ko "$dst"/clash/.*.cmd
+	out=$(in_root nice -n 19 make -s -C "$kdir" M=/build/tcptune/clash modules 2>&1) ||
+		{ printf '%s\n' "$out"; die "the clash test module did not build against $rel"; }
+	rm -rf "$top/build/k7" && mkdir -p "$top/build/k7/module" &&
+		cp "$dst/module/tcptune.ko" "$dst/clash/tcptune_clash.ko" "$top/build/k7/module/" ||
+		die "cannot copy the modules to $top/build/k7/module"
+	echo "build-7x.sh: tcptune.ko against $rel (gcc-14), W=1, no warning: $top/build/k7/module/tcptune.ko (and tcptune_clash.ko)" >&2
 	exit 0
 fi
 

@@ -7,14 +7,16 @@
 #       everything: set-up (scripts/setup.sh), the host stage (builds against
 #       6.1 and 6.12, sparse, checkpatch, host suites), one boot of the stock
 #       6.1 kernel running the VM suites (default: run-all.sh --list stock),
-#       one boot of the newest Debian 6.12 kernel (run-all.sh --list 6.12),
+#       one boot each of the newest Debian 6.12 kernel and the 7.x kernel of
+#       the trixie root (run-all.sh --list 6.12, --list 7),
 #       then one boot of the debug kernel (scripts/debug-kernel.sh: KASAN,
 #       lockdep, kmemleak, ...) running the suites that do not measure
 #       throughput (run-all.sh --list debug; with VM-SUITEs given, those of
 #       them on that list).
 #   scripts/run-tests.sh --vm [--debug | --kernel SERIES] SUITE[,SUITE...] [FILTER]
 #       only those VM suites, on the stock kernel (--debug: the debug
-#       kernel; --kernel 6.12: the newest installed Debian 6.12 kernel),
+#       kernel; --kernel 6.12: the newest installed Debian 6.12 kernel;
+#       --kernel 7: the trixie root's 7.x, scripts/trixie-root.sh),
 #       without set-up and host stage, building only what they
 #       need; FILTER selects tests where the suite takes one (conformance,
 #       tuning; every suite sees it as $TCPTUNE_TEST_FILTER).
@@ -50,7 +52,7 @@ DEBUG_BUILD_BOUND=${TCPTUNE_DEBUG_BUILD_BOUND:-3600}
 SUITE_BOUND=${TCPTUNE_SUITE_BOUND:-900}
 HOST_SUITE_BOUND=${TCPTUNE_HOST_SUITE_BOUND:-300}
 
-usage() { sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '4,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 mode=full
 debug_vm=0
@@ -392,16 +394,36 @@ $(tail -n 30 "$vlog")"
 # of SERIES with the module built against it (build/kSERIES, by the host
 # stage, or here with "build") and runs SUITES; results are prefixed
 # "SERIES:".
+# Series 7: the 7.x kernel of the trixie root (scripts/trixie-root.sh),
+# booted with the host's root; its module built in that root
+# (scripts/build-7x.sh).
 series_boot() {
-	local series=$1 list=$2 k
-	if ! k=$(scripts/vm-kernel.sh "$series" 2>&1); then
-		nok "vm kernel: an installed Debian $series kernel (scripts/vm-kernel.sh)" "$k"
-		return 1
+	local series=$1 list=$2 k kimg out
+	if [ "$series" = 7 ]; then
+		if ! k=$(bash scripts/trixie-root.sh 2>"$res/trixie-root.log" | tail -n 1) || [ -z "$k" ]; then
+			nok "vm kernel: the 7.x kernel of the trixie root (scripts/trixie-root.sh)" \
+				"$(tail -n 30 "$res/trixie-root.log")"
+			return 1
+		fi
+		kimg=$(bash scripts/trixie-root.sh --path)/boot/vmlinuz-$k
+		if [ "${3:-}" = build ] || [ ! -f build/k7/module/tcptune_clash.ko ]; then
+			if ! out=$(bash scripts/build-7x.sh 2>&1); then
+				nok "build: tcptune.ko against $k (trixie root, gcc-14), W=1, no warning" "$out"
+				return 1
+			fi
+			[ "${3:-}" = build ] && ok "build: tcptune.ko against $k (trixie root, gcc-14), W=1, no warning"
+		fi
+	else
+		if ! k=$(scripts/vm-kernel.sh "$series" 2>&1); then
+			nok "vm kernel: an installed Debian $series kernel (scripts/vm-kernel.sh)" "$k"
+			return 1
+		fi
+		kimg=$k
+		if [ "${3:-}" = build ] || [ ! -f "build/k$series/module/tcptune.ko" ]; then
+			build_scratch "$k" "/lib/modules/$k/build" "build/k$series" || return 1
+		fi
 	fi
-	if [ "${3:-}" = build ] || [ ! -f "build/k$series/module/tcptune.ko" ]; then
-		build_scratch "$k" "/lib/modules/$k/build" "build/k$series" || return 1
-	fi
-	vm_stage "$k" "$series:" "$res/vm-$series" "$VM_BOUND" "$SUITE_BOUND" "$k" \
+	vm_stage "$k" "$series:" "$res/vm-$series" "$VM_BOUND" "$SUITE_BOUND" "$kimg" \
 		"$top/build/k$series/module/tcptune.ko" "$list"
 }
 
@@ -544,7 +566,7 @@ full)
 	fi
 
 	# The other series, each in a boot of its own (run-all.sh --list SERIES).
-	for series in 6.12; do
+	for series in 6.12 7; do
 		slist=$(selftests/vm/run-all.sh --list "$series")
 		if [ -n "$suites" ]; then
 			slist=$(for s in $slist; do [[ " $suites " == *" $s "* ]] && echo "$s"; done | paste -sd ' ')

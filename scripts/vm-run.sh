@@ -6,7 +6,9 @@
 #   scripts/vm-run.sh [-k KERNEL] [-m KO] [-o OUTDIR] [-t SECS] [-M] [-C "KO..."] -- CMD [ARGS...]
 #
 #   -k KERNEL  an installed kernel release (default: scripts/vm-kernel.sh),
-#              or the path of a built kernel tree (scripts/debug-kernel.sh)
+#              the path of a built kernel tree (scripts/debug-kernel.sh), or
+#              of ROOT/boot/vmlinuz-RELEASE in another root whose
+#              ROOT/lib/modules/RELEASE has its modules (scripts/trixie-root.sh)
 #   -m KO      the module file to insmod (default: this checkout's
 #              module/tcptune.ko); it must be built against KERNEL
 #   -o OUTDIR  host directory the guest may write (results come back there)
@@ -44,7 +46,7 @@ while getopts "k:m:o:t:MC:" opt; do
 	t) secs=$OPTARG ;;
 	M) load=0 ;;
 	C) canary=$OPTARG ;;
-	*) sed -n '4,19p' "$0" >&2; exit 2 ;;
+	*) sed -n '4,21p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -52,9 +54,18 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || { echo "vm-run.sh: no command" >&2; exit 2; }
 
 [ -n "$kernel" ] || kernel=$("$top/scripts/vm-kernel.sh")
-if [[ $kernel == */* ]]; then
+ktree=
+if [[ $kernel == */* ]] && [ -f "$kernel" ]; then
+	# A kernel image in another root (ROOT/boot/vmlinuz-RELEASE, the 7.x
+	# kernel in scripts/trixie-root.sh's root): vng boots it with the host's
+	# root and links ROOT/lib/modules/RELEASE in as the guest's modules.
+	kernel=$(realpath "$kernel")
+	[ -d "${kernel%/boot/*}/lib/modules/${kernel##*/vmlinuz-}" ] ||
+		{ echo "vm-run.sh: no modules for $kernel (want ROOT/lib/modules/RELEASE beside ROOT/boot/vmlinuz-RELEASE)" >&2; exit 2; }
+elif [[ $kernel == */* ]]; then
 	# A kernel tree: vng boots its bzImage and serves its modules.
 	kernel=$(cd "$kernel" && pwd)
+	ktree=$kernel
 	[ -f "$kernel/arch/x86/boot/bzImage" ] ||
 		{ echo "vm-run.sh: $kernel is not a built kernel tree (no arch/x86/boot/bzImage)" >&2; exit 2; }
 fi
@@ -81,7 +92,7 @@ fi
 cmd=$(printf '%q ' "$@")
 guest="$top/scripts/vm-guest.sh $load $(printf '%q' "$ko") $cmd"
 # A kernel tree's modules: vm-guest.sh puts them under /lib/modules.
-[[ $kernel == /* ]] && guest="env TCPTUNE_KTREE=$(printf '%q' "$kernel") $guest"
+[ -n "$ktree" ] && guest="env TCPTUNE_KTREE=$(printf '%q' "$ktree") $guest"
 if [ -n "$canary" ]; then
 	[ -n "$outdir" ] || { echo "vm-run.sh: -C needs -o" >&2; exit 2; }
 	rm -f "$outdir/canary.result"

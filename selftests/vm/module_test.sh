@@ -122,10 +122,11 @@ ip netns del tt_mod
 # The module is made findable by modprobe: the host's /lib/modules is
 # read-only here, so the module goes into a tmpfs overlay of this kernel's
 # module directory (of /lib/modules, where the kernel has none there).
-# A kernel tree booted by vng (the debug kernel) has /lib/modules on a tmpfs
-# and this kernel's directory a symlink into the read-only tree: there a
-# directory of our own replaces the symlink (the tree's modules linked in).
-# The overlay's index lists our module alone (depmod given the one file):
+# A kernel whose modules vng links in (the debug kernel's tree; the 7.x
+# kernel's directory in the trixie root) has /lib/modules on a tmpfs and
+# this kernel's directory a symlink: there a directory of our own replaces
+# the symlink (the kernel's modules linked in).
+# Either way the index lists our module alone (depmod given the one file):
 # `depmod -a` over Debian 6.12's tree of xz-compressed modules took 330 s
 # under TCG.  The kernel's own modules are not autoloaded until the overlay
 # goes (after test 20): tests 6-20 need none (loopback, built-in reno).
@@ -140,7 +141,8 @@ if [ -L "$kdir" ]; then
 	real=$(readlink -f "$kdir")
 	rm -f "$kdir" && mkdir "$kdir" && ln -s "$real/kernel" "$kdir/kernel" &&
 		cp -L "$real"/modules.order "$real"/modules.builtin* "$kdir/" &&
-		mkdir -p "$kdir/updates" && cp "$KO" "$kdir/updates/tcptune.ko" && depmod -a
+		mkdir -p "$kdir/updates" && cp "$KO" "$kdir/updates/tcptune.ko" &&
+		depmod "$(uname -r)" "$kdir/updates/tcptune.ko"
 else
 	mount -t tmpfs tmpfs $ov && mkdir -p $ov/upper $ov/work &&
 		mount -t overlay overlay -o lowerdir=$lower,upperdir=$ov/upper,workdir=$ov/work $lower &&
