@@ -180,24 +180,13 @@ build_cli() {
 	fi
 }
 
-# ---- host stage ----------------------------------------------------------------
-host_stage() {
-	local out rc k612 k7 warn
-
-	build_module_61
-
-	# The same sources against 6.12 (bookworm-backports) in a scratch copy;
-	# the 6.12 boot loads that module.
-	k612=$(scripts/vm-kernel.sh 6.12 2>/dev/null)
-	if [ -n "$k612" ]; then
-		build_scratch "$k612" "/lib/modules/$k612/build" build/k6.12
-	else
-		nok "build: 6.12 headers are not installed (scripts/setup.sh)"
-	fi
-
-	# The same sources against 7.x (trixie-backports), inside the trixie
-	# root with its gcc-14 (scripts/build-7x.sh); the root is created here
-	# when missing (cached, keyed on its package list: scripts/trixie-root.sh).
+# host_7x: the sources against 7.x (trixie-backports) inside the trixie
+# root with its gcc-14 (scripts/build-7x.sh: also build/k7 for the 7.x
+# boot), and sparse there; the root is created when missing (cached, keyed
+# on its package list; a full run starts it in the background after the
+# set-up: scripts/trixie-root.sh takes a lock, so this waits for that).
+host_7x() {
+	local out rc k7
 	k7=$(bash scripts/trixie-root.sh 2>"$res/trixie-root.log" | tail -n 1)
 	if [ -n "$k7" ]; then
 		out=$(bash scripts/build-7x.sh 2>&1)
@@ -219,6 +208,23 @@ $(tail -n 40 <<<"$out")"
 	else
 		nok "build: tcptune.ko against 7.x: no trixie root (scripts/trixie-root.sh)" \
 			"$(tail -n 30 "$res/trixie-root.log")"
+	fi
+
+}
+
+# ---- host stage ----------------------------------------------------------------
+host_stage() {
+	local out rc k612 warn
+
+	build_module_61
+
+	# The same sources against 6.12 (bookworm-backports) in a scratch copy;
+	# the 6.12 boot loads that module.
+	k612=$(scripts/vm-kernel.sh 6.12 2>/dev/null)
+	if [ -n "$k612" ]; then
+		build_scratch "$k612" "/lib/modules/$k612/build" build/k6.12
+	else
+		nok "build: 6.12 headers are not installed (scripts/setup.sh)"
 	fi
 
 	# The Debian packages (scripts/build-deb.sh: dpkg-buildpackage in a
@@ -299,6 +305,9 @@ $(tail -n 30 <<<"$out")"
 		host_suite cli-host bash selftests/cli/host_cli_test.sh
 		host_suite cli-ss bash selftests/cli/host_ss_test.sh
 	fi
+
+	# last: a full run builds the trixie root in the background meanwhile
+	host_7x
 }
 
 # ---- a VM boot -----------------------------------------------------------------
@@ -552,11 +561,18 @@ full)
 		dlist=$(for s in $dlist; do [[ " $suites " == *" $s "* ]] && echo "$s"; done | paste -sd ' ')
 	fi
 	[ -n "$dlist" ] && debug_kernel_start
+	# The trixie root (7.x headers and kernel) downloads and unpacks while
+	# the host stage builds; its 7.x block, last, waits for it.
+	t=$(date +%s)
+	( bash scripts/trixie-root.sh >/dev/null 2>"$res/trixie-root-bg.log" </dev/null
+	  echo $(( $(date +%s) - t )) >"$res/trixie-root.secs" ) &
 
 	say "== host stage"
 	t=$(date +%s)
 	stock_kernel && host_stage
 	timing "stage times" "host" $(( $(date +%s) - t ))
+	[ -f "$res/trixie-root.secs" ] &&
+		timing "stage times" "trixie root (in the background)" "$(cat "$res/trixie-root.secs")"
 
 	if [ -n "$kver" ] && [ -f module/tcptune.ko ]; then
 		vm_stage "$kver" "" "$res/vm" "$VM_BOUND" "$SUITE_BOUND" "$kver" "" \

@@ -104,6 +104,12 @@ if [ "${TCPTUNE_PKG_ALL_KERNELS:-0}" != 1 ] && [ -f "/boot/config-$k" ] &&
 	tap_note "DKMS sees the running kernel $k alone (a tmpfs /boot; TCPTUNE_PKG_ALL_KERNELS=1: all)"
 fi
 
+# man-db's dpkg trigger would rebuild the whole manual index: the guest's
+# /var/cache is an empty tmpfs (virtme-ng), and that takes minutes under
+# emulation.  Its switch (/var/lib/man-db/auto-update, in the overlay) is
+# turned off; whether the man page is installed is checked below.
+rm -f /var/lib/man-db/auto-update
+
 default0=$(sysctl -n net.ipv4.tcp_congestion_control)
 case $default0 in tcptune_*) safe_default=cubic ;; *) safe_default=$default0 ;; esac
 was_loaded=0
