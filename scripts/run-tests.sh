@@ -5,7 +5,8 @@
 #
 #   scripts/run-tests.sh [VM-SUITE...]
 #       everything: set-up (scripts/setup.sh), the host stage (builds against
-#       6.1 and 6.12, sparse, checkpatch, host suites), one boot of the stock
+#       6.1, 6.12 and 7.x, sparse, checkpatch, the Debian packages, host
+#       suites), one boot of the stock
 #       6.1 kernel running the VM suites (default: run-all.sh --list stock),
 #       one boot each of the newest Debian 6.12 kernel and the 7.x kernel of
 #       the trixie root (run-all.sh --list 6.12, --list 7),
@@ -52,7 +53,7 @@ DEBUG_BUILD_BOUND=${TCPTUNE_DEBUG_BUILD_BOUND:-3600}
 SUITE_BOUND=${TCPTUNE_SUITE_BOUND:-900}
 HOST_SUITE_BOUND=${TCPTUNE_HOST_SUITE_BOUND:-300}
 
-usage() { sed -n '4,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 mode=full
 debug_vm=0
