@@ -538,6 +538,10 @@ vm)
 	stock_kernel >/dev/null
 	case " $suites " in *" select "* | *" race "* | *" security "* | *" load "* | *" lifecycle "*) build_selftests ;; esac
 	case " $suites " in *" cli "* | *" load "* | *" lifecycle "*) build_cli ;; esac
+	case " $suites " in *" pkg "*)
+		out=$(nice -n 19 bash scripts/build-deb.sh 2>&1) ||
+			nok "packages: tcptune and tcptune-dkms build; lintian clean" "$out" ;;
+	esac
 	if [ $debug_vm = 1 ]; then
 		debug_kernel && debug_canary_kos && vm_stage debug debug: "$res/vm-debug" "$DEBUG_VM_BOUND" \
 			$((2 * SUITE_BOUND)) "$dk" "$top/build/debug-mod/module/tcptune.ko" "$suites"
