@@ -33,7 +33,10 @@ esac
 
 die() { printf 'build-7x.sh: %s\n' "$*" >&2; exit 1; }
 
-rel=$(bash "$top/scripts/trixie-root.sh" | tail -n 1) || die "no trixie root (scripts/trixie-root.sh failed)"
+# The root as it is when it exists (the host stage has just made sure of it),
+# else built now.
+rel=$(bash "$top/scripts/trixie-root.sh" --release 2>/dev/null) ||
+	rel=$(bash "$top/scripts/trixie-root.sh" | tail -n 1) || die "no trixie root (scripts/trixie-root.sh failed)"
 root=$(bash "$top/scripts/trixie-root.sh" --path)
 [ -d "$root/lib/modules/$rel/build" ] || die "no headers for $rel in $root"
 

@@ -410,7 +410,10 @@ $(tail -n 30 "$vlog")"
 series_boot() {
 	local series=$1 list=$2 k kimg out
 	if [ "$series" = 7 ]; then
-		if ! k=$(bash scripts/trixie-root.sh 2>"$res/trixie-root.log" | tail -n 1) || [ -z "$k" ]; then
+		# the root the host stage made sure of, else built now
+		k=$(bash scripts/trixie-root.sh --release 2>/dev/null) ||
+			k=$(bash scripts/trixie-root.sh 2>"$res/trixie-root.log" | tail -n 1)
+		if [ -z "$k" ]; then
 			nok "vm kernel: the 7.x kernel of the trixie root (scripts/trixie-root.sh)" \
 				"$(tail -n 30 "$res/trixie-root.log")"
 			return 1

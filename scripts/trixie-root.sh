@@ -11,6 +11,8 @@
 #                                   kernel release installed in it (last line
 #                                   of stdout)
 #   scripts/trixie-root.sh --path   print the root's path (no build)
+#   scripts/trixie-root.sh --release  the release in the existing root (no
+#                                   build, no look at trixie-backports)
 #   scripts/trixie-root.sh --key    print the cache key (no build)
 #
 # The root is $TCPTUNE_CACHE/trixie-root (default /var/lib/tcptune: outside
@@ -39,8 +41,8 @@ die() { printf 'trixie-root.sh: %s\n' "$*" >&2; exit 1; }
 
 case "${1:-}" in
 --path) echo "$ROOT"; exit 0 ;;
---key | "") ;;
-*) sed -n '10,16p' "$self" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+--release | --key | "") ;;
+*) sed -n '10,17p' "$self" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 
 [ "$(id -u)" = 0 ] || die "must run as root (mmdebstrap, chroot)"
@@ -53,6 +55,13 @@ root_release() {
 		[ -d "$d/build" ] && basename "$d"
 	done | sort -V | tail -n 1
 }
+
+if [ "${1:-}" = --release ]; then
+	rel=$(root_release)
+	[ -n "$rel" ] || die "no root at $ROOT yet (scripts/trixie-root.sh builds it)"
+	echo "$rel"
+	exit 0
+fi
 
 # The kernel ABI (e.g. 7.3.4+deb13) that trixie-backports' linux-headers-amd64
 # metapackage points at, as setup.sh finds 6.12 in bookworm-backports.
