@@ -19,7 +19,7 @@
 struct bbr_round_signals {
 	u32 lost;	/* packets marked lost */
 	u32 lost_q;	/* ... on ACKs that showed queueing delay */
-	u32 ce;		/* packets delivered on ACKs with ECE */
+	u32 ce;		/* packets delivered CE-marked (tp->delivered_ce) */
 	u32 inflight;	/* largest inflight an ACK of the round met */
 };
 

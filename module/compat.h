@@ -124,12 +124,15 @@
  * (each would need a section here, or a feature that is off before it):
  *  - cong_control()'s flag (6.10): the ACK's FLAG_* bits, but their values
  *    are private to tcp_input.c: usable only as "this ACK did something".
- *  - AccECN (7.3): TCP_CONG_NEEDS_ACCECN, TCP_CONG_ECT_1_NEGOTIATION and
- *    TCP_CONG_NO_FALLBACK_RFC3168 in ops->flags; tcp_ecn_mode_accecn(tp);
- *    tp->delivered_ce then counts every CE mark the peer saw (not one ECE
- *    per window), with tp->delivered_ecn_bytes[] and tp->received_ce: the
- *    per-round CE fraction an L4S/BBRv3-style response (rs->delivered_ce /
- *    rs->delivered) needs.
+ *  - AccECN (7.3): tp->delivered_ce counts every CE mark the peer saw
+ *    (not every packet ACKed with ECE).  USED, without a version test:
+ *    tcptune_bbr takes its per-round CE count from tp->delivered_ce, which
+ *    is exact where AccECN was negotiated and the RFC 3168 over-count
+ *    elsewhere (its header comment; selftests/vm/ecn_test.sh).  Not used:
+ *    TCP_CONG_NEEDS_ACCECN, TCP_CONG_ECT_1_NEGOTIATION and
+ *    TCP_CONG_NO_FALLBACK_RFC3168 in ops->flags (each would override the
+ *    admin's net.ipv4.tcp_ecn for every socket using the algorithm), and
+ *    tp->delivered_ecn_bytes[] / tp->received_ce.
  *  - tp->total_rto, total_rto_recoveries, total_rto_time (6.7): RTO counts
  *    for the socket dump and the loss response, beyond icsk_retransmits.
  *  - tcp_rto_max(sk): a per-socket RTO ceiling (after 6.12; in 7.x).

@@ -66,6 +66,18 @@
  * Startup with inflight_hi = max(BDP, delivered in the round, the largest
  * inflight an ACK of the round saw).
  *
+ * The round's CE-marked packets are the stack's own count, tp->delivered_ce,
+ * taken per ACK: what it means depends on the ECN feedback negotiated, not
+ * on the kernel version (no version test here).  With Accurate ECN (7.x:
+ * negotiated when the connecting side has net.ipv4.tcp_ecn = 3 and the
+ * listening side 3, 4 or 5) the receiver's ACE counter says how many
+ * packets were marked, so the share is the path's marking rate.  With
+ * RFC 3168 feedback (every kernel; the only one before 7.x) the receiver
+ * repeats ECE from the first mark until our CWR reaches it, about a round
+ * trip later, and every packet those ACKs deliver counts: one mark reads
+ * as a round mostly marked, so a mark or two a round crosses ecn_thresh
+ * (the classic, once-per-window reading of a mark; what 6.1 gets).
+ *
  * Congestive versus random loss (the tcptune rule; knobs loss_qdelay,
  * rand_loss_excuse, rand_loss_floor_shift).  A drop-tail or AQM bottleneck
  * drops when its queue is full or growing, and only when the senders push
@@ -207,6 +219,7 @@ struct tcptune_bbr {
 	u32 prior_cwnd;		/* cwnd saved before recovery or ProbeRTT */
 	struct bbr_round_signals round; /* this round's losses, CE, inflight */
 	u32 round_count;	/* rounds since init (for the socket dump) */
+	u32 prior_delivered_ce;	/* tp->delivered_ce after the previous ACK */
 	u16 bw_probe_wait_ms;	/* this cycle's wait before probing */
 	u16 loss_floor;		/* random-loss floor, 1/65536 (EWMA) */
 	u16 extra_acked[2];	/* windowed max of ACK aggregation, packets */
@@ -226,13 +239,12 @@ struct tcptune_bbr {
 	    prev_ca_state:3,	/* icsk_ca_state at the previous ACK */
 	    packet_conservation:1, /* first round of recovery */
 	    round_start:1,	/* this ACK started a round */
-	    ece_ack:1,		/* this ACK carries ECE (in_ack_event) */
 	    extra_slot:1,	/* extra_acked slot being filled */
 	    extra_rounds:6,	/* rounds in that slot */
 	    round_flat:1,	/* an RTT sample of this round showed no queue */
 	    hi_limited_prev:1,	/* UP: hi_limited in the previous round */
 	    ack_queue:1,	/* this ACK's RTT sample shows a queue */
-	    unused:2;
+	    unused:3;
 };
 
 /*
@@ -520,14 +532,16 @@ static bool bbr_loss_shows_queue(const struct tcptune_bbr *ca,
 static void bbr_count_signals(struct sock *sk, const struct rate_sample *rs)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
 	u32 lost = rs->losses > 0 ? rs->losses : 0;
 
 	ca->ack_queue = bbr_loss_shows_queue(ca, rs);
 	if (rs->rtt_us >= 0 && ca->min_rtt_us != BBR_INF && !ca->ack_queue)
 		ca->round_flat = 1;
 	bbr_round_add(&ca->round, lost, lost && ca->ack_queue,
-		      ca->ece_ack && rs->acked_sacked > 0 ? rs->acked_sacked : 0,
+		      tp->delivered_ce - ca->prior_delivered_ce,
 		      rs->prior_in_flight);
+	ca->prior_delivered_ce = tp->delivered_ce;
 }
 
 /*
@@ -680,6 +694,7 @@ static void bbr_update_round(struct sock *sk, const struct rate_sample *rs)
 		return;
 	delivered = tp->delivered - ca->next_round_delivered;
 	ca->next_round_delivered = tp->delivered;
+	ca->prior_delivered_ce = tp->delivered_ce;
 	ca->round_start = 1;
 	ca->round_count++;
 	bbr_end_round(sk, rs, delivered);
@@ -969,7 +984,6 @@ static void tcptune_bbr_cong_control(struct sock *sk, u32 ack, int flag,
 
 	bbr_set_pacing_rate(sk, bbr_rate_bytes(sk, bbr_bw(ca), bbr_pacing_gain(ca)));
 	bbr_set_cwnd(sk, rs);
-	ca->ece_ack = 0;
 	if (unlikely(bbr_uapi_state(ca) != old_state))
 		bbr_state_changed(sk, bbr_uapi_state(ca));
 }
@@ -1052,13 +1066,6 @@ static u32 tcptune_bbr_undo_cwnd(struct sock *sk)
 	ca->full_bw_cnt = 0;
 	bbr_reset_lower_bounds(ca);
 	return tcp_snd_cwnd(tcp_sk(sk));
-}
-
-static void tcptune_bbr_in_ack_event(struct sock *sk, u32 flags)
-{
-	struct tcptune_bbr *ca = inet_csk_ca(sk);
-
-	ca->ece_ack = !!(flags & CA_ACK_ECE);
 }
 
 /* Draft "Restarting From Idle". */
@@ -1160,7 +1167,6 @@ struct tcp_congestion_ops tcptune_bbr_ops __read_mostly = {
 	.undo_cwnd	= tcptune_bbr_undo_cwnd,
 	.cong_control	= TCPTUNE_CONG_CONTROL(tcptune_bbr_cong_control),
 	.set_state	= tcptune_bbr_set_state,
-	.in_ack_event	= tcptune_bbr_in_ack_event,
 	TCPTUNE_TX_START(tcptune_bbr_tx_start),
 	.sndbuf_expand	= tcptune_bbr_sndbuf_expand,
 	.get_info	= tcptune_bbr_get_info,

@@ -51,19 +51,20 @@ KO=${TCPTUNE_KO:-$top/module/tcptune.ko}
 # the stock kernel (run-tests.sh --vm SUITE; --vm pkg builds the .debs
 # first).
 STOCK_SUITES="select bulk bbr conformance-ref tuning-scale pkg"
-DEBUG_SUITES="select conformance tuning cli module race security fuzz lifecycle load"
+DEBUG_SUITES="select conformance tuning cli module race security fuzz lifecycle load ecn"
 # The other kernel series (issue 9).  Every suite passes on each (run-tests.sh
 # --vm --kernel SERIES SUITES; all ten functional suites were run on 6.12),
 # but a full run boots each once with the suites whose code paths differ
 # between kernel versions: registration and the admin's rules (select,
 # module), the genetlink and sysctl permissions (security), the CLI over
 # the family, sysctl and inet_diag (cli), and on 7.x the algorithms on the
-# network (bulk).  The stock 6.1 boot also runs pkg: the .debs installed,
+# network (bulk) and tcptune_bbr's CE count under AccECN, which only 7.x
+# negotiates (ecn; on the 6.1 debug kernel its RFC 3168 case).  The stock 6.1 boot also runs pkg: the .debs installed,
 # DKMS building and signing the module in the guest, purged (6 min).  The rest runs there by
 # name only: all of them on each kernel would take CI past its 90 minutes
 # under emulation.
 K612_SUITES="select module security cli"
-K7_SUITES="select bulk module security cli"
+K7_SUITES="select bulk module security cli ecn"
 
 # suite -> command; the first word that names a file must exist.
 declare -A suites=(
@@ -82,6 +83,7 @@ declare -A suites=(
 	[lifecycle]="bash $here/lifecycle_test.sh"
 	[load]="bash $here/load_test.sh"
 	[pkg]="bash $here/pkg_test.sh"
+	[ecn]="bash $here/ecn_test.sh"
 )
 # Suites that take a test filter as their last argument.
 declare -A takes_filter=([conformance]=1 [conformance-ref]=1 [tuning]=1)
