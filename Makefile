@@ -8,8 +8,11 @@
 #   make demo          the README's first command: build, boot, show it work
 #   make style         checkpatch.pl over the module
 #   make sparse        the module under sparse (C=2), with proof sparse ran
-#   make install       modules_install into /lib/modules/$(KVER), the CLI,
-#                      its man page and completion (PREFIX, DESTDIR, MANDIR)
+#   make install       the module into $(DESTDIR)/lib/modules/KVER/updates/
+#                      (KVER: the release of KDIR), depmod, then the CLI, its
+#                      man page and completion (PREFIX, DESTDIR, MANDIR)
+#   make uninstall     removes what make install installed (the module in any
+#                      compression, for the same KDIR and PREFIX), depmod
 #   make dkms-install  the module's sources (dkms.conf, Kbuild, module/,
 #                      include/) into /usr/src/tcptune-VERSION, then dkms add,
 #                      build and install for DKMS_KVER (default: the running
@@ -80,9 +83,34 @@ style:
 	   $(CHECKPATCH) --ignore COMPLEX_MACRO,MACRO_ARG_REUSE -f module/knobs.h; \
 	 } | grep -v '^total: 0 errors, 0 warnings, 0 checks' | { ! grep .; }
 
-install: module cli
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+# The release KDIR's headers are for (what uname -r says on that kernel).
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+KMOD_ROOT = $(DESTDIR)/lib/modules/$(KVER)
+# Where modules_install puts it (INSTALL_MOD_DIR/the path in modules.order).
+MOD_DIR = $(KMOD_ROOT)/updates/module
+# depmod for KVER (into DESTDIR's tree, if any): the whole tree where the
+# kernel's modules are there; a staging DESTDIR holds only ours.
+DEPMOD = set -e; b="$(if $(DESTDIR),-b $(DESTDIR))"; \
+	 if [ -d $(KMOD_ROOT)/kernel ]; then depmod $$b -a $(KVER); \
+	 else set -- $(MOD_DIR)/tcptune.ko*; [ -e "$$1" ] || set --; \
+	      depmod $$b $(KVER) "$$@"; fi
+
+kver-check:
+	@test -n "$(KVER)" || { echo "no kernel headers at KDIR=$(KDIR) (no include/generated/utsrelease.h): install linux-headers-RELEASE, or pass KDIR=/lib/modules/RELEASE/build" >&2; exit 1; }
+
+install: kver-check module cli
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
+		DEPMOD=true CONFIG_MODULE_SIG_ALL= modules_install
+	@$(DEPMOD)
+	$(MAKE) -C userspace-tools install
+
+uninstall: kver-check
+	rm -f $(MOD_DIR)/tcptune.ko $(MOD_DIR)/tcptune.ko.xz $(MOD_DIR)/tcptune.ko.zst \
+	      $(MOD_DIR)/tcptune.ko.gz
+	-rmdir $(MOD_DIR) $(KMOD_ROOT)/updates 2>/dev/null
+	@if [ -d $(KMOD_ROOT) ]; then $(DEPMOD); fi
+	$(MAKE) -C userspace-tools uninstall
 
 # DKMS: the module's sources as DKMS builds them (dkms.conf), one list for
 # dkms-install and for the tcptune-dkms package.
@@ -127,5 +155,5 @@ clean:
 	$(MAKE) -C userspace-tools clean
 	rm -rf build
 
-.PHONY: all module cli install-cli sparse style install dkms-src dkms-install \
+.PHONY: all module cli install-cli sparse style install uninstall kver-check dkms-src dkms-install \
 	dkms-uninstall check demo clean

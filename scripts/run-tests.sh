@@ -260,6 +260,10 @@ host_stage() {
 		nok "packages: tcptune and tcptune-dkms build; lintian clean" "$out"
 	fi
 
+	# make install / uninstall into a staging DESTDIR, for every kernel
+	# with headers here (each built in a copy of the sources).
+	host_suite install bash selftests/pkg/host_install_test.sh
+
 	# sparse: `make sparse` fails unless sparse really ran (its canary,
 	# a CHECK line per file); then no warning of ours may be left.
 	out=$(make -s sparse KDIR="/lib/modules/$kver/build" 2>&1)

@@ -22,10 +22,17 @@
 #  - autoload, unloaded first: writing net.ipv4.tcp_congestion_control,
 #    and the CLI's generic netlink request (CTRL_CMD_GETFAMILY makes the
 #    kernel request net-pf-16-proto-16-family-tcptune);
+#  - a second kernel's headers (the newest other /lib/modules/*/build, the
+#    host's 6.12): their postinst hook, /etc/kernel/header_postinst.d/dkms,
+#    has DKMS build and install tcptune for that kernel too;
 #  - dpkg --purge of both: every file dpkg listed, /usr/src/tcptune-*,
-#    /var/lib/dkms/tcptune and the .ko under /lib/modules are gone (each
-#    seen there before the purge, so that no check passes for want of a
-#    file).
+#    /var/lib/dkms/tcptune and the .ko under /lib/modules (every kernel's)
+#    are gone (each seen there before the purge, so that no check passes
+#    for want of a file);
+#  - then the checkout's own `make install` (a copy of it: the checkout is
+#    read-only in the guest) for the running kernel: the module under
+#    /lib/modules/KERNEL/updates/, depmod, the CLI under /usr/local; modinfo,
+#    autoload by the default sysctl; `make uninstall` leaves nothing.
 # Leaves the default congestion control as it found it, and tcptune.ko
 # ($TCPTUNE_KO) loaded if it was.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -73,12 +80,14 @@ ver=$(dpkg-deb -f "$deb_dkms" Version)
 command -v dkms >/dev/null || bail "dkms is not installed (on the host: scripts/build-deb.sh installs it)"
 [ -d "/lib/modules/$k/build" ] || bail "no headers of the running kernel at /lib/modules/$k/build"
 
-tap_plan 22
+tap_plan 27
 
 # What the packages write must land in overlays, never on the host: where
 # vng made none (a directory not writable here), a tmpfs overlay of ours.
 mkdir -p "$work"
-for d in /etc /usr /var /lib/modules/"$k"; do
+k2=$(for d in /lib/modules/*/build; do r=${d%/build}; r=${r##*/}; [ "$r" != "$k" ] && echo "$r"; done |
+	sort -V | tail -n 1)
+for d in /etc /usr /var /lib/modules/"$k" ${k2:+/lib/modules/"$k2"}; do
 	probe=$d/.tt-pkg-probe.$$
 	if touch "$probe" 2>/dev/null; then
 		rm -f "$probe"
@@ -285,7 +294,38 @@ else
 	tap_fail "before the purge: default $safe_default, tcptune unloaded" "default '$cur'; rmmod: $err"
 fi
 
-# 17. what the purge must remove is there now
+# ---- a second kernel's headers ---------------------------------------------------
+# What installing linux-headers for another kernel does: its postinst runs
+# /etc/kernel/header_postinst.d/dkms KERNEL, and DKMS builds and installs
+# tcptune for that kernel too.  The other kernel is the newest one with
+# headers here besides the running one (the host's 6.12); a build DKMS
+# already made for it is removed first, so that the hook's is the one seen
+# ($k2, found before the overlays).
+# 17. the hook builds and installs for the second kernel
+if [ -z "$k2" ]; then
+	tap_fail "header_postinst.d/dkms: DKMS builds tcptune for a second kernel" \
+		"no second kernel's headers under /lib/modules/*/build"
+else
+	dkms status -m tcptune -v "$ver" -k "$k2" 2>/dev/null | grep -q . &&
+		dkms remove -m tcptune -v "$ver" -k "$k2" >/dev/null 2>&1
+	before=$(find "/lib/modules/$k2" -path '*/updates/dkms/tcptune.ko*' 2>/dev/null)
+	t=$SECONDS
+	out=$(/etc/kernel/header_postinst.d/dkms "$k2" 2>&1)
+	rc=$?
+	tap_note "header_postinst.d/dkms $k2 took $((SECONDS - t)) s"
+	ko2=$(find "/lib/modules/$k2" -path '*/updates/dkms/tcptune.ko*' 2>/dev/null | head -n 1)
+	vm2=$([ -n "$ko2" ] && modinfo -F vermagic "$ko2" 2>&1 | cut -d' ' -f1)
+	st=$(dkms status -m tcptune -v "$ver" -k "$k2" 2>&1)
+	if [ -z "$before" ] && [ $rc = 0 ] && [ "$vm2" = "$k2" ] && grep -q ': installed' <<<"$st"; then
+		tap_ok "header_postinst.d/dkms $k2: DKMS builds and installs tcptune for the second kernel (vermagic $k2)"
+	else
+		tap_fail "header_postinst.d/dkms: DKMS builds tcptune for a second kernel ($k2)" \
+			"before: ${before:-none}; exit $rc; .ko: ${ko2:-none}, vermagic '$vm2'; dkms status: $st
+$(tail -n 15 <<<"$out")"
+	fi
+fi
+
+# 18. what the purge must remove is there now
 dpkg-query -L tcptune tcptune-dkms 2>/dev/null | sort -u >"$work/listed"
 : >"$work/files"
 while IFS= read -r f; do
@@ -300,7 +340,7 @@ else
 		"$nfiles files; $(find "/usr/src/tcptune-$ver" /var/lib/dkms/tcptune "$ko_file" -maxdepth 0 2>&1 | paste -sd ';')"
 fi
 
-# 18. dpkg --purge both
+# 19. dpkg --purge both
 out=$(dpkg --purge tcptune tcptune-dkms 2>&1)
 rc=$?
 if [ $rc = 0 ]; then
@@ -309,11 +349,11 @@ else
 	tap_fail "dpkg --purge tcptune tcptune-dkms succeeds" "exit $rc: $(tail -n 20 <<<"$out")"
 fi
 
-# 19. dpkg knows neither any more
+# 20. dpkg knows neither any more
 st=$(dpkg-query -W -f '${Package}=${db:Status-Abbrev}\n' tcptune-dkms tcptune 2>/dev/null | grep -v '=un *$' | grep -v '=pn *$')
 expect "dpkg: neither package is known any more (purged)" "" "$st"
 
-# 20. every file dpkg had listed is gone
+# 21. every file dpkg had listed is gone
 left=$(while IFS= read -r f; do [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done <"$work/files")
 if [ "$nfiles" -gt 0 ] && [ -z "$left" ]; then
 	tap_ok "purge: all $nfiles files dpkg had listed are gone"
@@ -321,7 +361,7 @@ else
 	tap_fail "purge: all the files dpkg had listed are gone" "$nfiles listed; left: $(head -n 10 <<<"$left" | paste -sd ' ')"
 fi
 
-# 21. what DKMS made is gone: its tree, the sources, every kernel's .ko
+# 22. what DKMS made is gone: its tree, the sources, every kernel's .ko
 left=$(compgen -G '/usr/src/tcptune-*'; [ -e /var/lib/dkms/tcptune ] && echo /var/lib/dkms/tcptune;
        find /lib/modules/ -path '*/updates/dkms/tcptune.ko*' 2>/dev/null)
 st=$(dkms status -m tcptune 2>&1)
@@ -332,13 +372,72 @@ else
 		"left: $(paste -sd ' ' <<<"$left"); dkms status: $st"
 fi
 
-# 22. and modprobe finds no tcptune any more (depmod ran)
+# 23. and modprobe finds no tcptune any more (depmod ran)
 out=$(modprobe -n -v tcptune 2>&1)
 rc=$?
 if [ $rc != 0 ] && ! loaded; then
 	tap_ok "purge: modprobe finds no tcptune module any more"
 else
 	tap_fail "purge: modprobe finds no tcptune module any more" "modprobe -n -v tcptune: exit $rc: $out"
+fi
+
+
+# ---- make install / make uninstall, as on a real host ----------------------------
+# The checkout's own install (README "From source"): a copy of the tracked
+# sources in a tmpfs (the checkout is read-only here), `make install
+# KDIR=/lib/modules/$(uname -r)/build`: it builds the module and the CLI,
+# puts the module under /lib/modules/$k/updates/ and runs depmod, and the
+# CLI, man page and completion under /usr/local; then `make uninstall`.
+src=$work/src
+mkdir -p "$src"
+(cd "$top" && git ls-files -z 2>/dev/null | xargs -0 cp --parents -t "$src" 2>/dev/null) ||
+	(cd "$top" && tar -cf - --exclude=./build --exclude=./.git . | tar -xf - -C "$src")
+inst_files="/usr/local/sbin/tcptune /usr/local/share/man/man8/tcptune.8 /usr/local/share/bash-completion/completions/tcptune"
+# 24. make install
+t=$SECONDS
+out=$(make -C "$src" install KDIR="/lib/modules/$k/build" 2>&1)
+rc=$?
+tap_note "make install took $((SECONDS - t)) s"
+mko=$(find "/lib/modules/$k/updates" -name 'tcptune.ko*' -not -path '*/dkms/*' 2>/dev/null | head -n 1)
+miss=
+for f in $inst_files; do [ -f "$f" ] || miss+=" $f"; done
+if [ $rc = 0 ] && [ -n "$mko" ] && [ -z "$miss" ] && "/usr/local/sbin/tcptune" --version >/dev/null 2>&1; then
+	tap_ok "make install: $mko, the CLI (runs), its man page and completion under /usr/local"
+else
+	tap_fail "make install: the module under /lib/modules/$k/updates, the CLI, man page, completion" \
+		"exit $rc; module: ${mko:-none}; missing:${miss:- none}
+$(tail -n 20 <<<"$out")"
+fi
+# 25. modinfo of what it installed: this kernel, the autoload aliases
+vm=$([ -n "$mko" ] && modinfo -F vermagic "$mko" 2>&1 | cut -d' ' -f1)
+al=$([ -n "$mko" ] && modinfo -F alias "$mko" 2>&1 | sort | paste -sd ' ')
+expect "make install: modinfo: vermagic $k and the aliases" \
+	"$k|net-pf-16-proto-16-family-tcptune tcp_tcptune_bbr tcp_tcptune_newreno tcp_tcptune_reno" "$vm|$al"
+# 26. autoload from there: depmod ran, the default sysctl loads it
+err=$(rmmod_retry)
+found=$(modprobe -n -v tcp_tcptune_reno 2>&1)
+out=$(sysctl -qw net.ipv4.tcp_congestion_control=tcptune_reno 2>&1)
+cur=$(sysctl -n net.ipv4.tcp_congestion_control)
+if [ -n "$mko" ] && grep -qF "insmod $mko" <<<"$found" && loaded && [ "$cur" = tcptune_reno ]; then
+	tap_ok "make install: modprobe finds $mko by alias, and the default sysctl autoloads it"
+else
+	tap_fail "make install: modprobe finds the installed module by alias, and the default sysctl autoloads it" \
+		"modprobe -n -v: $found; sysctl: $cur ($out); loaded: $(grep -c '^tcptune ' /proc/modules) ($err)"
+fi
+sysctl -qw net.ipv4.tcp_congestion_control="$safe_default"
+err=$(rmmod_retry)
+# 27. make uninstall: nothing of ours left, modprobe finds nothing
+out=$(make -C "$src" uninstall KDIR="/lib/modules/$k/build" 2>&1)
+rc=$?
+left=$(find "/lib/modules/$k" -name 'tcptune.ko*' 2>/dev/null; for f in $inst_files; do [ -e "$f" ] && echo "$f"; done)
+found=$(modprobe -n -v tcptune 2>&1)
+mrc=$?
+if [ $rc = 0 ] && [ -z "$left" ] && [ $mrc != 0 ] && ! loaded; then
+	tap_ok "make uninstall: module, CLI, man page and completion gone; modprobe finds no tcptune"
+else
+	tap_fail "make uninstall: module, CLI, man page and completion gone; modprobe finds no tcptune" \
+		"exit $rc; left: $(paste -sd ' ' <<<"$left"); modprobe -n: exit $mrc $found; rmmod: $err
+$(tail -n 10 <<<"$out")"
 fi
 
 # ---- as found ----------------------------------------------------------------------
