@@ -46,6 +46,15 @@
 #define TCPTUNE_CONG_CONTROL(fn) fn
 #endif
 
+/* Calling an ops' cong_control (the per-ACK cost benchmark, scripts/bench). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+#define TCPTUNE_CALL_CONG_CONTROL(ops, sk, ack, flag, rs) \
+	((ops)->cong_control(sk, rs))
+#else
+#define TCPTUNE_CALL_CONG_CONTROL(ops, sk, ack, flag, rs) \
+	((ops)->cong_control(sk, ack, flag, rs))
+#endif
+
 /*
  * Restart after idle.  From 7.2 the stack no longer passes CA_EVENT_TX_START
  * to cwnd_event() but calls cwnd_event_tx_start(sk).  Our algorithms react
