@@ -26,8 +26,9 @@
  * ACK's share of a 40 ms round trip, the RTT sample cycles over
  * 40.0-40.35 ms, each rate sample reports 100 packets delivered over
  * 40 ms (a fixed path: BBR settles in ProbeBW; Reno's window keeps
- * growing, cwnd-limited, by one per window), nothing is lost or marked.  What it leaves out: jiffies do not advance
- * with that clock (they are real time), so what an algorithm times in
+ * growing, cwnd-limited, by one per window), nothing is lost or marked.
+ * What it leaves out: jiffies do not advance with that clock (they are
+ * real time), so what an algorithm times in
  * jiffies (BBR's min_rtt window and ProbeRTT; tcptune_bbr's ProbeBW phase
  * clock) does not move; loss, recovery and ECN paths are not exercised;
  * the loop keeps the algorithm's code and data in cache, which a real
