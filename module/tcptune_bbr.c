@@ -694,7 +694,6 @@ static void bbr_update_round(struct sock *sk, const struct rate_sample *rs)
 		return;
 	delivered = tp->delivered - ca->next_round_delivered;
 	ca->next_round_delivered = tp->delivered;
-	ca->prior_delivered_ce = tp->delivered_ce;
 	ca->round_start = 1;
 	ca->round_count++;
 	bbr_end_round(sk, rs, delivered);
@@ -1010,6 +1009,7 @@ static void tcptune_bbr_init(struct sock *sk)
 	bbr_reset_lower_bounds(ca);
 	ca->prev_ca_state = TCP_CA_Open;
 	ca->next_round_delivered = tp->delivered;
+	ca->prior_delivered_ce = tp->delivered_ce;
 	ca->ack_epoch_mstamp = (u32)tp->tcp_mstamp;
 	ca->prior_cwnd = tcp_snd_cwnd(tp);
 
