@@ -182,7 +182,8 @@ static void print_time(int mode, time_t sec, long usec)
 	struct tm tm;
 	char ts[64];
 
-	localtime_r(&sec, &tm);
+	if (!localtime_r(&sec, &tm))
+		memset(&tm, 0, sizeof(tm));
 	switch (mode) {
 	case TT_TS_LONG:
 		/* asctime()'s layout, without its newline */
