@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 121
+tap_plan 124
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -465,6 +465,10 @@ else tap_fail "completion: set bbr.ecn= -> on off, the values alone" "got: $out"
 out=$(comp tcptune set reno.beta=)
 if [ -z "$out" ]; then tap_ok "completion: set reno.beta= -> nothing (an integer knob: no on/off)"
 else tap_fail "completion: set reno.beta= -> nothing (an integer knob)" "got: $out"; fi
+run "completion: tcptune monitor type recovery,l -> recovery,loss (after the comma)" 0 '^recovery,loss$' \
+	comp tcptune monitor type recovery,l
+run "completion: tcptune monitor -ts -> -ts" 0 '^-ts$' comp tcptune monitor -ts
+run "completion: tcptune plot --l -> --log" 0 '^--log$' comp tcptune plot --l
 run "completion: abbreviated command, tcptune se re -> reno.beta=" 0 '^reno\.beta=$' comp tcptune se re
 run "completion: abbreviated command, tcptune kn b -> bbr.headroom" 0 '^bbr\.headroom$' comp tcptune kn b
 if ! grep -qi python "$TOOLS/completion/tcptune.bash"; then
