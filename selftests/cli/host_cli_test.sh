@@ -365,11 +365,14 @@ fi
 mkcsv 3 0 >"$W/m0.csv"
 run "plot of the same without loss: no marker (a negative control)" 0 '' bash -c \
 	"'$TT' plot -o - '$W/m0.csv' | grep -c 'class=\"marker\"' | grep -qx 0 && '$TT' plot -o - '$W/m.csv' | grep -q 'class=\"marker\"'"
-# the sockets: by cookie, by a filter, at most 10
-run "plot FILE sk 1a or sk 2d: those two, in the file's order" 0 '' bash -c \
-	"'$TT' plot -o '$W/f.svg' '$W/m.csv' sk 1a or sk 2d 2>/dev/null && [ \"\$(grep -o 'class=\"legend\" data-sk=\"[0-9a-f]*' '$W/f.svg' | cut -d'\"' -f4 | tr '\n' ' ')\" = '1a 2d ' ]"
-run "plot algo bbr FILE (the filter first): the two bbr sockets" 0 '' bash -c \
-	"'$TT' plot -o '$W/f.svg' algo bbr '$W/m.csv' 2>/dev/null && [ \"\$(grep -c 'class=\"legend\"' '$W/f.svg')\" = 2 ] && ! grep -q 'data-sk=\"1a\"' '$W/f.svg'"
+# the sockets: by cookie, by a filter, at most 10.  legend ARGS...: the
+# cookies of the legend of `plot -o f.svg ARGS`, on one line.
+legend() {
+	"$TT" plot -o "$W/f.svg" "$@" 2>/dev/null &&
+		grep -o 'class="legend" data-sk="[0-9a-f]*' "$W/f.svg" | cut -d'"' -f4 | tr '\n' ' '
+}
+run "plot FILE sk 1a or sk 2d: those two, in the file's order" 0 '^1a 2d $' legend "$W/m.csv" sk 1a or sk 2d
+run "plot algo bbr FILE (the filter first): the two bbr sockets" 0 '^2c 2d $' legend algo bbr "$W/m.csv"
 run "plot ca-state Loss: the sockets that were ever in Loss (1a)" 0 '\(1 socket\)' \
 	"$TT" plot -o "$W/f.svg" "$W/m.csv" ca-state Loss
 run "plot dport 6000: no socket matches, exit 2" 2 'no samples of a socket that matches' \
@@ -411,10 +414,17 @@ if command -v gnuplot >/dev/null; then
 else
 	tap_skip "plot --png --log: a PNG, gnuplot silent" "gnuplot is not installed"
 fi
-run "plot --png: markers (arrows at 2.5 and 5 s) and panels sent to gnuplot" 0 '' bash -c \
-	"PATH='$W/gp':\$PATH '$TT' plot --png -o '$W/t.png' '$W/m.csv' >/dev/null 2>&1 && grep -q '^set arrow from 2.500000, graph 0' '$W/gp/script' && grep -q '^set arrow from 5.000000, graph 0' '$W/gp/script' && [ \"\$(grep -c '^plot ' '$W/gp/script')\" = 5 ] && ! grep -q '^set logscale y\$' '$W/gp/script'"
-run "plot --png --log: gnuplot gets a log y axis" 0 '' bash -c \
-	"PATH='$W/gp':\$PATH '$TT' plot --png --log -o '$W/t.png' '$W/m.csv' >/dev/null 2>&1 && [ \"\$(grep -c '^set logscale y\$' '$W/gp/script')\" = 5 ]"
+# gpscript ARGS...: the script `plot --png ARGS` gives the stand-in gnuplot
+gpscript() { PATH="$W/gp:$PATH" "$TT" plot --png -o "$W/t.png" "$@" >/dev/null 2>&1 && cat "$W/gp/script"; }
+out=$(gpscript "$W/m.csv")
+if grep -q '^set arrow from 2.500000, graph 0' <<<"$out" && grep -q '^set arrow from 5.000000, graph 0' <<<"$out" &&
+   [ "$(grep -c '^plot ' <<<"$out")" = 5 ] && ! grep -q '^set logscale y$' <<<"$out"; then
+	tap_ok "plot --png: markers (arrows at 2.5 and 5 s) and 5 panels sent to gnuplot, linear"
+else
+	tap_fail "plot --png: markers and panels sent to gnuplot" "$(head -20 <<<"$out")"
+fi
+run "plot --png --log: gnuplot gets a log y axis in the 5 panels" 0 '' bash -c \
+	"[ \"\$(grep -c '^set logscale y\$' <<<\"\$1\")\" = 5 ]" _ "$(gpscript --log "$W/m.csv")"
 run "plot -o - < CSV (stdin, read twice): 3 sockets" 0 '' bash -c \
 	"'$TT' plot -o - - <'$W/m.csv' 2>/dev/null | grep -c 'class=\"legend\"' | grep -qx 3"
 run "watch's CSV header ends with the rtos column (plot's RTO markers)" 0 ',rtos$' head -1 "$W/a.csv"

@@ -444,6 +444,18 @@ static struct nlmsghdr *event_msg(int type, int ts_len, uint64_t ts)
 	return nlh;
 }
 
+/* The text of an event of type with TIMESTAMP 2023-11-14 22:13:20.123456789
+ * UTC, printed in tstamp mode, starts with want. */
+static void monitor_starts(struct tt_monitor *m, int tstamp, int type, const char *want,
+			   const char *what)
+{
+	static char out[2048];
+
+	m->tstamp = tstamp;
+	monitor_out(m, event_msg(type, 8, 1700000000123456789ULL), out, sizeof(out));
+	check(!strncmp(out, want, strlen(want)), "%s: \"%.*s\"", what, (int)strcspn(out, "\n"), out);
+}
+
 /* JSON "time" of out, NAN if none. */
 static double json_time(const char *out)
 {
@@ -472,22 +484,15 @@ static void test_monitor_time(void)
 	ctx.family_id = CANNED_FAMILY;
 	tt_filter_init(&f);
 
-	monitor_out(&m, event_msg(TCPTUNE_EVENT_RECOVERY_ENTER, 8, ts), out, sizeof(out));
-	check(!strncmp(out, "22:13:20.123456 recovery_enter ", 31),
-	      "monitor: the kernel's TIMESTAMP as the time prefix: \"%.*s\"",
-	      (int)strcspn(out, "\n"), out);
-	m.tstamp = TT_TS_SHORT;
-	monitor_out(&m, event_msg(TCPTUNE_EVENT_RECOVERY_ENTER, 8, ts), out, sizeof(out));
-	check(!strncmp(out, "[2023-11-14T22:13:20.123456] recovery_enter sk:1a tcptune_reno",
-		       strlen("[2023-11-14T22:13:20.123456] recovery_enter sk:1a tcptune_reno")),
-	      "monitor -ts: [YYYY-MM-DDThh:mm:ss.usec] prefix, as ip -ts: \"%.*s\"",
-	      (int)strcspn(out, "\n"), out);
-	m.tstamp = TT_TS_LONG;
-	monitor_out(&m, event_msg(TCPTUNE_EVENT_RTO, 8, ts), out, sizeof(out));
-	check(!strncmp(out, "Timestamp: Tue Nov 14 22:13:20 2023 123456 usec\nrto ",
-		       strlen("Timestamp: Tue Nov 14 22:13:20 2023 123456 usec\nrto ")),
-	      "monitor -t: a Timestamp: line before the event, as ip -t: \"%.*s\"",
-	      (int)strcspn(out, "\n"), out);
+	monitor_starts(&m, TT_TS_DEFAULT, TCPTUNE_EVENT_RECOVERY_ENTER,
+		       "22:13:20.123456 recovery_enter sk:1a tcptune_reno",
+		       "monitor: the kernel's TIMESTAMP as the time prefix");
+	monitor_starts(&m, TT_TS_SHORT, TCPTUNE_EVENT_RECOVERY_ENTER,
+		       "[2023-11-14T22:13:20.123456] recovery_enter sk:1a tcptune_reno",
+		       "monitor -ts: [YYYY-MM-DDThh:mm:ss.usec] prefix, as ip -ts");
+	monitor_starts(&m, TT_TS_LONG, TCPTUNE_EVENT_RTO,
+		       "Timestamp: Tue Nov 14 22:13:20 2023 123456 usec\nrto ",
+		       "monitor -t: a Timestamp: line before the event, as ip -t");
 	m.tstamp = TT_TS_DEFAULT;
 	ctx.json = true;
 	monitor_out(&m, event_msg(TCPTUNE_EVENT_RTO, 8, ts), out, sizeof(out));
