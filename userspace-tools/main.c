@@ -44,7 +44,8 @@ const struct tt_cmd tt_cmds[] = {
 	  "  -ts, --tshort     a prefix \"[2026-12-05T01:02:03.123456]\" (as ip monitor -ts)\n"
 	  "                    the time is the kernel's of the event (its TIMESTAMP), or\n"
 	  "                    when it was received from a module that sends none; local\n"
-	  "                    time; without -t/-ts a prefix 01:02:03.123456\n"
+	  "                    time; without -t/-ts a prefix 01:02:03.123456; -t and -ts\n"
+	  "                    may also come first (tcptune -t monitor, as ip -t monitor)\n"
 	  "  type TYPE[,TYPE]  only these events (type may be repeated):\n"
 	  "                    recovery_enter recovery_exit rto bbr_state, or the groups\n"
 	  "                    recovery (enter and exit), loss (= rto: an RTO is the\n"
@@ -303,6 +304,7 @@ int tt_main(int argc, char **argv)
 	struct tt_ctx ctx = { .prog = argv[0] };
 	const struct tt_cmd *cmd;
 	char *dflt[] = { "sockets", NULL };
+	char *ts_opt = NULL;	/* `tcptune -t monitor`, as `ip -t monitor` */
 	int i = 1, r;
 
 	/* Global options up to the object. */
@@ -325,6 +327,12 @@ int tt_main(int argc, char **argv)
 
 				common_opt(&ctx, NULL, 1, v1, 0);
 			}
+			r = 1;
+		}
+		if (r == 0 && !ts_opt &&
+		    (!strcmp(a, "-t") || !strcmp(a, "-ts") || !strcmp(a, "-timestamp") ||
+		     !strcmp(a, "-tshort") || !strcmp(a, "--timestamp") || !strcmp(a, "--tshort"))) {
+			ts_opt = a;	/* monitor's, handed to it below */
 			r = 1;
 		}
 		if (r == 0) {
@@ -370,6 +378,24 @@ int tt_main(int argc, char **argv)
 		return TT_EXIT_USAGE;
 	}
 	argv[0] = (char *)cmd->name;
+	if (ts_opt) {
+		char **v;
+
+		if (strcmp(cmd->name, "monitor")) {
+			tt_err("%s is monitor's option (tcptune %s monitor, as ip %s monitor)",
+			       ts_opt, ts_opt, ts_opt);
+			return TT_EXIT_USAGE;
+		}
+		/* as if it came after the command */
+		v = calloc((size_t)argc + 2, sizeof(char *));
+		if (!v)
+			return TT_EXIT_KERNEL;
+		v[0] = argv[0];
+		v[1] = ts_opt;
+		memcpy(v + 2, argv + 1, (size_t)(argc - 1) * sizeof(char *));
+		argv = v;
+		argc++;
+	}
 	optind = 0;	/* getopt_long from the start (glibc: reinitialised) */
 	r = cmd->handler(&ctx, argc, argv);
 	tt_close(&ctx);

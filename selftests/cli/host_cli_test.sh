@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 124
+tap_plan 126
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -90,6 +90,7 @@ run "monitor state established: exit 1, events carry no TCP state" 1 'state and 
 run1 "monitor type recovery,los: unknown event type, exit 1, suggests loss" 1 \
 	'unknown event type "los".*did you mean: loss' "$TT" monitor type recovery,los
 run "monitor type (no value): exit 1" 1 'type needs a value' "$TT" monitor type
+run "-t sockets: -t is monitor's, exit 1" 1 "-t is monitor's option" "$TT" -t sockets
 run "monitor type rto,: an empty type, exit 1" 1 'not a list of event types' "$TT" monitor type rto,
 run "monitor --help: -t, -ts and type" 0 '-ts, --tshort.*' bash -c \
 	"'$TT' monitor --help | tr '\n' ' ' | grep -Eo -- '-t, --timestamp .*-ts, --tshort .*type TYPE'"
@@ -113,7 +114,7 @@ run "plot without a file: exit 1" 1 'which CSV' "$TT" plot
 
 # ---- the module is not loaded (this host has none) --------------------------------
 if [ -d /sys/module/tcptune ]; then
-	for i in 1 2 3 4 5 6 7 8 9 10; do tap_ok "module not loaded: # SKIP the host has tcptune loaded"; done
+	for i in $(seq 11); do tap_ok "module not loaded: # SKIP the host has tcptune loaded"; done
 else
 	run1 "tcptune: not loaded, how to load it, exit 4" 4 'not loaded.*modprobe tcptune.*insmod module/tcptune.ko' "$TT"
 	run "algos: exit 4" 4 'not loaded' "$TT" algos
@@ -125,6 +126,8 @@ else
 		"$TT" monitor -ts type recovery,loss dport 5201
 	run "monitor -t -c 1 type all: accepted (exit 4: no module)" 4 'not loaded' \
 		"$TT" monitor -t -c 1 type all
+	run "-ts monitor type rto (before the object, as ip -ts monitor): accepted (exit 4)" 4 'not loaded' \
+		"$TT" -ts monitor type rto
 	run "watch -c 1: exit 4" 4 'not loaded' "$TT" watch -c 1
 	echo precious >"$W/keep.csv"
 	run "watch -c 1 -o keep.csv: exit 4, the file is left as it was" 4 '' \
