@@ -11,7 +11,8 @@
  *
  * The file is read twice: once to choose the sockets (those with a row
  * that matches the filter, first seen first), once to keep their samples
- * only; standard input is copied to a temporary file first.
+ * only; standard input, a pipe or a FIFO is copied to a temporary file
+ * first.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "tcptune.h"
@@ -930,6 +932,7 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tt_filter flt;
+	struct stat sb;
 	struct cols c;
 	bool png = false;
 	FILE *in = NULL, *out;
@@ -977,8 +980,8 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 		r = TT_EXIT_INVALID;
 		goto out;
 	}
-	if (in == stdin) {
-		/* read twice: a copy first */
+	if (fstat(fileno(in), &sb) || !S_ISREG(sb.st_mode)) {
+		/* read twice: a copy first of a pipe, a FIFO, standard input */
 		FILE *tmp = tmpfile();
 		char buf[65536];
 		size_t n;
@@ -988,15 +991,17 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 			r = TT_EXIT_KERNEL;
 			goto out;
 		}
-		while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 			fwrite(buf, 1, n, tmp);
-		if (ferror(stdin) || fflush(tmp)) {
-			tt_err("plot: reading standard input failed");
+		if (ferror(in) || fflush(tmp) || ferror(tmp)) {
+			tt_err("plot: reading %s failed", in_path);
 			fclose(tmp);
 			r = TT_EXIT_KERNEL;
 			goto out;
 		}
 		rewind(tmp);
+		if (in != stdin)
+			fclose(in);
 		in = tmp;
 	}
 	r = read_header(in, in_path, &c);

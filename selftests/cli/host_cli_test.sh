@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 126
+tap_plan 127
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -430,6 +430,8 @@ run "plot --png --log: gnuplot gets a log y axis in the 5 panels" 0 '' bash -c \
 	"[ \"\$(grep -c '^set logscale y\$' <<<\"\$1\")\" = 5 ]" _ "$(gpscript --log "$W/m.csv")"
 run "plot -o - < CSV (stdin, read twice): 3 sockets" 0 '' bash -c \
 	"'$TT' plot -o - - <'$W/m.csv' 2>/dev/null | grep -c 'class=\"legend\"' | grep -qx 3"
+run "plot <(cat CSV) (a pipe by name, read twice): 3 sockets" 0 '' bash -c \
+	"'$TT' plot -o - <(cat '$W/m.csv') 2>/dev/null | grep -c 'class=\"legend\"' | grep -qx 3"
 run "watch's CSV header ends with the rtos column (plot's RTO markers)" 0 ',rtos$' head -1 "$W/a.csv"
 
 # ---- man page, completion, install ------------------------------------------
