@@ -605,6 +605,11 @@ static void write_svg(FILE *o, const struct plot *pl, const char *title)
 
 					fprintf(o, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#f0f0f0\"/>\n",
 						ML, my, ML + PW, my);
+					/* 2 and 5 labelled too over one or two decades */
+					if ((m == 2 || m == 5) && k1 - k0 <= 2)
+						fprintf(o, "<text class=\"yminor\" x=\"%d\" y=\"%.1f\" "
+							"text-anchor=\"end\" fill=\"#666\">%g</text>\n",
+							ML - 6, my + 4, m * pow(10, k));
 				}
 			}
 		} else {
