@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
+#include <linux/timekeeping.h>
 #include <net/genetlink.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
@@ -591,7 +592,8 @@ static size_t tcptune_event_size(void)
 	       nla_total_size(sizeof(u8)) +			/* CA_STATE */
 	       2 * nla_total_size(sizeof(u32)) +		/* CWND, SSTHRESH */
 	       nla_total_size(sizeof(u32)) +			/* DROPPED */
-	       nla_total_size(sizeof(u8));			/* BBR_STATE */
+	       nla_total_size(sizeof(u8)) +			/* BBR_STATE */
+	       nla_total_size_64bit(sizeof(u64));		/* TIMESTAMP */
 }
 
 void tcptune_event(struct sock *sk, u8 type, u8 ca_state, u8 bbr_state)
@@ -602,9 +604,17 @@ void tcptune_event(struct sock *sk, u8 type, u8 ca_state, u8 bbr_state)
 	struct nlattr *nest;
 	u32 dropped;
 	void *hdr;
+	u64 now;
 
 	if (!tcptune_sk_ready(sk) || !genl_has_listeners(&tcptune_family, net, 0))
 		return;
+	/*
+	 * The wall clock, now: the state changes as we are called.  Called
+	 * from the stack's set_state/cong_control with the socket locked,
+	 * in softirq (ACK, RTO timer) or process context: reading the clock
+	 * neither sleeps nor takes a lock.
+	 */
+	now = ktime_get_real_ns();
 	tn = tcptune_net(net);
 	if (!tcptune_event_allowed(tn))
 		goto drop;
@@ -628,7 +638,8 @@ void tcptune_event(struct sock *sk, u8 type, u8 ca_state, u8 bbr_state)
 	    nla_put_u32(skb, TCPTUNE_EVENT_A_SSTHRESH, tcp_sk(sk)->snd_ssthresh) ||
 	    nla_put_u32(skb, TCPTUNE_EVENT_A_DROPPED, dropped) ||
 	    (type == TCPTUNE_EVENT_BBR_STATE &&
-	     nla_put_u8(skb, TCPTUNE_EVENT_A_BBR_STATE, bbr_state))) {
+	     nla_put_u8(skb, TCPTUNE_EVENT_A_BBR_STATE, bbr_state)) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_EVENT_A_TIMESTAMP, now, TCPTUNE_EVENT_A_PAD)) {
 		atomic_add(dropped, &tn->ev_dropped);
 		goto fail;
 	}

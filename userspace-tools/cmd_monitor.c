@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcptune monitor [-c COUNT] [FILTER]: joins the "events" multicast group
- * of the family and prints every TCPTUNE_CMD_EVENT (recovery entered and
- * left, RTO, BBR state change) with a timestamp; with -j one JSON object
- * per line.  The kernel rate-limits events per namespace; the number it
- * dropped before an event comes with it (dropped:N).
+ * tcptune monitor [-c COUNT] [-t | -ts] [type TYPE[,TYPE...]] [FILTER]:
+ * joins the "events" multicast group of the family and prints every
+ * TCPTUNE_CMD_EVENT (recovery entered and left, RTO, BBR state change) of
+ * the chosen types with its time - the kernel's TIMESTAMP of the event
+ * when it sends one, else when it was received - as ip monitor does (-t:
+ * a "Timestamp:" line before it, -ts: a [date] prefix); with -j one JSON
+ * object per line.  The kernel rate-limits events per namespace; the
+ * number it dropped before an event comes with it (dropped:N).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +26,8 @@ struct event {
 	struct tt_sock s;	/* address, cookie, algo, ca_state, cwnd, ssthresh */
 	int type;
 	uint32_t dropped;
+	bool has_ts;
+	uint64_t ts_ns;		/* TCPTUNE_EVENT_A_TIMESTAMP: CLOCK_REALTIME ns */
 };
 
 static const char *event_name(int t)
@@ -34,6 +39,60 @@ static const char *event_name(int t)
 	case TCPTUNE_EVENT_BBR_STATE: return "bbr_state";
 	}
 	return "unknown";
+}
+
+/* The names `type` takes: each event type, and groups of them. */
+static const struct {
+	const char *name;
+	uint32_t mask;
+} type_names[] = {
+	{ "recovery_enter", 1u << TCPTUNE_EVENT_RECOVERY_ENTER },
+	{ "recovery_exit", 1u << TCPTUNE_EVENT_RECOVERY_EXIT },
+	{ "rto", 1u << TCPTUNE_EVENT_RTO },
+	{ "bbr_state", 1u << TCPTUNE_EVENT_BBR_STATE },
+	{ "recovery", 1u << TCPTUNE_EVENT_RECOVERY_ENTER | 1u << TCPTUNE_EVENT_RECOVERY_EXIT },
+	{ "loss", 1u << TCPTUNE_EVENT_RTO },	/* an RTO is the entry into Loss */
+	{ "all", ~0u },
+};
+#define NTYPE_NAMES (sizeof(type_names) / sizeof(type_names[0]))
+
+int tt_monitor_types(const char *list, uint32_t *mask)
+{
+	const char *p = list;
+
+	for (;;) {
+		size_t len = strcspn(p, ","), i;
+		char word[32];
+
+		if (!len || len >= sizeof(word)) {
+			tt_err("monitor: type: \"%s\" is not a list of event types", list);
+			tt_note("TYPE := recovery_enter | recovery_exit | rto | bbr_state | recovery | loss | all");
+			return TT_EXIT_USAGE;
+		}
+		memcpy(word, p, len);
+		word[len] = '\0';
+		for (i = 0; i < len; i++)	/* recovery-enter as well */
+			if (word[i] == '-')
+				word[i] = '_';
+		for (i = 0; i < NTYPE_NAMES; i++)
+			if (!strcasecmp(word, type_names[i].name))
+				break;
+		if (i == NTYPE_NAMES) {
+			const char *names[NTYPE_NAMES];
+
+			for (i = 0; i < NTYPE_NAMES; i++)
+				names[i] = type_names[i].name;
+			tt_err("monitor: unknown event type \"%s\"", word);
+			tt_suggest_print(word, names, NTYPE_NAMES);
+			tt_note("TYPE := recovery_enter | recovery_exit | rto | bbr_state | recovery | loss | all");
+			return TT_EXIT_USAGE;
+		}
+		*mask |= type_names[i].mask;
+		p += len;
+		if (!*p)
+			return 0;
+		p++;
+	}
 }
 
 static const int event_policy[TCPTUNE_EVENT_A_MAX + 1] = {
@@ -50,6 +109,7 @@ static const int event_policy[TCPTUNE_EVENT_A_MAX + 1] = {
 	[TCPTUNE_EVENT_A_DADDR] = TT_NLA_ADDR,
 	[TCPTUNE_EVENT_A_SPORT] = MNL_TYPE_U16,
 	[TCPTUNE_EVENT_A_DPORT] = MNL_TYPE_U16,
+	[TCPTUNE_EVENT_A_TIMESTAMP] = MNL_TYPE_U64,
 };
 
 /* The event attributes that are socket fields, and their field. */
@@ -87,6 +147,10 @@ static void event_parse(struct event *e, const struct nlattr *nest)
 		case TCPTUNE_EVENT_A_DROPPED:
 			e->dropped = mnl_attr_get_u32(a);
 			break;
+		case TCPTUNE_EVENT_A_TIMESTAMP:
+			e->has_ts = true;
+			e->ts_ns = mnl_attr_get_u64(a);
+			break;
 		case TCPTUNE_EVENT_A_ALGO:
 			snprintf(s->algo, sizeof(s->algo), "%s", mnl_attr_get_str(a));
 			break;
@@ -107,16 +171,58 @@ static void event_parse(struct event *e, const struct nlattr *nest)
 	}
 }
 
-static void event_print(struct tt_ctx *ctx, const struct event *e, double now)
+/*
+ * The event's time as ip monitor prints it (iproute2's print_timestamp:
+ * local time, microseconds): -t "Timestamp: Sat Dec  5 01:02:03 2026
+ * 123456 usec" on a line of its own, -ts "[2026-12-05T01:02:03.123456] ";
+ * by default "01:02:03.123456 ".
+ */
+static void print_time(int mode, time_t sec, long usec)
+{
+	struct tm tm;
+	char ts[64];
+
+	if (!localtime_r(&sec, &tm))
+		memset(&tm, 0, sizeof(tm));
+	switch (mode) {
+	case TT_TS_LONG:
+		/* asctime()'s layout, without its newline */
+		strftime(ts, sizeof(ts), "%a %b %e %H:%M:%S %Y", &tm);
+		printf("Timestamp: %s %ld usec\n", ts, usec);
+		break;
+	case TT_TS_SHORT:
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+		printf("[%s.%06ld] ", ts, usec);
+		break;
+	default:
+		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+		printf("%s.%06ld ", ts, usec);
+	}
+}
+
+/* now: when the event was received, for an event without a TIMESTAMP. */
+static void event_print(struct tt_ctx *ctx, const struct event *e, double now, int tsmode)
 {
 	const struct tt_sock *s = &e->s;
 	char l[64], p[64];
+	time_t sec;
+	long usec;
 
+	if (e->has_ts) {
+		sec = (time_t)(e->ts_ns / 1000000000ULL);
+		usec = (long)(e->ts_ns % 1000000000ULL / 1000);
+	} else {
+		sec = (time_t)now;
+		usec = (long)((now - (double)sec) * 1e6);
+	}
 	if (ctx->json) {
 		json_object *o = json_object_new_object();
 		char buf[64];
 
-		json_object_object_add(o, "time", json_object_new_double(now));
+		/* seconds since the epoch, to the microsecond, as printed */
+		json_object_object_add(o, "time", json_object_new_double((double)sec + usec / 1e6));
+		if (e->has_ts)
+			json_object_object_add(o, "timestamp_ns", json_object_new_uint64(e->ts_ns));
 		json_object_object_add(o, "event", json_object_new_string(event_name(e->type)));
 		snprintf(buf, sizeof(buf), "%llx", (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE]);
 		json_object_object_add(o, "sk", json_object_new_string(buf));
@@ -145,15 +251,9 @@ static void event_print(struct tt_ctx *ctx, const struct event *e, double now)
 		tt_json_print(ctx, o);
 		json_object_put(o);
 	} else {
-		time_t sec = (time_t)now;
-		struct tm tm;
-		char ts[32];
-
-		localtime_r(&sec, &tm);
-		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-		printf("%s.%06ld %-14s sk:%llx %s", ts, (long)((now - (double)sec) * 1e6),
-		       event_name(e->type), (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE],
-		       s->algo[0] ? s->algo : "-");
+		print_time(tsmode, sec, usec);
+		printf("%-14s sk:%llx %s", event_name(e->type),
+		       (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE], s->algo[0] ? s->algo : "-");
 		if (s->family) {
 			tt_sock_addr(s, true, l, sizeof(l));
 			tt_sock_addr(s, false, p, sizeof(p));
@@ -188,14 +288,18 @@ int tt_monitor_cb(const struct nlmsghdr *nlh, void *data)
 			continue;
 		memset(&e, 0, sizeof(e));
 		event_parse(&e, a);
+		if (m->types && (e.type < 0 || e.type > 31 || !(m->types & (1u << e.type))))
+			continue;
 		if (!tt_filter_match(m->f, &e.s))
 			continue;
-		event_print(m->ctx, &e, tt_now());
+		event_print(m->ctx, &e, tt_now(), m->tstamp);
 		if (m->count > 0 && ++m->seen >= m->count)
 			return MNL_CB_STOP;
 	}
 	return MNL_CB_OK;
 }
+
+enum { OPT_TSHORT = 256 };
 
 int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 {
@@ -208,13 +312,23 @@ int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'c' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "timestamp", no_argument, NULL, 't' },
+		{ "tshort", no_argument, NULL, OPT_TSHORT },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint32_t c;
-	int o;
+	int o, k, nrest;
+	char **rest;
 
+	/* ip's spellings: -ts, -tshort and -timestamp are one option each */
+	for (k = 1; k < argc && strcmp(argv[k], "--"); k++) {
+		if (!strcmp(argv[k], "-ts") || !strcmp(argv[k], "-tshort"))
+			argv[k] = "--tshort";
+		else if (!strcmp(argv[k], "-timestamp"))
+			argv[k] = "--timestamp";
+	}
 	tt_filter_init(&f);
-	while ((o = tt_getopt(ctx, tt_cmd_find("monitor"), argc, argv, "c:a", opts)) != -1) {
+	while ((o = tt_getopt(ctx, tt_cmd_find("monitor"), argc, argv, "c:at", opts)) != -1) {
 		switch (o) {
 		case 'c':
 			if (tt_parse_u32(optarg, &c) || !c) {
@@ -226,11 +340,38 @@ int cmd_monitor(struct tt_ctx *ctx, int argc, char **argv)
 		case 'a':
 			tt_err("monitor: -a does not apply: events come from tcptune sockets only");
 			return TT_EXIT_USAGE;
+		case 't':
+			m.tstamp = TT_TS_LONG;
+			break;
+		case OPT_TSHORT:
+			m.tstamp = TT_TS_SHORT;
+			break;
 		default:
 			return TT_EXIT_USAGE;
 		}
 	}
-	r = tt_filter_parse_args(&f, "monitor", argc - optind, argv + optind);
+	/* `type LIST` (any number of them, anywhere), the filter the rest */
+	rest = calloc((size_t)(argc - optind) + 1, sizeof(*rest));
+	if (!rest)
+		return TT_EXIT_KERNEL;
+	for (k = optind, nrest = 0; k < argc; k++) {
+		if (strcmp(argv[k], "type")) {
+			rest[nrest++] = argv[k];
+			continue;
+		}
+		if (k + 1 >= argc) {
+			tt_err("monitor: type needs a value (TYPE[,TYPE...])");
+			free(rest);
+			return TT_EXIT_USAGE;
+		}
+		r = tt_monitor_types(argv[++k], &m.types);
+		if (r) {
+			free(rest);
+			return r;
+		}
+	}
+	r = tt_filter_parse_args(&f, "monitor", nrest, rest);
+	free(rest);
 	if (!r && f.states_set) {
 		tt_err("monitor: events carry no TCP state: state and exclude do not apply");
 		r = TT_EXIT_USAGE;

@@ -1,39 +1,85 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcptune plot [-o FILE] [--png] [sk COOKIE] [--title T] CSV: three stacked
- * time plots from `tcptune watch --csv` samples - window (cwnd solid,
- * ssthresh dashed, segments), RTT (srtt solid, min RTT dotted, ms) and
- * delivery rate (Mbit/s) - one colour per socket.  The SVG is written
- * here, by hand; --png hands the same series to gnuplot.
+ * tcptune plot [-o FILE] [--png] [--log] [--title T] [FILTER] CSV: five
+ * stacked time plots from `tcptune watch --csv` samples - window (cwnd
+ * solid, ssthresh dashed), inflight (segments), RTT (srtt solid, min RTT
+ * dashed, ms), delivery rate and pacing rate (Mbit/s) - one colour per
+ * socket, up to PLOT_MAX_SOCKETS of them, with a marker where a socket
+ * entered Recovery or Loss (the ca_state column) or took an RTO (the rtos
+ * column rose).  The SVG is written here, by hand, self-contained; --png
+ * hands the same series and markers to gnuplot.
+ *
+ * The file is read twice: once to choose the sockets (those with a row
+ * that matches the filter, first seen first), once to keep their samples
+ * only; standard input, a pipe or a FIFO is copied to a temporary file
+ * first.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "tcptune.h"
 
-enum series { S_CWND, S_SSTHRESH, S_SRTT, S_MINRTT, S_RATE, S_NR };
+#define PLOT_MAX_SOCKETS 10	/* as many as there are colours */
+#define MAXCOLS 64
+
+enum series { S_CWND, S_SSTHRESH, S_INFLIGHT, S_SRTT, S_MINRTT, S_RATE, S_PACING, S_NR };
+
+static const char *const series_name[S_NR] = {
+	"cwnd", "ssthresh", "inflight", "srtt", "min RTT", "delivery rate", "pacing rate",
+};
+
+/* Markers: what the samples show a socket entered, or took. */
+enum mark_kind { M_RECOVERY, M_LOSS, M_RTO, M_NR };
+
+static const char *const mark_name[M_NR] = { "recovery", "loss", "rto" };
+static const char *const mark_text[M_NR] = { "Recovery entered", "Loss entered", "RTO" };
 
 struct point {
 	double t;
 	double v[S_NR];		/* NAN: no value */
 };
 
+struct mark {
+	double t;
+	int kind;
+};
+
 struct flow {
 	char sk[24];
 	char label[160];
+	bool chosen;
 	struct point *p;
 	size_t n, cap;
+	struct mark *m;
+	size_t nm, mcap;
+	int last_ca;		/* -1: not known */
+	double last_rtos;	/* NAN: not known */
 };
 
 struct plot {
-	struct flow *f;
+	struct flow *f;		/* every socket of the file, in order of appearance */
+	size_t nf;
+	struct flow *show[PLOT_MAX_SOCKETS];	/* the chosen ones */
 	size_t n;
+	size_t matched;		/* sockets the filter chose (n of them are shown) */
 	double t0, tmax;
+	bool log;
+	bool have_ca, have_rtos;
+};
+
+/* Column indexes by name (-1: not in the file). */
+struct cols {
+	int time, sk, algo, saddr, sport, daddr, dport, state, ca_state, rtos;
+	int s[S_NR];
+	int nh;
 };
 
 static const char *const colours[] = {
@@ -45,11 +91,12 @@ static const char *const colours[] = {
 static const struct panel {
 	const char *title;
 	int a, b;		/* series: solid line, dashed line (-1: none) */
-	const char *a_name, *b_name;
 } panels[] = {
-	{ "Window (segments)", S_CWND, S_SSTHRESH, "cwnd", "ssthresh" },
-	{ "RTT (ms)", S_SRTT, S_MINRTT, "srtt", "min RTT" },
-	{ "Delivery rate (Mbit/s)", S_RATE, -1, "delivery rate", NULL },
+	{ "Window (segments)", S_CWND, S_SSTHRESH },
+	{ "Inflight (segments)", S_INFLIGHT, -1 },
+	{ "RTT (ms)", S_SRTT, S_MINRTT },
+	{ "Delivery rate (Mbit/s)", S_RATE, -1 },
+	{ "Pacing rate (Mbit/s)", S_PACING, -1 },
 };
 #define NPANELS (sizeof(panels) / sizeof(panels[0]))
 
@@ -72,121 +119,262 @@ static double cell(char **f, int n, int idx, double scale)
 	return v * scale;
 }
 
-static int read_csv(FILE *in, const char *path, const char *only, struct plot *pl)
+static int read_header(FILE *in, const char *path, struct cols *c)
 {
 	static const char *const need[] = { "time", "sk", "cwnd", "ssthresh",
 					    "srtt_us", "minrtt_us", "delivery_rate_bps" };
-	char *line = NULL, *hdr_line = NULL, *hdr[64], *fld[64];
-	int nh, idx[16], i_algo, i_sa, i_sp, i_da, i_dp, lineno = 1;
+	static const char *const scol[S_NR] = {
+		"cwnd", "ssthresh", "inflight", "srtt_us", "minrtt_us",
+		"delivery_rate_bps", "pacing_rate_bps",
+	};
+	char *line = NULL, *hdr[MAXCOLS];
 	size_t cap = 0, k;
-	bool first = true, cut;
+	int r = 0;
 
-	if (getline(&hdr_line, &cap, in) < 0) {
+	if (getline(&line, &cap, in) < 0) {
 		tt_err("plot: %s: empty file", path);
-		free(hdr_line);
+		free(line);
 		return TT_EXIT_INVALID;
 	}
-	nh = tt_csv_split(hdr_line, hdr, 64);
+	c->nh = tt_csv_split(line, hdr, MAXCOLS);
 	for (k = 0; k < sizeof(need) / sizeof(need[0]); k++) {
-		idx[k] = col_index(hdr, nh, need[k]);
-		if (idx[k] < 0) {
+		if (col_index(hdr, c->nh, need[k]) < 0) {
 			tt_err("plot: %s: not samples of `tcptune watch --csv` (no column \"%s\")",
 			       path, need[k]);
-			free(hdr_line);
-			return TT_EXIT_INVALID;
+			r = TT_EXIT_INVALID;
+			goto out;
 		}
 	}
-	i_algo = col_index(hdr, nh, "algo");
-	i_sa = col_index(hdr, nh, "saddr");
-	i_sp = col_index(hdr, nh, "sport");
-	i_da = col_index(hdr, nh, "daddr");
-	i_dp = col_index(hdr, nh, "dport");
+	c->time = col_index(hdr, c->nh, "time");
+	c->sk = col_index(hdr, c->nh, "sk");
+	c->algo = col_index(hdr, c->nh, "algo");
+	c->saddr = col_index(hdr, c->nh, "saddr");
+	c->sport = col_index(hdr, c->nh, "sport");
+	c->daddr = col_index(hdr, c->nh, "daddr");
+	c->dport = col_index(hdr, c->nh, "dport");
+	c->state = col_index(hdr, c->nh, "state");
+	c->ca_state = col_index(hdr, c->nh, "ca_state");
+	c->rtos = col_index(hdr, c->nh, "rtos");
+	for (k = 0; k < S_NR; k++)
+		c->s[k] = col_index(hdr, c->nh, scol[k]);
+out:
+	free(line);
+	return r;
+}
 
-	cap = 0;
-	while (getline(&line, &cap, in) >= 0) {
-		struct point pt;
-		struct flow *fl = NULL;
-		double t;
-		int n;
+/*
+ * The next data row of in: 1 with fld[0..*n) and *t, 0 at the end (a row
+ * cut short at the very end - what a watch killed mid-write leaves - ends
+ * it too, with a note), or TT_EXIT_INVALID after the error.
+ */
+static int next_row(FILE *in, const char *path, const struct cols *c, char **line,
+		    size_t *cap, int *lineno, char **fld, int *n, double *t, bool note)
+{
+	while (getline(line, cap, in) >= 0) {
+		bool cut;
 
-		lineno++;
-		if (line[0] == '\n' || line[0] == '#')
+		++*lineno;
+		if ((*line)[0] == '\n' || (*line)[0] == '#')
 			continue;
-		cut = !strchr(line, '\n');
-		n = tt_csv_split(line, fld, 64);
-		if (cut && (n < nh || tt_parse_double(fld[idx[0]], &t))) {
-			/* what a watch killed mid-write leaves: the rest still plots */
-			tt_note("plot: %s:%d: the last row is cut short (watch stopped?): left out",
-				path, lineno);
-			break;
-		}
-		if (n < nh || tt_parse_double(fld[idx[0]], &t)) {
-			tt_err("plot: %s:%d: malformed row", path, lineno);
-			free(line);
-			free(hdr_line);
+		cut = !strchr(*line, '\n');
+		*n = tt_csv_split(*line, fld, MAXCOLS);
+		if (*n < c->nh || tt_parse_double(fld[c->time], t)) {
+			if (cut) {
+				if (note)
+					tt_note("plot: %s:%d: the last row is cut short (watch stopped?): left out",
+						path, *lineno);
+				return 0;
+			}
+			tt_err("plot: %s:%d: malformed row", path, *lineno);
 			return TT_EXIT_INVALID;
 		}
-		if (only && strcasecmp(fld[idx[1]], only))
-			continue;
-		for (k = 0; k < pl->n; k++)
-			if (!strcmp(pl->f[k].sk, fld[idx[1]]))
-				fl = &pl->f[k];
-		if (!fl) {
-			struct flow *v = realloc(pl->f, (pl->n + 1) * sizeof(*v));
+		return 1;
+	}
+	return 0;
+}
 
-			if (!v)
-				goto nomem;
-			pl->f = v;
-			fl = &pl->f[pl->n++];
-			memset(fl, 0, sizeof(*fl));
-			snprintf(fl->sk, sizeof(fl->sk), "%s", fld[idx[1]]);
-			if (i_sa >= 0 && i_sp >= 0 && i_da >= 0 && i_dp >= 0) {
-				/* IPv6 in brackets, as ss and the socket list write it */
-				bool v6s = strchr(fld[i_sa], ':'), v6d = strchr(fld[i_da], ':');
+static struct flow *flow_find(struct plot *pl, const char *sk)
+{
+	size_t k;
 
-				snprintf(fl->label, sizeof(fl->label), "sk:%s %s %s%s%s:%s -> %s%s%s:%s",
-					 fl->sk, i_algo >= 0 ? fld[i_algo] : "",
-					 v6s ? "[" : "", fld[i_sa], v6s ? "]" : "", fld[i_sp],
-					 v6d ? "[" : "", fld[i_da], v6d ? "]" : "", fld[i_dp]);
-			}
-			else
-				snprintf(fl->label, sizeof(fl->label), "sk:%s", fl->sk);
+	for (k = 0; k < pl->nf; k++)
+		if (!strcmp(pl->f[k].sk, sk))
+			return &pl->f[k];
+	return NULL;
+}
+
+/* The row as a socket for the filter: what the CSV tells of it. */
+static void row_sock(struct tt_sock *s, char **fld, int n, const struct cols *c)
+{
+	uint64_t v;
+	int st;
+
+	memset(s, 0, sizeof(*s));
+	if (!tt_parse_u64(fld[c->sk], &v, 16)) {
+		s->v[TCPTUNE_SOCK_A_COOKIE] = v;
+		s->have |= 1ULL << TCPTUNE_SOCK_A_COOKIE;
+	}
+	if (c->algo >= 0 && c->algo < n)
+		snprintf(s->algo, sizeof(s->algo), "%s", fld[c->algo]);
+	if (c->saddr >= 0 && c->daddr >= 0 && c->saddr < n && c->daddr < n) {
+		int fam = strchr(fld[c->saddr], ':') ? AF_INET6 : AF_INET;
+
+		if (inet_pton(fam, fld[c->saddr], s->saddr) == 1 &&
+		    inet_pton(fam, fld[c->daddr], s->daddr) == 1)
+			s->family = (uint8_t)fam;
+	}
+	if (c->sport >= 0 && c->sport < n && !tt_parse_u64(fld[c->sport], &v, 10))
+		s->v[TCPTUNE_SOCK_A_SPORT] = v;
+	if (c->dport >= 0 && c->dport < n && !tt_parse_u64(fld[c->dport], &v, 10))
+		s->v[TCPTUNE_SOCK_A_DPORT] = v;
+	if (c->ca_state >= 0 && c->ca_state < n) {
+		st = tt_ca_state_parse(fld[c->ca_state]);
+		if (st >= 0) {
+			s->v[TCPTUNE_SOCK_A_CA_STATE] = (uint64_t)st;
+			s->have |= 1ULL << TCPTUNE_SOCK_A_CA_STATE;
 		}
+	}
+	if (c->state >= 0 && c->state < n) {
+		for (st = 0; st <= 12; st++) {
+			if (!strcmp(fld[c->state], tt_tcp_state_name(st))) {
+				s->v[TCPTUNE_SOCK_A_STATE] = (uint64_t)st;
+				s->have |= 1ULL << TCPTUNE_SOCK_A_STATE;
+				break;
+			}
+		}
+	}
+}
+
+static void flow_label(struct flow *fl, char **fld, const struct cols *c)
+{
+	if (c->saddr >= 0 && c->sport >= 0 && c->daddr >= 0 && c->dport >= 0) {
+		/* IPv6 in brackets, as ss and the socket list write it */
+		bool v6s = strchr(fld[c->saddr], ':'), v6d = strchr(fld[c->daddr], ':');
+
+		snprintf(fl->label, sizeof(fl->label), "sk:%s %s %s%s%s:%s -> %s%s%s:%s",
+			 fl->sk, c->algo >= 0 ? fld[c->algo] : "",
+			 v6s ? "[" : "", fld[c->saddr], v6s ? "]" : "", fld[c->sport],
+			 v6d ? "[" : "", fld[c->daddr], v6d ? "]" : "", fld[c->dport]);
+	} else {
+		snprintf(fl->label, sizeof(fl->label), "sk:%s", fl->sk);
+	}
+}
+
+/* Pass 1: every socket of the file, and which the filter chooses. */
+static int choose(FILE *in, const char *path, const struct cols *c,
+		  const struct tt_filter *f, struct plot *pl)
+{
+	char *line = NULL, *fld[MAXCOLS];
+	size_t cap = 0;
+	int lineno = 1, n, r;
+	double t;
+
+	while ((r = next_row(in, path, c, &line, &cap, &lineno, fld, &n, &t, true)) == 1) {
+		struct flow *fl = flow_find(pl, fld[c->sk]);
+		struct tt_sock s;
+
+		if (!fl) {
+			struct flow *v = realloc(pl->f, (pl->nf + 1) * sizeof(*v));
+
+			if (!v) {
+				free(line);
+				tt_err("plot: out of memory");
+				return TT_EXIT_KERNEL;
+			}
+			pl->f = v;
+			fl = &pl->f[pl->nf++];
+			memset(fl, 0, sizeof(*fl));
+			snprintf(fl->sk, sizeof(fl->sk), "%s", fld[c->sk]);
+			flow_label(fl, fld, c);
+		}
+		if (fl->chosen)
+			continue;
+		row_sock(&s, fld, n, c);
+		fl->chosen = tt_filter_match(f, &s);
+	}
+	free(line);
+	return r;
+}
+
+static int add_mark(struct flow *fl, double t, int kind)
+{
+	if (fl->nm == fl->mcap) {
+		size_t c = fl->mcap ? fl->mcap * 2 : 16;
+		struct mark *m = realloc(fl->m, c * sizeof(*m));
+
+		if (!m)
+			return -1;
+		fl->m = m;
+		fl->mcap = c;
+	}
+	fl->m[fl->nm].t = t;
+	fl->m[fl->nm++].kind = kind;
+	return 0;
+}
+
+/* Pass 2: the samples and markers of the chosen sockets. */
+static int load(FILE *in, const char *path, const struct cols *c, struct plot *pl)
+{
+	static const double scale[S_NR] = { 1, 1, 1, 1e-3, 1e-3, 1e-6, 1e-6 };
+	char *line = NULL, *fld[MAXCOLS];
+	size_t cap = 0, k;
+	int lineno = 1, n, r;
+	bool first = true;
+	double t;
+
+	for (k = 0; k < pl->n; k++) {
+		pl->show[k]->last_ca = -1;
+		pl->show[k]->last_rtos = NAN;
+	}
+	while ((r = next_row(in, path, c, &line, &cap, &lineno, fld, &n, &t, false)) == 1) {
+		struct flow *fl = NULL;
+		struct point pt;
+		int s, ca = -1;
+		double rtos;
+
+		for (k = 0; k < pl->n && !fl; k++)
+			if (!strcmp(pl->show[k]->sk, fld[c->sk]))
+				fl = pl->show[k];
+		if (!fl)
+			continue;
 		if (first || t < pl->t0)
 			pl->t0 = t;
 		if (first || t > pl->tmax)
 			pl->tmax = t;
 		first = false;
 		pt.t = t;
-		pt.v[S_CWND] = cell(fld, n, idx[2], 1);
-		pt.v[S_SSTHRESH] = cell(fld, n, idx[3], 1);
-		pt.v[S_SRTT] = cell(fld, n, idx[4], 1e-3);
-		pt.v[S_MINRTT] = cell(fld, n, idx[5], 1e-3);
-		pt.v[S_RATE] = cell(fld, n, idx[6], 1e-6);
+		for (s = 0; s < S_NR; s++)
+			pt.v[s] = cell(fld, n, c->s[s], scale[s]);
 		if (fl->n == fl->cap) {
-			size_t c = fl->cap ? fl->cap * 2 : 256;
-			struct point *p = realloc(fl->p, c * sizeof(*p));
+			size_t nc = fl->cap ? fl->cap * 2 : 256;
+			struct point *p = realloc(fl->p, nc * sizeof(*p));
 
 			if (!p)
 				goto nomem;
 			fl->p = p;
-			fl->cap = c;
+			fl->cap = nc;
 		}
 		fl->p[fl->n++] = pt;
+		/* entries seen between two samples: the later one's time */
+		if (c->ca_state >= 0)
+			ca = tt_ca_state_parse(fld[c->ca_state]);
+		if (ca >= 0 && fl->last_ca >= 0 && ca != fl->last_ca &&
+		    (ca == TCPTUNE_CA_RECOVERY || ca == TCPTUNE_CA_LOSS) &&
+		    add_mark(fl, t, ca == TCPTUNE_CA_RECOVERY ? M_RECOVERY : M_LOSS))
+			goto nomem;
+		if (ca >= 0)
+			fl->last_ca = ca;
+		rtos = cell(fld, n, c->rtos, 1);
+		if (!isnan(rtos) && !isnan(fl->last_rtos) && rtos > fl->last_rtos &&
+		    add_mark(fl, t, M_RTO))
+			goto nomem;
+		if (!isnan(rtos))
+			fl->last_rtos = rtos;
 	}
 	free(line);
-	free(hdr_line);
-	if (!pl->n) {
-		if (only)
-			tt_err("plot: %s: no samples of sk:%s", path, only);
-		else
-			tt_err("plot: %s: no samples", path);
-		return TT_EXIT_INVALID;
-	}
-	return 0;
+	return r;
 nomem:
 	free(line);
-	free(hdr_line);
 	tt_err("plot: out of memory");
 	return TT_EXIT_KERNEL;
 }
@@ -209,6 +397,69 @@ static double nice_step(double range, int n)
 	return 10 * mag;
 }
 
+/* A panel's y axis: linear from 0, or log10 over whole decades. */
+struct yaxis {
+	double lo, hi;		/* linear: 0..hi; log: the decades' ends */
+	double step;		/* linear tick step */
+	bool any;		/* a value to plot */
+};
+
+static double plotted(const struct plot *pl, double v)
+{
+	return pl->log && !(v > 0) ? NAN : v;
+}
+
+static void panel_axis(const struct plot *pl, const struct panel *p, struct yaxis *ax)
+{
+	double vmin = INFINITY, vmax = 0;
+	size_t fi, i;
+	int s;
+
+	ax->any = false;
+	for (fi = 0; fi < pl->n; fi++) {
+		for (i = 0; i < pl->show[fi]->n; i++) {
+			for (s = 0; s < 2; s++) {
+				int ser = s ? p->b : p->a;
+				double v = ser >= 0 ? plotted(pl, pl->show[fi]->p[i].v[ser]) : NAN;
+
+				if (isnan(v))
+					continue;
+				ax->any = true;
+				if (v > vmax)
+					vmax = v;
+				if (v < vmin)
+					vmin = v;
+			}
+		}
+	}
+	if (pl->log) {
+		if (!ax->any) {
+			ax->lo = 1;
+			ax->hi = 10;
+			return;
+		}
+		ax->lo = pow(10, floor(log10(vmin)));
+		ax->hi = pow(10, ceil(log10(vmax)));
+		if (ax->hi <= ax->lo)
+			ax->hi = ax->lo * 10;
+		return;
+	}
+	ax->step = nice_step(vmax > 0 ? vmax : 1, 5);
+	ax->lo = 0;
+	ax->hi = ceil((vmax > 0 ? vmax : 1) / ax->step) * ax->step;
+}
+
+/* The fraction of the axis height at v (NAN: not on it). */
+static double yfrac(const struct plot *pl, const struct yaxis *ax, double v)
+{
+	v = plotted(pl, v);
+	if (isnan(v))
+		return NAN;
+	if (pl->log)
+		return (log10(v) - log10(ax->lo)) / (log10(ax->hi) - log10(ax->lo));
+	return v / ax->hi;
+}
+
 static void xml_text(FILE *o, const char *s)
 {
 	for (; *s; s++) {
@@ -224,17 +475,89 @@ static void xml_text(FILE *o, const char *s)
 	}
 }
 
+/* A decade's label: 0.01 .. 100000 as numbers, the others as 1e6. */
+static void decade_label(char *buf, size_t len, int k)
+{
+	if (k >= -2 && k <= 5)
+		snprintf(buf, len, "%g", pow(10, k));
+	else
+		snprintf(buf, len, "1e%d", k);
+}
+
+/* The layout, in pixels: the SVG's, and gnuplot's through screen fractions. */
 #define W 960
 #define ML 80
 #define MR 30
-#define PH 220
-#define GAP 60
-#define TOP 60
+#define PH 170
+#define GAP 58
+#define TOP 64
+#define PW (W - ML - MR)
+#define LEGEND_ROW 18
+
+static int legend_top(void)
+{
+	return TOP + (int)NPANELS * (PH + GAP) + 4;
+}
+
+static int fig_height(const struct plot *pl)
+{
+	/* a row per socket, and one for the markers' key */
+	return legend_top() + LEGEND_ROW * ((int)pl->n + 1) + 20;
+}
+
+/* The marker's shape, centred on (x, y): Recovery a down triangle, Loss a
+ * square, RTO a cross. */
+static void svg_shape(FILE *o, int kind, double x, double y, const char *col)
+{
+	switch (kind) {
+	case M_RECOVERY:
+		fprintf(o, "<path d=\"M%.1f,%.1f l-5,-7 h10 z\" fill=\"%s\"/>\n", x, y + 3, col);
+		break;
+	case M_LOSS:
+		fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"%s\"/>\n",
+			x - 4, y - 4, col);
+		break;
+	default:
+		fprintf(o, "<path d=\"M%.1f,%.1f l8,8 m0,-8 l-8,8\" stroke=\"%s\" stroke-width=\"2\"/>\n",
+			x - 4, y - 4, col);
+	}
+}
+
+static void svg_markers(FILE *o, const struct plot *pl, double span)
+{
+	size_t fi, i, pi;
+
+	for (fi = 0; fi < pl->n; fi++) {
+		const struct flow *fl = pl->show[fi];
+		const char *col = colours[fi % NCOLOURS];
+
+		for (i = 0; i < fl->nm; i++) {
+			const struct mark *m = &fl->m[i];
+			double x = ML + (m->t - pl->t0) / span * PW;
+
+			fprintf(o, "<g class=\"marker\" data-kind=\"%s\" data-sk=\"", mark_name[m->kind]);
+			xml_text(o, fl->sk);
+			fprintf(o, "\" data-t=\"%.6f\">\n<title>sk:", m->t - pl->t0);
+			xml_text(o, fl->sk);
+			fprintf(o, ": %s at %.3f s</title>\n", mark_text[m->kind], m->t - pl->t0);
+			for (pi = 0; pi < NPANELS; pi++) {
+				int y0 = TOP + (int)pi * (PH + GAP);
+
+				fprintf(o, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+					"stroke-opacity=\"0.45\" stroke-dasharray=\"2,3\"/>\n",
+					x, y0, x, y0 + PH, col);
+				/* an RTO under the Loss it usually comes with */
+				svg_shape(o, m->kind, x, y0 + (m->kind == M_RTO ? 18 : 6), col);
+			}
+			fputs("</g>\n", o);
+		}
+	}
+}
 
 static void write_svg(FILE *o, const struct plot *pl, const char *title)
 {
 	double span = pl->tmax - pl->t0 > 0 ? pl->tmax - pl->t0 : 1;
-	int legend_h = 30 + 18 * (int)pl->n, h = TOP + (int)NPANELS * (PH + GAP) + legend_h;
+	int h = fig_height(pl), k;
 	double xstep = nice_step(span, 8), x;
 	size_t pi, fi, i;
 
@@ -249,46 +572,64 @@ static void write_svg(FILE *o, const struct plot *pl, const char *title)
 
 	for (pi = 0; pi < NPANELS; pi++) {
 		const struct panel *p = &panels[pi];
-		int y0 = TOP + (int)pi * (PH + GAP), pw = W - ML - MR;
-		double vmax = 0, ystep, y;
+		int y0 = TOP + (int)pi * (PH + GAP);
+		struct yaxis ax;
 
-		for (fi = 0; fi < pl->n; fi++) {
-			for (i = 0; i < pl->f[fi].n; i++) {
-				double a = pl->f[fi].p[i].v[p->a];
-				double b = p->b >= 0 ? pl->f[fi].p[i].v[p->b] : NAN;
+		panel_axis(pl, p, &ax);
+		fprintf(o, "<g class=\"panel\" data-log=\"%d\">\n<text x=\"%d\" y=\"%d\" font-size=\"14\">",
+			pl->log, ML, y0 - 8);
+		xml_text(o, p->title);
+		fprintf(o, "  (solid: %s", series_name[p->a]);
+		if (p->b >= 0)
+			fprintf(o, ", dashed: %s", series_name[p->b]);
+		fprintf(o, "%s)</text>\n", pl->log ? "; log scale" : "");
+		fprintf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>\n",
+			ML, y0, PW, PH);
+		/* grid and labels */
+		if (pl->log) {
+			int k0 = (int)lround(log10(ax.lo)), k1 = (int)lround(log10(ax.hi));
 
-				if (!isnan(a) && a > vmax)
-					vmax = a;
-				if (!isnan(b) && b > vmax)
-					vmax = b;
+			for (k = k0; k <= k1; k++) {
+				double py = y0 + PH - yfrac(pl, &ax, pow(10, k)) * PH;
+				char lab[16];
+				int m;
+
+				decade_label(lab, sizeof(lab), k);
+				fprintf(o, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ccc\"/>\n",
+					ML, py, ML + PW, py);
+				fprintf(o, "<text class=\"ytick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+					ML - 6, py + 4, lab);
+				/* 2..9 of the decade, unlabelled, while they are apart */
+				for (m = 2; k < k1 && k1 - k0 <= 6 && m <= 9; m++) {
+					double my = y0 + PH - yfrac(pl, &ax, m * pow(10, k)) * PH;
+
+					fprintf(o, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#f0f0f0\"/>\n",
+						ML, my, ML + PW, my);
+					/* 2 and 5 labelled too over one or two decades */
+					if ((m == 2 || m == 5) && k1 - k0 <= 2)
+						fprintf(o, "<text class=\"yminor\" x=\"%d\" y=\"%.1f\" "
+							"text-anchor=\"end\" fill=\"#666\">%g</text>\n",
+							ML - 6, my + 4, m * pow(10, k));
+				}
+			}
+		} else {
+			double y;
+
+			for (y = 0; y <= ax.hi + ax.step / 2; y += ax.step) {
+				double py = y0 + PH - y / ax.hi * PH;
+
+				fprintf(o, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
+					ML, py, ML + PW, py);
+				fprintf(o, "<text class=\"ytick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n",
+					ML - 6, py + 4, y);
 			}
 		}
-		ystep = nice_step(vmax > 0 ? vmax : 1, 5);
-		vmax = ceil((vmax > 0 ? vmax : 1) / ystep) * ystep;
-
-		fprintf(o, "<g class=\"panel\">\n<text x=\"%d\" y=\"%d\" font-size=\"14\">", ML, y0 - 8);
-		xml_text(o, p->title);
-		fprintf(o, "  (solid: ");
-		xml_text(o, p->a_name);
-		if (p->b_name) {
-			fputs(", dashed: ", o);
-			xml_text(o, p->b_name);
-		}
-		fputs(")</text>\n", o);
-		fprintf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>\n",
-			ML, y0, pw, PH);
-		/* grid and labels */
-		for (y = 0; y <= vmax + ystep / 2; y += ystep) {
-			double py = y0 + PH - y / vmax * PH;
-
-			fprintf(o, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
-				ML, py, ML + pw, py);
-			fprintf(o, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n",
-				ML - 6, py + 4, y);
-		}
+		if (!ax.any)
+			fprintf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#888\">%s</text>\n",
+				ML + PW / 2, y0 + PH / 2, pl->log ? "no positive values" : "no values");
 		/* ticks up to the end of the axis, none past it */
 		for (x = 0; x <= span * (1 + 1e-9); x += xstep) {
-			double px = ML + x / span * pw;
+			double px = ML + x / span * PW;
 
 			fprintf(o, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>\n",
 				px, y0, px, y0 + PH);
@@ -297,9 +638,10 @@ static void write_svg(FILE *o, const struct plot *pl, const char *title)
 		}
 		if (pi == NPANELS - 1)
 			fprintf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time (s)</text>\n",
-				ML + pw / 2, y0 + PH + 34);
+				ML + PW / 2, y0 + PH + 32);
 		/* one path per flow and series, broken where a value is missing */
 		for (fi = 0; fi < pl->n; fi++) {
+			const struct flow *fl = pl->show[fi];
 			int s;
 
 			for (s = 0; s < 2; s++) {
@@ -308,20 +650,23 @@ static void write_svg(FILE *o, const struct plot *pl, const char *title)
 
 				if (ser < 0)
 					continue;
-				for (i = 0; i < pl->f[fi].n; i++) {
-					double v = pl->f[fi].p[i].v[ser];
-					double px = ML + (pl->f[fi].p[i].t - pl->t0) / span * pw;
-					double py = y0 + PH - v / vmax * PH;
+				for (i = 0; i < fl->n; i++) {
+					double fy = yfrac(pl, &ax, fl->p[i].v[ser]);
+					double px = ML + (fl->p[i].t - pl->t0) / span * PW;
+					double py = y0 + PH - fy * PH;
 
-					if (isnan(v)) {
+					if (isnan(fy)) {
 						pen = false;
 						continue;
 					}
-					if (!any)
-						fprintf(o, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" "
-							"stroke-linecap=\"round\"%s d=\"",
-							colours[fi % NCOLOURS], s ? "1.2" : "1.6",
+					if (!any) {
+						fprintf(o, "<path class=\"series\" data-sk=\"");
+						xml_text(o, fl->sk);
+						fprintf(o, "\" data-series=\"%s\" fill=\"none\" stroke=\"%s\" "
+							"stroke-width=\"%s\" stroke-linecap=\"round\"%s d=\"",
+							series_name[ser], colours[fi % NCOLOURS], s ? "1.2" : "1.6",
 							s ? " stroke-dasharray=\"6,4\"" : "");
+					}
 					/* a run starts with a dot: a lone sample shows */
 					fprintf(o, pen ? "L%.1f,%.1f " : "M%.1f,%.1f l0,0 ", px, py);
 					pen = any = true;
@@ -332,22 +677,114 @@ static void write_svg(FILE *o, const struct plot *pl, const char *title)
 		}
 		fputs("</g>\n", o);
 	}
+	svg_markers(o, pl, span);
+	/* the legend: a line per socket, then the markers' key */
 	for (fi = 0; fi < pl->n; fi++) {
-		int y = TOP + (int)NPANELS * (PH + GAP) + 10 + 18 * (int)fi;
+		int y = legend_top() + 10 + LEGEND_ROW * (int)fi;
 
-		fprintf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>\n",
+		fprintf(o, "<g class=\"legend\" data-sk=\"");
+		xml_text(o, pl->show[fi]->sk);
+		fprintf(o, "\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>\n",
 			ML, y, ML + 30, y, colours[fi % NCOLOURS]);
 		fprintf(o, "<text x=\"%d\" y=\"%d\">", ML + 40, y + 4);
-		xml_text(o, pl->f[fi].label);
-		fputs("</text>\n", o);
+		xml_text(o, pl->show[fi]->label);
+		fputs("</text></g>\n", o);
+	}
+	{
+		int y = legend_top() + 14 + LEGEND_ROW * (int)pl->n, xk = ML + 5;
+
+		fprintf(o, "<g class=\"marker-key\">\n");
+		for (k = 0; k < M_NR; k++) {
+			svg_shape(o, k, xk, y, "#444");
+			fprintf(o, "<text x=\"%d\" y=\"%d\">%s%s</text>\n", xk + 10, y + 4,
+				mark_text[k], k == M_RTO && !pl->have_rtos ? " (no rtos column)" :
+				k != M_RTO && !pl->have_ca ? " (no ca_state column)" : "");
+			xk += 190;
+		}
+		fputs("</g>\n", o);
 	}
 	fputs("</svg>\n", o);
 }
 
-/* --png: the same three plots through gnuplot's png terminal. */
+/* gnuplot's single-quoted strings: no quote, no backslash, no control. */
+static void gp_str(char *dst, size_t len, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < len; i++)
+		dst[i] = src[i] == '\'' || src[i] == '\\' || (unsigned char)src[i] < 0x20 ?
+			 ' ' : src[i];
+	dst[i] = '\0';
+}
+
+static bool series_any(const struct plot *pl, const struct flow *fl, int ser)
+{
+	size_t i;
+
+	for (i = 0; ser >= 0 && i < fl->n; i++)
+		if (!isnan(plotted(pl, fl->p[i].v[ser])))
+			return true;
+	return false;
+}
+
+static void gp_markers(FILE *f, const struct plot *pl)
+{
+	static const int pt[M_NR] = { 11, 5, 2 };	/* down triangle, square, cross */
+	size_t fi, i;
+
+	for (fi = 0; fi < pl->n; fi++) {
+		const struct flow *fl = pl->show[fi];
+
+		for (i = 0; i < fl->nm; i++) {
+			double x = fl->m[i].t - pl->t0;
+
+			/* the socket's colour, faded (alpha 0x90) */
+			fprintf(f, "set arrow from %.6f, graph 0 to %.6f, graph 1 nohead "
+				   "lc rgb '#90%s' dt 3 back\n", x, x, colours[fi % NCOLOURS] + 1);
+			fprintf(f, "set label '' at %.6f, graph %s point pt %d ps 1.3 lc rgb '%s' front\n",
+				x, fl->m[i].kind == M_RTO ? "0.88" : "0.96", pt[fl->m[i].kind],
+				colours[fi % NCOLOURS]);
+		}
+	}
+}
+
+/* The legend under the panels: labels and lines at screen coordinates. */
+static void gp_legend(FILE *f, const struct plot *pl, int h)
+{
+	static const int pt[M_NR] = { 11, 5, 2 };
+	char lab[200];
+	size_t fi;
+	int k;
+
+	for (fi = 0; fi <= pl->n; fi++) {
+		double y = 1.0 - (legend_top() + (fi == pl->n ? 14.0 : 10.0) +
+				  LEGEND_ROW * (double)fi) / h;
+
+		if (fi == pl->n) {
+			for (k = 0; k < M_NR; k++) {
+				double xk = (ML + 5.0 + 190 * k) / W;
+
+				fprintf(f, "set label '%s' at screen %.5f, screen %.5f offset 1,0 "
+					   "point pt %d ps 1.3 lc rgb '#444444'\n",
+					mark_text[k], xk, y, pt[k]);
+			}
+			break;
+		}
+		fprintf(f, "set arrow from screen %.5f, screen %.5f to screen %.5f, screen %.5f "
+			   "nohead lw 3 lc rgb '%s'\n", (double)ML / W, y, (ML + 30.0) / W, y,
+			colours[fi % NCOLOURS]);
+		gp_str(lab, sizeof(lab), pl->show[fi]->label);
+		fprintf(f, "set label '%s' at screen %.5f, screen %.5f\n", lab, (ML + 40.0) / W, y);
+	}
+}
+
+/* --png: the same plots through gnuplot's png terminal, panel by panel at
+ * fixed screen margins so that their time axes line up. */
 static int write_png(const struct plot *pl, const char *out, const char *title)
 {
 	char dir[] = "/tmp/tcptune-plot.XXXXXX", path[4200], script[4300];
+	double span = pl->tmax - pl->t0 > 0 ? pl->tmax - pl->t0 : 1;
+	int h = fig_height(pl);
 	FILE *f;
 	size_t fi, i, pi;
 	pid_t pid;
@@ -362,13 +799,13 @@ static int write_png(const struct plot *pl, const char *out, const char *title)
 		f = fopen(path, "w");
 		if (!f)
 			return TT_EXIT_KERNEL;
-		for (i = 0; i < pl->f[fi].n; i++) {
-			const struct point *p = &pl->f[fi].p[i];
+		for (i = 0; i < pl->show[fi]->n; i++) {
+			const struct point *p = &pl->show[fi]->p[i];
 			int s;
 
 			fprintf(f, "%.6f", p->t - pl->t0);
 			for (s = 0; s < S_NR; s++)
-				if (isnan(p->v[s]))
+				if (isnan(plotted(pl, p->v[s])))
 					fputs(" NaN", f);
 				else
 					fprintf(f, " %.6g", p->v[s]);
@@ -380,19 +817,54 @@ static int write_png(const struct plot *pl, const char *out, const char *title)
 	f = fopen(script, "w");
 	if (!f)
 		return TT_EXIT_KERNEL;
-	fprintf(f, "set terminal png size 960,%d\nset output '%s'\nset datafile missing 'NaN'\n"
-		   "set multiplot layout %zu,1 title '%s'\nset grid\nset key outside right\n",
-		(int)(NPANELS * 280 + 60), out, NPANELS, title);
+	fprintf(f, "set terminal pngcairo noenhanced font 'sans,9' size %d,%d\nset output '%s'\n"
+		   "set datafile missing 'NaN'\nset multiplot title '%s' font ',14'\n"
+		   "set grid\nunset key\nset xrange [0:%.6f]\n",
+		W, h, out, title, span);
+	gp_markers(f, pl);
 	for (pi = 0; pi < NPANELS; pi++) {
 		const struct panel *p = &panels[pi];
+		int y0 = TOP + (int)pi * (PH + GAP);
+		bool any = false;
 
-		fprintf(f, "set title '%s'\nset yrange [0:*]\nplot ", p->title);
+		fprintf(f, "set lmargin at screen %.5f\nset rmargin at screen %.5f\n"
+			   "set tmargin at screen %.5f\nset bmargin at screen %.5f\n",
+			(double)ML / W, (double)(W - MR) / W, 1.0 - (double)y0 / h,
+			1.0 - (double)(y0 + PH) / h);
+		/* the panel's title left, above its frame, as in the SVG */
+		fprintf(f, "set label 98 '%s  (solid: %s%s%s%s)' at graph 0, graph 1 offset 0,0.8 "
+			   "left font ',11'\n", p->title, series_name[p->a],
+			p->b >= 0 ? ", dashed: " : "", p->b >= 0 ? series_name[p->b] : "",
+			pl->log ? "; log scale" : "");
+		fprintf(f, "%s\n", pi == NPANELS - 1 ? "set xlabel 'time (s)'" : "unset xlabel");
+		if (pi == NPANELS - 1)
+			gp_legend(f, pl, h);
+		for (fi = 0; fi < pl->n; fi++)
+			any = any || series_any(pl, pl->show[fi], p->a) ||
+			      series_any(pl, pl->show[fi], p->b);
+		if (!any) {
+			/* no series: an empty frame, as the SVG draws it */
+			fprintf(f, "unset logscale y\nset yrange [0:1]\nset label 99 '%s' at graph 0.5, graph 0.5 center\n"
+				   "plot 2 notitle\nunset label 99\n",
+				pl->log ? "no positive values" : "no values");
+			continue;
+		}
+		fprintf(f, "%s\nplot ", pl->log ? "set logscale y\nset yrange [*:*]" :
+			"unset logscale y\nset yrange [0:*]");
+		any = false;
 		for (fi = 0; fi < pl->n; fi++) {
-			fprintf(f, "%s'%s/%zu.dat' using 1:%d with lines lc %zu title 'sk:%s %s'",
-				fi ? ", " : "", dir, fi, p->a + 2, fi + 1, pl->f[fi].sk, p->a_name);
-			if (p->b >= 0)
-				fprintf(f, ", '%s/%zu.dat' using 1:%d with lines dt 2 lc %zu title 'sk:%s %s'",
-					dir, fi, p->b + 2, fi + 1, pl->f[fi].sk, p->b_name);
+			int s;
+
+			for (s = 0; s < 2; s++) {
+				int ser = s ? p->b : p->a;
+
+				if (!series_any(pl, pl->show[fi], ser))
+					continue;	/* gnuplot would warn of it */
+				fprintf(f, "%s'%s/%zu.dat' using 1:%d with lines lw %s%s lc rgb '%s'",
+					any ? ", " : "", dir, fi, ser + 2, s ? "1" : "1.5",
+					s ? " dt 2" : "", colours[fi % NCOLOURS]);
+				any = true;
+			}
 		}
 		fputc('\n', f);
 	}
@@ -420,23 +892,57 @@ static int write_png(const struct plot *pl, const char *out, const char *title)
 	return 0;
 }
 
-enum { OPT_PNG = 256, OPT_TITLE };
+/* What --log leaves out, told once per series. */
+static void log_notes(const struct plot *pl)
+{
+	size_t cnt[S_NR] = { 0 }, fi, i;
+	int s;
+
+	for (fi = 0; fi < pl->n; fi++)
+		for (i = 0; i < pl->show[fi]->n; i++)
+			for (s = 0; s < S_NR; s++)
+				cnt[s] += !isnan(pl->show[fi]->p[i].v[s]) && !(pl->show[fi]->p[i].v[s] > 0);
+	for (s = 0; s < S_NR; s++)
+		if (cnt[s])
+			tt_note("plot: --log: %zu %s value%s <= 0 left out (no place on a log axis)",
+				cnt[s], series_name[s], cnt[s] == 1 ? "" : "s");
+}
+
+/* Whether operand a names the CSV rather than a filter word. */
+static bool is_csv(const char *a)
+{
+	size_t n;
+	const char *const *kw = tt_filter_keywords(&n);
+
+	if (!strcmp(a, "-"))
+		return true;
+	while (n--)
+		if (!strcmp(a, kw[n]))
+			return false;
+	return access(a, F_OK) == 0;
+}
+
+enum { OPT_PNG = 256, OPT_TITLE, OPT_LOG };
 
 int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 {
-	const char *in_path = NULL, *out_path = NULL, *only = NULL, *title = NULL;
+	const char *in_path = NULL, *out_path = NULL, *title = NULL;
 	char defout[4096], deftitle[4200];
 	struct plot pl = { 0 };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "png", no_argument, NULL, OPT_PNG },
 		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "log", no_argument, NULL, OPT_LOG },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct tt_filter flt;
+	struct stat sb;
+	struct cols c;
 	bool png = false;
-	FILE *in, *out;
+	FILE *in = NULL, *out;
 	size_t i;
-	int k, o, r;
+	int o, r, first, nargs;
 
 	while ((o = tt_getopt(ctx, tt_cmd_find("plot"), argc, argv, "o:", opts)) != -1) {
 		switch (o) {
@@ -449,41 +955,96 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 		case OPT_TITLE:
 			title = optarg;
 			break;
+		case OPT_LOG:
+			pl.log = true;
+			break;
 		default:
 			return TT_EXIT_USAGE;
 		}
 	}
-	for (k = optind; k < argc; k++) {
-		const char *a = argv[k];
-
-		if (!strcmp(a, "sk")) {
-			if (k + 1 >= argc) {
-				tt_err("plot: sk needs a value");
-				return TT_EXIT_USAGE;
-			}
-			only = !strncmp(argv[k + 1], "sk:", 3) ? argv[k + 1] + 3 : argv[k + 1];
-			k++;
-		} else if (!in_path) {
-			in_path = a;
-		} else {
-			tt_err("plot: one CSV file only (\"%s\" is a second)", a);
-			return TT_EXIT_USAGE;
-		}
-	}
-	if (!in_path) {
+	/* the CSV first or last, the filter the rest */
+	first = optind;
+	nargs = argc - optind;
+	if (nargs < 1) {
 		tt_err("plot: which CSV? (samples of `tcptune watch --csv -o FILE`)");
 		return tt_cmd_usage(tt_cmd_find("plot"), stderr, TT_EXIT_USAGE);
 	}
+	if (nargs > 1 && is_csv(argv[first]) && !is_csv(argv[argc - 1])) {
+		in_path = argv[first++];
+	} else {
+		in_path = argv[argc - 1];
+	}
+	nargs--;
+	tt_filter_init(&flt);
+	r = tt_filter_parse_args(&flt, "plot", nargs, argv + first);
+	if (r)
+		goto out;
 	in = strcmp(in_path, "-") ? fopen(in_path, "r") : stdin;
 	if (!in) {
 		tt_err("plot: %s: %s", in_path, strerror(errno));
-		return TT_EXIT_INVALID;
+		r = TT_EXIT_INVALID;
+		goto out;
 	}
-	r = read_csv(in, in_path, only, &pl);
-	if (in != stdin)
-		fclose(in);
+	if (fstat(fileno(in), &sb) || !S_ISREG(sb.st_mode)) {
+		/* read twice: a copy first of a pipe, a FIFO, standard input */
+		FILE *tmp = tmpfile();
+		char buf[65536];
+		size_t n;
+
+		if (!tmp) {
+			tt_err("plot: a temporary file: %s", strerror(errno));
+			r = TT_EXIT_KERNEL;
+			goto out;
+		}
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+			fwrite(buf, 1, n, tmp);
+		if (ferror(in) || fflush(tmp) || ferror(tmp)) {
+			tt_err("plot: reading %s failed", in_path);
+			fclose(tmp);
+			r = TT_EXIT_KERNEL;
+			goto out;
+		}
+		rewind(tmp);
+		if (in != stdin)
+			fclose(in);
+		in = tmp;
+	}
+	r = read_header(in, in_path, &c);
+	if (!r)
+		r = choose(in, in_path, &c, &flt, &pl);
 	if (r)
 		goto out;
+	for (i = 0; i < pl.nf; i++) {
+		if (!pl.f[i].chosen)
+			continue;
+		if (pl.n < PLOT_MAX_SOCKETS)
+			pl.show[pl.n++] = &pl.f[i];
+		pl.matched++;
+	}
+	if (!pl.n) {
+		if (nargs == 2 && !strcmp(argv[first], "sk"))
+			tt_err("plot: %s: no samples of sk:%s", in_path,
+			       strncmp(argv[first + 1], "sk:", 3) ? argv[first + 1] : argv[first + 1] + 3);
+		else if (nargs)
+			tt_err("plot: %s: no samples of a socket that matches the filter", in_path);
+		else
+			tt_err("plot: %s: no samples", in_path);
+		r = TT_EXIT_INVALID;
+		goto out;
+	}
+	if (pl.matched > pl.n)
+		tt_note("plot: %zu sockets; the first %zu plotted (choose others with sk COOKIE or a filter)",
+			pl.matched, pl.n);
+	pl.have_ca = c.ca_state >= 0;
+	pl.have_rtos = c.rtos >= 0;
+	rewind(in);
+	r = read_header(in, in_path, &c);
+	if (!r)
+		r = load(in, in_path, &c, &pl);
+	if (r)
+		goto out;
+	if (pl.log)
+		log_notes(&pl);
 	if (!out_path) {
 		const char *dot = strrchr(in_path, '.');
 		int base = dot && !strchr(dot, '/') ? (int)(dot - in_path) : (int)strlen(in_path);
@@ -500,17 +1061,11 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 		title = deftitle;
 	}
 	if (png) {
-		char *q;
+		char t[sizeof(deftitle)];
 
-		/* gnuplot's single-quoted strings: keep quotes out (of a copy) */
-		if (title != deftitle)
-			snprintf(deftitle, sizeof(deftitle), "%s", title);
-		for (q = deftitle; *q; q++)
-			if (*q == '\'' || *q == '\\')
-				*q = ' ';
-		title = deftitle;
-		if (strchr(out_path, '\'')) {
-			tt_err("plot: --png: the output name may not hold a quote");
+		gp_str(t, sizeof(t), title);
+		if (strchr(out_path, '\'') || strchr(out_path, '\\')) {
+			tt_err("plot: --png: the output name may not hold a quote or a backslash");
 			r = TT_EXIT_USAGE;
 			goto out;
 		}
@@ -519,7 +1074,7 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 			r = TT_EXIT_USAGE;
 			goto out;
 		}
-		r = write_png(&pl, out_path, title);
+		r = write_png(&pl, out_path, t);
 	} else {
 		out = strcmp(out_path, "-") ? fopen(out_path, "w") : stdout;
 		if (!out) {
@@ -537,8 +1092,13 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "tcptune: wrote %s (%zu socket%s)\n", out_path, pl.n,
 			pl.n == 1 ? "" : "s");
 out:
-	for (i = 0; i < pl.n; i++)
+	if (in && in != stdin)
+		fclose(in);
+	for (i = 0; i < pl.nf; i++) {
 		free(pl.f[i].p);
+		free(pl.f[i].m);
+	}
 	free(pl.f);
+	tt_filter_free(&flt);
 	return r;
 }

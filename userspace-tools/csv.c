@@ -16,7 +16,7 @@ const char *const tt_csv_columns[] = {
 	"ca_state", "cwnd", "ssthresh", "srtt_us", "rttvar_us", "minrtt_us",
 	"rto_us", "mss", "inflight", "unacked", "retrans", "total_retrans",
 	"lost", "sacked", "delivered", "delivery_rate_bps", "pacing_rate_bps",
-	"app_limited", "bbr_state", "bbr_bw_bps", "reno_phase", NULL,
+	"app_limited", "bbr_state", "bbr_bw_bps", "reno_phase", "rtos", NULL,
 };
 
 void tt_csv_header(FILE *f)
@@ -84,6 +84,7 @@ void tt_csv_row(FILE *f, double t, const struct tt_sock *s)
 	fputc(',', f);
 	if (s->has_reno && (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE)))
 		fputs(tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]), f);
+	cell(f, s, TCPTUNE_SOCK_A_RTOS);	/* plot's RTO markers */
 	fputc('\n', f);
 }
 

@@ -36,9 +36,20 @@ const struct tt_cmd tt_cmds[] = {
 	  "  ALGO.KNOB=VALUE   as listed by `tcptune knobs`; the same values are the\n"
 	  "                    sysctls net.tcptune.ALGO.KNOB; bool knobs take on/off\n"
 	  "  -f, --force       skip the local checks, let the kernel validate\n" },
-	{ "monitor", cmd_monitor, "[ -c COUNT ] [ FILTER ]",
+	{ "monitor", cmd_monitor, "[ -c COUNT ] [ -t | -ts ] [ type TYPE[,TYPE...] ] [ FILTER ]",
 	  "print events as they happen: recovery entered/left, RTO, BBR state",
-	  "  -c, --count N     exit after N events\n" },
+	  "  -c, --count N     exit after N events\n"
+	  "  -t, --timestamp   a line \"Timestamp: Sat Dec  5 01:02:03 2026 123456 usec\"\n"
+	  "                    before each event (as ip monitor -t)\n"
+	  "  -ts, --tshort     a prefix \"[2026-12-05T01:02:03.123456]\" (as ip monitor -ts)\n"
+	  "                    the time is the kernel's of the event (its TIMESTAMP), or\n"
+	  "                    when it was received from a module that sends none; local\n"
+	  "                    time; without -t/-ts a prefix 01:02:03.123456; -t and -ts\n"
+	  "                    may also come first (tcptune -t monitor, as ip -t monitor)\n"
+	  "  type TYPE[,TYPE]  only these events (type may be repeated):\n"
+	  "                    recovery_enter recovery_exit rto bbr_state, or the groups\n"
+	  "                    recovery (enter and exit), loss (= rto: an RTO is the\n"
+	  "                    entry into Loss), all\n" },
 	{ "watch", cmd_watch, "[ -i SECONDS ] [ -c COUNT ] [ --csv [ -o FILE ] ] " FILTER_ARGS,
 	  "a live table of sockets, or samples to CSV for `tcptune plot`",
 	  "  -i, --interval S  seconds between samples (default 1, may be fractional)\n"
@@ -46,13 +57,19 @@ const struct tt_cmd tt_cmds[] = {
 	  "  --csv             write CSV samples (one row per socket per sample)\n"
 	  "  -o, --output FILE write them to FILE instead of stdout (implies --csv)\n"
 	  "  -a, --all         also every other TCP socket\n" },
-	{ "plot", cmd_plot, "[ -o FILE ] [ --png ] [ sk COOKIE ] [ --title T ] CSV",
-	  "cwnd, ssthresh, RTT and delivery rate over time from watch samples, as SVG",
-	  "  CSV               samples written by `tcptune watch --csv` (- for stdin)\n"
+	{ "plot", cmd_plot, "[ -o FILE ] [ --png ] [ --log ] [ --title T ] [ FILTER ] CSV",
+	  "cwnd, inflight, RTT, delivery and pacing rate over time from watch samples",
+	  "  CSV               samples written by `tcptune watch --csv` (- for stdin);\n"
+	  "                    first or last\n"
 	  "  -o, --output FILE the image (default: CSV with .svg or .png; - for stdout)\n"
 	  "  --png             a PNG through gnuplot instead of SVG\n"
-	  "  sk COOKIE         only this socket (default: every socket in the file)\n"
-	  "  --title TEXT      the title above the plots\n" },
+	  "  --log             log-scale y axes (values <= 0 left out, with a note)\n"
+	  "  --title TEXT      the title above the plots\n"
+	  "  FILTER            the sockets with a sample that matches it, e.g. sk COOKIE,\n"
+	  "                    sk A or sk B, algo bbr, dport = :5201, ca-state Loss\n"
+	  "                    (default: every socket in the file); at most 10, the\n"
+	  "                    first seen, one colour and legend line each\n"
+	  "  Markers: Recovery and Loss entered (ca_state column), RTO (rtos column rose)\n" },
 	{ "help", cmd_help, "[ COMMAND ]", "this help, or a command's", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
@@ -287,6 +304,7 @@ int tt_main(int argc, char **argv)
 	struct tt_ctx ctx = { .prog = argv[0] };
 	const struct tt_cmd *cmd;
 	char *dflt[] = { "sockets", NULL };
+	char *ts_opt = NULL;	/* `tcptune -t monitor`, as `ip -t monitor` */
 	int i = 1, r;
 
 	/* Global options up to the object. */
@@ -309,6 +327,12 @@ int tt_main(int argc, char **argv)
 
 				common_opt(&ctx, NULL, 1, v1, 0);
 			}
+			r = 1;
+		}
+		if (r == 0 && !ts_opt &&
+		    (!strcmp(a, "-t") || !strcmp(a, "-ts") || !strcmp(a, "-timestamp") ||
+		     !strcmp(a, "-tshort") || !strcmp(a, "--timestamp") || !strcmp(a, "--tshort"))) {
+			ts_opt = a;	/* monitor's, handed to it below */
 			r = 1;
 		}
 		if (r == 0) {
@@ -354,6 +378,24 @@ int tt_main(int argc, char **argv)
 		return TT_EXIT_USAGE;
 	}
 	argv[0] = (char *)cmd->name;
+	if (ts_opt) {
+		char **v;
+
+		if (strcmp(cmd->name, "monitor")) {
+			tt_err("%s is monitor's option (tcptune %s monitor, as ip %s monitor)",
+			       ts_opt, ts_opt, ts_opt);
+			return TT_EXIT_USAGE;
+		}
+		/* as if it came after the command */
+		v = calloc((size_t)argc + 2, sizeof(char *));
+		if (!v)
+			return TT_EXIT_KERNEL;
+		v[0] = argv[0];
+		v[1] = ts_opt;
+		memcpy(v + 2, argv + 1, (size_t)(argc - 1) * sizeof(char *));
+		argv = v;
+		argc++;
+	}
 	optind = 0;	/* getopt_long from the start (glibc: reinitialised) */
 	r = cmd->handler(&ctx, argc, argv);
 	tt_close(&ctx);

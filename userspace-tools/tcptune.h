@@ -175,7 +175,14 @@ struct tt_monitor {
 	struct tt_ctx *ctx;
 	const struct tt_filter *f;
 	long count, seen;
+	uint32_t types;		/* bit per enum tcptune_event_type; 0: all */
+	int tstamp;		/* enum tt_tstamp: how the text gives the time */
 };
+/* monitor -t / -ts, as ip monitor: a line before each event, or a prefix. */
+enum tt_tstamp { TT_TS_DEFAULT, TT_TS_LONG, TT_TS_SHORT };
+/* monitor's `type LIST` (cmd_monitor.c): the comma-separated event types
+ * or groups of list into *mask; 0, or TT_EXIT_USAGE after the error. */
+int tt_monitor_types(const char *list, uint32_t *mask);
 /* Print an error of the tcptune family for what ("listing knobs", ...) and
  * return the exit status. */
 int tt_nlerr_report(const struct tt_nlerr *err, const char *what);

@@ -283,6 +283,24 @@ static void seed_event(struct seed *s)
 	mnl_attr_put_u32(nlh, TCPTUNE_EVENT_A_DROPPED, 3);
 	put_addrs(nlh, AF_INET6, TCPTUNE_EVENT_A_FAMILY, TCPTUNE_EVENT_A_SADDR,
 		  TCPTUNE_EVENT_A_DADDR, TCPTUNE_EVENT_A_SPORT, TCPTUNE_EVENT_A_DPORT);
+	mnl_attr_put_u64(nlh, TCPTUNE_EVENT_A_TIMESTAMP, 1700000000123456789ULL);
+	mnl_attr_nest_end(nlh, nest);
+	seed_end(s, nlh);
+	/* TIMESTAMPs of the wrong lengths, and one past any time_t */
+	nlh = seed_msg(s, CANNED_FAMILY, 0, GENL_HDRLEN);
+	g = mnl_nlmsg_get_payload(nlh);
+	g->cmd = TCPTUNE_CMD_EVENT;
+	nlh->nlmsg_seq = 0;
+	nlh->nlmsg_pid = 0;
+	nest = mnl_attr_nest_start(nlh, TCPTUNE_A_EVENT);
+	mnl_attr_put_u8(nlh, TCPTUNE_EVENT_A_TYPE, TCPTUNE_EVENT_RTO);
+	canned_raw(nlh, TCPTUNE_EVENT_A_TIMESTAMP, 4, 0x7f);
+	canned_raw(nlh, TCPTUNE_EVENT_A_TIMESTAMP, 12, 0xff);
+	canned_raw(nlh, TCPTUNE_EVENT_A_TIMESTAMP, 0, 0);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, TCPTUNE_A_EVENT);
+	mnl_attr_put_u8(nlh, TCPTUNE_EVENT_A_TYPE, TCPTUNE_EVENT_RECOVERY_EXIT);
+	mnl_attr_put_u64(nlh, TCPTUNE_EVENT_A_TIMESTAMP, ~0ULL);
 	mnl_attr_nest_end(nlh, nest);
 	seed_end(s, nlh);
 }
@@ -436,7 +454,11 @@ static void feed(enum kind k, const char *in, size_t len)
 		print_socks(&l);
 		break;
 	case K_EVENT:
+		/* each way of printing the time, text and JSON; some types only */
 		tt_filter_init(&f);
+		m.tstamp = (int)(len % 3);
+		ctx.json = len & 4;
+		m.types = len & 8 ? 1u << TCPTUNE_EVENT_RTO | 1u << TCPTUNE_EVENT_BBR_STATE : 0;
 		tt_nl_replies(b, len, 0, 0, GENL_HDRLEN, tt_monitor_cb, &m, &err);
 		break;
 	case K_ERROR:
@@ -654,6 +676,8 @@ static const char *const words[] = {
 	"not", "!", "&&", "||", "=", "!=", "<", ">=", "eq", "gt", ":6001", "*:443",
 	"[2001:db8::1]:80", "2001:db8::/32", "( dport = :1 or sport > :2 )", "-4", "-6",
 	"--sort", "--top", "cwnd", "rtt", "delivery_rate", "nosuch", "--sort=srtt_us", "--top=3",
+	"type", "recovery,loss", "rto", "bbr_state,", "-t", "-ts", "-tshort", "-timestamp",
+	"--tshort", "--timestamp", "--log", "all",
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
@@ -667,6 +691,8 @@ static const char *const seeds[][12] = {
 	{ "watch", "-j", "-c", "1", "ca-state", "Recovery" },
 	{ "plot", "--title", "x", "-o", "x.svg", "sk", "1a", "w.csv" },
 	{ "monitor", "-c", "1", "algo", "reno" },
+	{ "monitor", "-ts", "type", "recovery,loss", "-c", "1", "dport", "5201" },
+	{ "plot", "--log", "--png", "-o", "x.png", "w.csv", "sk", "1a", "or", "algo", "bbr" },
 	{ "-n", "blue", "algos" },
 	{ "help", "set" },
 	{ "-a", "sk", "1a" },

@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 92
+tap_plan 127
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -87,6 +87,13 @@ run1 "README's example ($readme_watch): parses, exit 4 (module not loaded)" 4 'n
 run "monitor -c 0: exit 2" 2 'positive number' "$TT" monitor -c 0
 run "monitor state established: exit 1, events carry no TCP state" 1 'state and exclude do not apply' \
 	"$TT" monitor state established
+run1 "monitor type recovery,los: unknown event type, exit 1, suggests loss" 1 \
+	'unknown event type "los".*did you mean: loss' "$TT" monitor type recovery,los
+run "monitor type (no value): exit 1" 1 'type needs a value' "$TT" monitor type
+run "-t sockets: -t is monitor's, exit 1" 1 "-t is monitor's option" "$TT" -t sockets
+run "monitor type rto,: an empty type, exit 1" 1 'not a list of event types' "$TT" monitor type rto,
+run "monitor --help: -t, -ts and type" 0 '-ts, --tshort.*' bash -c \
+	"'$TT' monitor --help | tr '\n' ' ' | grep -Eo -- '-t, --timestamp .*-ts, --tshort .*type TYPE'"
 run "set (nothing): exit 1" 1 'nothing to set' "$TT" set
 run "set reno.beta (no =): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set reno.beta
 run "set beta=5 (no algorithm): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set beta=5
@@ -107,7 +114,7 @@ run "plot without a file: exit 1" 1 'which CSV' "$TT" plot
 
 # ---- the module is not loaded (this host has none) --------------------------------
 if [ -d /sys/module/tcptune ]; then
-	for i in 1 2 3 4 5 6 7 8; do tap_ok "module not loaded: # SKIP the host has tcptune loaded"; done
+	for i in $(seq 11); do tap_ok "module not loaded: # SKIP the host has tcptune loaded"; done
 else
 	run1 "tcptune: not loaded, how to load it, exit 4" 4 'not loaded.*modprobe tcptune.*insmod module/tcptune.ko' "$TT"
 	run "algos: exit 4" 4 'not loaded' "$TT" algos
@@ -115,6 +122,12 @@ else
 	run "set reno.beta=50: exit 4" 4 'not loaded' "$TT" set reno.beta=50
 	run "set -f reno.beta=50: exit 4" 4 'not loaded' "$TT" set -f reno.beta=50
 	run "monitor: exit 4" 4 'not loaded' "$TT" monitor
+	run "monitor -ts type recovery,loss dport 5201: accepted (exit 4: no module)" 4 'not loaded' \
+		"$TT" monitor -ts type recovery,loss dport 5201
+	run "monitor -t -c 1 type all: accepted (exit 4: no module)" 4 'not loaded' \
+		"$TT" monitor -t -c 1 type all
+	run "-ts monitor type rto (before the object, as ip -ts monitor): accepted (exit 4)" 4 'not loaded' \
+		"$TT" -ts monitor type rto
 	run "watch -c 1: exit 4" 4 'not loaded' "$TT" watch -c 1
 	echo precious >"$W/keep.csv"
 	run "watch -c 1 -o keep.csv: exit 4, the file is left as it was" 4 '' \
@@ -192,15 +205,20 @@ except Exception as e:
     print("not XML:", e); sys.exit()
 ns = "{http://www.w3.org/2000/svg}"
 if root.tag != ns + "svg": print("root", root.tag)
-paths = root.findall(".//" + ns + "path")
-# 2 sockets: cwnd+ssthresh (bbr has no ssthresh) = 3, srtt+minrtt = 4, rate = 2
-if len(paths) != 9: print(len(paths), "paths, want 9")
+paths = [p for p in root.iter(ns + "path") if p.get("class") == "series"]
+# 2 sockets: cwnd+ssthresh (bbr has no ssthresh) = 3, inflight 2,
+# srtt+minrtt = 4, delivery rate 2, pacing rate 2
+if len(paths) != 13: print(len(paths), "series paths, want 13")
 text = " ".join(t.text or "" for t in root.iter(ns + "text"))
-for want in ("Window (segments)", "RTT (ms)", "Delivery rate (Mbit/s)", "sk:1a", "sk:2b", "time (s)"):
+for want in ("Window (segments)", "Inflight (segments)", "RTT (ms)", "Delivery rate (Mbit/s)",
+             "Pacing rate (Mbit/s)", "sk:1a", "sk:2b", "time (s)"):
     if want not in text: print("no text", want)
+# 2b is in Recovery from its first sample: no entry seen, no marker
+if root.findall(".//" + ns + "g[@class='marker']"): print("a marker without an entry")
 PYEOF
 )
-if [ -z "$why" ]; then tap_ok "plot: valid SVG, 3 panels, 9 series, legend"; else tap_fail "plot: valid SVG" "$why"; fi
+if [ -z "$why" ]; then tap_ok "plot: valid SVG, 5 panels, 13 series, legend, no marker without an entry"
+else tap_fail "plot: valid SVG, 5 panels, 13 series" "$why"; fi
 run "plot sk 2b -o -: one socket, SVG on stdout" 0 '' bash -c \
 	"'$TT' plot sk 2b -o - '$W/s.csv' | $PY -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.stdin).getroot(); t=\" \".join(x.text or \"\" for x in r.iter(\"{http://www.w3.org/2000/svg}text\")); sys.exit(\"sk:1a\" in t or \"sk:2b\" not in t)'"
 run "plot sk ff: no samples of that socket, exit 2" 2 'no samples of sk:ff' "$TT" plot sk ff -o "$W/x.svg" "$W/s.csv"
@@ -251,6 +269,171 @@ else
 	tap_ok "plot --png # SKIP gnuplot is not installed"
 fi
 
+# markers, several sockets, panels, --log: CSVs made here.  mkcsv N [LOSS]:
+# N sockets (1a, then 2c, 2d, ...), 41 samples 0.25 s apart; 1a enters
+# Recovery at sample 10 (2.5 s) and Loss at 20 (5 s), its rtos rising there
+# (0 -> 1) and at 22 (5.5 s: a second RTO in Loss), Open again at 24; the
+# others stay Open.  LOSS=0: 1a stays Open too.  Its inflight is 0 every
+# 7th sample (for --log).
+mkcsv() {
+	local n=$1 loss=${2:-1} i k t ca rt
+	echo "time,sk,algo,saddr,sport,daddr,dport,state,ca_state,cwnd,ssthresh,srtt_us,rttvar_us,minrtt_us,rto_us,mss,inflight,unacked,retrans,total_retrans,lost,sacked,delivered,delivery_rate_bps,pacing_rate_bps,app_limited,bbr_state,bbr_bw_bps,reno_phase,rtos"
+	for i in $(seq 0 40); do
+		t=$(echo "1700000000 + $i * 0.25" | bc)
+		ca=Open rt=0
+		if [ "$loss" = 1 ]; then
+			[ $i -ge 10 ] && [ $i -lt 20 ] && ca=Recovery
+			[ $i -ge 20 ] && [ $i -lt 24 ] && ca=Loss
+			[ $i -ge 20 ] && rt=1
+			[ $i -ge 22 ] && [ $i -lt 24 ] && rt=2
+			[ $i -ge 24 ] && rt=0
+		fi
+		echo "$t,1a,tcptune_reno,198.18.1.1,40000,198.18.2.1,5201,ESTAB,$ca,$((10 + i)),30,$((20000 + i * 100)),500,20000,220000,1448,$((i % 7)),10,0,0,0,0,$((i * 10)),$((1000000 + i * 100000)),$((1200000 + i * 120000)),0,,,open,$rt"
+		for k in $(seq 2 "$n"); do
+			echo "$t,$(printf %x $((0x2a + k))),tcptune_bbr,2001:db8:1::$k,$((40000 + k)),2001:db8:2::1,5202,ESTAB,Open,$((40 + k)),,$((25000 + k * 300)),800,20000,230000,1428,$((20 + k)),20,1,2,1,3,$((i * 20)),$((8000000 + i * 1000 * k)),$((9000000 + k * 100000)),0,ProbeBW_UP,9000000,,0"
+		done
+	done
+}
+# svgcheck.py FILE: the parsed SVG as root, its namespace ns, the axis of
+# the first panel (x0, pw: its frame), then the code on stdin's end: prints
+# a reason to fail, or nothing.
+cat >"$W/svgcheck.py" <<'PYEOF'
+import math, re, sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception as e:
+    print("not XML:", e); sys.exit()
+frames = [r for r in root.iter(ns + "rect") if r.get("fill") == "none"]
+x0, pw = float(frames[0].get("x")), float(frames[0].get("width"))
+markers = root.findall(".//" + ns + "g[@class='marker']")
+legend = root.findall(".//" + ns + "g[@class='legend']")
+series = [p for p in root.iter(ns + "path") if p.get("class") == "series"]
+panels = root.findall(".//" + ns + "g[@class='panel']")
+exec(open(sys.argv[2]).read())
+PYEOF
+svgcheck() {	# NAME FILE CODE
+	local why
+	printf '%s\n' "$3" >"$W/check.py"
+	why=$($PY "$W/svgcheck.py" "$2" "$W/check.py" 2>&1)
+	if [ -z "$why" ]; then tap_ok "$1"; else tap_fail "$1" "$(echo "$why" | head -5)"; fi
+}
+mkcsv 3 >"$W/m.csv"
+run "plot of a CSV with a Recovery episode: exit 0, 3 sockets" 0 'wrote .*m\.svg \(3 sockets\)' \
+	"$TT" plot "$W/m.csv"
+svgcheck "plot: markers at Recovery (2.5 s), Loss (5 s), RTOs (5 s, 5.5 s) of sk:1a, at their x in every panel" "$W/m.svg" '
+got = sorted((m.get("data-kind"), m.get("data-sk"), round(float(m.get("data-t")), 3)) for m in markers)
+want = [("loss", "1a", 5.0), ("recovery", "1a", 2.5), ("rto", "1a", 5.0), ("rto", "1a", 5.5)]
+if got != want: print("markers", got, "want", want)
+for m in markers:
+    x = x0 + float(m.get("data-t")) / 10.0 * pw
+    lines = m.findall(ns + "line")
+    if len(lines) != len(panels): print(len(lines), "lines for", len(panels), "panels")
+    for l in lines:
+        if abs(float(l.get("x1")) - x) > 0.2 or abs(float(l.get("x2")) - x) > 0.2:
+            print("marker", m.get("data-kind"), "at x", l.get("x1"), "want", round(x, 1))'
+svgcheck "plot: 3 sockets -> 3 legend entries, each with its own colour and its series in every panel" "$W/m.svg" '
+sks = [g.get("data-sk") for g in legend]
+if sks != ["1a", "2c", "2d"]: print("legend", sks)
+cols = {}
+for p in series:
+    cols.setdefault(p.get("data-sk"), set()).add(p.get("stroke"))
+if sorted(cols) != ["1a", "2c", "2d"] or any(len(c) != 1 for c in cols.values()) or len({min(c) for c in cols.values()}) != 3:
+    print("colours", cols)
+for sk in ("1a", "2c", "2d"):
+    got = sorted(p.get("data-series") for p in series if p.get("data-sk") == sk)
+    want = sorted(["cwnd", "inflight", "srtt", "min RTT", "delivery rate", "pacing rate"] + (["ssthresh"] if sk == "1a" else []))
+    if got != want: print(sk, got)'
+svgcheck "plot: 5 panels (window, inflight, RTT, delivery rate, pacing rate), one time axis" "$W/m.svg" '
+titles = [" ".join(t.text for t in p.iter(ns + "text"))[:22] for p in panels]
+want = ["Window (segments)", "Inflight (segments)", "RTT (ms)", "Delivery rate (Mbit/s)", "Pacing rate (Mbit/s)"]
+if len(panels) != 5 or any(not t.startswith(w) for t, w in zip(titles, want)): print(titles)
+fr = [(r.get("x"), r.get("width")) for r in frames]
+if len(set(fr)) != 1 or len(fr) != 5: print("frames", fr)'
+svgcheck "plot: the SVG is self-contained: no link, script, image, font or style sheet" "$W/m.svg" '
+bad = []
+for e in root.iter():
+    tag = e.tag.replace(ns, "")
+    if tag in ("script", "image", "foreignObject", "use", "a", "style", "font", "font-face"): bad.append(tag)
+    for k, v in e.attrib.items():
+        if "href" in k or re.search(r"url\(|https?:|file:|//", v): bad.append((tag, k, v))
+if bad: print(bad[:5])
+if root.get("width") is None or not root.findall(ns + "text"): print("no size or title")'
+if command -v rsvg-convert >/dev/null; then
+	run "plot: librsvg renders the SVG (rsvg-convert, nothing on stderr)" 0 '' bash -c \
+		"rsvg-convert '$W/m.svg' -o '$W/m.png' 2>'$W/rsvg.err' && [ ! -s '$W/rsvg.err' ] && head -c 8 '$W/m.png' | od -An -c | grep -q 'P   N   G'"
+else
+	tap_skip "plot: librsvg renders the SVG" "rsvg-convert is not installed (librsvg2-bin)"
+fi
+mkcsv 3 0 >"$W/m0.csv"
+run "plot of the same without loss: no marker (a negative control)" 0 '' bash -c \
+	"'$TT' plot -o - '$W/m0.csv' | grep -c 'class=\"marker\"' | grep -qx 0 && '$TT' plot -o - '$W/m.csv' | grep -q 'class=\"marker\"'"
+# the sockets: by cookie, by a filter, at most 10.  legend ARGS...: the
+# cookies of the legend of `plot -o f.svg ARGS`, on one line.
+legend() {
+	"$TT" plot -o "$W/f.svg" "$@" 2>/dev/null &&
+		grep -o 'class="legend" data-sk="[0-9a-f]*' "$W/f.svg" | cut -d'"' -f4 | tr '\n' ' '
+}
+run "plot FILE sk 1a or sk 2d: those two, in the file's order" 0 '^1a 2d $' legend "$W/m.csv" sk 1a or sk 2d
+run "plot algo bbr FILE (the filter first): the two bbr sockets" 0 '^2c 2d $' legend algo bbr "$W/m.csv"
+run "plot ca-state Loss: the sockets that were ever in Loss (1a)" 0 '\(1 socket\)' \
+	"$TT" plot -o "$W/f.svg" "$W/m.csv" ca-state Loss
+run "plot dport 6000: no socket matches, exit 2" 2 'no samples of a socket that matches' \
+	"$TT" plot -o "$W/f.svg" "$W/m.csv" dport 6000
+run "plot dprt 5201: a filter error, exit 1" 1 'unknown argument "dprt"' "$TT" plot "$W/m.csv" dprt 5201
+mkcsv 12 >"$W/m12.csv"
+run1 "plot of 12 sockets: the first 10, says so" 0 '12 sockets; the first 10 plotted.*wrote .*\(10 sockets\)' \
+	"$TT" plot "$W/m12.csv"
+svgcheck "plot of 12 sockets: 10 legend entries, 10 colours" "$W/m12.svg" '
+if len(legend) != 10: print(len(legend), "legend entries")
+if len({p.get("stroke") for p in series}) != 10: print("colours", {p.get("stroke") for p in series})'
+# --log
+"$TT" plot --log -o "$W/log.svg" "$W/m.csv" 2>"$W/log.err"
+rc=$?
+svgcheck "plot --log: decade ticks (1, 10, 100 ...) evenly spaced, in every panel" "$W/log.svg" '
+import math
+if '"$rc"' != 0: print("exit", '"$rc"')
+for p in panels:
+    ticks = [(float(t.text), float(t.get("y"))) for t in p.iter(ns + "text") if t.get("class") == "ytick"]
+    if len(ticks) < 2: print("ticks", ticks); continue
+    ex = [math.log10(v) for v, y in ticks]
+    if any(abs(e - round(e)) > 1e-9 for e in ex) or [round(e) for e in ex] != list(range(round(ex[0]), round(ex[0]) + len(ex))): print("not decades", ticks)
+    d = [ticks[i][1] - ticks[i + 1][1] for i in range(len(ticks) - 1)]
+    if max(d) - min(d) > 0.2 or min(d) <= 0: print("not even", d)
+    for s in p.iter(ns + "path"):
+        if s.get("class") == "series" and re.search(r"nan|inf", s.get("d"), re.I): print("bad coordinate")'
+run "plot --log: inflight 0 left out, said on stderr (6 samples of sk:1a)" 0 'log: 6 inflight values <= 0 left out' cat "$W/log.err"
+svgcheck "plot without --log: linear ticks from 0 (a control)" "$W/m.svg" '
+t = [p.find(ns + "text[@class=\"ytick\"]").text for p in panels]
+if t != ["0"] * 5: print(t)'
+{ head -1 "$W/m.csv"; grep ',1a,' "$W/m.csv" | sed 's/^\([^,]*,[^,]*,\([^,]*,\)\{14\}\)[^,]*/\10/'; } >"$W/z.csv"
+run1 "plot --log of a socket whose inflight is always 0: that panel says so, exit 0" 0 \
+	'41 inflight values <= 0.*wrote' bash -c "'$TT' plot --log -o '$W/z.svg' '$W/z.csv' && grep -q 'no positive values' '$W/z.svg' && cat '$W/z.svg' >/dev/null"
+# the PNG: real gnuplot, nothing from it on stderr; the script (the
+# stand-in gnuplot keeps it) has the markers and the log scale
+if command -v gnuplot >/dev/null; then
+	run "plot --png --log of 3 sockets with markers: a PNG, gnuplot silent on stderr" 0 '' bash -c \
+		"'$TT' plot --png --log -o '$W/m.png' '$W/m.csv' 2>'$W/png.err' && head -c 8 '$W/m.png' | od -An -c | grep -q 'P   N   G' && [ -z \"\$(grep -v '^  plot: --log: \|^tcptune: wrote ' '$W/png.err')\" ] || { cat '$W/png.err'; exit 1; }"
+else
+	tap_skip "plot --png --log: a PNG, gnuplot silent" "gnuplot is not installed"
+fi
+# gpscript ARGS...: the script `plot --png ARGS` gives the stand-in gnuplot
+gpscript() { PATH="$W/gp:$PATH" "$TT" plot --png -o "$W/t.png" "$@" >/dev/null 2>&1 && cat "$W/gp/script"; }
+out=$(gpscript "$W/m.csv")
+if grep -q '^set arrow from 2.500000, graph 0' <<<"$out" && grep -q '^set arrow from 5.000000, graph 0' <<<"$out" &&
+   [ "$(grep -c '^plot ' <<<"$out")" = 5 ] && ! grep -q '^set logscale y$' <<<"$out"; then
+	tap_ok "plot --png: markers (arrows at 2.5 and 5 s) and 5 panels sent to gnuplot, linear"
+else
+	tap_fail "plot --png: markers and panels sent to gnuplot" "$(head -20 <<<"$out")"
+fi
+run "plot --png --log: gnuplot gets a log y axis in the 5 panels" 0 '' bash -c \
+	"[ \"\$(grep -c '^set logscale y\$' <<<\"\$1\")\" = 5 ]" _ "$(gpscript --log "$W/m.csv")"
+run "plot -o - < CSV (stdin, read twice): 3 sockets" 0 '' bash -c \
+	"'$TT' plot -o - - <'$W/m.csv' 2>/dev/null | grep -c 'class=\"legend\"' | grep -qx 3"
+run "plot <(cat CSV) (a pipe by name, read twice): 3 sockets" 0 '' bash -c \
+	"'$TT' plot -o - <(cat '$W/m.csv') 2>/dev/null | grep -c 'class=\"legend\"' | grep -qx 3"
+run "watch's CSV header ends with the rtos column (plot's RTO markers)" 0 ',rtos$' head -1 "$W/a.csv"
+
 # ---- man page, completion, install ------------------------------------------
 out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$TOOLS/tcptune.8" 2>&1 >/dev/null; groff -t -man -Tutf8 -ww -z "$TOOLS/tcptune.8" 2>&1)
 if [ -z "$out" ]; then tap_ok "man page: renders without a warning"; else tap_fail "man page: renders without a warning" "$out"; fi
@@ -297,6 +480,10 @@ else tap_fail "completion: set bbr.ecn= -> on off, the values alone" "got: $out"
 out=$(comp tcptune set reno.beta=)
 if [ -z "$out" ]; then tap_ok "completion: set reno.beta= -> nothing (an integer knob: no on/off)"
 else tap_fail "completion: set reno.beta= -> nothing (an integer knob)" "got: $out"; fi
+run "completion: tcptune monitor type recovery,l -> recovery,loss (after the comma)" 0 '^recovery,loss$' \
+	comp tcptune monitor type recovery,l
+run "completion: tcptune monitor -ts -> -ts" 0 '^-ts$' comp tcptune monitor -ts
+run "completion: tcptune plot --l -> --log" 0 '^--log$' comp tcptune plot --l
 run "completion: abbreviated command, tcptune se re -> reno.beta=" 0 '^reno\.beta=$' comp tcptune se re
 run "completion: abbreviated command, tcptune kn b -> bbr.headroom" 0 '^bbr\.headroom$' comp tcptune kn b
 if ! grep -qi python "$TOOLS/completion/tcptune.bash"; then

@@ -5,7 +5,8 @@
 # JSON holds the documented fields, set is all-or-none (checked by the CLI
 # and, with -f, by the kernel), every error path gives its message and
 # exit status, -n NETNS, sockets -a adds a non-tcptune socket, watch+plot,
-# and monitor receives an event during a lossy transfer.  Ends by
+# and monitor receives events during a lossy transfer (their kernel
+# timestamps inside the test's time, -t/-ts, type selections).  Ends by
 # unloading the module: then the CLI must say "not loaded" (exit 4).
 #
 #   tt_snd 198.18.1.1 --- tt_rtr --(loss)--> tt_rcv 198.18.2.1, 20 ms RTT
@@ -23,7 +24,7 @@ OUT=${1:-$(mktemp -d)}
 mkdir -p "$OUT"
 W=$(mktemp -d)		# scratch for outputs
 
-tap_plan 50
+tap_plan 55
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 
@@ -245,14 +246,30 @@ run "plot: the watch CSV becomes a valid SVG" 0 '' bash -c \
 	"'$TT' plot -o '$OUT/watch.svg' '$OUT/watch.csv' && $PY -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); sys.exit(not r.tag.endswith(\"svg\") or len(r.findall(\".//{http://www.w3.org/2000/svg}path\"))<4)' '$OUT/watch.svg'"
 
 # ---- monitor ----------------------------------------------------------------
-# 3 % loss: recoveries are certain within a few seconds
+# 3 % loss: recoveries are certain within a few seconds.  Five monitors at
+# once: all of them (-j), -ts, -t, and two type selections that share no
+# type; the wall clock before and after bounds the events' timestamps.
 ip netns exec $TOPO_RTR tc qdisc change dev r1 root handle 1: netem loss 3% limit 100000
+t0=$(date +%s.%N)
 timeout 60 "$TT" -n $TOPO_SND -j monitor -c 2 >"$W/mon.json" 2>"$W/mon.err" &
 mpid=$!
+timeout 60 "$TT" -n $TOPO_SND monitor -ts -c 1 >"$W/mon_ts.txt" 2>&1 &
+mts=$!
+timeout 60 "$TT" -n $TOPO_SND monitor -t -c 1 >"$W/mon_t.txt" 2>&1 &
+mt=$!
+timeout 60 "$TT" -n $TOPO_SND -j monitor -c 2 type recovery_exit >"$W/mon_exit.json" 2>&1 &
+mexit=$!
+timeout 60 "$TT" -n $TOPO_SND -j monitor -c 2 type recovery_enter,rto >"$W/mon_enter.json" 2>&1 &
+menter=$!
 sleep 1
 xfer_bg 6004 tcptune_newreno 10
 wait $mpid
 mrc=$?
+wait $mts; rts=$?
+wait $mt; rt=$?
+wait $mexit; rexit=$?
+wait $menter; renter=$?
+t1=$(date +%s.%N)
 head -1 "$W/mon.json" >"$W/mon1.json"
 if [ $mrc = 0 ]; then
 	pycheck "monitor -j -c 2: an event during a lossy transfer, documented fields" "$W/mon1.json" '
@@ -262,6 +279,62 @@ if d.get("event") not in ("recovery_enter", "recovery_exit", "rto", "bbr_state")
 else
 	tap_fail "monitor -j -c 2: an event during a lossy transfer" "exit $mrc: $(cat "$W/mon.err")"
 fi
+# the kernel's TIMESTAMP: CLOCK_REALTIME, within the test's wall-clock interval
+if [ $mrc = 0 ]; then
+	$PY -c 'import json,sys; print(json.dumps([json.loads(l) for l in open(sys.argv[1]) if l.strip()]))' \
+		"$W/mon.json" >"$W/monall.json" 2>&1
+	pycheck "monitor -j: each event's timestamp_ns within the test's wall-clock interval, time the same" "$W/monall.json" '
+t0, t1 = '"$t0"', '"$t1"'
+if len(d) != 2: print(len(d), "events")
+for e in d:
+    ns = e.get("timestamp_ns")
+    if not isinstance(ns, int): print("no timestamp_ns:", e); continue
+    if not t0 <= ns / 1e9 <= t1: print("timestamp %.6f outside [%.6f, %.6f]" % (ns / 1e9, t0, t1))
+    if abs(e.get("time", 0) - ns / 1e9) > 2e-6: print("time", e.get("time"), "!= timestamp_ns", ns)'
+else
+	tap_fail "monitor -j: timestamps within the test's interval" "exit $mrc: $(cat "$W/mon.err")"
+fi
+EV='(recovery_enter|recovery_exit|rto|bbr_state) +sk:[0-9a-f]+ tcptune_'
+why=$($PY - "$W/mon_ts.txt" "$t0" "$t1" "$rts" "$EV" <<'PYEOF'
+import datetime, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+t0, t1, rc = float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+m = re.match(r"^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6})\] " + sys.argv[5], lines[0] if lines else "")
+if rc != "0" or len(lines) != 1 or not m:
+    print("exit", rc, lines[:3])
+else:
+    t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f").timestamp()
+    if not t0 - 1e-6 <= t <= t1: print("time %.6f outside [%.6f, %.6f]" % (t, t0, t1))
+PYEOF
+)
+if [ -z "$why" ]; then tap_ok "monitor -ts: [YYYY-MM-DDThh:mm:ss.usec] EVENT, local time, within the test's interval"
+else tap_fail "monitor -ts: [date] prefix" "$why"; fi
+if [ $rt = 0 ] && [ "$(wc -l <"$W/mon_t.txt")" = 2 ] &&
+   head -1 "$W/mon_t.txt" | grep -Eq '^Timestamp: (Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ 123][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4} [0-9]{1,6} usec$' &&
+   tail -1 "$W/mon_t.txt" | grep -Eq "^$EV"; then
+	tap_ok "monitor -t: a \"Timestamp: ... usec\" line, then the event"
+else
+	tap_fail "monitor -t: a Timestamp: line, then the event" "exit $rt: $(head -3 "$W/mon_t.txt")"
+fi
+for sel in "exit:recovery_exit" "enter:recovery_enter rto"; do
+	f=$W/mon_${sel%%:*}.json want=${sel#*:}
+	rc=$([ "${sel%%:*}" = exit ] && echo $rexit || echo $renter)
+	why=$($PY - "$f" "$want" "$rc" <<'PYEOF'
+import json, sys
+want, rc = sys.argv[2].split(), sys.argv[3]
+try:
+    d = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+except Exception as e:
+    print("not JSON:", e, open(sys.argv[1]).read()[:200]); sys.exit()
+# positive: both events it waited for came; negative: none of another type
+if rc != "0" or len(d) != 2: print("exit", rc, len(d), "events")
+for e in d:
+    if e.get("event") not in want: print("event", e.get("event"), "not in", want)
+PYEOF
+)
+	if [ -z "$why" ]; then tap_ok "monitor type ${want// /,}: 2 events, of those types only"
+	else tap_fail "monitor type ${want// /,}: those types only" "$why"; fi
+done
 run "monitor algo nosuch: exit 2" 2 'unknown algorithm' "$TT" monitor algo nosuch
 
 # The transfers are done with: their sockets aborted (SOCK_DESTROY, ss -K),

@@ -98,7 +98,15 @@ _tcptune()
 	watch)
 		COMPREPLY=($(compgen -W "-i --interval -c --count --csv -o --output -a --all $filters $opts" -- "$cur")) ;;
 	monitor)
-		COMPREPLY=($(compgen -W "-c --count $filters $opts" -- "$cur")) ;;
+		if [ "$prev" = type ]; then
+			# TYPE[,TYPE...]: the name after the last comma
+			local pre=""
+			[[ $cur == *,* ]] && pre=${cur%,*},
+			COMPREPLY=($(compgen -P "$pre" -W "recovery_enter recovery_exit rto bbr_state
+				recovery loss all" -- "${cur##*,}"))
+		else
+			COMPREPLY=($(compgen -W "-c --count -t --timestamp -ts --tshort type $filters $opts" -- "$cur"))
+		fi ;;
 	knobs)
 		local names
 		names=$(_tcptune_names "$tool" knobs "$netns" | cut -d' ' -f1)
@@ -120,7 +128,7 @@ _tcptune()
 			[ ${#COMPREPLY[@]} = 0 ] && COMPREPLY=($(compgen -W "-f --force" -- "$cur"))
 		fi ;;
 	plot)
-		COMPREPLY=($(compgen -W "-o --output --png --title sk" -- "$cur"))
+		COMPREPLY=($(compgen -W "-o --output --png --log --title $filters" -- "$cur"))
 		COMPREPLY+=($(compgen -f -X '!*.csv' -- "$cur")) ;;
 	help)
 		COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;

@@ -51,7 +51,13 @@
  *	                                       over the namespace's user
  *	                                       namespace, to join)
  *	TCPTUNE_A_EVENT { TYPE, COOKIE, FAMILY, SADDR, DADDR, SPORT, DPORT,
- *	ALGO, CA_STATE, CWND, SSTHRESH, BBR_STATE, DROPPED }.  Rate-limited
+ *	ALGO, CA_STATE, CWND, SSTHRESH, BBR_STATE, DROPPED, TIMESTAMP }.
+ *	TIMESTAMP is the wall-clock time (CLOCK_REALTIME, ns since the epoch)
+ *	at which the kernel built the event, when the state changed: not when
+ *	a listener read it, which a busy host may delay.  The wall clock, so
+ *	that it can be printed as a date and set beside packet captures and
+ *	logs; it follows the clock's steps (settimeofday, NTP): order events
+ *	by their arrival, not by it.  Rate-limited
  *	per namespace by a token bucket: bursts of up to TCPTUNE_EVENT_BURST,
  *	TCPTUNE_EVENT_RATE per second on average; events beyond the limit, or
  *	that could not be allocated or sent, are dropped and counted in the
@@ -264,6 +270,9 @@ enum tcptune_event_attr {
 	TCPTUNE_EVENT_A_DADDR,		/* binary: 4 or 16 bytes */
 	TCPTUNE_EVENT_A_SPORT,		/* u16 */
 	TCPTUNE_EVENT_A_DPORT,		/* u16 */
+	TCPTUNE_EVENT_A_TIMESTAMP,	/* u64: ns since the epoch, CLOCK_REALTIME,
+					 * when the event was built
+					 */
 
 	__TCPTUNE_EVENT_A_MAX,
 	TCPTUNE_EVENT_A_MAX = __TCPTUNE_EVENT_A_MAX - 1
