@@ -105,7 +105,7 @@ int tt_owners_scan(struct tt_owners *o, const char *proc_root)
 
 			if (!all_digits(e->d_name) || strlen(e->d_name) > 9)
 				continue;
-			snprintf(lp, sizeof(lp), "%s/%s", path, e->d_name);
+			snprintf(lp, sizeof(lp), "%s/%.12s", path, e->d_name);
 			n = readlink(lp, lnk, sizeof(lnk) - 1);
 			if (n <= 0)
 				continue;

@@ -655,7 +655,7 @@ void tt_sock_print(const struct tt_sock *s, FILE *f)
 			if (fl->attr == TCPTUNE_SOCK_A_SRTT && v)
 				fprintf(f, " rtt:%s/%s", tt_fmt_ms(r, sizeof(r), v),
 					tt_fmt_ms(r2, sizeof(r2), s->v[TCPTUNE_SOCK_A_RTTVAR]));
-			else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v < INFINITE_SSTHRESH)
+			else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v && v < INFINITE_SSTHRESH)
 				fprintf(f, " ssthresh:%llu", (unsigned long long)v);
 			else if (fl->attr == TCPTUNE_SOCK_A_RETRANS &&
 				 (v || s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS]))
