@@ -80,7 +80,7 @@ void tt_watch_deltas(struct tt_watch_prev **pv, size_t *pn, struct tt_socklist *
 		p = *pn ? bsearch(&key, *pv, *pn, sizeof(key), prev_cmp) : NULL;
 		if (p && t > p->t) {
 			if (grew(s, p, TCPTUNE_SOCK_A_BYTES_ACKED, p->acked, &d))
-				tt_sock_set(s, TT_F_GOODPUT, (uint64_t)((double)d * 8 / (t - p->t) + 0.5));
+				tt_sock_set(s, TT_F_GOODPUT, tt_u64_of((double)d * 8 / (t - p->t)));
 			if (grew(s, p, TCPTUNE_SOCK_A_TOTAL_RETRANS, p->retr, &d))
 				tt_sock_set(s, TT_F_RETRANS_DELTA, d);
 			if (grew(s, p, TCPTUNE_SOCK_A_BYTES_RETRANS, p->bretr, &d))

@@ -324,8 +324,8 @@ void tt_sock_derive(struct tt_sock *s)
 	if (!tt_has(s, TCPTUNE_SOCK_A_SRTT) || rtt <= 0 || !s->v[TCPTUNE_SOCK_A_MSS] ||
 	    !s->v[TCPTUNE_SOCK_A_CWND])
 		return;
-	tt_sock_set(s, TT_F_SEND, (uint64_t)((double)s->v[TCPTUNE_SOCK_A_CWND] *
-					     (double)s->v[TCPTUNE_SOCK_A_MSS] * 8e6 / rtt + 0.5));
+	tt_sock_set(s, TT_F_SEND, tt_u64_of((double)s->v[TCPTUNE_SOCK_A_CWND] *
+					    (double)s->v[TCPTUNE_SOCK_A_MSS] * 8e6 / rtt));
 }
 
 void tt_addr_str(int family, const uint8_t *a, char *buf, size_t len)

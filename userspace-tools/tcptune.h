@@ -434,6 +434,12 @@ static inline bool tt_rate_known(uint64_t bytes_per_s)
 	return bytes_per_s <= UINT64_MAX / 8;
 }
 
+/* A rate worked out in floating point, as an integer (too large: the largest). */
+static inline uint64_t tt_u64_of(double v)
+{
+	return v >= 18446744073709549568.0 ? UINT64_MAX : v > 0 ? (uint64_t)(v + 0.5) : 0;
+}
+
 /* ---- util.c ---- */
 int tt_edit_distance(const char *a, const char *b);
 /* Up to max names of cands nearest to input, comma separated into buf;
