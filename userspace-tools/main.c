@@ -270,7 +270,10 @@ int tt_getopt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc, char **arg
 			tt_note("see `tcptune %s help`", cmd->name);
 			return '?';
 		case '?':
-			if (optopt)
+			if (optopt && !strncmp(argv[optind - 1], "--", 2))
+				tt_err("%s: \"%s\": the option takes no value", cmd->name,
+				       argv[optind - 1]);
+			else if (optopt)
 				tt_err("%s: unknown option \"-%c\"", cmd->name, optopt);
 			else
 				tt_err("%s: unknown option \"%s\"", cmd->name, argv[optind - 1]);
