@@ -460,7 +460,7 @@ static int tcptune_put_ss_fields(struct sk_buff *skb, struct sock *sk,
 	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_INODE, sock_i_ino(sk),
 			      TCPTUNE_SOCK_A_PAD) ||
 	    nla_put_u32(skb, TCPTUNE_SOCK_A_UID,
-			from_kuid_munged(sk_user_ns(reader), sock_i_uid(sk))) ||
+			from_kuid_munged(sk_user_ns(reader), tcptune_sk_uid(sk))) ||
 	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_CGROUP_ID, cgid, TCPTUNE_SOCK_A_PAD))
 		return -EMSGSIZE;
 	return 0;

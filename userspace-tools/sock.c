@@ -359,6 +359,7 @@ void tt_sock_header(FILE *f)
 }
 
 #define INFINITE_SSTHRESH 0x7fffffffu
+#define TCP_LISTEN_STATE 10	/* include/net/tcp_states.h */
 #define UNSET32 0xffffffffu
 
 /*
@@ -552,6 +553,16 @@ void tt_model_print(const struct tt_sock *s, FILE *f)
 	}
 }
 
+/*
+ * Not shown, as ss does not show it: a min RTT of ~0 (no sample yet), and
+ * a listener's sacked (the kernel puts its backlog there).  Null in JSON.
+ */
+static bool unset(const struct tt_sock *s, int attr)
+{
+	return (attr == TCPTUNE_SOCK_A_MIN_RTT && s->v[attr] == UNSET32) ||
+	       (attr == TCPTUNE_SOCK_A_SACKED && s->v[TCPTUNE_SOCK_A_STATE] == TCP_LISTEN_STATE);
+}
+
 /* A queue column: "-" when the source did not say. */
 static const char *queue_str(const struct tt_sock *s, int attr, char *buf, size_t len)
 {
@@ -621,7 +632,7 @@ void tt_sock_print(const struct tt_sock *s, FILE *f)
 			continue;
 		}
 		if (!tt_has(s, fl->attr) || (fl->hide >= 0 && v == (uint64_t)fl->hide) ||
-		    (fl->fmt == F_RATE && !tt_rate_known(v)))
+		    (fl->fmt == F_RATE && !tt_rate_known(v)) || unset(s, fl->attr))
 			continue;
 		switch (fl->fmt) {
 		case F_U32:
@@ -777,7 +788,9 @@ json_object *tt_sock_json(const struct tt_sock *s)
 
 		if (fl->fmt == F_MODELS || !tt_has(s, fl->attr))
 			continue;
-		if (fl->fmt == F_FLAG)
+		if (unset(s, fl->attr))
+			jadd(o, fl->json, NULL);
+		else if (fl->fmt == F_FLAG)
 			jadd(o, fl->json, json_object_new_boolean(v != 0));
 		else if (fl->fmt == F_RATE)
 			jadd(o, fl->json, tt_rate_known(v) ? ju64(v * 8) : NULL);

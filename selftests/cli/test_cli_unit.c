@@ -435,6 +435,20 @@ static void test_ss_fields(void)
 	render(s, text, json, csv, sizeof(text));
 	check(!tt_has(s, TT_F_SEND) && !strstr(text, " send ") && !strstr(text, "rtt:") &&
 	      strstr(text, " cwnd:10 "), "send and rtt: none while srtt is 0 (ss)");
+	/* no min RTT sample yet (~0), a listener's sacked (its backlog) */
+	tt_sock_set(s, TCPTUNE_SOCK_A_MIN_RTT, 0xffffffffu);
+	tt_sock_set(s, TCPTUNE_SOCK_A_SACKED, 128);
+	tt_sock_set(s, TCPTUNE_SOCK_A_UNACKED, 3);
+	s->v[TCPTUNE_SOCK_A_STATE] = 10;
+	render(s, text, json, csv, sizeof(text));
+	check(!strstr(text, "minrtt") && !strstr(text, "sacked") && strstr(text, " unacked:3 ") &&
+	      strstr(json, "\"minrtt_us\":null") && strstr(json, "\"sacked\":null"),
+	      "text: no minrtt without a sample (~0), no sacked for a listener, as ss; JSON null");
+	tt_sock_set(s, TCPTUNE_SOCK_A_MIN_RTT, 4000);
+	s->v[TCPTUNE_SOCK_A_STATE] = 1;
+	render(s, text, json, csv, sizeof(text));
+	check(strstr(text, " minrtt:4 ") && strstr(text, " sacked:128 ") && strstr(json, "\"sacked\":128"),
+	      "positive control: minrtt and sacked shown otherwise");
 	tt_socklist_free(&l);
 }
 
@@ -1052,7 +1066,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..129\n");
+	printf("TAP version 13\n1..131\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
