@@ -68,7 +68,8 @@
  * EPERM.  The extack message and offset name the attribute at fault.
  *
  * Units: times in microseconds, rates in bytes per second, windows in
- * segments, addresses in network byte order (4 or 16 bytes), ports in host
+ * segments (but SND_WND, in bytes as tcp_info's tcpi_snd_wnd), queues in
+ * bytes, addresses in network byte order (4 or 16 bytes), ports in host
  * byte order.
  */
 #ifndef _UAPI_LINUX_TCPTUNE_H
