@@ -88,6 +88,19 @@
 #define tcptune_ecn_on(tp) tcp_ecn_mode_any(tp)
 #endif
 
+/* ---- sockets ----------------------------------------------------------- */
+
+/*
+ * A socket's owner: sk_uid(sk) from 6.17 ("net: add sk_uid() helper",
+ * lockless), which later removed sock_i_uid(); before, sock_i_uid(sk)
+ * (under sk_callback_lock).  Both give what inet_diag reports as idiag_uid.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+#define tcptune_sk_uid(sk) sock_i_uid(sk)
+#else
+#define tcptune_sk_uid(sk) sk_uid(sk)
+#endif
+
 /* ---- sysctl ------------------------------------------------------------ */
 
 /*

@@ -10,6 +10,7 @@
  * strict policies (resv_start_op): an attribute a command does not take is
  * an error, not ignored.
  */
+#include <linux/cgroup.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sock_diag.h>
@@ -391,6 +392,82 @@ static u64 tcptune_delivery_rate(const struct tcp_sock *tp)
 }
 
 /*
+ * What ss -tie shows of a socket besides (tcp_info, inet_diag_msg), read
+ * as tcp_get_info() and tcp_diag_get_info() read it, under the caller's
+ * socket lock: queues and unsent bytes are differences of sequence
+ * numbers, never the numbers; the uid is mapped into the user namespace
+ * of the dump's reader, as inet_diag maps idiag_uid.
+ */
+static int tcptune_put_ss_fields(struct sk_buff *skb, struct sock *sk,
+				 const struct sock *reader)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u64 chrono[3], busy = 0, cgid = 0;
+	u32 rq, wq;
+	u8 opts = 0;
+	int i;
+
+	/* time in each chrono state, the current one up to now (jiffies) */
+	for (i = 0; i < ARRAY_SIZE(chrono); i++) {
+		chrono[i] = tp->chrono_stat[i];
+		if (tp->chrono_type == i + TCP_CHRONO_BUSY)
+			chrono[i] += tcp_jiffies32 - tp->chrono_start;
+		chrono[i] *= USEC_PER_SEC / HZ;
+		busy += chrono[i];
+	}
+	if (inet_sk_state_load(sk) == TCP_LISTEN) {
+		rq = READ_ONCE(sk->sk_ack_backlog);
+		wq = READ_ONCE(sk->sk_max_ack_backlog);
+	} else {
+		rq = max_t(int, READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq), 0);
+		wq = READ_ONCE(tp->write_seq) - tp->snd_una;
+	}
+	if (tp->rx_opt.tstamp_ok)
+		opts |= TCPI_OPT_TIMESTAMPS;
+	if (tcp_is_sack(tp))
+		opts |= TCPI_OPT_SACK;
+	if (tp->rx_opt.wscale_ok)
+		opts |= TCPI_OPT_WSCALE;
+	if (tcptune_ecn_on(tp))
+		opts |= TCPI_OPT_ECN;
+	if (tp->ecn_flags & TCP_ECN_SEEN)
+		opts |= TCPI_OPT_ECN_SEEN;
+	if (tp->syn_data_acked)
+		opts |= TCPI_OPT_SYN_DATA;
+#ifdef CONFIG_SOCK_CGROUP_DATA
+	cgid = cgroup_id(sock_cgroup_ptr(&sk->sk_cgrp_data));
+#endif
+	if (nla_put_u32(skb, TCPTUNE_SOCK_A_RECV_Q, rq) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_SEND_Q, wq) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_BYTES_SENT, tp->bytes_sent,
+			      TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_BYTES_RETRANS, tp->bytes_retrans,
+			      TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_BUSY, busy, TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_RWND_LIMITED,
+			      chrono[TCP_CHRONO_RWND_LIMITED - TCP_CHRONO_BUSY],
+			      TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_SNDBUF_LIMITED,
+			      chrono[TCP_CHRONO_SNDBUF_LIMITED - TCP_CHRONO_BUSY],
+			      TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_NOTSENT,
+			max_t(int, 0, READ_ONCE(tp->write_seq) - tp->snd_nxt)) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_SND_WND, tp->snd_wnd) ||
+	    nla_put_u8(skb, TCPTUNE_SOCK_A_OPTIONS, opts) ||
+	    nla_put_u8(skb, TCPTUNE_SOCK_A_SND_WSCALE,
+		       tp->rx_opt.wscale_ok ? tp->rx_opt.snd_wscale : 0) ||
+	    nla_put_u8(skb, TCPTUNE_SOCK_A_RCV_WSCALE,
+		       tp->rx_opt.wscale_ok ? tp->rx_opt.rcv_wscale : 0) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_INODE, sock_i_ino(sk),
+			      TCPTUNE_SOCK_A_PAD) ||
+	    nla_put_u32(skb, TCPTUNE_SOCK_A_UID,
+			from_kuid_munged(sk_user_ns(reader), tcptune_sk_uid(sk))) ||
+	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_CGROUP_ID, cgid, TCPTUNE_SOCK_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
  * One socket as one message; 0 also when the socket is no longer ours.
  * The socket is locked once, and every field read under that lock (the
  * tcp_info figures are read here as tcp_get_info() reads them: calling
@@ -449,6 +526,7 @@ static int tcptune_fill_sock(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u32(skb, TCPTUNE_SOCK_A_RTOS, icsk->icsk_retransmits) ||
 	    nla_put_u64_64bit(skb, TCPTUNE_SOCK_A_BYTES_ACKED, tp->bytes_acked,
 			      TCPTUNE_SOCK_A_PAD) ||
+	    tcptune_put_ss_fields(skb, sk, NETLINK_CB(cb->skb).sk) ||
 	    (ai->fill_model && ai->fill_model(sk, skb))) {
 		genlmsg_cancel(skb, hdr);
 		goto out;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcptune sockets [-a] [-4|-6] [--sort FIELD] [--top N] [FILTER]: TCPTUNE_CMD_SOCK_GET (dump) - every socket
+ * tcptune sockets [-a] [-4|-6] [-P] [--cgroup] [--sort FIELD] [--top N] [FILTER]:
+ * TCPTUNE_CMD_SOCK_GET (dump) - every socket
  * using one of our algorithms, with its state in `ss -ti` words plus the
  * CA state and the algorithm's model; with -a also every other TCP socket
  * through sock_diag.  The bare `tcptune` runs this.
@@ -139,6 +140,13 @@ static const struct sort_field {
 	{ "delivery_rate_bps", "delivery_rate", TCPTUNE_SOCK_A_DELIVERY_RATE, false },
 	{ "pacing_rate_bps", "pacing_rate", TCPTUNE_SOCK_A_PACING_RATE, false },
 	{ "rtos", NULL, TCPTUNE_SOCK_A_RTOS, false },
+	{ "recv_q", NULL, TCPTUNE_SOCK_A_RECV_Q, false },
+	{ "send_q", NULL, TCPTUNE_SOCK_A_SEND_Q, false },
+	{ "bytes_sent", NULL, TCPTUNE_SOCK_A_BYTES_SENT, false },
+	{ "bytes_retrans", NULL, TCPTUNE_SOCK_A_BYTES_RETRANS, false },
+	{ "notsent", NULL, TCPTUNE_SOCK_A_NOTSENT, false },
+	{ "snd_wnd", NULL, TCPTUNE_SOCK_A_SND_WND, false },
+	{ "send_bps", "send", TT_F_SEND, false },
 	{ "sport", NULL, TCPTUNE_SOCK_A_SPORT, true },
 	{ "dport", NULL, TCPTUNE_SOCK_A_DPORT, true },
 };
@@ -189,7 +197,8 @@ static const struct sort_field *sort_find(const char *name)
 	tt_err("sockets: --sort: unknown field \"%s\"; one of: cwnd, ssthresh, srtt_us (rtt), "
 	       "rttvar_us, minrtt_us (minrtt), rto_us (rto), mss, retrans, total_retrans, lost, "
 	       "sacked, unacked, inflight, delivered, bytes_acked, delivery_rate_bps "
-	       "(delivery_rate), pacing_rate_bps (pacing_rate), rtos, sport, dport", name);
+	       "(delivery_rate), pacing_rate_bps (pacing_rate), rtos, recv_q, send_q, bytes_sent, "
+	       "bytes_retrans, notsent, snd_wnd, send_bps (send), sport, dport", name);
 	tt_suggest_print(name, names, n);
 	return NULL;
 }
@@ -198,15 +207,19 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 {
 	struct tt_socklist l = { 0 };
 	struct tt_filter f;
-	bool all = false;
+	bool all = false, procs = false, cgroups = false;
+	struct tt_owners owners = { 0 };
+	struct tt_cgroups cgs = { 0 };
 	long top = -1;
 	size_t i;
 	int r, status, first;
 	uint32_t u;
 
-	enum { OPT_SORT = 256, OPT_TOP };
+	enum { OPT_SORT = 256, OPT_TOP, OPT_CGROUP };
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "processes", no_argument, NULL, 'P' },
+		{ "cgroup", no_argument, NULL, OPT_CGROUP },
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "ipv4", no_argument, NULL, '4' },
@@ -217,10 +230,16 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 
 	tt_filter_init(&f);
 	sort_by = NULL;
-	while ((c = tt_getopt(ctx, tt_cmd_find("sockets"), argc, argv, "a46", opts)) != -1) {
+	while ((c = tt_getopt(ctx, tt_cmd_find("sockets"), argc, argv, "a46P", opts)) != -1) {
 		switch (c) {
 		case 'a':
 			all = true;
+			break;
+		case 'P':
+			procs = true;
+			break;
+		case OPT_CGROUP:
+			cgroups = true;
 			break;
 		case '4':
 		case '6':
@@ -278,6 +297,16 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 		qsort(l.v, l.n, sizeof(l.v[0]), sock_cmp);
 	if (top >= 0 && l.n > (size_t)top)
 		l.n = (size_t)top;
+	/* ss -p, ss --cgroup: after the dump, as ss reads /proc after it */
+	if (procs) {
+		if (tt_owners_scan(&owners, NULL))
+			tt_note("-P: cannot read /proc: %s", strerror(errno));
+		tt_owners_attach(&owners, &l);
+	}
+	if (cgroups) {
+		tt_cgroups_scan(&cgs, NULL);	/* none mounted: every one unreachable, as ss */
+		tt_cgroups_attach(&cgs, &l);
+	}
 
 	if (ctx->json && ctx->pretty) {
 		json_object *arr = json_object_new_array();
@@ -308,5 +337,7 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 			tt_sock_print(&l.v[i], stdout);
 	}
 	tt_socklist_free(&l);
+	tt_owners_free(&owners);
+	tt_cgroups_free(&cgs);
 	return status;
 }

@@ -37,6 +37,76 @@ static void watch_rate(char *buf, size_t len, const struct tt_sock *s, int attr)
 	strncat(buf, "bps", len - strlen(buf) - 1);
 }
 
+/* The counters of the previous sample, by cookie: what the deltas start from. */
+struct tt_watch_prev {
+	uint64_t cookie, acked, retr, bretr, have;
+	double t;
+};
+
+static int prev_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct tt_watch_prev *)a)->cookie, y = ((const struct tt_watch_prev *)b)->cookie;
+
+	return (x > y) - (x < y);
+}
+
+/* A counter's growth since the sample before, if both have it and it grew. */
+static bool grew(const struct tt_sock *s, const struct tt_watch_prev *p, int attr, uint64_t was,
+		 uint64_t *d)
+{
+	if (!tt_has(s, attr) || !(p->have & (1ULL << attr)) || s->v[attr] < was)
+		return false;
+	*d = s->v[attr] - was;
+	return true;
+}
+
+/*
+ * The interval's figures of every socket seen in the sample before
+ * (goodput from bytes_acked in bit/s, retransmitted segments and bytes),
+ * then this sample becomes the one before.  A socket new in this sample
+ * (or whose counters went back: another socket of the same cookie) has
+ * none.  t: a monotonic clock, in seconds.
+ */
+void tt_watch_deltas(struct tt_watch_prev **pv, size_t *pn, struct tt_socklist *l, double t)
+{
+	struct tt_watch_prev *np = l->n ? malloc(l->n * sizeof(*np)) : NULL;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		struct tt_sock *s = &l->v[i];
+		struct tt_watch_prev key = { .cookie = s->v[TCPTUNE_SOCK_A_COOKIE] }, *p;
+		uint64_t d;
+
+		p = *pn ? bsearch(&key, *pv, *pn, sizeof(key), prev_cmp) : NULL;
+		if (p && t > p->t) {
+			if (grew(s, p, TCPTUNE_SOCK_A_BYTES_ACKED, p->acked, &d))
+				tt_sock_set(s, TT_F_GOODPUT, tt_u64_of((double)d * 8 / (t - p->t)));
+			if (grew(s, p, TCPTUNE_SOCK_A_TOTAL_RETRANS, p->retr, &d))
+				tt_sock_set(s, TT_F_RETRANS_DELTA, d);
+			if (grew(s, p, TCPTUNE_SOCK_A_BYTES_RETRANS, p->bretr, &d))
+				tt_sock_set(s, TT_F_BYTES_RETRANS_DELTA, d);
+		}
+		if (np)
+			np[i] = (struct tt_watch_prev){ key.cookie, s->v[TCPTUNE_SOCK_A_BYTES_ACKED],
+					       s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS],
+					       s->v[TCPTUNE_SOCK_A_BYTES_RETRANS], s->have, t };
+	}
+	free(*pv);
+	*pv = np;
+	*pn = np ? l->n : 0;
+	if (np)
+		qsort(np, *pn, sizeof(*np), prev_cmp);
+}
+
+/* A count column: "-" while unknown. */
+static void watch_count(char *buf, size_t len, const struct tt_sock *s, int f)
+{
+	if (tt_has(s, f))
+		snprintf(buf, len, "%llu", (unsigned long long)s->v[f]);
+	else
+		snprintf(buf, len, "-");
+}
+
 static void table(FILE *f, const struct tt_socklist *l, double now, double interval,
 		  bool tty)
 {
@@ -51,12 +121,13 @@ static void table(FILE *f, const struct tt_socklist *l, double now, double inter
 		fputs("\033[H\033[2J", f);
 	fprintf(f, "tcptune watch: %s, every %gs, %zu socket%s%s\n", ts, interval, l->n,
 		l->n == 1 ? "" : "s", tty ? " (Ctrl-C to stop)" : "");
-	fprintf(f, "%-16s %-16s %-26s %-26s %-8s %7s %8s %9s %8s %9s %9s %9s %5s %s\n",
+	fprintf(f, "%-16s %-16s %-26s %-26s %-8s %7s %8s %9s %8s %9s %9s %9s %5s %9s %5s %7s %s\n",
 		"SK", "ALGO", "LOCAL", "PEER", "CA", "CWND", "SSTHRESH", "RTT(ms)",
-		"MINRTT", "DELIVERY", "PACING", "RETRANS", "LOST", "MODEL");
+		"MINRTT", "DELIVERY", "PACING", "RETRANS", "LOST", "GOODPUT", "RETR",
+		"RETRB", "MODEL");
 	for (i = 0; i < l->n; i++) {
 		const struct tt_sock *s = &l->v[i];
-		char ssth[16] = "-", retr[24];
+		char ssth[16] = "-", retr[24], gp[32], gr[24], dr[24], dbr[24];
 
 		tt_sock_addr(s, true, l1, sizeof(l1));
 		tt_sock_addr(s, false, p1, sizeof(p1));
@@ -79,12 +150,20 @@ static void table(FILE *f, const struct tt_socklist *l, double now, double inter
 		tt_fmt_ms(mrtt, sizeof(mrtt), s->v[TCPTUNE_SOCK_A_MIN_RTT]);
 		watch_rate(r1, sizeof(r1), s, TCPTUNE_SOCK_A_DELIVERY_RATE);
 		watch_rate(r2, sizeof(r2), s, TCPTUNE_SOCK_A_PACING_RATE);
-		fprintf(f, "%-16llx %-16s %-26s %-26s %-8s %7llu %8s %9s %8s %9s %9s %9s %5llu %s\n",
+		if (tt_has(s, TT_F_GOODPUT))
+			snprintf(gp, sizeof(gp), "%sbps",
+				 tt_fmt_rate(gr, sizeof(gr), (double)s->v[TT_F_GOODPUT]));
+		else
+			snprintf(gp, sizeof(gp), "-");
+		watch_count(dr, sizeof(dr), s, TT_F_RETRANS_DELTA);
+		watch_count(dbr, sizeof(dbr), s, TT_F_BYTES_RETRANS_DELTA);
+		fprintf(f, "%-16llx %-16s %-26s %-26s %-8s %7llu %8s %9s %8s %9s %9s %9s %5llu "
+			"%9s %5s %7s %s\n",
 			(unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE], s->algo, l1, p1,
 			tt_has(s, TCPTUNE_SOCK_A_CA_STATE) ?
 				tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE]) : "-",
 			(unsigned long long)s->v[TCPTUNE_SOCK_A_CWND], ssth, rtt, mrtt, r1, r2,
-			retr, (unsigned long long)s->v[TCPTUNE_SOCK_A_LOST], model);
+			retr, (unsigned long long)s->v[TCPTUNE_SOCK_A_LOST], gp, dr, dbr, model);
 	}
 	fflush(f);
 }
@@ -102,7 +181,9 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct tt_cmd *self = tt_cmd_find("watch");
-	struct timespec next;
+	struct timespec next, mono;
+	struct tt_watch_prev *prev = NULL;
+	size_t nprev = 0;
 	struct tt_filter f;
 	const char *outpath = NULL;
 	double interval = 1.0;
@@ -174,6 +255,8 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		r = tt_collect(ctx, &f, all, &l);
 		if (r)
 			break;
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		tt_watch_deltas(&prev, &nprev, &l, (double)mono.tv_sec + mono.tv_nsec / 1e9);
 		/* the file only once there is a sample: a failure leaves it as it was */
 		if (!n && outpath && strcmp(outpath, "-")) {
 			out = fopen(outpath, "w");
@@ -196,6 +279,7 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 			json_object *o = json_object_new_object(), *arr = json_object_new_array();
 
 			json_object_object_add(o, "time", json_object_new_double(now));
+			json_object_object_add(o, "interval_s", json_object_new_double(interval));
 			for (k = 0; k < l.n; k++)
 				json_object_array_add(arr, tt_sock_json(&l.v[k]));
 			json_object_object_add(o, "sockets", arr);
@@ -223,6 +307,7 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 	}
 	if (out != stdout)
 		fclose(out);
+	free(prev);
 	tt_filter_free(&f);
 	return r;
 }

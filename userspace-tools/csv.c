@@ -16,7 +16,11 @@ const char *const tt_csv_columns[] = {
 	"ca_state", "cwnd", "ssthresh", "srtt_us", "rttvar_us", "minrtt_us",
 	"rto_us", "mss", "inflight", "unacked", "retrans", "total_retrans",
 	"lost", "sacked", "delivered", "delivery_rate_bps", "pacing_rate_bps",
-	"app_limited", "bbr_state", "bbr_bw_bps", "reno_phase", "rtos", NULL,
+	"app_limited", "bbr_state", "bbr_bw_bps", "reno_phase",
+	/* appended (readers find columns by name) */
+	"rtos", "recv_q", "send_q", "bytes_acked", "bytes_sent", "bytes_retrans",
+	"busy_us", "rwnd_limited_us", "sndbuf_limited_us", "notsent", "snd_wnd",
+	"send_bps", "goodput_bps", "retrans_delta", "bytes_retrans_delta", NULL,
 };
 
 void tt_csv_header(FILE *f)
@@ -31,7 +35,8 @@ void tt_csv_header(FILE *f)
 static void cell(FILE *f, const struct tt_sock *s, int attr)
 {
 	fputc(',', f);
-	if (tt_has(s, attr))
+	/* no min RTT sample yet: ~0 (as the text leaves it out) */
+	if (tt_has(s, attr) && !(attr == TCPTUNE_SOCK_A_MIN_RTT && s->v[attr] == 0xffffffffu))
 		fprintf(f, "%llu", (unsigned long long)s->v[attr]);
 }
 
@@ -51,6 +56,14 @@ void tt_csv_row(FILE *f, double t, const struct tt_sock *s)
 		TCPTUNE_SOCK_A_RTO, TCPTUNE_SOCK_A_MSS, TCPTUNE_SOCK_A_INFLIGHT,
 		TCPTUNE_SOCK_A_UNACKED, TCPTUNE_SOCK_A_RETRANS, TCPTUNE_SOCK_A_TOTAL_RETRANS,
 		TCPTUNE_SOCK_A_LOST, TCPTUNE_SOCK_A_SACKED, TCPTUNE_SOCK_A_DELIVERED,
+	};
+	/* the columns recv_q .. bytes_retrans_delta (send and goodput in bit/s) */
+	static const int appended[] = {
+		TCPTUNE_SOCK_A_RECV_Q, TCPTUNE_SOCK_A_SEND_Q, TCPTUNE_SOCK_A_BYTES_ACKED,
+		TCPTUNE_SOCK_A_BYTES_SENT, TCPTUNE_SOCK_A_BYTES_RETRANS, TCPTUNE_SOCK_A_BUSY,
+		TCPTUNE_SOCK_A_RWND_LIMITED, TCPTUNE_SOCK_A_SNDBUF_LIMITED,
+		TCPTUNE_SOCK_A_NOTSENT, TCPTUNE_SOCK_A_SND_WND, TT_F_SEND, TT_F_GOODPUT,
+		TT_F_RETRANS_DELTA, TT_F_BYTES_RETRANS_DELTA,
 	};
 	char a[64];
 	size_t i;
@@ -85,6 +98,8 @@ void tt_csv_row(FILE *f, double t, const struct tt_sock *s)
 	if (s->has_reno && (s->reno_have & (1ULL << TCPTUNE_RENO_A_PHASE)))
 		fputs(tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]), f);
 	cell(f, s, TCPTUNE_SOCK_A_RTOS);	/* plot's RTO markers */
+	for (i = 0; i < sizeof(appended) / sizeof(appended[0]); i++)
+		cell(f, s, appended[i]);
 	fputc('\n', f);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Every other TCP socket, through sock_diag (NETLINK_SOCK_DIAG,
- * inet_diag with INET_DIAG_INFO and INET_DIAG_CONG), IPv4 and IPv6: what
+ * inet_diag with INET_DIAG_INFO, INET_DIAG_CONG and the algorithm's own
+ * INET_DIAG_{VEGAS,DCTCP,BBR}INFO, as ss -tie asks), IPv4 and IPv6: what
  * `tcptune sockets -a` adds to the tcptune dump.  Each tcp_info becomes a
  * struct tt_sock with the same field ids and units as the tcptune dump, so
  * both print alike.
@@ -29,11 +30,7 @@ enum { ST_SYN_RECV = 3, ST_TIME_WAIT = 6, ST_CLOSE = 7, ST_LISTEN = 10 };
 #define TI_HAS(len, field) ((len) >= offsetof(struct tcp_info, field) + \
 			    sizeof(((struct tcp_info *)0)->field))
 
-static void set(struct tt_sock *s, int attr, uint64_t v)
-{
-	s->v[attr] = v;
-	s->have |= 1ULL << attr;
-}
+#define set tt_sock_set
 
 static void from_tcp_info(struct tt_sock *s, const void *data, size_t len)
 {
@@ -74,11 +71,74 @@ static void from_tcp_info(struct tt_sock *s, const void *data, size_t len)
 		set(s, TCPTUNE_SOCK_A_DELIVERED, ti.tcpi_delivered);
 	if (TI_HAS(len, tcpi_dsack_dups))
 		set(s, TCPTUNE_SOCK_A_DSACK_DUPS, ti.tcpi_dsack_dups);
+	set(s, TCPTUNE_SOCK_A_OPTIONS, ti.tcpi_options);
+	set(s, TCPTUNE_SOCK_A_SND_WSCALE, ti.tcpi_snd_wscale);
+	set(s, TCPTUNE_SOCK_A_RCV_WSCALE, ti.tcpi_rcv_wscale);
+	if (TI_HAS(len, tcpi_notsent_bytes))
+		set(s, TCPTUNE_SOCK_A_NOTSENT, ti.tcpi_notsent_bytes);
+	if (TI_HAS(len, tcpi_sndbuf_limited)) {
+		set(s, TCPTUNE_SOCK_A_BUSY, ti.tcpi_busy_time);
+		set(s, TCPTUNE_SOCK_A_RWND_LIMITED, ti.tcpi_rwnd_limited);
+		set(s, TCPTUNE_SOCK_A_SNDBUF_LIMITED, ti.tcpi_sndbuf_limited);
+	}
+	if (TI_HAS(len, tcpi_bytes_retrans)) {
+		set(s, TCPTUNE_SOCK_A_BYTES_SENT, ti.tcpi_bytes_sent);
+		set(s, TCPTUNE_SOCK_A_BYTES_RETRANS, ti.tcpi_bytes_retrans);
+	}
+	if (TI_HAS(len, tcpi_snd_wnd))
+		set(s, TCPTUNE_SOCK_A_SND_WND, ti.tcpi_snd_wnd);
+}
+
+static void cc_set(struct tt_sock *s, int i, uint64_t v)
+{
+	s->cc[i] = v;
+	s->cc_have |= 1ULL << i;
+}
+
+/*
+ * The kernel's algorithm's own state (what ss shows of it): its struct,
+ * as long as this kernel's (shorter: the rest 0), into tt_sock.cc[].
+ */
+static void from_cc_info(struct tt_sock *s, int type, const struct nlattr *a)
+{
+	union tcp_cc_info ci;
+	size_t len = mnl_attr_get_payload_len(a);
+
+	memset(&ci, 0, sizeof(ci));
+	memcpy(&ci, mnl_attr_get_payload(a), len < sizeof(ci) ? len : sizeof(ci));
+	switch (type) {
+	case INET_DIAG_BBRINFO:
+		s->cc_kind = TT_CC_BBR;
+		cc_set(s, TT_CC_BBR_BW, (uint64_t)ci.bbr.bbr_bw_hi << 32 | ci.bbr.bbr_bw_lo);
+		cc_set(s, TT_CC_BBR_MRTT, ci.bbr.bbr_min_rtt);
+		cc_set(s, TT_CC_BBR_PACING_GAIN, ci.bbr.bbr_pacing_gain);
+		cc_set(s, TT_CC_BBR_CWND_GAIN, ci.bbr.bbr_cwnd_gain);
+		break;
+	case INET_DIAG_DCTCPINFO:
+		s->cc_kind = TT_CC_DCTCP;
+		cc_set(s, TT_CC_DCTCP_ENABLED, ci.dctcp.dctcp_enabled);
+		cc_set(s, TT_CC_DCTCP_CE_STATE, ci.dctcp.dctcp_ce_state);
+		cc_set(s, TT_CC_DCTCP_ALPHA, ci.dctcp.dctcp_alpha);
+		cc_set(s, TT_CC_DCTCP_AB_ECN, ci.dctcp.dctcp_ab_ecn);
+		cc_set(s, TT_CC_DCTCP_AB_TOT, ci.dctcp.dctcp_ab_tot);
+		break;
+	case INET_DIAG_VEGASINFO:
+		s->cc_kind = TT_CC_VEGAS;
+		cc_set(s, TT_CC_VEGAS_ENABLED, ci.vegas.tcpv_enabled);
+		cc_set(s, TT_CC_VEGAS_RTTCNT, ci.vegas.tcpv_rttcnt);
+		cc_set(s, TT_CC_VEGAS_RTT, ci.vegas.tcpv_rtt);
+		cc_set(s, TT_CC_VEGAS_MINRTT, ci.vegas.tcpv_minrtt);
+		break;
+	}
 }
 
 static const int diag_policy[INET_DIAG_MAX + 1] = {
 	[INET_DIAG_INFO] = MNL_TYPE_BINARY,	/* as long as this kernel's tcp_info */
 	[INET_DIAG_CONG] = MNL_TYPE_NUL_STRING,
+	[INET_DIAG_VEGASINFO] = MNL_TYPE_BINARY,
+	[INET_DIAG_DCTCPINFO] = MNL_TYPE_BINARY,
+	[INET_DIAG_BBRINFO] = MNL_TYPE_BINARY,
+	[INET_DIAG_CGROUP_ID] = MNL_TYPE_U64,
 };
 
 int tt_diag_cb(const struct nlmsghdr *nlh, void *data)
@@ -108,6 +168,11 @@ int tt_diag_cb(const struct nlmsghdr *nlh, void *data)
 	set(s, TCPTUNE_SOCK_A_COOKIE, (uint64_t)m->id.idiag_cookie[0] |
 					  (uint64_t)m->id.idiag_cookie[1] << 32);
 	set(s, TCPTUNE_SOCK_A_STATE, m->idiag_state);
+	/* ss's Recv-Q, Send-Q; -e's uid, ino */
+	set(s, TCPTUNE_SOCK_A_RECV_Q, m->idiag_rqueue);
+	set(s, TCPTUNE_SOCK_A_SEND_Q, m->idiag_wqueue);
+	set(s, TCPTUNE_SOCK_A_UID, m->idiag_uid);
+	set(s, TCPTUNE_SOCK_A_INODE, m->idiag_inode);
 	s->have |= 1ULL << TCPTUNE_SOCK_A_SADDR | 1ULL << TCPTUNE_SOCK_A_DADDR;
 
 	tt_attr_parse(mnl_nlmsg_get_payload_offset(nlh, sizeof(*m)),
@@ -120,6 +185,16 @@ int tt_diag_cb(const struct nlmsghdr *nlh, void *data)
 		snprintf(s->algo, sizeof(s->algo), "%s", mnl_attr_get_str(tb[INET_DIAG_CONG]));
 		s->have |= 1ULL << TCPTUNE_SOCK_A_ALGO;
 	}
+	/* one algorithm reports one of them; the last one given wins */
+	if (tb[INET_DIAG_VEGASINFO])
+		from_cc_info(s, INET_DIAG_VEGASINFO, tb[INET_DIAG_VEGASINFO]);
+	if (tb[INET_DIAG_DCTCPINFO])
+		from_cc_info(s, INET_DIAG_DCTCPINFO, tb[INET_DIAG_DCTCPINFO]);
+	if (tb[INET_DIAG_BBRINFO])
+		from_cc_info(s, INET_DIAG_BBRINFO, tb[INET_DIAG_BBRINFO]);
+	if (tb[INET_DIAG_CGROUP_ID])
+		set(s, TCPTUNE_SOCK_A_CGROUP_ID, mnl_attr_get_u64(tb[INET_DIAG_CGROUP_ID]));
+	tt_sock_derive(s);
 	return MNL_CB_OK;
 }
 
@@ -173,7 +248,10 @@ int tt_diag_dump(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_sockli
 		req->sdiag_family = (uint8_t)families[i];
 		req->sdiag_protocol = IPPROTO_TCP;
 		req->idiag_states = f ? tt_filter_states(f, DIAG_STATES) : DIAG_STATES;
-		req->idiag_ext = 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1);
+		/* as ss -i: the VEGASINFO bit asks every algorithm for its own
+		 * struct (Vegas's, DCTCP's, BBR's: their bits do not fit a u8) */
+		req->idiag_ext = 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) |
+				 1 << (INET_DIAG_VEGASINFO - 1);
 		if (bclen > 0)
 			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, (size_t)bclen, bc);
 

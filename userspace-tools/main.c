@@ -13,19 +13,35 @@
 #define FILTER_ARGS "[ -a ] [ FILTER ]"
 
 const struct tt_cmd tt_cmds[] = {
-	{ "sockets", cmd_sockets, "[ -a ] [ -4 | -6 ] [ --sort FIELD ] [ --top N ] [ FILTER ]",
-	  "sockets using a tcptune algorithm, in ss -ti terms (-a: every TCP socket)",
-	  "  -a, --all         also every other TCP socket (sock_diag), with its tcp_info\n"
-	  "                    and algorithm name: a better `ss -tie`; the kernel runs\n"
-	  "                    the filter (inet_diag bytecode), as for ss\n"
+	{ "sockets", cmd_sockets,
+	  "[ -a ] [ -4 | -6 ] [ -P ] [ --cgroup ] [ --sort FIELD ] [ --top N ] [ FILTER ]",
+	  "sockets using a tcptune algorithm, in ss -tie terms (-a: every TCP socket)",
+	  "  -a, --all         also every other TCP socket (sock_diag), with its tcp_info,\n"
+	  "                    algorithm name and the kernel algorithm's own state\n"
+	  "                    (bbr:(...), dctcp:(...)): a better `ss -tie`; the kernel\n"
+	  "                    runs the filter (inet_diag bytecode), as for ss\n"
 	  "  -4, --ipv4        IPv4 sockets only\n"
 	  "  -6, --ipv6        IPv6 sockets only\n"
+	  "  -P, --processes   the processes holding each socket, as ss -p:\n"
+	  "                    users:((\"name\",pid=N,fd=N)) (-p is --pretty here)\n"
+	  "  --cgroup          each socket's cgroup v2 path, as ss --cgroup:\n"
+	  "                    cgroup:/path (cgroup:unreachable:ID if not found)\n"
+	  "  Fields (ss's names and units; zero and unset ones left out, as ss):\n"
+	  "                    State Recv-Q Send-Q, users, uid, ino, sk; ts sack ecn\n"
+	  "                    ecnseen fastopen ALGO wscale:S,R ca_state rto rtos rtt\n"
+	  "                    mss cwnd ssthresh bytes_sent bytes_retrans bytes_acked\n"
+	  "                    MODEL send pacing_rate delivery_rate delivered\n"
+	  "                    app_limited busy rwnd_limited sndbuf_limited unacked\n"
+	  "                    inflight retrans lost sacked dsack_dups reordering\n"
+	  "                    notsent minrtt snd_wnd (see tcptune(8), FIELDS)\n"
 	  "  --sort FIELD      by FIELD, largest first (sport, dport: smallest first);\n"
 	  "                    FIELD: cwnd ssthresh srtt_us (rtt) rttvar_us minrtt_us\n"
 	  "                    (minrtt) rto_us (rto) mss retrans total_retrans lost\n"
 	  "                    sacked unacked inflight delivered bytes_acked\n"
 	  "                    delivery_rate_bps (delivery_rate) pacing_rate_bps\n"
-	  "                    (pacing_rate) rtos sport dport\n"
+	  "                    (pacing_rate) rtos recv_q send_q bytes_sent\n"
+	  "                    bytes_retrans notsent snd_wnd send_bps (send) sport\n"
+	  "                    dport\n"
 	  "  --top N           the first N sockets only (after --sort)\n" },
 	{ "algos", cmd_algos, "",
 	  "the algorithms, their socket counts and recovery/RTO/undo counters", NULL },
@@ -53,6 +69,11 @@ const struct tt_cmd tt_cmds[] = {
 	{ "watch", cmd_watch, "[ -i SECONDS ] [ -c COUNT ] [ --csv [ -o FILE ] ] " FILTER_ARGS,
 	  "a live table of sockets, or samples to CSV for `tcptune plot`",
 	  "  -i, --interval S  seconds between samples (default 1, may be fractional)\n"
+	  "                    each sample beyond the first also has, per socket, the\n"
+	  "                    interval's goodput (bytes_acked, bit/s), retransmitted\n"
+	  "                    segments and bytes: GOODPUT RETR RETRB in the table,\n"
+	  "                    goodput_bps retrans_delta bytes_retrans_delta in JSON\n"
+	  "                    and CSV\n"
 	  "  -c, --count N     stop after N samples\n"
 	  "  --csv             write CSV samples (one row per socket per sample)\n"
 	  "  -o, --output FILE write them to FILE instead of stdout (implies --csv)\n"
@@ -266,7 +287,10 @@ int tt_getopt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc, char **arg
 			tt_note("see `tcptune %s help`", cmd->name);
 			return '?';
 		case '?':
-			if (optopt)
+			if (optopt && !strncmp(argv[optind - 1], "--", 2))
+				tt_err("%s: \"%s\": the option takes no value", cmd->name,
+				       argv[optind - 1]);
+			else if (optopt)
 				tt_err("%s: unknown option \"-%c\"", cmd->name, optopt);
 			else
 				tt_err("%s: unknown option \"%s\"", cmd->name, argv[optind - 1]);

@@ -12,15 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/tcp.h>
 
 #include "tcptune.h"
 
 enum fmt {
-	F_U32,		/* name:%u */
+	F_U32,		/* name:%llu */
 	F_U64,		/* name:%llu */
 	F_MS,		/* us shown as ms: name:%g (ss) */
 	F_RATE,		/* bytes/s shown as "name %sbps" (ss) */
+	F_BITRATE,	/* bit/s shown as "name %sbps" (ss's send) */
 	F_FLAG,		/* name when non-zero */
+	F_BUSY,		/* us shown as "name:%llums" (ss's busy) */
+	F_LIMITED,	/* us of busy: "name:%llums(%.1f%%)" when busy is shown */
+	F_MODELS,	/* the algorithms' models here, as ss puts bbr:(...) */
 	F_HIDDEN,	/* printed by hand or JSON only */
 };
 
@@ -34,23 +39,38 @@ struct field {
 };
 
 /*
- * Human order follows ss: rto, rtt, mss, cwnd, ssthresh, ...  "rtos" is
- * ss's missing counter: RTOs since the last forward progress
- * (icsk_retransmits, tcpi_retransmits).
+ * Human order follows `ss -tie` (iproute2 6.1): rto, rtt, mss, cwnd,
+ * ssthresh, bytes_*, the algorithm's own state, send, rates, busy times,
+ * counters, notsent, minrtt, snd_wnd.  "rtos" is ss's missing counter: RTOs
+ * since the last forward progress (icsk_retransmits, tcpi_retransmits);
+ * "inflight" another.  The fields of the first line (Recv-Q, Send-Q, uid,
+ * ino) are printed by hand; the last three are watch's, per interval.
  */
 static const struct field fields[] = {
-	{ TCPTUNE_SOCK_A_RTO, "rto", "rto_us", F_MS, -1 },
+	{ TCPTUNE_SOCK_A_RECV_Q, "Recv-Q", "recv_q", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_SEND_Q, "Send-Q", "send_q", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_UID, "uid", "uid", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_INODE, "ino", "ino", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_CGROUP_ID, "cgroup_id", "cgroup_id", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_RTO, "rto", "rto_us", F_MS, 0 },
 	{ TCPTUNE_SOCK_A_RTOS, "rtos", "rtos", F_U32, 0 },
 	{ TCPTUNE_SOCK_A_SRTT, "rtt", "srtt_us", F_HIDDEN, -1 },
 	{ TCPTUNE_SOCK_A_RTTVAR, "rttvar", "rttvar_us", F_HIDDEN, -1 },
-	{ TCPTUNE_SOCK_A_MSS, "mss", "mss", F_U32, -1 },
-	{ TCPTUNE_SOCK_A_CWND, "cwnd", "cwnd", F_U32, -1 },
+	{ TCPTUNE_SOCK_A_MSS, "mss", "mss", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_CWND, "cwnd", "cwnd", F_U32, 0 },
 	{ TCPTUNE_SOCK_A_SSTHRESH, "ssthresh", "ssthresh", F_HIDDEN, -1 },
+	{ TCPTUNE_SOCK_A_BYTES_SENT, "bytes_sent", "bytes_sent", F_U64, 0 },
+	{ TCPTUNE_SOCK_A_BYTES_RETRANS, "bytes_retrans", "bytes_retrans", F_U64, 0 },
 	{ TCPTUNE_SOCK_A_BYTES_ACKED, "bytes_acked", "bytes_acked", F_U64, 0 },
+	{ 0, NULL, NULL, F_MODELS, -1 },
+	{ TT_F_SEND, "send", "send_bps", F_BITRATE, 0 },
 	{ TCPTUNE_SOCK_A_PACING_RATE, "pacing_rate", "pacing_rate_bps", F_RATE, 0 },
 	{ TCPTUNE_SOCK_A_DELIVERY_RATE, "delivery_rate", "delivery_rate_bps", F_RATE, 0 },
 	{ TCPTUNE_SOCK_A_DELIVERED, "delivered", "delivered", F_U32, 0 },
 	{ TCPTUNE_SOCK_A_APP_LIMITED, "app_limited", "app_limited", F_FLAG, -1 },
+	{ TCPTUNE_SOCK_A_BUSY, "busy", "busy_us", F_BUSY, 0 },
+	{ TCPTUNE_SOCK_A_RWND_LIMITED, "rwnd_limited", "rwnd_limited_us", F_LIMITED, 0 },
+	{ TCPTUNE_SOCK_A_SNDBUF_LIMITED, "sndbuf_limited", "sndbuf_limited_us", F_LIMITED, 0 },
 	{ TCPTUNE_SOCK_A_UNACKED, "unacked", "unacked", F_U32, 0 },
 	{ TCPTUNE_SOCK_A_INFLIGHT, "inflight", "inflight", F_U32, 0 },
 	{ TCPTUNE_SOCK_A_RETRANS, "retrans", "retrans", F_HIDDEN, -1 },
@@ -59,7 +79,18 @@ static const struct field fields[] = {
 	{ TCPTUNE_SOCK_A_SACKED, "sacked", "sacked", F_U32, 0 },
 	{ TCPTUNE_SOCK_A_DSACK_DUPS, "dsack_dups", "dsack_dups", F_U32, 0 },
 	{ TCPTUNE_SOCK_A_REORDERING, "reordering", "reordering", F_U32, 3 },
-	{ TCPTUNE_SOCK_A_MIN_RTT, "minrtt", "minrtt_us", F_MS, -1 },
+	{ TCPTUNE_SOCK_A_NOTSENT, "notsent", "notsent", F_U32, 0 },
+	{ TCPTUNE_SOCK_A_MIN_RTT, "minrtt", "minrtt_us", F_MS, 0 },
+	{ TCPTUNE_SOCK_A_SND_WND, "snd_wnd", "snd_wnd", F_U32, 0 },
+	{ TT_F_GOODPUT, "goodput", "goodput_bps", F_BITRATE, -1 },
+	{ TT_F_RETRANS_DELTA, "retrans_delta", "retrans_delta", F_U64, -1 },
+	{ TT_F_BYTES_RETRANS_DELTA, "bytes_retrans_delta", "bytes_retrans_delta", F_U64, -1 },
+};
+
+/* The TCP options of tcpi_options that ss names, in its order. */
+static const struct { uint8_t bit; const char *name; } tcp_opts[] = {
+	{ TCPI_OPT_TIMESTAMPS, "ts" }, { TCPI_OPT_SACK, "sack" }, { TCPI_OPT_ECN, "ecn" },
+	{ TCPI_OPT_ECN_SEEN, "ecnseen" }, { TCPI_OPT_SYN_DATA, "fastopen" },
 };
 
 /* How the kernel sends each attribute of a TCPTUNE_A_SOCK nest. */
@@ -96,6 +127,21 @@ static const int sock_policy[TCPTUNE_SOCK_A_MAX + 1] = {
 	[TCPTUNE_SOCK_A_BYTES_ACKED] = TT_NLA_UINT,
 	[TCPTUNE_SOCK_A_RENO] = MNL_TYPE_NESTED,
 	[TCPTUNE_SOCK_A_BBR] = MNL_TYPE_NESTED,
+	[TCPTUNE_SOCK_A_RECV_Q] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_SEND_Q] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_BYTES_SENT] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_BYTES_RETRANS] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_BUSY] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_RWND_LIMITED] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_SNDBUF_LIMITED] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_NOTSENT] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_SND_WND] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_OPTIONS] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_SND_WSCALE] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_RCV_WSCALE] = MNL_TYPE_U8,
+	[TCPTUNE_SOCK_A_INODE] = TT_NLA_UINT,
+	[TCPTUNE_SOCK_A_UID] = MNL_TYPE_U32,
+	[TCPTUNE_SOCK_A_CGROUP_ID] = TT_NLA_UINT,
 };
 
 static const int reno_policy[TCPTUNE_RENO_A_MAX + 1] = {
@@ -260,7 +306,26 @@ int tt_sock_from_attr(struct tt_sock *s, const struct nlattr *nest)
 	}
 	if (tt_has(s, TCPTUNE_SOCK_A_FAMILY))
 		s->family = (uint8_t)s->v[TCPTUNE_SOCK_A_FAMILY];
+	tt_sock_derive(s);
 	return 0;
+}
+
+/*
+ * ss's "send": cwnd * mss * 8 / rtt, in bit/s; the rtt is Vegas's own
+ * when the kernel's Vegas reports one, as ss takes it.
+ */
+void tt_sock_derive(struct tt_sock *s)
+{
+	double rtt = (double)s->v[TCPTUNE_SOCK_A_SRTT];
+	uint64_t vr = s->cc[TT_CC_VEGAS_RTT];
+
+	if (s->cc_kind == TT_CC_VEGAS && s->cc[TT_CC_VEGAS_ENABLED] && vr && vr != 0x7fffffff)
+		rtt = (double)vr;
+	if (!tt_has(s, TCPTUNE_SOCK_A_SRTT) || rtt <= 0 || !s->v[TCPTUNE_SOCK_A_MSS] ||
+	    !s->v[TCPTUNE_SOCK_A_CWND])
+		return;
+	tt_sock_set(s, TT_F_SEND, tt_u64_of((double)s->v[TCPTUNE_SOCK_A_CWND] *
+					    (double)s->v[TCPTUNE_SOCK_A_MSS] * 8e6 / rtt));
 }
 
 void tt_addr_str(int family, const uint8_t *a, char *buf, size_t len)
@@ -289,11 +354,12 @@ void tt_sock_addr(const struct tt_sock *s, bool local, char *buf, size_t len)
 
 void tt_sock_header(FILE *f)
 {
-	fprintf(f, "%-10s %-44s %-44s %s\n", "State", "Local Address:Port",
-		"Peer Address:Port", "Cookie");
+	fprintf(f, "%-10s %-6s %-6s %-44s %-44s %s\n", "State", "Recv-Q", "Send-Q",
+		"Local Address:Port", "Peer Address:Port", "Process");
 }
 
 #define INFINITE_SSTHRESH 0x7fffffffu
+#define TCP_LISTEN_STATE 10	/* include/net/tcp_states.h */
 #define UNSET32 0xffffffffu
 
 /*
@@ -305,6 +371,8 @@ enum mfmt {
 	M_MS,		/* us: text ms as ss, JSON us (the name says) */
 	M_RATE,		/* bytes/s: bit/s in both, unknown left out / null */
 	M_GAIN,		/* percent: a ratio in both */
+	M_GAIN256,	/* << 8 (INET_DIAG_BBRINFO): a ratio in both */
+	M_BOOL,		/* JSON true/false */
 };
 
 struct model_field {
@@ -312,36 +380,66 @@ struct model_field {
 	const char *ss, *json;
 	enum mfmt fmt;
 	bool unset32;	/* ~0u is "not set": left out / null */
+	bool hide0;	/* text: left out when 0, as ss leaves out a 0 gain */
 };
 
 struct model {
 	const char *name;		/* reno:(...), JSON object "reno" */
 	const struct model_field *f;
 	size_t n;
+	bool text;			/* false: JSON only (ss prints none of Vegas's) */
+	const char *off;		/* shown alone when the algorithm is off */
 };
 
 static const struct model_field reno_fields[] = {
-	{ TCPTUNE_RENO_A_RECOVER, "recover", "recover", M_U64, false },
-	{ TCPTUNE_RENO_A_RFC_CWND, "rfc_cwnd", "rfc_cwnd", M_U64, false },
-	{ TCPTUNE_RENO_A_BYTES_ACKED, "bytes_acked", "bytes_acked", M_U64, false },
-	{ TCPTUNE_RENO_A_DUP_SEGS, "dup_segs", "dup_segs", M_U64, false },
+	{ TCPTUNE_RENO_A_RECOVER, "recover", "recover", M_U64, false, false },
+	{ TCPTUNE_RENO_A_RFC_CWND, "rfc_cwnd", "rfc_cwnd", M_U64, false, false },
+	{ TCPTUNE_RENO_A_BYTES_ACKED, "bytes_acked", "bytes_acked", M_U64, false, false },
+	{ TCPTUNE_RENO_A_DUP_SEGS, "dup_segs", "dup_segs", M_U64, false, false },
 };
 
 /* ss's bbr:(bw:,mrtt:,pacing_gain:,cwnd_gain:), then BBRv3's bounds */
 static const struct model_field bbr_fields[] = {
-	{ TCPTUNE_BBR_A_BW, "bw", "bw_bps", M_RATE, false },
-	{ TCPTUNE_BBR_A_MIN_RTT, "mrtt", "mrtt_us", M_MS, false },
-	{ TCPTUNE_BBR_A_PACING_GAIN, "pacing_gain", "pacing_gain", M_GAIN, false },
-	{ TCPTUNE_BBR_A_CWND_GAIN, "cwnd_gain", "cwnd_gain", M_GAIN, false },
-	{ TCPTUNE_BBR_A_INFLIGHT_HI, "inflight_hi", "inflight_hi", M_U64, true },
-	{ TCPTUNE_BBR_A_INFLIGHT_LO, "inflight_lo", "inflight_lo", M_U64, true },
-	{ TCPTUNE_BBR_A_BW_LO, "bw_lo", "bw_lo_bps", M_RATE, false },
-	{ TCPTUNE_BBR_A_ROUND, "round", "round", M_U64, false },
+	{ TCPTUNE_BBR_A_BW, "bw", "bw_bps", M_RATE, false, false },
+	{ TCPTUNE_BBR_A_MIN_RTT, "mrtt", "mrtt_us", M_MS, false, false },
+	{ TCPTUNE_BBR_A_PACING_GAIN, "pacing_gain", "pacing_gain", M_GAIN, false, false },
+	{ TCPTUNE_BBR_A_CWND_GAIN, "cwnd_gain", "cwnd_gain", M_GAIN, false, false },
+	{ TCPTUNE_BBR_A_INFLIGHT_HI, "inflight_hi", "inflight_hi", M_U64, true, false },
+	{ TCPTUNE_BBR_A_INFLIGHT_LO, "inflight_lo", "inflight_lo", M_U64, true, false },
+	{ TCPTUNE_BBR_A_BW_LO, "bw_lo", "bw_lo_bps", M_RATE, false, false },
+	{ TCPTUNE_BBR_A_ROUND, "round", "round", M_U64, false, false },
 };
 
-static const struct model models[] = {
-	{ "reno", reno_fields, sizeof(reno_fields) / sizeof(reno_fields[0]) },
-	{ "bbr", bbr_fields, sizeof(bbr_fields) / sizeof(bbr_fields[0]) },
+/* The kernel's algorithms through sock_diag (-a), named as ss names them. */
+static const struct model_field kbbr_fields[] = {
+	{ TT_CC_BBR_BW, "bw", "bw_bps", M_RATE, false, false },
+	{ TT_CC_BBR_MRTT, "mrtt", "mrtt_us", M_MS, false, false },
+	{ TT_CC_BBR_PACING_GAIN, "pacing_gain", "pacing_gain", M_GAIN256, false, true },
+	{ TT_CC_BBR_CWND_GAIN, "cwnd_gain", "cwnd_gain", M_GAIN256, false, true },
+};
+
+static const struct model_field dctcp_fields[] = {
+	{ TT_CC_DCTCP_CE_STATE, "ce_state", "ce_state", M_U64, false, false },
+	{ TT_CC_DCTCP_ALPHA, "alpha", "alpha", M_U64, false, false },
+	{ TT_CC_DCTCP_AB_ECN, "ab_ecn", "ab_ecn", M_U64, false, false },
+	{ TT_CC_DCTCP_AB_TOT, "ab_tot", "ab_tot", M_U64, false, false },
+};
+
+static const struct model_field vegas_fields[] = {
+	{ TT_CC_VEGAS_ENABLED, "enabled", "enabled", M_BOOL, false, false },
+	{ TT_CC_VEGAS_RTTCNT, "rttcnt", "rttcnt", M_U64, false, false },
+	{ TT_CC_VEGAS_RTT, "rtt", "rtt_us", M_MS, false, false },
+	{ TT_CC_VEGAS_MINRTT, "minrtt", "minrtt_us", M_MS, false, false },
+};
+
+#define MODEL(name, f, text, off) { name, f, sizeof(f) / sizeof(f[0]), text, off }
+enum { MODEL_RENO, MODEL_BBR, MODEL_KBBR, MODEL_DCTCP, MODEL_VEGAS, NMODELS };
+static const struct model models[NMODELS] = {
+	[MODEL_RENO] = MODEL("reno", reno_fields, true, NULL),
+	[MODEL_BBR] = MODEL("bbr", bbr_fields, true, NULL),
+	[MODEL_KBBR] = MODEL("bbr", kbbr_fields, true, NULL),
+	[MODEL_DCTCP] = MODEL("dctcp", dctcp_fields, true, "fallback_mode"),
+	[MODEL_VEGAS] = MODEL("vegas", vegas_fields, false, NULL),
 };
 
 /* A socket's model: its table, values, and state ("phase"/"state"). */
@@ -350,13 +448,19 @@ struct model_view {
 	const uint64_t *v;
 	uint64_t have;
 	const char *state_key, *state, *phase;	/* state NULL: none */
+	bool off;				/* m->off applies */
 };
 
 static bool model_view(const struct tt_sock *s, int which, struct model_view *mv)
 {
+	static const uint8_t kind[NMODELS] = {
+		[MODEL_KBBR] = TT_CC_BBR, [MODEL_DCTCP] = TT_CC_DCTCP, [MODEL_VEGAS] = TT_CC_VEGAS,
+	};
+
 	memset(mv, 0, sizeof(*mv));
 	mv->m = &models[which];
-	if (which == 0) {
+	switch (which) {
+	case MODEL_RENO:
 		if (!s->has_reno)
 			return false;
 		mv->v = s->reno;
@@ -365,14 +469,22 @@ static bool model_view(const struct tt_sock *s, int which, struct model_view *mv
 		if (mv->have & (1ULL << TCPTUNE_RENO_A_PHASE))
 			mv->state = tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]);
 		return true;
+	case MODEL_BBR:
+		if (!s->has_bbr)
+			return false;
+		mv->v = s->bbr;
+		mv->have = s->bbr_have;
+		mv->state_key = "state";
+		if (mv->have & (1ULL << TCPTUNE_BBR_A_STATE))
+			mv->state = tt_bbr_state_name((int)s->bbr[TCPTUNE_BBR_A_STATE], &mv->phase);
+		return true;
 	}
-	if (!s->has_bbr)
+	/* the kernel's: one of them, and never beside our own bbr model */
+	if (s->cc_kind != kind[which] || s->has_bbr || s->has_reno)
 		return false;
-	mv->v = s->bbr;
-	mv->have = s->bbr_have;
-	mv->state_key = "state";
-	if (mv->have & (1ULL << TCPTUNE_BBR_A_STATE))
-		mv->state = tt_bbr_state_name((int)s->bbr[TCPTUNE_BBR_A_STATE], &mv->phase);
+	mv->v = s->cc;
+	mv->have = s->cc_have;
+	mv->off = which == MODEL_DCTCP && !s->cc[TT_CC_DCTCP_ENABLED];
 	return true;
 }
 
@@ -394,11 +506,15 @@ void tt_model_print(const struct tt_sock *s, FILE *f)
 	int which;
 	size_t i;
 
-	for (which = 0; which < 2; which++) {
+	for (which = 0; which < NMODELS; which++) {
 		const char *sep = "";
 
-		if (!model_view(s, which, &mv))
+		if (!model_view(s, which, &mv) || !mv.m->text)
 			continue;
+		if (mv.off) {
+			fprintf(f, " %s:%s", mv.m->name, mv.m->off);
+			continue;
+		}
 		fprintf(f, " %s:(", mv.m->name);
 		if (mv.state) {
 			fprintf(f, "%s:%s", mv.state_key, mv.state);
@@ -410,12 +526,13 @@ void tt_model_print(const struct tt_sock *s, FILE *f)
 			const struct model_field *mf = &mv.m->f[i];
 			uint64_t v;
 
-			if (!model_value(&mv, mf, &v))
+			if (!model_value(&mv, mf, &v) || (mf->hide0 && !v))
 				continue;
 			fprintf(f, "%s%s:", sep, mf->ss);
 			sep = ",";
 			switch (mf->fmt) {
 			case M_U64:
+			case M_BOOL:
 				fprintf(f, "%llu", (unsigned long long)v);
 				break;
 			case M_MS:
@@ -427,6 +544,9 @@ void tt_model_print(const struct tt_sock *s, FILE *f)
 			case M_GAIN:
 				fprintf(f, "%g", (double)v / 100);
 				break;
+			case M_GAIN256:
+				fprintf(f, "%g", (double)v / 256);
+				break;
 			}
 		}
 		fputc(')', f);
@@ -434,28 +554,85 @@ void tt_model_print(const struct tt_sock *s, FILE *f)
 }
 
 /*
- * Two lines, as `ss -tie`: the socket, then a tab and its TCP state in the
- * words of ss, plus what ss lacks (ca_state, the algorithm's model).
+ * Not shown, as ss does not show it: a min RTT of ~0 (no sample yet), and
+ * a listener's sacked (the kernel puts its backlog there).  Null in JSON.
+ */
+static bool unset(const struct tt_sock *s, int attr)
+{
+	return (attr == TCPTUNE_SOCK_A_MIN_RTT && s->v[attr] == UNSET32) ||
+	       (attr == TCPTUNE_SOCK_A_SACKED && s->v[TCPTUNE_SOCK_A_STATE] == TCP_LISTEN_STATE);
+}
+
+/* A queue column: "-" when the source did not say. */
+static const char *queue_str(const struct tt_sock *s, int attr, char *buf, size_t len)
+{
+	if (!tt_has(s, attr))
+		return "-";
+	snprintf(buf, len, "%llu", (unsigned long long)s->v[attr]);
+	return buf;
+}
+
+/* users:(("name",pid=N,fd=N),...) as ss -p */
+static void owners_print(const struct tt_sock *s, FILE *f)
+{
+	size_t i;
+
+	if (!s->n_owners)
+		return;
+	fputs(" users:(", f);
+	for (i = 0; i < s->n_owners; i++)
+		fprintf(f, "%s(\"%s\",pid=%d,fd=%d)", i ? "," : "", s->owners[i].name,
+			s->owners[i].pid, s->owners[i].fd);
+	fputc(')', f);
+}
+
+/*
+ * Two lines, as `ss -tie`: the socket with its queues, owners, uid, inode,
+ * cookie (and cgroup), then a tab and its TCP state in the words of ss,
+ * plus what ss lacks (ca_state, rtos, inflight, the algorithm's model).
+ * Zero and unset values are left out, as ss leaves them out.
  */
 void tt_sock_print(const struct tt_sock *s, FILE *f)
 {
-	char l[64], p[64], r[32], r2[32];
+	char l[64], p[64], r[32], r2[32], q1[24], q2[24];
+	uint64_t busy = tt_has(s, TCPTUNE_SOCK_A_BUSY) ? s->v[TCPTUNE_SOCK_A_BUSY] : 0;
+	uint64_t opts = s->v[TCPTUNE_SOCK_A_OPTIONS];
 	size_t i;
 
 	tt_sock_addr(s, true, l, sizeof(l));
 	tt_sock_addr(s, false, p, sizeof(p));
-	fprintf(f, "%-10s %-44s %-44s sk:%llx\n",
-		tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE]), l, p,
-		(unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE]);
-	fprintf(f, "\t %s", s->algo[0] ? s->algo : "-");
+	fprintf(f, "%-10s %-6s %-6s %-44s %-44s",
+		tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE]),
+		queue_str(s, TCPTUNE_SOCK_A_RECV_Q, q1, sizeof(q1)),
+		queue_str(s, TCPTUNE_SOCK_A_SEND_Q, q2, sizeof(q2)), l, p);
+	owners_print(s, f);
+	if (s->v[TCPTUNE_SOCK_A_UID])
+		fprintf(f, " uid:%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_UID]);
+	if (tt_has(s, TCPTUNE_SOCK_A_INODE))
+		fprintf(f, " ino:%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_INODE]);
+	fprintf(f, " sk:%llx", (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE]);
+	if (s->cgroup)
+		fprintf(f, " cgroup:%s", s->cgroup);
+	fputs("\n\t", f);
+	for (i = 0; i < sizeof(tcp_opts) / sizeof(tcp_opts[0]); i++)
+		if (opts & tcp_opts[i].bit)
+			fprintf(f, " %s", tcp_opts[i].name);
+	fprintf(f, " %s", s->algo[0] ? s->algo : "-");
+	if (opts & TCPI_OPT_WSCALE)
+		fprintf(f, " wscale:%llu,%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_SND_WSCALE],
+			(unsigned long long)s->v[TCPTUNE_SOCK_A_RCV_WSCALE]);
 	if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
 		fprintf(f, " ca_state:%s", tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE]));
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const struct field *fl = &fields[i];
 		uint64_t v = s->v[fl->attr];
 
+		if (fl->fmt == F_MODELS) {
+			tt_model_print(s, f);
+			continue;
+		}
 		if (!tt_has(s, fl->attr) || (fl->hide >= 0 && v == (uint64_t)fl->hide) ||
-		    (fl->fmt == F_RATE && !tt_rate_known(v)))
+		    (fl->fmt == F_RATE && !tt_rate_known(v)) || unset(s, fl->attr))
 			continue;
 		switch (fl->fmt) {
 		case F_U32:
@@ -468,15 +645,28 @@ void tt_sock_print(const struct tt_sock *s, FILE *f)
 		case F_RATE:
 			fprintf(f, " %s %sbps", fl->ss, tt_fmt_rate(r, sizeof(r), (double)v * 8));
 			break;
+		case F_BITRATE:
+			fprintf(f, " %s %sbps", fl->ss, tt_fmt_rate(r, sizeof(r), (double)v));
+			break;
 		case F_FLAG:
 			if (v)
 				fprintf(f, " %s", fl->ss);
 			break;
+		case F_BUSY:
+			fprintf(f, " %s:%llums", fl->ss, (unsigned long long)(v / 1000));
+			break;
+		case F_LIMITED:
+			if (busy)
+				fprintf(f, " %s:%llums(%.1f%%)", fl->ss, (unsigned long long)(v / 1000),
+					100.0 * (double)v / (double)busy);
+			break;
+		case F_MODELS:
+			break;
 		case F_HIDDEN:
-			if (fl->attr == TCPTUNE_SOCK_A_SRTT)
+			if (fl->attr == TCPTUNE_SOCK_A_SRTT && v)
 				fprintf(f, " rtt:%s/%s", tt_fmt_ms(r, sizeof(r), v),
 					tt_fmt_ms(r2, sizeof(r2), s->v[TCPTUNE_SOCK_A_RTTVAR]));
-			else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v < INFINITE_SSTHRESH)
+			else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v && v < INFINITE_SSTHRESH)
 				fprintf(f, " ssthresh:%llu", (unsigned long long)v);
 			else if (fl->attr == TCPTUNE_SOCK_A_RETRANS &&
 				 (v || s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS]))
@@ -485,7 +675,6 @@ void tt_sock_print(const struct tt_sock *s, FILE *f)
 			break;
 		}
 	}
-	tt_model_print(s, f);
 	fputc('\n', f);
 }
 
@@ -508,16 +697,18 @@ void tt_model_json(const struct tt_sock *s, json_object *o)
 	int which;
 	size_t i;
 
-	for (which = 0; which < 2; which++) {
+	for (which = 0; which < NMODELS; which++) {
 		if (!model_view(s, which, &mv))
 			continue;
 		m = json_object_new_object();
 		if (mv.state) {
 			jadd(m, mv.state_key, json_object_new_string(mv.state));
-			if (which)	/* bbr: a phase in ProbeBW, null elsewhere */
+			if (which == MODEL_BBR)	/* a phase in ProbeBW, null elsewhere */
 				jadd(m, "phase", mv.phase ? json_object_new_string(mv.phase) : NULL);
 		}
-		for (i = 0; i < mv.m->n; i++) {
+		if (mv.m->off)		/* "fallback_mode": true, and nothing else */
+			jadd(m, mv.m->off, json_object_new_boolean(mv.off));
+		for (i = 0; i < mv.m->n && !mv.off; i++) {
 			const struct model_field *mf = &mv.m->f[i];
 			uint64_t v;
 
@@ -527,8 +718,11 @@ void tt_model_json(const struct tt_sock *s, json_object *o)
 				jadd(m, mf->json, NULL);
 			else if (mf->fmt == M_RATE)
 				jadd(m, mf->json, ju64(v * 8));
-			else if (mf->fmt == M_GAIN)
-				jadd(m, mf->json, json_object_new_double((double)v / 100));
+			else if (mf->fmt == M_GAIN || mf->fmt == M_GAIN256)
+				jadd(m, mf->json, json_object_new_double((double)v /
+									   (mf->fmt == M_GAIN ? 100 : 256)));
+			else if (mf->fmt == M_BOOL)
+				jadd(m, mf->json, json_object_new_boolean(v != 0));
 			else
 				jadd(m, mf->json, ju64(v));
 		}
@@ -560,13 +754,43 @@ json_object *tt_sock_json(const struct tt_sock *s)
 	if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
 		jadd(o, "ca_state",
 		     json_object_new_string(tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE])));
+	if (tt_has(s, TCPTUNE_SOCK_A_OPTIONS)) {
+		uint64_t opts = s->v[TCPTUNE_SOCK_A_OPTIONS];
+		json_object *w = NULL;
+
+		for (i = 0; i < sizeof(tcp_opts) / sizeof(tcp_opts[0]); i++)
+			jadd(o, tcp_opts[i].name, json_object_new_boolean(!!(opts & tcp_opts[i].bit)));
+		if (opts & TCPI_OPT_WSCALE) {
+			w = json_object_new_object();
+			jadd(w, "snd", ju64(s->v[TCPTUNE_SOCK_A_SND_WSCALE]));
+			jadd(w, "rcv", ju64(s->v[TCPTUNE_SOCK_A_RCV_WSCALE]));
+		}
+		jadd(o, "wscale", w);
+	}
+	if (s->owners_asked) {
+		json_object *u = json_object_new_array();
+
+		for (i = 0; i < s->n_owners; i++) {
+			json_object *e = json_object_new_object();
+
+			jadd(e, "name", json_object_new_string(s->owners[i].name));
+			jadd(e, "pid", json_object_new_int(s->owners[i].pid));
+			jadd(e, "fd", json_object_new_int(s->owners[i].fd));
+			json_object_array_add(u, e);
+		}
+		jadd(o, "users", u);
+	}
+	if (s->cgroup)
+		jadd(o, "cgroup", json_object_new_string(s->cgroup));
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const struct field *fl = &fields[i];
 		uint64_t v = s->v[fl->attr];
 
-		if (!tt_has(s, fl->attr))
+		if (fl->fmt == F_MODELS || !tt_has(s, fl->attr))
 			continue;
-		if (fl->fmt == F_FLAG)
+		if (unset(s, fl->attr))
+			jadd(o, fl->json, NULL);
+		else if (fl->fmt == F_FLAG)
 			jadd(o, fl->json, json_object_new_boolean(v != 0));
 		else if (fl->fmt == F_RATE)
 			jadd(o, fl->json, tt_rate_known(v) ? ju64(v * 8) : NULL);

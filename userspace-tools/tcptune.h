@@ -189,8 +189,40 @@ int tt_nlerr_report(const struct tt_nlerr *err, const char *what);
 
 /* ---- sockets (sock.c, diag.c) ---- */
 enum tt_sock_field {
-	/* The tcptune attribute ids are the field ids (enum tcptune_sock_attr). */
-	TT_F_MAX = TCPTUNE_SOCK_A_MAX + 1,
+	/*
+	 * The tcptune attribute ids are the field ids (enum tcptune_sock_attr);
+	 * after them what the CLI works out (tt_sock_derive, watch).
+	 */
+	TT_F_SEND = TCPTUNE_SOCK_A_MAX + 1,	/* bit/s: cwnd * mss * 8 / rtt (ss "send") */
+	TT_F_GOODPUT,			/* bit/s: bytes_acked over watch's interval */
+	TT_F_RETRANS_DELTA,		/* segments retransmitted in the interval */
+	TT_F_BYTES_RETRANS_DELTA,	/* bytes retransmitted in the interval */
+	TT_F_MAX,
+};
+_Static_assert(TT_F_MAX <= 64, "tt_sock.have has a bit per field");
+
+/* The kernel's own algorithm's state from sock_diag (-a), as ss shows it. */
+enum tt_cc_kind { TT_CC_NONE, TT_CC_BBR, TT_CC_DCTCP, TT_CC_VEGAS };
+enum {	/* tt_sock.cc[] of TT_CC_BBR (INET_DIAG_BBRINFO) */
+	TT_CC_BBR_BW = 1,	/* bytes/s */
+	TT_CC_BBR_MRTT,		/* us */
+	TT_CC_BBR_PACING_GAIN,	/* << 8 */
+	TT_CC_BBR_CWND_GAIN,	/* << 8 */
+};
+enum {	/* TT_CC_DCTCP (INET_DIAG_DCTCPINFO) */
+	TT_CC_DCTCP_ENABLED = 1, TT_CC_DCTCP_CE_STATE, TT_CC_DCTCP_ALPHA,
+	TT_CC_DCTCP_AB_ECN, TT_CC_DCTCP_AB_TOT,
+};
+enum {	/* TT_CC_VEGAS (INET_DIAG_VEGASINFO) */
+	TT_CC_VEGAS_ENABLED = 1, TT_CC_VEGAS_RTTCNT, TT_CC_VEGAS_RTT, TT_CC_VEGAS_MINRTT,
+};
+#define TT_CC_MAX 8
+
+/* A process holding a socket (-P): ss's users:(("name",pid=N,fd=N)). */
+struct tt_owner {
+	uint64_t ino;
+	int pid, fd;
+	char name[64];
 };
 
 struct tt_sock {
@@ -207,6 +239,16 @@ struct tt_sock {
 	bool has_bbr;
 	uint64_t bbr_have;
 	uint64_t bbr[TCPTUNE_BBR_A_MAX + 1];
+
+	uint8_t cc_kind;		/* enum tt_cc_kind */
+	uint64_t cc_have;
+	uint64_t cc[TT_CC_MAX];
+
+	/* -P and --cgroup: into the tables of the command (NULL: not asked) */
+	const struct tt_owner *owners;
+	size_t n_owners;
+	bool owners_asked;
+	const char *cgroup;
 };
 
 static inline bool tt_has(const struct tt_sock *s, int attr)
@@ -228,6 +270,13 @@ int tt_ca_state_parse(const char *name);
 const char *tt_tcp_state_name(int st);
 const char *tt_bbr_state_name(int st, const char **phase);
 const char *tt_reno_phase_name(int ph);
+/* What the CLI works out of the fields (TT_F_SEND): after parsing. */
+void tt_sock_derive(struct tt_sock *s);
+static inline void tt_sock_set(struct tt_sock *s, int field, uint64_t v)
+{
+	s->v[field] = v;
+	s->have |= 1ULL << field;
+}
 void tt_sock_print(const struct tt_sock *s, FILE *f);
 void tt_sock_header(FILE *f);
 json_object *tt_sock_json(const struct tt_sock *s);
@@ -244,6 +293,37 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	       struct tt_socklist *out);
 /* The sock_diag dump, filtered by the kernel with f's bytecode (f may be NULL). */
 int tt_diag_dump(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_socklist *out);
+
+/* ---- processes and cgroups (owners.c): ss -p and ss --cgroup ---- */
+struct tt_owners {
+	struct tt_owner *v;	/* sorted by inode, then pid and fd */
+	size_t n, cap;
+};
+/* Every socket:[INODE] under /proc/PID/fd (those this user may read). */
+int tt_owners_scan(struct tt_owners *o, const char *proc_root);
+/* "socket:[12345]" (a /proc/PID/fd link) -> 12345; 0: not a socket. */
+uint64_t tt_socket_link_ino(const char *lnk);
+void tt_owners_free(struct tt_owners *o);
+/* Point each socket of l at its owners. */
+void tt_owners_attach(const struct tt_owners *o, struct tt_socklist *l);
+
+struct tt_cgroup_ent {
+	uint64_t id;
+	char *path;		/* "/", "/system.slice/..." */
+};
+struct tt_cgroups {
+	struct tt_cgroup_ent *v;	/* sorted by id */
+	size_t n, cap;
+	char **extra;			/* the "unreachable:ID" strings given out */
+	size_t n_extra;
+};
+/* The cgroup v2 hierarchy mounted at root (NULL: found in
+ * /proc/self/mountinfo); 0, or -1 if none is mounted. */
+int tt_cgroups_scan(struct tt_cgroups *c, const char *root);
+void tt_cgroups_free(struct tt_cgroups *c);
+/* Each socket's cgroup path, or "unreachable:ID" (ss's words) in buf[]s
+ * kept by c. */
+void tt_cgroups_attach(struct tt_cgroups *c, struct tt_socklist *l);
 
 /* ---- filters (filter.c) ---- */
 struct tt_prefix {
@@ -361,6 +441,12 @@ static inline bool tt_rate_known(uint64_t bytes_per_s)
 	return bytes_per_s <= UINT64_MAX / 8;
 }
 
+/* A rate worked out in floating point, as an integer (too large: the largest). */
+static inline uint64_t tt_u64_of(double v)
+{
+	return v >= 18446744073709549568.0 ? UINT64_MAX : v > 0 ? (uint64_t)(v + 0.5) : 0;
+}
+
 /* ---- util.c ---- */
 int tt_edit_distance(const char *a, const char *b);
 /* Up to max names of cands nearest to input, comma separated into buf;
@@ -379,6 +465,12 @@ void tt_json_print(struct tt_ctx *ctx, json_object *o);
 double tt_now(void);
 /* Read one line sysctl such as /proc/sys/net/ipv4/tcp_congestion_control. */
 int tt_read_sysctl(const char *path, char *buf, size_t len);
+
+/* ---- watch (cmd_watch.c) ---- */
+struct tt_watch_prev;
+/* Each socket's TT_F_GOODPUT, TT_F_RETRANS_DELTA, TT_F_BYTES_RETRANS_DELTA
+ * since the sample *pv (t: monotonic seconds), then l becomes *pv. */
+void tt_watch_deltas(struct tt_watch_prev **pv, size_t *pn, struct tt_socklist *l, double t);
 
 /* ---- CSV (csv.c): watch writes, plot reads ---- */
 extern const char *const tt_csv_columns[];

@@ -185,6 +185,19 @@ static void seed_sock(struct seed *s)
 		mnl_attr_put_u8(nlh, TCPTUNE_SOCK_A_APP_LIMITED, 1);
 		mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_RTOS, 2);
 		mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_BYTES_ACKED, 1ULL << 40);
+		/* ss -tie's fields (appended attributes) */
+		mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_RECV_Q, 12);
+		mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_SEND_Q, ~0u);
+		for (t = TCPTUNE_SOCK_A_BYTES_SENT; t <= TCPTUNE_SOCK_A_SNDBUF_LIMITED; t++)
+			mnl_attr_put_u64(nlh, (uint16_t)t, k ? ~0ULL : (uint64_t)t << 20);
+		mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_NOTSENT, 100);
+		mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_SND_WND, 65535);
+		mnl_attr_put_u8(nlh, TCPTUNE_SOCK_A_OPTIONS, k ? 0xff : 0x07);
+		mnl_attr_put_u8(nlh, TCPTUNE_SOCK_A_SND_WSCALE, 14);
+		mnl_attr_put_u8(nlh, TCPTUNE_SOCK_A_RCV_WSCALE, 7);
+		mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_INODE, 4242);
+		mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_UID, 1000);
+		mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_CGROUP_ID, 1);
 		if (!k) {
 			m = mnl_attr_nest_start(nlh, TCPTUNE_SOCK_A_RENO);
 			mnl_attr_put_u8(nlh, TCPTUNE_RENO_A_PHASE, TCPTUNE_RENO_FAST_RECOVERY);
@@ -248,6 +261,7 @@ static void seed_diag(struct seed *s)
 					sizeof(struct inet_diag_msg));
 	struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
 	struct tcp_info ti;
+	int k;
 
 	m->idiag_family = AF_INET6;
 	m->idiag_state = 2;
@@ -258,9 +272,33 @@ static void seed_diag(struct seed *s)
 	ti.tcpi_unacked = 1;
 	ti.tcpi_pacing_rate = ~0ULL;
 	ti.tcpi_delivery_rate = 1000;
+	ti.tcpi_options = 0x1f;
+	ti.tcpi_busy_time = 1000;
+	ti.tcpi_rwnd_limited = 2000;	/* more than busy: a kernel may race */
 	mnl_attr_put(nlh, INET_DIAG_INFO, sizeof(ti), &ti);
 	mnl_attr_put_strz(nlh, INET_DIAG_CONG, "cubic");
-	seed_dump_end(s, nlh);
+	mnl_attr_put_u64(nlh, INET_DIAG_CGROUP_ID, 0x1234);
+	seed_end(s, nlh);
+	/* the kernel algorithms' own structs, one per socket */
+	for (k = 0; k < 3; k++) {
+		static const uint16_t types[] = { INET_DIAG_BBRINFO, INET_DIAG_DCTCPINFO,
+						  INET_DIAG_VEGASINFO };
+		union tcp_cc_info ci;
+
+		nlh = seed_msg(s, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, sizeof(struct inet_diag_msg));
+		m = mnl_nlmsg_get_payload(nlh);
+		m->idiag_family = AF_INET;
+		m->idiag_state = 1;
+		m->idiag_inode = 77;
+		m->id.idiag_cookie[0] = 0x1c + k;
+		mnl_attr_put(nlh, INET_DIAG_INFO, sizeof(ti), &ti);
+		memset(&ci, 0xff, sizeof(ci));
+		mnl_attr_put(nlh, types[k], sizeof(ci), &ci);
+		if (k == 2)	/* Vegas's rtt for send: a zero cwnd */
+			mnl_attr_put(nlh, INET_DIAG_DCTCPINFO, 4, &ci);
+		seed_end(s, nlh);
+	}
+	seed_end(s, seed_msg(s, NLMSG_DONE, NLM_F_MULTI, sizeof(int)));
 }
 
 static void seed_event(struct seed *s)
@@ -401,9 +439,15 @@ static size_t mutate_bytes(char *b, size_t len, size_t cap)
 
 static FILE *devnull;
 
-static void print_socks(const struct tt_socklist *l)
+static void print_socks(struct tt_socklist *l)
 {
-	size_t i;
+	struct tt_watch_prev *prev = NULL;
+	size_t i, np = 0;
+
+	/* watch's deltas: the list against itself a second later */
+	tt_watch_deltas(&prev, &np, l, 1.0);
+	tt_watch_deltas(&prev, &np, l, 2.0);
+	free(prev);
 
 	for (i = 0; i < l->n; i++) {
 		json_object *o = tt_sock_json(&l->v[i]);
@@ -678,6 +722,7 @@ static const char *const words[] = {
 	"--sort", "--top", "cwnd", "rtt", "delivery_rate", "nosuch", "--sort=srtt_us", "--top=3",
 	"type", "recovery,loss", "rto", "bbr_state,", "-t", "-ts", "-tshort", "-timestamp",
 	"--tshort", "--timestamp", "--log", "all",
+	"-P", "--processes", "--cgroup", "-aP", "send", "bytes_retrans", "--sort=notsent",
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 

@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help"
 
-tap_plan 127
+tap_plan 133
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -170,8 +170,28 @@ if [ $rc = 0 ] && [ -z "$why" ]; then tap_ok "sockets -a -j (no module): the tes
 else tap_fail "sockets -a -j (no module): the test's connection" "exit $rc; $why; $(cat "$W/a.err")"; fi
 run "sockets -a -j -p: parses with python3 -m json.tool" 0 '' \
 	bash -c "'$TT' -j -p sockets -a 2>/dev/null | $PY -m json.tool >/dev/null"
-run "sockets -a (human): ss -ti names" 0 'ESTAB .*127\.0\.0\.1.* sk:[0-9a-f]+.*'"$(printf '\t')"' [a-z]+ ca_state:Open rto:[0-9.]+ rtt:[0-9.]+/[0-9.]+ mss:[0-9]+ cwnd:[0-9]+' \
+run "sockets -a (human): ss -tie names" 0 'ESTAB +[0-9]+ +[0-9]+ +127\.0\.0\.1.* ino:[0-9]+ sk:[0-9a-f]+.*'"$(printf '\t')"'( (ts|sack|ecn|ecnseen|fastopen))* [a-z]+( wscale:[0-9]+,[0-9]+)? ca_state:Open rto:[0-9.]+ rtt:[0-9.]+/[0-9.]+ mss:[0-9]+ cwnd:[0-9]+ bytes_sent:50000 ' \
 	bash -c "'$TT' sockets -a dport $port 2>/dev/null | tr '\n' ' '; exit \${PIPESTATUS[0]}"
+# every JSON key (and key of a nested object) of -a -P --cgroup is a word of the man page
+page=$(MANWIDTH=200 man -l "$TOOLS/tcptune.8" 2>/dev/null)
+keys=$("$TT" -j sockets -a -P --cgroup dport "$port" 2>/dev/null | $PY -c '
+import json, sys
+keys = set()
+for s in json.load(sys.stdin):
+    for k, v in s.items():
+        keys.add(k)
+        for x in (v if isinstance(v, list) else [v]):
+            if isinstance(x, dict): keys.update(x)
+print(" ".join(sorted(keys)))')
+miss=
+for k in $keys; do grep -qw -- "$k" <<<"$page" || miss+=" $k"; done
+if [ -n "$keys" ] && [ -z "$miss" ] && grep -qw users <<<"$keys" && grep -qw bytes_sent <<<"$keys"; then
+	tap_ok "man page: every JSON key of sockets -a -P --cgroup is named in it ($(wc -w <<<"$keys") keys)"
+else
+	tap_fail "man page: every JSON key of sockets -a -P --cgroup is named in it" "missing:$miss (keys: $keys)"
+fi
+run "sockets -a -P: this test's own process holds the connection, as ss -p says" 0 \
+	"users:\(\(\"python3\",pid=$lpid,fd=[0-9]+\)\)" "$TT" sockets -a -P dport "$port"
 ck=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["sk"])' "$W/a.json" 2>/dev/null)
 run "sockets -a: the cookie is the one ss -e prints" 0 "sk:$ck\b" bash -c "[ -n '$ck' ] && ss -tie dport = :$port"
 run "sockets -a sk COOKIE: that socket only" 0 "\"sk\": ?\"$ck\"" bash -c "'$TT' -j sockets -a sk '$ck'"
@@ -432,7 +452,7 @@ run "plot -o - < CSV (stdin, read twice): 3 sockets" 0 '' bash -c \
 	"'$TT' plot -o - - <'$W/m.csv' 2>/dev/null | grep -c 'class=\"legend\"' | grep -qx 3"
 run "plot <(cat CSV) (a pipe by name, read twice): 3 sockets" 0 '' bash -c \
 	"'$TT' plot -o - <(cat '$W/m.csv') 2>/dev/null | grep -c 'class=\"legend\"' | grep -qx 3"
-run "watch's CSV header ends with the rtos column (plot's RTO markers)" 0 ',rtos$' head -1 "$W/a.csv"
+run "watch's CSV header has the rtos column (plot's RTO markers)" 0 ',rtos,' head -1 "$W/a.csv"
 
 # ---- man page, completion, install ------------------------------------------
 out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$TOOLS/tcptune.8" 2>&1 >/dev/null; groff -t -man -Tutf8 -ww -z "$TOOLS/tcptune.8" 2>&1)
@@ -472,6 +492,13 @@ run "completion: tcptune knobs b -> bbr.headroom, bbr" 0 '^bbr\.headroom$' comp 
 run "completion: tcptune sockets ca-state R -> Recovery" 0 '^Recovery$' comp tcptune sockets ca-state R
 run "completion: tcptune sockets state est -> established (ss's states)" 0 '^established$' comp tcptune sockets state est
 run "completion: tcptune sockets --sort deliv -> delivery_rate_bps, delivery_rate" 0 '^delivery_rate_bps$' comp tcptune sockets --sort deliv
+run "completion: tcptune sockets --sort bytes_r -> bytes_retrans" 0 '^bytes_retrans$' comp tcptune sockets --sort bytes_r
+run "completion: tcptune sockets --pro -> --processes; --cg -> --cgroup" 0 '^--cgroup$' \
+	bash -c "$(declare -f comp); W='$W' TOOLS='$TOOLS'; comp tcptune sockets --pro | grep -qx -- --processes && comp tcptune sockets --cg"
+run "help sockets: -P, --processes, --cgroup, the fields" 0 '--processes.*--cgroup.*bytes_retrans.*snd_wnd' \
+	bash -c "'$TT' help sockets | tr '\n' ' '"
+run "help watch: the per-interval goodput and retransmits" 0 'goodput_bps retrans_delta bytes_retrans_delta' \
+	bash -c "'$TT' help watch | tr '\n' ' '"
 # after "=": readline replaces only what follows it (COMP_WORDBREAKS has "="),
 # so the values alone, or the line becomes bbr.ecn==on
 out=$(comp tcptune set bbr.ecn=)

@@ -22,8 +22,12 @@ TT=${TCPTUNE:-$top/userspace-tools/tcptune}
 NS=tt_ss_$$
 W=$(mktemp -d)
 hpid=
+h2pid= cgpid=
 cleanup() {
 	[ -n "$hpid" ] && kill "$hpid" 2>/dev/null && wait "$hpid" 2>/dev/null
+	[ -n "$h2pid" ] && kill "$h2pid" 2>/dev/null
+	[ -n "$cgpid" ] && kill "$cgpid" 2>/dev/null
+	[ -n "${cgname:-}" ] && rmdir "/sys/fs/cgroup/unified/$cgname" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 	rm -rf "$W"
 }
@@ -96,7 +100,7 @@ EOF
 )
 nf=$(grep -c . <<<"$FILTERS")
 
-tap_plan $((nf + 2 + 1 + 2 + 3 + 20))
+tap_plan $((nf + 2 + 1 + 2 + 3 + 20 + 6))
 
 if [ ! -x "$TT" ]; then
 	tap_fail "the CLI is built ($TT)" "make -C userspace-tools"
@@ -248,6 +252,222 @@ PYEOF
 )
 if [ -z "$why" ]; then tap_ok "sockets -a --sort rto_us: largest first"
 else tap_fail "sockets -a --sort rto_us: largest first" "$why"; fi
+
+# ---- ss -tiep's fields: the same sockets, the same values ---------------------------
+# With ECN on: a cubic pair (idle, 3000 bytes unread by the client: Recv-Q),
+# a bbr pair (idle: bbr:(...)), a pair blocked on a full receiver (Send-Q,
+# notsent, busy, rwnd_limited), a client of uid 65534 (uid:), and a pair
+# sending at about 26 Mbit/s (watch's goodput).
+ip netns exec "$NS" sysctl -qw net.ipv4.tcp_ecn=1
+ip netns exec "$NS" $PY - >"$W/holder2" 2>&1 <<'PYEOF' &
+import socket, subprocess, sys, threading, time
+def listen(p, rcvbuf=0):
+    l = socket.socket()
+    l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if rcvbuf: l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    l.bind(("198.18.0.1", p)); l.listen(8)
+    return l
+keep = []
+def pair(p, cc=None, rcvbuf=0):
+    l = listen(p, rcvbuf)
+    c = socket.socket()
+    if cc: c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
+    c.connect(("198.18.0.1", p)); s, _ = l.accept(); keep.extend((l, c, s))
+    return c, s
+def drain(s, n):
+    while n > 0: n -= len(s.recv(min(n, 65536)))
+c, s = pair(9001); c.sendall(b"a" * 100000); drain(s, 100000); s.sendall(b"b" * 3000)
+c, s = pair(9002, "bbr"); c.sendall(b"a" * 200000); drain(s, 200000)
+c, s = pair(9003, None, 4096); c.setblocking(False)
+try:
+    while True: c.send(b"c" * 65536)
+except BlockingIOError:
+    pass
+l = listen(9005); keep.append(l)
+u = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                      sys.executable, "-c", "import socket, time\n"
+                      "c = socket.create_connection(('198.18.0.1', 9005)); print('up', flush=True)\n"
+                      "time.sleep(120)"], stdout=subprocess.PIPE)
+u.stdout.readline(); s, _ = l.accept(); keep.append(s)
+ls = listen(9004); keep.append(ls)
+def flow():
+    c = socket.create_connection(("198.18.0.1", 9004)); s, _ = ls.accept()
+    def rd():
+        while s.recv(65536): time.sleep(0.002)
+    threading.Thread(target=rd, daemon=True).start()
+    keep.extend((c, s))
+    while True:	# about 26 Mbit/s, until the test ends
+        c.sendall(b"d" * 16384); time.sleep(0.005)
+threading.Thread(target=flow, daemon=True).start()
+time.sleep(1)	# the blocked pair's window closes
+print("ready", flush=True)
+try:
+    time.sleep(120)
+finally:
+    u.kill()
+PYEOF
+h2pid=$!
+for _ in $(seq 100); do grep -q ready "$W/holder2" && break; sleep 0.1; done
+grep -q ready "$W/holder2" || tap_note "holder2: $(cat "$W/holder2")"
+
+SSF='( sport >= :9001 and sport <= :9005 ) or ( dport >= :9001 and dport <= :9005 )'
+"$TT" -n "$NS" sockets -a -P "$SSF" >"$W/f.tt" 2>"$W/f.err"
+rc=$?
+ip netns exec "$NS" ss -tiepH "$SSF" >"$W/f.ss" 2>/dev/null
+# ss_fields: parse both into {ino: (keys in order, {key: value})}, compare
+why=$($PY - "$W/f.tt" "$W/f.ss" <<'PYEOF'
+import re, sys
+TWO = ("send", "pacing_rate", "delivery_rate")
+def socks(path, header):
+    lines = open(path).read().split("\n")
+    if header: lines = lines[1:]
+    out, i = {}, 0
+    while i + 1 < len(lines) and lines[i]:
+        l1, l2 = lines[i].split(), lines[i + 1]
+        i += 2
+        keys, vals = ["Recv-Q", "Send-Q"], {"Recv-Q": l1[1], "Send-Q": l1[2]}
+        ports = {l1[3].rsplit(":", 1)[1], l1[4].rsplit(":", 1)[1]}
+        for t in l1[5:]:
+            k, _, v = t.partition(":")
+            vals[k] = v
+        toks = l2.split()
+        j = 0
+        while j < len(toks):
+            t = toks[j]
+            if t in TWO:
+                k, v = t, toks[j + 1]; j += 2
+            else:
+                k, sep, v = t.partition(":"); j += 1
+                if not sep: v = True
+            keys.append(k); vals[k] = v
+        out[vals.get("ino")] = (keys, vals, ports)
+    return out
+tt, ss = socks(sys.argv[1], True), socks(sys.argv[2], False)
+if set(tt) != set(ss) or len(tt) != 10:
+    print("sockets (by ino): tcptune", sorted(tt), "ss", sorted(ss)); sys.exit()
+STABLE = ["Recv-Q", "Send-Q", "users", "uid", "ino", "sk", "ts", "sack", "ecn", "ecnseen",
+          "fastopen", "cubic", "bbr", "wscale", "mss", "cwnd", "ssthresh", "bytes_sent",
+          "bytes_retrans", "bytes_acked", "notsent", "snd_wnd", "unacked", "retrans", "lost",
+          "sacked", "reordering"]
+IDLE = ["rto", "rtt", "minrtt", "send", "pacing_rate", "delivery_rate", "delivered", "app_limited"]
+TIMES = ["busy", "rwnd_limited", "sndbuf_limited"]
+seen = {}
+for ino in tt:
+    (tk, tv, ports), (sk, sv, _) = tt[ino], ss[ino]
+    port = "/".join(sorted(ports))
+    # the blocked pair gets window probes, the flow moves: their times and rates vary
+    moving = bool(ports & {"9003", "9004"})
+    flowing = bool(ports & {"9004"})	# every figure may move between the two reads
+    exact = [k for k in STABLE if not flowing] + ([] if moving else IDLE)
+    for k in exact:
+        if tv.get(k) != sv.get(k):
+            print("ino %s port %s: %s tcptune %r ss %r" % (ino, port, k, tv.get(k), sv.get(k)))
+    for k in ([] if flowing else TIMES):
+        if (k in tv) != (k in sv):
+            print("ino %s port %s: %s in tcptune %s, in ss %s" % (ino, port, k, k in tv, k in sv))
+        elif k in TIMES and k in tv and not re.fullmatch(r"\d+ms(\(\d+\.\d%\))?", tv[k]):
+            print("ino %s: %s=%r is not ss's format" % (ino, k, tv[k]))
+    # ss's order, of the fields both print
+    common = [k for k in tk if k in sk]
+    if common != [k for k in sk if k in tk]:
+        print("ino %s: order differs: %s vs %s" % (ino, common, [k for k in sk if k in tk]))
+    for k in ("uid", "ecnseen", "notsent", "rwnd_limited", "bbr", "users"):
+        if k in tv: seen[k] = seen.get(k, 0) + 1
+    if tv.get("Recv-Q") not in (None, "0"): seen["Recv-Q"] = 1
+    if tv.get("Send-Q") not in (None, "0"): seen["Send-Q"] = 1
+# positive controls: each case shows once at least
+for k in ("uid", "ecnseen", "notsent", "rwnd_limited", "bbr", "users", "Recv-Q", "Send-Q"):
+    if not seen.get(k): print("no socket shows", k, "(the case is not set up)")
+PYEOF
+)
+if [ $rc = 0 ] && [ -z "$why" ]; then
+	tap_ok "sockets -a -P = ss -tiep, field by field, in ss's order (10 sockets: Recv-Q, Send-Q, users, uid, ino, options, wscale, bytes_*, bbr:(...), busy, rwnd_limited, notsent, snd_wnd, send)"
+else
+	tap_fail "sockets -a -P = ss -tiep, field by field" "exit $rc $(head -3 "$W/f.err"): $why"
+fi
+# JSON: the same names and values as the text
+"$TT" -n "$NS" -j sockets -a -P sport = :9002 >"$W/f.json" 2>/dev/null
+why=$($PY - "$W/f.json" "$W/f.tt" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+if len(d) != 1: print("want the bbr client, got", len(d)); sys.exit()
+s = d[0]
+for k in ("recv_q", "send_q", "ino", "uid", "cgroup_id", "ts", "sack", "ecn", "ecnseen",
+          "fastopen", "wscale", "bytes_sent", "bytes_retrans", "bytes_acked", "busy_us",
+          "rwnd_limited_us", "sndbuf_limited_us", "notsent", "snd_wnd", "send_bps", "users", "bbr"):
+    if k not in s: print("lacks", k)
+b = s.get("bbr") or {}
+for k in ("bw_bps", "mrtt_us", "pacing_gain", "cwnd_gain"):
+    if k not in b: print("bbr lacks", k)
+u = s.get("users") or [{}]
+if not (u[0].get("name") == "python3" and u[0].get("pid") and u[0].get("fd")): print("users", u)
+if not (s.get("ecn") is True and isinstance(s.get("wscale"), dict)): print("ecn/wscale", s.get("ecn"), s.get("wscale"))
+t = open(sys.argv[2]).read()
+if "ino:%d " % s.get("ino", -1) not in t: print("text has no ino:%s" % s.get("ino"))
+PYEOF
+)
+if [ -z "$why" ]; then tap_ok "sockets -a -P -j: every field under its text name (recv_q ... users, bbr {bw_bps, mrtt_us, pacing_gain, cwnd_gain})"
+else tap_fail "sockets -a -P -j: every field under its text name" "$why"; fi
+
+# --cgroup, in a mount namespace with cgroup2 where ss looks for it; a
+# process in a cgroup of its own is the positive control beside "/"
+CG=/sys/fs/cgroup/unified
+cgname=tt_ssf_$$
+if [ -d "$CG" ] && mkdir "$CG/$cgname" 2>/dev/null; then
+	# (ip netns exec hides /sys/fs/cgroup: the shell joins the cgroup first)
+	bash -c 'echo $$ >"$1/cgroup.procs" && exec ip netns exec "$2" "$3" -' _ \
+		"$CG/$cgname" "$NS" "$PY" >"$W/cg" 2>&1 <<'PYEOF' &
+import socket, time
+l = socket.socket(); l.bind(("198.18.0.1", 9006)); l.listen()
+c = socket.create_connection(("198.18.0.1", 9006)); s, _ = l.accept()
+print("ready", flush=True)
+time.sleep(60)
+PYEOF
+	cgpid=$!
+	for _ in $(seq 50); do grep -q ready "$W/cg" && break; sleep 0.1; done
+	ip netns exec "$NS" bash -c 'mount -t cgroup2 none /sys/fs/cgroup &&
+		"$1" sockets -a --cgroup "( sport = :9006 or sport = :9001 )" >"$2/cg.tt" 2>&1 &&
+		ss -teH --cgroup "( sport = :9006 or sport = :9001 )" >"$2/cg.ss" 2>/dev/null' _ "$TT" "$W"
+	a=$(grep -o 'cgroup:[^ ]*' "$W/cg.tt" | sort)
+	b=$(grep -o 'cgroup:[^ ]*' "$W/cg.ss" | sort -u)
+	if [ -n "$a" ] && [ "$a" = "$b" ] && grep -q "cgroup:/$cgname\$" <<<"$a" && grep -q 'cgroup:/$' <<<"$a"; then
+		tap_ok "--cgroup = ss --cgroup: cgroup:/ and cgroup:/$cgname"
+	else
+		tap_fail "--cgroup = ss --cgroup" "tcptune: $a; ss: $b; $(head -3 "$W/cg.tt")"
+	fi
+	kill "$cgpid" 2>/dev/null; wait "$cgpid" 2>/dev/null
+	for _ in $(seq 20); do rmdir "$CG/$cgname" 2>/dev/null && break; sleep 0.1; done
+else
+	tap_skip "--cgroup = ss --cgroup" "no cgroup2 at $CG to make a cgroup in"
+fi
+
+# watch: per-interval goodput from bytes_acked, and retransmits, in JSON and CSV
+"$TT" -n "$NS" -j watch -a -c 3 -i 0.5 dport = :9004 >"$W/w.json" 2>"$W/w.err"
+rc=$?
+"$TT" -n "$NS" watch -a -c 2 -i 0.5 --csv dport = :9004 >"$W/w.csv" 2>>"$W/w.err"
+why=$($PY - "$W/w.json" "$W/w.csv" <<'PYEOF'
+import csv, json, sys
+smp = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+if len(smp) != 3: print("want 3 samples, got", len(smp)); sys.exit()
+s0, s1, s2 = (x["sockets"][0] if x["sockets"] else {} for x in smp)
+if "goodput_bps" in s0 or "retrans_delta" in s0: print("the first sample has deltas")
+for i, (a, b, sb) in enumerate(((s0, s1, smp[1]), (s1, s2, smp[2]))):
+    if b.get("retrans_delta") is None or b.get("bytes_retrans_delta") is None: print("sample", i + 2, "lacks the retransmit deltas")
+    want = (b["bytes_acked"] - a["bytes_acked"]) * 8 / (sb["time"] - smp[i]["time"])
+    g = b.get("goodput_bps")
+    if not g or abs(g - want) > 0.2 * want: print("sample", i + 2, "goodput", g, "want about", want)
+rows = list(csv.DictReader(open(sys.argv[2])))
+if len(rows) != 2: print("csv rows", len(rows)); sys.exit()
+if rows[0]["goodput_bps"] != "" or not rows[1]["goodput_bps"].isdigit() or int(rows[1]["goodput_bps"]) <= 0:
+    print("csv goodput_bps", [r["goodput_bps"] for r in rows])
+if rows[1]["retrans_delta"] == "" or rows[1]["bytes_sent"] == "": print("csv lacks retrans_delta/bytes_sent")
+PYEOF
+)
+if [ $rc = 0 ] && [ -z "$why" ]; then tap_ok "watch -j / --csv: goodput_bps (bytes_acked over the interval), retrans_delta, bytes_retrans_delta from the second sample on"
+else tap_fail "watch -j / --csv: per-interval goodput and retransmits" "exit $rc $(head -2 "$W/w.err"): $why"; fi
+run "sockets -P -P --cgroup -a: options repeat harmlessly, exit 0" 0 '' "$TT" -n "$NS" sockets -a -P -P --cgroup sport = :9001
+run "sockets --processes=x: exit 1, takes no value" 1 'processes.*takes no value' "$TT" sockets --processes=x
+kill "$h2pid" 2>/dev/null; wait "$h2pid" 2>/dev/null
 
 # ---- the kernel filters: bytes received, 2,000 sockets vs one port ------------------
 kill -USR1 "$hpid"

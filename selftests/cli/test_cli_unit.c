@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <linux/inet_diag.h>
+#include <linux/tcp.h>
 #include <linux/sock_diag.h>
 #include <arpa/inet.h>
 
@@ -21,6 +23,12 @@
 #include "bc.h"
 #include "canned.h"
 #include "tap.h"
+
+static void r_symlink(const char *to, const char *path)
+{
+	if (symlink(to, path))
+		perror(path);
+}
 
 static void check_str(const char *got, const char *want, const char *what)
 {
@@ -309,7 +317,7 @@ static void test_names(void)
 	s.bbr_have = 1ULL << TCPTUNE_BBR_A_MIN_RTT;
 	s.bbr[TCPTUNE_BBR_A_MIN_RTT] = 19000;
 	render(&s, text, json, csv, sizeof(text));
-	check(!strstr(text, "reordering") && !strstr(text, "inflight") && strstr(text, " minrtt:20 ") &&
+	check(!strstr(text, "reordering") && !strstr(text, "inflight") && strstr(text, " minrtt:20\n") &&
 	      strstr(text, "bbr:(mrtt:19)"),
 	      "text: reordering 3 and inflight 0 hidden as ss does; minrtt:, bbr mrtt:");
 	check(strstr(json, "\"reordering\":3") && strstr(json, "\"inflight\":0") &&
@@ -332,6 +340,332 @@ static void test_names(void)
 	check(!strcmp(json_object_get_string(json_object_object_get(o, "when")), "live"),
 	      "knob JSON: when is live");
 	json_object_put(o);
+}
+
+/* The first line of a socket's text, and its second (after the tab). */
+static const char *line2(const char *text)
+{
+	const char *t = strchr(text, '\t');
+
+	return t ? t : "";
+}
+
+/* ss -tie's fields from our dump: names, units, formats, zeros left out. */
+static void test_ss_fields(void)
+{
+	static char text[4096], json[4096], csv[4096];
+	struct tt_socklist l = { 0 };
+	struct tt_nlerr err;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct tt_sock *s;
+	int r;
+
+	nlh = reply(CANNED_FAMILY, NLM_F_MULTI, GENL_HDRLEN);
+	nest = mnl_attr_nest_start(nlh, TCPTUNE_A_SOCK);
+	mnl_attr_put_u8(nlh, TCPTUNE_SOCK_A_FAMILY, AF_INET);
+	mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_COOKIE, 0x1a);
+	mnl_attr_put_strz(nlh, TCPTUNE_SOCK_A_ALGO, "tcptune_reno");
+	mnl_attr_put_u8(nlh, TCPTUNE_SOCK_A_STATE, 1);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_CWND, 10);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_MSS, 1448);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_SRTT, 10000);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_RTO, 204000);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_RECV_Q, 12);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_SEND_Q, 34567);
+	mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_BYTES_SENT, 5000000);
+	mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_BYTES_RETRANS, 1448);
+	mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_BYTES_ACKED, 4000000);
+	mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_BUSY, 120000);
+	mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_RWND_LIMITED, 20000);
+	mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_SNDBUF_LIMITED, 0);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_NOTSENT, 100);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_SND_WND, 65535);
+	mnl_attr_put_u8(nlh, TCPTUNE_SOCK_A_OPTIONS, TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK |
+			TCPI_OPT_WSCALE | TCPI_OPT_ECN);
+	mnl_attr_put_u8(nlh, TCPTUNE_SOCK_A_SND_WSCALE, 7);
+	mnl_attr_put_u8(nlh, TCPTUNE_SOCK_A_RCV_WSCALE, 9);
+	mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_INODE, 4242);
+	mnl_attr_put_u32(nlh, TCPTUNE_SOCK_A_UID, 1000);
+	mnl_attr_put_u64(nlh, TCPTUNE_SOCK_A_CGROUP_ID, 0x1f);
+	mnl_attr_nest_end(nlh, nest);
+	r = talk(nlh, tt_sock_cb, &l, &err);
+	check(r == 0 && l.n == 1, "ss fields: the dump with them parses (%d, %zu)", r, l.n);
+	if (l.n != 1)
+		return;
+	s = &l.v[0];
+	render(s, text, json, csv, sizeof(text));
+	check(!strncmp(text, "ESTAB      12     34567  ", 25) &&
+	      strstr(text, " uid:1000 ino:4242 sk:1a\n"),
+	      "text, line 1: State Recv-Q Send-Q ... uid:1000 ino:4242 sk:1a: %.*s",
+	      (int)strcspn(text, "\n"), text);
+	check(!strncmp(line2(text), "\t ts sack ecn tcptune_reno wscale:7,9 rto:204 rtt:10/0 "
+		       "mss:1448 cwnd:10 bytes_sent:5000000 bytes_retrans:1448 bytes_acked:4000000 "
+		       "send 11.6Mbps busy:120ms rwnd_limited:20ms(16.7%) notsent:100 snd_wnd:65535\n",
+		       400),
+	      "text, line 2: ss's names, order and formats:%s", line2(text));
+	check(!strstr(text, "sndbuf_limited") && !strstr(text, "ecnseen") && !strstr(text, "fastopen"),
+	      "text: a 0 sndbuf_limited and unset options left out, as ss");
+	check(strstr(json, "\"recv_q\":12") && strstr(json, "\"send_q\":34567") &&
+	      strstr(json, "\"uid\":1000") && strstr(json, "\"ino\":4242") &&
+	      strstr(json, "\"cgroup_id\":31") && strstr(json, "\"ts\":true") &&
+	      strstr(json, "\"ecnseen\":false") && strstr(json, "\"wscale\":{\"snd\":7,\"rcv\":9}") &&
+	      strstr(json, "\"bytes_sent\":5000000") && strstr(json, "\"bytes_retrans\":1448") &&
+	      strstr(json, "\"busy_us\":120000") && strstr(json, "\"rwnd_limited_us\":20000") &&
+	      strstr(json, "\"sndbuf_limited_us\":0") && strstr(json, "\"notsent\":100") &&
+	      strstr(json, "\"snd_wnd\":65535") && strstr(json, "\"send_bps\":11584000") &&
+	      !strstr(json, "\"users\"") && !strstr(json, "\"cgroup\""),
+	      "JSON: every field, zeros too, with the text's names (unit in the name): %s", json);
+	/* zeros: left out of the text */
+	s->v[TCPTUNE_SOCK_A_BUSY] = 0;
+	s->v[TCPTUNE_SOCK_A_BYTES_RETRANS] = 0;
+	s->v[TCPTUNE_SOCK_A_NOTSENT] = 0;
+	s->v[TCPTUNE_SOCK_A_UID] = 0;
+	s->v[TCPTUNE_SOCK_A_OPTIONS] = TCPI_OPT_SACK;
+	render(s, text, json, csv, sizeof(text));
+	check(!strstr(text, "busy") && !strstr(text, "rwnd_limited") && !strstr(text, "bytes_retrans") &&
+	      !strstr(text, "notsent") && !strstr(text, "uid:") && !strstr(text, "wscale") &&
+	      !strstr(text, " ts ") && strstr(text, "\t sack tcptune_reno rto:") &&
+	      strstr(text, " bytes_sent:5000000 ") && strstr(text, " ino:4242 "),
+	      "text: busy 0 hides the limits, and 0 bytes_retrans, notsent, uid, no wscale option:%s",
+	      line2(text));
+	check(strstr(json, "\"wscale\":null") && strstr(json, "\"busy_us\":0") &&
+	      strstr(json, "\"uid\":0"), "JSON: still carries them (wscale null)");
+	/* send: none without an rtt */
+	s->v[TCPTUNE_SOCK_A_SRTT] = 0;
+	s->have &= ~(1ULL << TT_F_SEND);
+	tt_sock_derive(s);
+	render(s, text, json, csv, sizeof(text));
+	check(!tt_has(s, TT_F_SEND) && !strstr(text, " send ") && !strstr(text, "rtt:") &&
+	      strstr(text, " cwnd:10 "), "send and rtt: none while srtt is 0 (ss)");
+	/* no min RTT sample yet (~0), a listener's sacked (its backlog) */
+	tt_sock_set(s, TCPTUNE_SOCK_A_MIN_RTT, 0xffffffffu);
+	tt_sock_set(s, TCPTUNE_SOCK_A_SACKED, 128);
+	tt_sock_set(s, TCPTUNE_SOCK_A_UNACKED, 3);
+	s->v[TCPTUNE_SOCK_A_STATE] = 10;
+	render(s, text, json, csv, sizeof(text));
+	check(!strstr(text, "minrtt") && !strstr(text, "sacked") && strstr(text, " unacked:3 ") &&
+	      strstr(json, "\"minrtt_us\":null") && strstr(json, "\"sacked\":null"),
+	      "text: no minrtt without a sample (~0), no sacked for a listener, as ss; JSON null");
+	tt_sock_set(s, TCPTUNE_SOCK_A_MIN_RTT, 4000);
+	s->v[TCPTUNE_SOCK_A_STATE] = 1;
+	render(s, text, json, csv, sizeof(text));
+	check(strstr(text, " minrtt:4 ") && strstr(text, " sacked:128 ") && strstr(json, "\"sacked\":128"),
+	      "positive control: minrtt and sacked shown otherwise");
+	tt_socklist_free(&l);
+}
+
+/* The kernel's bbr, dctcp, vegas through sock_diag, as ss prints them. */
+static void test_diag_cc(void)
+{
+	static char text[4096], json[4096], csv[4096];
+	struct tt_socklist l = { 0 };
+	struct tt_nlerr err;
+	struct nlmsghdr *nlh;
+	struct inet_diag_msg *m;
+	struct tcp_info ti;
+	union tcp_cc_info ci;
+	int k, r;
+
+	for (k = 0; k < 4; k++) {
+		nlh = reply(SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, sizeof(*m));
+		m = mnl_nlmsg_get_payload(nlh);
+		m->idiag_family = AF_INET;
+		m->idiag_state = 1;
+		m->idiag_rqueue = 7;
+		m->idiag_wqueue = 8;
+		m->idiag_uid = 33;
+		m->idiag_inode = 99;
+		memset(&m->id, 0, sizeof(m->id));
+		m->id.idiag_cookie[0] = 0x1b + k;
+		memset(&ti, 0, sizeof(ti));
+		ti.tcpi_snd_cwnd = 10;
+		ti.tcpi_snd_mss = 1000;
+		ti.tcpi_rtt = 8000;
+		ti.tcpi_options = TCPI_OPT_TIMESTAMPS | TCPI_OPT_ECN_SEEN | TCPI_OPT_SYN_DATA |
+				  TCPI_OPT_WSCALE;
+		ti.tcpi_snd_wscale = 14;
+		ti.tcpi_rcv_wscale = 7;
+		ti.tcpi_busy_time = 1000000;
+		ti.tcpi_sndbuf_limited = 250000;
+		ti.tcpi_bytes_sent = 77;
+		ti.tcpi_snd_wnd = 5000;
+		mnl_attr_put(nlh, INET_DIAG_INFO, sizeof(ti), &ti);
+		mnl_attr_put_strz(nlh, INET_DIAG_CONG, k < 2 ? "dctcp" : k == 2 ? "bbr" : "vegas");
+		memset(&ci, 0, sizeof(ci));
+		if (k < 2) {
+			ci.dctcp.dctcp_enabled = !k;
+			ci.dctcp.dctcp_ce_state = 1;
+			ci.dctcp.dctcp_alpha = 512;
+			ci.dctcp.dctcp_ab_ecn = 3;
+			ci.dctcp.dctcp_ab_tot = 4;
+			mnl_attr_put(nlh, INET_DIAG_DCTCPINFO, sizeof(ci.dctcp), &ci.dctcp);
+		} else if (k == 2) {
+			ci.bbr.bbr_bw_lo = 1000000;
+			ci.bbr.bbr_min_rtt = 5000;
+			ci.bbr.bbr_pacing_gain = 739;
+			ci.bbr.bbr_cwnd_gain = 512;
+			mnl_attr_put(nlh, INET_DIAG_BBRINFO, sizeof(ci.bbr), &ci.bbr);
+		} else {
+			ci.vegas.tcpv_enabled = 1;
+			ci.vegas.tcpv_rttcnt = 5;
+			ci.vegas.tcpv_rtt = 16000;
+			ci.vegas.tcpv_minrtt = 4000;
+			mnl_attr_put(nlh, INET_DIAG_VEGASINFO, sizeof(ci.vegas), &ci.vegas);
+		}
+		mnl_attr_put_u64(nlh, INET_DIAG_CGROUP_ID, 0x2a);
+		memset(&err, 0, sizeof(err));
+		r = tt_nl_replies(rbuf, nlh->nlmsg_len, CANNED_SEQ, CANNED_PORTID,
+				  sizeof(struct inet_diag_req_v2), tt_diag_cb, &l, &err);
+		check(r == 0 && l.n == (size_t)k + 1, "diag %d: parses", k);
+	}
+	if (l.n != 4)
+		return;
+	render(&l.v[0], text, json, csv, sizeof(text));
+	check(!strncmp(text, "ESTAB      7      8      ", 25) && strstr(text, " uid:33 ino:99 sk:1b\n") &&
+	      !strncmp(line2(text), "\t ts ecnseen fastopen dctcp wscale:14,7 ca_state:Open rtt:8/0 "
+		       "mss:1000 cwnd:10 bytes_sent:77 ", 87) &&
+	      strstr(text, " bytes_sent:77 dctcp:(ce_state:1,alpha:512,ab_ecn:3,ab_tot:4) send 10Mbps ") &&
+	      strstr(text, " busy:1000ms sndbuf_limited:250ms(25.0%) ") &&
+	      !strstr(text, "rwnd_limited") && strstr(text, " snd_wnd:5000\n"),
+	      "diag, dctcp: Recv-Q Send-Q uid ino, options, dctcp:(...) where ss puts it:%s", text);
+	check(strstr(json, "\"dctcp\":{\"fallback_mode\":false,\"ce_state\":1,\"alpha\":512,"
+			   "\"ab_ecn\":3,\"ab_tot\":4}") && strstr(json, "\"cgroup_id\":42") &&
+	      strstr(json, "\"fastopen\":true"), "diag, dctcp: JSON: %s", json);
+	render(&l.v[1], text, json, csv, sizeof(text));
+	check(strstr(text, " dctcp:fallback_mode send") && !strstr(text, "ce_state") &&
+	      strstr(json, "\"dctcp\":{\"fallback_mode\":true}"),
+	      "diag, dctcp off: dctcp:fallback_mode, as ss");
+	render(&l.v[2], text, json, csv, sizeof(text));
+	check(strstr(text, " bbr:(bw:8Mbps,mrtt:5,pacing_gain:2.88672,cwnd_gain:2) send ") &&
+	      strstr(json, "\"bbr\":{\"bw_bps\":8000000,\"mrtt_us\":5000,\"pacing_gain\":2.88671875,"
+			   "\"cwnd_gain\":2.0}"),
+	      "diag, bbr: bbr:(bw,mrtt,pacing_gain,cwnd_gain) with ss's gains (/256): %s", json);
+	render(&l.v[3], text, json, csv, sizeof(text));
+	check(!strstr(text, "vegas:") && strstr(text, " send 5Mbps ") &&
+	      strstr(json, "\"vegas\":{\"enabled\":true,\"rttcnt\":5,\"rtt_us\":16000,\"minrtt_us\":4000}"),
+	      "diag, vegas: not in the text (as ss), send from its rtt (5Mbps, not 10); JSON has it");
+	l.v[2].cc[TT_CC_BBR_PACING_GAIN] = 0;
+	render(&l.v[2], text, json, csv, sizeof(text));
+	check(strstr(text, " bbr:(bw:8Mbps,mrtt:5,cwnd_gain:2) ") && strstr(json, "\"pacing_gain\":0"),
+	      "diag, bbr: a 0 gain left out of the text, as ss");
+	tt_socklist_free(&l);
+}
+
+/* -P: ss's users:((...)); --cgroup: paths, unreachable:ID. */
+static void test_owners(void)
+{
+	static char text[4096], json[4096], csv[4096];
+	char dir[] = "/tmp/tt_proc_XXXXXX", path[512];
+	struct tt_owner ov[3] = {
+		{ .ino = 5, .pid = 10, .fd = 3, .name = "nginx" },
+		{ .ino = 5, .pid = 11, .fd = 4, .name = "nginx" },
+		{ .ino = 6, .pid = 12, .fd = 5, .name = "sshd" },
+	};
+	struct tt_owners o = { .v = ov, .n = 3, .cap = 3 }, scanned;
+	struct tt_cgroup_ent cv[2] = { { 1, (char *)"/" }, { 0x30, (char *)"/system.slice/x" } };
+	struct tt_cgroups cg = { .v = cv, .n = 2, .cap = 2 };
+	struct tt_sock sv[3];
+	struct tt_socklist l = { .v = sv, .n = 3, .cap = 3 };
+	FILE *f;
+	int i;
+
+	check(tt_socket_link_ino("socket:[123]") == 123 && !tt_socket_link_ino("pipe:[5]") &&
+	      !tt_socket_link_ino("socket:[12x]") && !tt_socket_link_ino("socket:[]") &&
+	      !tt_socket_link_ino("socket:[-1]") && !tt_socket_link_ino("socket:[1"),
+	      "socket:[INODE] links: the inode; anything else: none");
+	memset(sv, 0, sizeof(sv));
+	for (i = 0; i < 3; i++) {
+		sv[i].family = AF_INET;
+		tt_sock_set(&sv[i], TCPTUNE_SOCK_A_INODE, (uint64_t)i + 5);
+		tt_sock_set(&sv[i], TCPTUNE_SOCK_A_CGROUP_ID, i ? 0x30 : 0x1f);
+	}
+	tt_owners_attach(&o, &l);
+	tt_cgroups_attach(&cg, &l);
+	render(&sv[0], text, json, csv, sizeof(text));
+	check(strstr(text, " users:((\"nginx\",pid=10,fd=3),(\"nginx\",pid=11,fd=4)) ino:5 sk:0 "
+			   "cgroup:unreachable:1f\n") &&
+	      strstr(json, "\"users\":[{\"name\":\"nginx\",\"pid\":10,\"fd\":3},"
+			   "{\"name\":\"nginx\",\"pid\":11,\"fd\":4}]") &&
+	      strstr(json, "\"cgroup\":\"unreachable:1f\""),
+	      "-P, --cgroup: both owners as ss -p; an unknown cgroup id as ss says it: %.*s",
+	      (int)strcspn(text, "\n"), text);
+	render(&sv[2], text, json, csv, sizeof(text));
+	check(!strstr(text, "users:") && strstr(json, "\"users\":[]") &&
+	      strstr(text, " cgroup:/system.slice/x\n"),
+	      "-P: a socket nobody holds: no users: in the text, [] in JSON; its cgroup's path");
+	render(&sv[1], text, json, csv, sizeof(text));
+	check(!!strstr(text, " users:((\"sshd\",pid=12,fd=5))"), "-P: the other socket's owner");
+	for (i = 0; i < (int)cg.n_extra; i++)
+		free(cg.extra[i]);
+	free(cg.extra);
+
+	/* a /proc of our own: pid 123 holds socket 777 on fd 4 */
+	check(mkdtemp(dir) != NULL, "a scratch /proc");
+	snprintf(path, sizeof(path), "%s/123/fd", dir);
+	mkdir(dir, 0700);
+	snprintf(path, sizeof(path), "%s/123", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/123/fd", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/123/fd/4", dir);
+	r_symlink("socket:[777]", path);
+	snprintf(path, sizeof(path), "%s/123/fd/5", dir);
+	r_symlink("pipe:[778]", path);
+	snprintf(path, sizeof(path), "%s/123/stat", dir);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("123 (my (prog)) S 1 1 1 0", f);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/self", dir);
+	mkdir(path, 0700);
+	check(tt_owners_scan(&scanned, dir) == 0 && scanned.n == 1 && scanned.v[0].ino == 777 &&
+	      scanned.v[0].pid == 123 && scanned.v[0].fd == 4 && !strcmp(scanned.v[0].name, "my (prog)"),
+	      "/proc scan: the socket link alone, its pid, fd and name (%zu found)", scanned.n);
+	tt_owners_free(&scanned);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	check(system(path) == 0, "scratch /proc removed");
+}
+
+/* watch: per-interval goodput and retransmits, by cookie. */
+static void test_watch_deltas(void)
+{
+	struct tt_watch_prev *prev = NULL;
+	struct tt_sock sv[2];
+	struct tt_socklist l = { .v = sv, .n = 1, .cap = 2 };
+	size_t n = 0;
+
+	memset(sv, 0, sizeof(sv));
+	tt_sock_set(&sv[0], TCPTUNE_SOCK_A_COOKIE, 7);
+	tt_sock_set(&sv[0], TCPTUNE_SOCK_A_BYTES_ACKED, 1000);
+	tt_sock_set(&sv[0], TCPTUNE_SOCK_A_TOTAL_RETRANS, 2);
+	tt_sock_set(&sv[0], TCPTUNE_SOCK_A_BYTES_RETRANS, 100);
+	tt_watch_deltas(&prev, &n, &l, 1.0);
+	check(!tt_has(&sv[0], TT_F_GOODPUT) && !tt_has(&sv[0], TT_F_RETRANS_DELTA),
+	      "watch: the first sample has no deltas");
+	sv[0].v[TCPTUNE_SOCK_A_BYTES_ACKED] = 251000;
+	sv[0].v[TCPTUNE_SOCK_A_TOTAL_RETRANS] = 5;
+	sv[0].v[TCPTUNE_SOCK_A_BYTES_RETRANS] = 4444;
+	memset(&sv[1], 0, sizeof(sv[1]));
+	tt_sock_set(&sv[1], TCPTUNE_SOCK_A_COOKIE, 8);
+	tt_sock_set(&sv[1], TCPTUNE_SOCK_A_BYTES_ACKED, 99);
+	l.n = 2;
+	tt_watch_deltas(&prev, &n, &l, 3.0);
+	check(tt_has(&sv[0], TT_F_GOODPUT) && sv[0].v[TT_F_GOODPUT] == 1000000 &&
+	      sv[0].v[TT_F_RETRANS_DELTA] == 3 && sv[0].v[TT_F_BYTES_RETRANS_DELTA] == 4344,
+	      "watch: 250000 bytes acked in 2 s: 1 Mbit/s; 3 segments, 4344 bytes retransmitted "
+	      "(%llu %llu %llu)", (unsigned long long)sv[0].v[TT_F_GOODPUT],
+	      (unsigned long long)sv[0].v[TT_F_RETRANS_DELTA],
+	      (unsigned long long)sv[0].v[TT_F_BYTES_RETRANS_DELTA]);
+	check(!tt_has(&sv[1], TT_F_GOODPUT), "watch: a socket new in this sample has none");
+	sv[0].have &= ~(1ULL << TT_F_GOODPUT);
+	sv[0].v[TCPTUNE_SOCK_A_BYTES_ACKED] = 10;	/* went back: another socket */
+	tt_watch_deltas(&prev, &n, &l, 4.0);
+	check(!tt_has(&sv[0], TT_F_GOODPUT) && tt_has(&sv[1], TT_F_GOODPUT) &&
+	      sv[1].v[TT_F_GOODPUT] == 0,
+	      "watch: a counter that went back gives none; one that stood still gives 0");
+	free(prev);
 }
 
 /* The models' text and JSON, and monitor's event, from one table. */
@@ -883,7 +1217,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..112\n");
+	printf("TAP version 13\n1..143\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -973,5 +1307,9 @@ int main(void)
 	test_models();
 	test_replies();
 	test_monitor_time();
+	test_ss_fields();
+	test_diag_cc();
+	test_owners();
+	test_watch_deltas();
 	return tap_failed ? 1 : 0;
 }

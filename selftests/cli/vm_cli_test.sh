@@ -24,7 +24,7 @@ OUT=${1:-$(mktemp -d)}
 mkdir -p "$OUT"
 W=$(mktemp -d)		# scratch for outputs
 
-tap_plan 55
+tap_plan 60
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 
@@ -189,6 +189,65 @@ ck=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(next(s["sk"]
 run "sockets: the sk: cookie is the one ss -e prints for the socket" 0 "sk:$ck\b" \
 	bash -c "[ -n '$ck' ] && ip netns exec $TOPO_SND ss -tie"
 
+# ss -tie's fields in the module's dump: present, and the same as ss's
+pycheck "sockets -j: ss -tie's fields from the module (recv_q ... cgroup_id), sane values" "$W/socks.json" '
+for s in d:
+    for f in ("recv_q", "send_q", "ino", "uid", "cgroup_id", "ts", "sack", "ecn", "ecnseen",
+              "fastopen", "wscale", "bytes_sent", "bytes_retrans", "busy_us", "rwnd_limited_us",
+              "sndbuf_limited_us", "notsent", "snd_wnd", "send_bps"):
+        if f not in s: print(s.get("algo"), "lacks", f)
+    if not s.get("ino"): print(s.get("algo"), "ino", s.get("ino"))
+    if s.get("uid") != 0: print(s.get("algo"), "uid", s.get("uid"), "(root made it)")
+    if s.get("ts") is not True or s.get("sack") is not True or not isinstance(s.get("wscale"), dict):
+        print(s.get("algo"), "options", s.get("ts"), s.get("sack"), s.get("wscale"))
+    if s.get("bytes_sent", 0) < s.get("bytes_acked", 0) - 1: print(s.get("algo"), "bytes_sent < bytes_acked")
+    if s.get("bytes_sent", 0) < s.get("bytes_retrans", 0): print(s.get("algo"), "bytes_retrans > bytes_sent")
+    if not s.get("busy_us") or s.get("rwnd_limited_us", 0) + s.get("sndbuf_limited_us", 0) > s.get("busy_us", 0):
+        print(s.get("algo"), "busy", s.get("busy_us"), s.get("rwnd_limited_us"), s.get("sndbuf_limited_us"))
+    if not s.get("snd_wnd") or s.get("send_q", 0) < s.get("notsent", 0): print(s.get("algo"), "snd_wnd/send_q/notsent", s)'
+"$TT" -n $TOPO_SND sockets -P >"$W/socks_p.txt" 2>&1
+ns_snd ss -tiepH >"$W/ss_p.txt" 2>/dev/null
+why=$($PY - "$W/socks_p.txt" "$W/ss_p.txt" <<'PYEOF'
+import re, sys
+def socks(path, header):
+    lines = [l for l in open(path).read().split("\n")][1 if header else 0:]
+    out = {}
+    for i in range(0, len(lines) - 1, 2):
+        if not lines[i] or not lines[i + 1].startswith("\t"): continue
+        l1, l2 = lines[i], lines[i + 1].split()
+        ino = re.search(r" ino:(\d+)", l1)
+        if not ino: continue
+        users = re.search(r" users:(\(\(.*?\)\))", l1)
+        opts = [t for t in l2 if t in ("ts", "sack", "ecn", "ecnseen", "fastopen") or t.startswith("wscale:")
+                or t.startswith("tcptune_")]
+        out[ino.group(1)] = (re.search(r" sk:([0-9a-f]+)", l1).group(1), users and users.group(1), opts,
+                             [t.split(":")[0] for t in l2])
+    return out
+tt, ss = socks(sys.argv[1], True), socks(sys.argv[2], False)
+if len(tt) < 2: print("tcptune lists", len(tt), "sockets")
+for ino, (sk, users, opts, keys) in tt.items():
+    if ino not in ss: print("ino", ino, "not in ss -tiep"); continue
+    s_sk, s_users, s_opts, _ = ss[ino]
+    if (sk, users, opts) != (s_sk, s_users, s_opts):
+        print("ino %s: tcptune %s, ss %s" % (ino, (sk, users, opts), (s_sk, s_users, s_opts)))
+    for k in ("bytes_sent", "bytes_acked", "send", "busy"):
+        if k not in keys: print("ino", ino, "lacks", k)
+PYEOF
+)
+if [ -z "$why" ]; then tap_ok "sockets -P (module): ino, sk, users:((...)), options, wscale and algorithm as ss -tiep shows them"
+else tap_fail "sockets -P (module): as ss -tiep" "$why"; fi
+# an unprivileged reader sees what ss shows every user: the same fields
+ip netns exec $TOPO_SND setpriv --reuid=65534 --regid=65534 --clear-groups "$TT" -j sockets \
+	>"$W/socks_nobody.json" 2>&1
+pycheck "sockets -j as nobody: the same fields as root (what ss shows every user)" "$W/socks_nobody.json" '
+root = {s["cookie"]: s for s in json.load(open(sys.argv[1].replace("socks_nobody", "socks")))}
+if not d: print("nobody sees no socket")
+for s in d:
+    r = root.get(s["cookie"])
+    if r is None: continue
+    if set(s) != set(r): print("keys differ:", set(s) ^ set(r))
+    if (s["ino"], s["uid"], s["wscale"]) != (r["ino"], r["uid"], r["wscale"]): print("values differ", s["ino"], r["ino"])'
+
 "$TT" -n $TOPO_SND -j sockets -a >"$W/socks_a.json" 2>&1
 pycheck "sockets -a -j: the cubic socket too, as not tcptune, with tcp_info" "$W/socks_a.json" '
 c = [s for s in d if s.get("algo") == "cubic"]
@@ -244,6 +303,33 @@ if [ "$rows" -ge 6 ]; then tap_ok "watch: 3 samples x 2 sockets = $rows rows"
 else tap_fail "watch: 3 samples x 2 sockets" "$rows rows: $(head -3 "$OUT/watch.csv")"; fi
 run "plot: the watch CSV becomes a valid SVG" 0 '' bash -c \
 	"'$TT' plot -o '$OUT/watch.svg' '$OUT/watch.csv' && $PY -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); sys.exit(not r.tag.endswith(\"svg\") or len(r.findall(\".//{http://www.w3.org/2000/svg}path\"))<4)' '$OUT/watch.svg'"
+
+head -1 "$OUT/watch.csv" >"$W/watch.head"
+run "watch --csv: the appended columns (recv_q ... bytes_retrans_delta) after reno_phase" 0 \
+	'reno_phase,recv_q,send_q,bytes_acked,bytes_sent,bytes_retrans,busy_us,rwnd_limited_us,sndbuf_limited_us,notsent,snd_wnd,send_bps,goodput_bps,retrans_delta,bytes_retrans_delta$' \
+	cat "$W/watch.head"
+# per-interval figures on the lossy path (1 %): goodput from bytes_acked,
+# and retransmits that add up to total_retrans's growth
+"$TT" -n $TOPO_SND -j watch -c 3 -i 1 dport = :6001 >"$W/wd.json" 2>"$W/wd.err"
+why=$($PY - "$W/wd.json" <<'PYEOF'
+import json, sys
+smp = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+if len(smp) != 3 or any(len(x["sockets"]) != 1 for x in smp): print("samples", smp); sys.exit()
+s = [x["sockets"][0] for x in smp]
+if "goodput_bps" in s[0]: print("first sample has a goodput")
+for i in (1, 2):
+    dt = smp[i]["time"] - smp[i - 1]["time"]
+    want = (s[i]["bytes_acked"] - s[i - 1]["bytes_acked"]) * 8 / dt
+    if not s[i].get("goodput_bps") or abs(s[i]["goodput_bps"] - want) > 0.25 * want + 1000:
+        print("sample", i, "goodput", s[i].get("goodput_bps"), "want about", want)
+if s[1]["retrans_delta"] + s[2]["retrans_delta"] != s[2]["total_retrans"] - s[0]["total_retrans"]:
+    print("retrans_delta", s[1]["retrans_delta"], s[2]["retrans_delta"], "total_retrans", s[0]["total_retrans"], s[2]["total_retrans"])
+if s[1]["bytes_retrans_delta"] + s[2]["bytes_retrans_delta"] != s[2]["bytes_retrans"] - s[0]["bytes_retrans"]:
+    print("bytes_retrans_delta does not add up")
+PYEOF
+)
+if [ -z "$why" ]; then tap_ok "watch -j (module, 1 % loss): goodput_bps from bytes_acked; retrans_delta and bytes_retrans_delta add up to the counters' growth"
+else tap_fail "watch -j (module): per-interval goodput and retransmits" "$why $(head -2 "$W/wd.err")"; fi
 
 # ---- monitor ----------------------------------------------------------------
 # 3 % loss: recoveries are certain within a few seconds.  Five monitors at

@@ -76,6 +76,10 @@ SOCK_T = {1: U8, 2: ADDR, 3: ADDR, 4: U16, 5: U16, 6: U64, 7: STR, 8: U8, 9: U8}
 SOCK_T.update({t: U32 for t in range(10, 26)})
 SOCK_T.update({26: U64, 27: U64, 28: U8, 29: U32, 30: U64, 31: PAD,
                SOCK_A_RENO: ("nest", RENO_T), SOCK_A_BBR: ("nest", BBR_T)})
+# ss -tie's fields: RECV_Q, SEND_Q; BYTES_SENT .. SNDBUF_LIMITED; NOTSENT,
+# SND_WND; OPTIONS, SND_WSCALE, RCV_WSCALE; INODE, UID, CGROUP_ID
+SOCK_T.update({34: U32, 35: U32, 36: U64, 37: U64, 38: U64, 39: U64, 40: U64,
+               41: U32, 42: U32, 43: U8, 44: U8, 45: U8, 46: U64, 47: U32, 48: U64})
 EVENT_T = {1: U8, 2: U64, 3: STR, 4: U8, 5: U32, 6: U32, 7: U8, 8: U32, 9: PAD,
            10: U8, 11: ADDR, 12: ADDR, 13: U16, 14: U16}
 TOP_T = {A_ALGO: ("nest", ALGO_T), A_KNOB: ("nest", KNOB_T),

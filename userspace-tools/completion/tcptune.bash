@@ -54,7 +54,8 @@ _tcptune()
 		close-wait last-ack listening closing all connected synchronized bucket big"
 	local sortf="cwnd ssthresh srtt_us rtt rttvar_us minrtt_us minrtt rto_us rto mss retrans
 		total_retrans lost sacked unacked inflight delivered bytes_acked delivery_rate_bps
-		delivery_rate pacing_rate_bps pacing_rate rtos sport dport"
+		delivery_rate pacing_rate_bps pacing_rate rtos sport dport recv_q send_q bytes_sent
+		bytes_retrans notsent snd_wnd send_bps send"
 
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -94,7 +95,8 @@ _tcptune()
 	fi
 	case $cmd in
 	sockets)
-		COMPREPLY=($(compgen -W "-a --all -4 --ipv4 -6 --ipv6 --sort --top $filters $opts" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-a --all -4 --ipv4 -6 --ipv6 -P --processes --cgroup --sort --top
+			$filters $opts" -- "$cur")) ;;
 	watch)
 		COMPREPLY=($(compgen -W "-i --interval -c --count --csv -o --output -a --all $filters $opts" -- "$cur")) ;;
 	monitor)

@@ -45,7 +45,9 @@
  *	reported exactly once; one that opens or closes meanwhile may or may
  *	not be.  Each socket is locked once, to read a consistent state.  No
  *	absolute sequence number is reported (RENO RECOVER is relative to
- *	snd_una), since every user may dump every socket, as with ss(8).
+ *	snd_una), since every user may dump every socket, as with ss(8):
+ *	what a socket's entry holds is what ss -tie (tcp_info and
+ *	inet_diag) shows every user of it, and the algorithm's model.
  *
  * TCPTUNE_CMD_EVENT          multicast group "events" (CAP_NET_ADMIN
  *	                                       over the namespace's user
@@ -72,7 +74,8 @@
  * EPERM.  The extack message and offset name the attribute at fault.
  *
  * Units: times in microseconds, rates in bytes per second, windows in
- * segments, addresses in network byte order (4 or 16 bytes), ports in host
+ * segments (but SND_WND, in bytes as tcp_info's tcpi_snd_wnd), queues in
+ * bytes, addresses in network byte order (4 or 16 bytes), ports in host
  * byte order.
  */
 #ifndef _UAPI_LINUX_TCPTUNE_H
@@ -192,6 +195,39 @@ enum tcptune_sock_attr {
 	TCPTUNE_SOCK_A_PAD,
 	TCPTUNE_SOCK_A_RENO,		/* nest, enum tcptune_reno_attr */
 	TCPTUNE_SOCK_A_BBR,		/* nest, enum tcptune_bbr_attr */
+	/* What `ss -tie` shows besides (tcp_info, inet_diag_msg): */
+	TCPTUNE_SOCK_A_RECV_Q,		/* u32: bytes received, not yet read
+					 * (ss Recv-Q: rcv_nxt - copied_seq)
+					 */
+	TCPTUNE_SOCK_A_SEND_Q,		/* u32: bytes written, not yet acked
+					 * (ss Send-Q: write_seq - snd_una)
+					 */
+	TCPTUNE_SOCK_A_BYTES_SENT,	/* u64: bytes, retransmissions included */
+	TCPTUNE_SOCK_A_BYTES_RETRANS,	/* u64: bytes retransmitted */
+	TCPTUNE_SOCK_A_BUSY,		/* u64: us sending (tcpi_busy_time) */
+	TCPTUNE_SOCK_A_RWND_LIMITED,	/* u64: us of it limited by the
+					 * peer's window
+					 */
+	TCPTUNE_SOCK_A_SNDBUF_LIMITED,	/* u64: us of it limited by the send
+					 * buffer
+					 */
+	TCPTUNE_SOCK_A_NOTSENT,		/* u32: bytes written, never sent */
+	TCPTUNE_SOCK_A_SND_WND,		/* u32: bytes, the peer's window */
+	TCPTUNE_SOCK_A_OPTIONS,		/* u8: TCPI_OPT_* of linux/tcp.h
+					 * (TIMESTAMPS, SACK, WSCALE, ECN,
+					 * ECN_SEEN, SYN_DATA)
+					 */
+	TCPTUNE_SOCK_A_SND_WSCALE,	/* u8: shift, with OPTIONS' WSCALE */
+	TCPTUNE_SOCK_A_RCV_WSCALE,	/* u8: shift, with OPTIONS' WSCALE */
+	TCPTUNE_SOCK_A_INODE,		/* u64: the socket's inode, as ss -e
+					 * (ino:), 0 once it has no file
+					 */
+	TCPTUNE_SOCK_A_UID,		/* u32: its owner, in the reader's
+					 * user namespace (ss -e uid:)
+					 */
+	TCPTUNE_SOCK_A_CGROUP_ID,	/* u64: its cgroup v2 id, as
+					 * INET_DIAG_CGROUP_ID (ss --cgroup)
+					 */
 
 	__TCPTUNE_SOCK_A_MAX,
 	TCPTUNE_SOCK_A_MAX = __TCPTUNE_SOCK_A_MAX - 1
