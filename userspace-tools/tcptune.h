@@ -200,6 +200,29 @@ struct tt_sock {
 	bool has_bbr;
 	uint64_t bbr_have;
 	uint64_t bbr[TCPTUNE_BBR_A_MAX + 1];
+
+	/*
+	 * sock_diag's view of the socket, for what the tcptune dump does not
+	 * carry: the filter terms dev, fwmark, cgroup and autobound, and
+	 * summary's retransmit ratio (segs_out).  From the sock_diag dump
+	 * itself, or for tcptune's sockets by cookie (tt_diag_xinfo).  The
+	 * mark comes from the kernel to CAP_NET_ADMIN only and is never
+	 * shown: it is read to match fwmark, as the kernel would.
+	 */
+	uint32_t xhave;			/* TT_X_* */
+	uint32_t ifindex;		/* SO_BINDTODEVICE's, 0: none */
+	uint32_t mark;
+	uint64_t cgroup_id;
+	uint32_t segs_out;
+	bool autobound;
+};
+
+enum {
+	TT_X_IFINDEX = 1 << 0,
+	TT_X_MARK = 1 << 1,
+	TT_X_CGROUP = 1 << 2,
+	TT_X_SEGS_OUT = 1 << 3,
+	TT_X_AUTOBOUND = 1 << 4,
 };
 
 static inline bool tt_has(const struct tt_sock *s, int attr)
@@ -237,6 +260,13 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	       struct tt_socklist *out);
 /* The sock_diag dump, filtered by the kernel with f's bytecode (f may be NULL). */
 int tt_diag_dump(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_socklist *out);
+/*
+ * What f (and f->want_sent) needs of sock_diag beyond the dumps: for
+ * tcptune's sockets (ours) the ifindex, cgroup, mark and segs_out by
+ * cookie; for every socket (ours and other) autobound.  0 or TT_EXIT_*.
+ */
+int tt_diag_xinfo(struct tt_ctx *ctx, const struct tt_filter *f,
+		  struct tt_socklist *ours, struct tt_socklist *other);
 
 /* ---- filters (filter.c) ---- */
 struct tt_prefix {
@@ -253,7 +283,8 @@ struct tt_prefix {
 #define TT_FILTER_MAX_BYTECODE 65528
 
 enum { TT_FX_AND, TT_FX_OR, TT_FX_NOT, TT_FX_SPORT, TT_FX_DPORT, TT_FX_SRC,
-       TT_FX_DST, TT_FX_CA_STATE, TT_FX_COOKIE };
+       TT_FX_DST, TT_FX_CA_STATE, TT_FX_COOKIE,
+       TT_FX_DEV, TT_FX_MARK, TT_FX_CGROUP, TT_FX_AUTO };
 enum { TT_CMP_EQ, TT_CMP_NE, TT_CMP_LT, TT_CMP_GT, TT_CMP_LE, TT_CMP_GE };
 
 /* A node of the expression: and/or/not of children (first, next), or a term. */
@@ -266,6 +297,18 @@ struct tt_fx {
 	int depth;		/* of the tree below: at most TT_FILTER_MAX_DEPTH */
 	struct tt_prefix pfx;	/* src/dst */
 	uint64_t cookie;
+	/* dev: its name as given (NULL: a number), the index once resolved */
+	const char *dev;
+	uint32_t ifindex;
+	uint32_t mark, mask;	/* fwmark */
+	uint64_t cgroup;	/* cgroup: the cgroup v2 id of the path */
+};
+
+/* What a filter needs of sock_diag (tt_filter_needs). */
+enum {
+	TT_NEED_INFO = 1 << 0,	/* dev, cgroup, fwmark: by cookie for ours */
+	TT_NEED_MARK = 1 << 1,	/* fwmark: CAP_NET_ADMIN */
+	TT_NEED_AUTO = 1 << 2,	/* autobound: a dump of the autobound ones */
 };
 
 struct tt_filter {
@@ -279,6 +322,7 @@ struct tt_filter {
 	int n, cap, root;
 	char *text;		/* the tokens the nodes point into */
 	char bad[64];		/* the unknown word, after that error */
+	bool want_sent;		/* summary: segs_out of tcptune's sockets too */
 };
 
 void tt_filter_init(struct tt_filter *f);
@@ -294,6 +338,12 @@ uint32_t tt_filter_states(const struct tt_filter *f, uint32_t dflt);
  * longer than TT_FILTER_MAX_BYTECODE or cap. */
 ssize_t tt_filter_bytecode(const struct tt_filter *f, void *buf, size_t cap);
 bool tt_algo_match(const char *want, const char *algo);
+/* TT_NEED_* of the expression. */
+unsigned int tt_filter_needs(const struct tt_filter *f);
+/* Resolve dev names in the (-n) namespace, into the nodes: 0 or TT_EXIT_*. */
+int tt_filter_resolve(struct tt_ctx *ctx, const struct tt_filter *f);
+/* The cgroup v2 id of PATH (relative to the cgroup2 mount, as ss): 0 or -errno. */
+int tt_cgroup_id(const char *path, uint64_t *id);
 extern const char tt_filter_usage[];
 const char *const *tt_filter_keywords(size_t *n);
 
