@@ -54,6 +54,25 @@ const struct tt_cmd tt_cmds[] = {
 	  "  sk COOKIE         only this socket (default: every socket in the file)\n"
 	  "  --title TEXT      the title above the plots\n" },
 	{ "help", cmd_help, "[ COMMAND ]", "this help, or a command's", NULL },
+	{ "summary", cmd_summary, "[ -a ] [ -4 | -6 ] [ FILTER ]",
+	  "per algorithm and CA state: sockets, RTT/cwnd/delivery-rate percentiles, retransmits",
+	  "  -a, --all         also every other TCP socket (sock_diag), as sockets -a\n"
+	  "  -4, -6            IPv4 / IPv6 sockets only\n"
+	  "  Rows: one per algorithm (CA_STATE *: every state), then one per CA state.\n"
+	  "  RTT (srtt, ms; JSON srtt_us), CWND (segments), DELIVERY_RATE (bit/s, as ss):\n"
+	  "  p50/p90/p99 (nearest-rank percentiles) and (min-max) of the sockets.\n"
+	  "  RETRANS: retransmitted segments / segments sent (tcpi_total_retrans /\n"
+	  "  tcpi_segs_out, summed over the group's sockets).\n" },
+	{ "metrics", cmd_metrics, "[ -a ] [ -o FILE ]",
+	  "counters, sockets per algorithm and CA state, knobs: Prometheus text format",
+	  "  -o, --output FILE write FILE atomically (a temporary file in its directory,\n"
+	  "                    renamed over it), for node_exporter's textfile collector\n"
+	  "  -a, --all         count every TCP socket's algorithm (sock_diag), not only\n"
+	  "                    tcptune's; works without the module (sockets only)\n"
+	  "  Metrics: tcptune_sockets{algo,ca_state}, tcptune_algo_sockets{algo},\n"
+	  "  tcptune_recoveries_total, tcptune_retransmission_timeouts_total,\n"
+	  "  tcptune_undos_total, tcptune_probe_rtt_entries_total {algo},\n"
+	  "  tcptune_knob_NAME[_seconds|_ratio|_segments|...]{algo,knob} (see tcptune(8))\n" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

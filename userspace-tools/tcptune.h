@@ -82,6 +82,8 @@ int cmd_monitor(struct tt_ctx *, int, char **);
 int cmd_watch(struct tt_ctx *, int, char **);
 int cmd_plot(struct tt_ctx *, int, char **);
 int cmd_help(struct tt_ctx *, int, char **);
+int cmd_summary(struct tt_ctx *, int, char **);
+int cmd_metrics(struct tt_ctx *, int, char **);
 
 /*
  * getopt_long over a command's arguments (optind from 1), with the options
@@ -428,5 +430,51 @@ extern const char *const tt_csv_columns[];
 void tt_csv_header(FILE *f);
 void tt_csv_row(FILE *f, double t, const struct tt_sock *s);
 int tt_csv_split(char *line, char **fields, int max);
+
+/* ---- summary (cmd_summary.c) and metrics (cmd_metrics.c) ---- */
+/* -a -4 -6 as sockets takes them: 0 if c is one, 1 if not, else the exit status. */
+int tt_select_opt(const char *cmd, int c, bool *all, struct tt_filter *f);
+/* Parse the filter of argv[first..argc) and collect its sockets into l. */
+int tt_select(struct tt_ctx *ctx, const char *cmd, int argc, char **argv, int first,
+	      bool all, struct tt_filter *f, struct tt_socklist *l);
+
+struct tt_dist {		/* samples, sorted once built */
+	uint64_t *v;
+	size_t n, cap;
+};
+
+struct tt_sum_group {
+	char algo[32];
+	int ca_state;		/* enum tcptune_ca_state, -1: every state */
+	size_t sockets;
+	struct tt_dist rtt;	/* srtt, us */
+	struct tt_dist cwnd;	/* segments */
+	struct tt_dist rate;	/* delivery rate, bit/s (known rates only) */
+	uint64_t retrans;	/* total_retrans of the sockets with segs_out */
+	uint64_t segs_out;
+	size_t sent_sockets;	/* how many had both */
+};
+
+struct tt_summary {
+	struct tt_sum_group *v;	/* by algorithm, then CA state (-1 first) */
+	size_t n, cap;
+};
+
+/* Nearest-rank percentile p of sorted[0..n) (0 if n is 0). */
+uint64_t tt_percentile(const uint64_t *sorted, size_t n, unsigned int p);
+int tt_summary_build(const struct tt_socklist *l, struct tt_summary *sm);
+void tt_summary_free(struct tt_summary *sm);
+json_object *tt_summary_json(const struct tt_summary *sm);
+void tt_summary_print(const struct tt_summary *sm, FILE *f);
+
+/*
+ * The Prometheus text exposition of the algorithms' counters (al, NULL:
+ * none), the sockets per algorithm and CA state (l) and the knobs (db,
+ * NULL: none).  Returns 0, or -1 if f failed.
+ */
+int tt_metrics_write(FILE *f, const struct tt_algolist *al, const struct tt_socklist *l,
+		     const struct tt_knobdb *db);
+/* A Prometheus label value escaped (\\, \", \n) into buf. */
+char *tt_prom_escape(const char *in, char *buf, size_t len);
 
 #endif /* TCPTUNE_CLI_H */
