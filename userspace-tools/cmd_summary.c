@@ -185,9 +185,16 @@ json_object *tt_summary_json(const struct tt_summary *sm)
 		json_object_object_add(o, "delivery_rate_bps", dist_json(&g->rate));
 		json_object_object_add(o, "retrans_segs", json_object_new_uint64(g->retrans));
 		json_object_object_add(o, "segs_out", json_object_new_uint64(g->segs_out));
-		json_object_object_add(o, "retrans_ratio", g->segs_out ?
-				       json_object_new_double((double)g->retrans / (double)g->segs_out) :
-				       NULL);
+		if (g->segs_out) {
+			double r = (double)g->retrans / (double)g->segs_out;
+			char ds[32];
+
+			/* 6 digits, not 0.0030000000000000001 */
+			snprintf(ds, sizeof(ds), "%.6g", r);
+			json_object_object_add(o, "retrans_ratio", json_object_new_double_s(r, ds));
+		} else {
+			json_object_object_add(o, "retrans_ratio", NULL);
+		}
 		json_object_array_add(arr, o);
 	}
 	return arr;
