@@ -53,7 +53,8 @@ static void dist_add(struct tt_dist *d, uint64_t v)
 
 static void dist_done(struct tt_dist *d)
 {
-	qsort(d->v, d->n, sizeof(*d->v), u64_cmp);
+	if (d->n)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(d->v, d->n, sizeof(*d->v), u64_cmp);
 }
 
 static struct tt_sum_group *group_get(struct tt_summary *sm, const char *algo, int ca)

@@ -339,6 +339,16 @@ static void test_summary(void)
 	tt_socklist_free(&l);
 	check(!tt_summary_build(&l, &sm) && sm.n == 0, "summary of no socket: no group");
 	tt_summary_free(&sm);
+	tt_socklist_add(&l);	/* a socket with no field at all (a listener from sock_diag) */
+	check(!tt_summary_build(&l, &sm) && sm.n == 1 && !sm.v[0].rtt.n &&
+	      (o = tt_summary_json(&sm)) &&
+	      strstr(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+		     "\"algo\":\"-\",\"ca_state\":null,\"sockets\":1,\"srtt_us\":null,\"cwnd\":null,"
+		     "\"delivery_rate_bps\":null,\"retrans_segs\":0,\"segs_out\":0,\"retrans_ratio\":null"),
+	      "summary of a socket without samples: null distributions and ratio (no qsort of NULL)");
+	json_object_put(o);
+	tt_summary_free(&sm);
+	tt_socklist_free(&l);
 }
 
 /* ---- metrics: the exposition of canned replies, checked by promtool ----- */
@@ -1129,7 +1139,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..141\n");
+	printf("TAP version 13\n1..142\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
