@@ -283,6 +283,19 @@ static struct by_cookie *index_cookies(const struct tt_socklist *l)
 /* Every TCP state, as inet_diag counts them (TCP_NEW_SYN_RECV too). */
 #define DIAG_ALL_STATES ((1u << 13) - 2)
 
+/* A dump of every state with bc into d, and its index by cookie (*idx). */
+static int dump_indexed(struct tt_ctx *ctx, const struct tt_filter *f, uint8_t ext,
+			const void *bc, ssize_t bclen, struct tt_socklist *d,
+			struct by_cookie **idx)
+{
+	int r = diag_dump(ctx, f->family, DIAG_ALL_STATES, ext, bc, bclen, d);
+
+	if (r)
+		return r;
+	*idx = index_cookies(d);
+	return *idx ? 0 : TT_EXIT_KERNEL;
+}
+
 int tt_diag_xinfo(struct tt_ctx *ctx, const struct tt_filter *f,
 		  struct tt_socklist *ours, struct tt_socklist *other)
 {
@@ -300,17 +313,11 @@ int tt_diag_xinfo(struct tt_ctx *ctx, const struct tt_filter *f,
 			struct inet_diag_markcond mc;
 		} probe = { { INET_DIAG_BC_MARK_COND, 12, 16 }, { 0, 0 } };
 
-		r = diag_dump(ctx, f->family, DIAG_ALL_STATES,
-			      f->want_sent ? 1 << (INET_DIAG_INFO - 1) : 0,
-			      &probe, (need & TT_NEED_MARK) ? sizeof(probe) : 0, &d);
+		r = dump_indexed(ctx, f, f->want_sent ? 1 << (INET_DIAG_INFO - 1) : 0, &probe,
+				 (need & TT_NEED_MARK) ? sizeof(probe) : 0, &d, &idx);
 		if (r) {
 			tt_socklist_free(&d);
 			return r;
-		}
-		idx = index_cookies(&d);
-		if (!idx) {
-			tt_socklist_free(&d);
-			return TT_EXIT_KERNEL;
 		}
 		for (i = 0; i < ours->n; i++) {
 			struct tt_sock *s = &ours->v[i];
@@ -327,22 +334,17 @@ int tt_diag_xinfo(struct tt_ctx *ctx, const struct tt_filter *f,
 		free(idx);
 		tt_socklist_free(&d);
 	}
-	if (need & TT_NEED_AUTO) {
+	if ((need & TT_NEED_AUTO) && (ours->n || (other && other->n))) {
 		/* the sockets the kernel says are autobound (AUTO: no
 		 * SOCK_BINDPORT_LOCK), of every state */
 		static const struct inet_diag_bc_op autob = { INET_DIAG_BC_AUTO, 4, 8 };
 		struct tt_socklist *lists[2] = { ours, other };
 		int k;
 
-		r = diag_dump(ctx, f->family, DIAG_ALL_STATES, 0, &autob, sizeof(autob), &d);
+		r = dump_indexed(ctx, f, 0, &autob, sizeof(autob), &d, &idx);
 		if (r) {
 			tt_socklist_free(&d);
 			return r;
-		}
-		idx = index_cookies(&d);
-		if (!idx) {
-			tt_socklist_free(&d);
-			return TT_EXIT_KERNEL;
 		}
 		for (k = 0; k < 2; k++)
 			for (i = 0; lists[k] && i < lists[k]->n; i++) {

@@ -301,6 +301,19 @@ static uint32_t state_mask(struct parser *p, const char *kw, const char *val)
 
 static int parse_list(struct parser *p, bool top);
 
+/* The optional = (==, eq) or != (ne, neq) after src, dst, dev, fwmark,
+ * cgroup: true for !=. */
+static bool eq_or_ne(struct parser *p)
+{
+	if (is(p, "=", "==") || is(p, "eq", NULL)) {
+		p->pos++;
+	} else if (is(p, "!=", "ne") || is(p, "neq", NULL)) {
+		p->pos++;
+		return true;
+	}
+	return false;
+}
+
 /* A not of node i (dev != X, as src != X). */
 static int negate(struct parser *p, int i)
 {
@@ -320,17 +333,12 @@ static int negate(struct parser *p, int i)
 static int term_kernel(struct parser *p, const char *kw)
 {
 	const char *val;
-	bool ne = false;
+	bool ne;
 	int i;
 
 	if (!strcmp(p->cmd, "monitor"))
 		return fail(p, TT_EXIT_USAGE, "monitor: %s matches sockets, not events", kw);
-	if (is(p, "=", "==") || is(p, "eq", NULL)) {
-		p->pos++;
-	} else if (is(p, "!=", "ne") || is(p, "neq", NULL)) {
-		ne = true;
-		p->pos++;
-	}
+	ne = eq_or_ne(p);
 	val = value(p, kw);
 	if (!val)
 		return -1;
@@ -417,30 +425,15 @@ static int term(struct parser *p)
 		return i;
 	}
 	if (!strcmp(kw, "src") || !strcmp(kw, "dst")) {
-		bool ne = false;
+		bool ne = eq_or_ne(p);
 
-		if (is(p, "=", "==") || is(p, "eq", NULL)) {
-			p->pos++;
-		} else if (is(p, "!=", "ne") || is(p, "neq", NULL)) {
-			ne = true;
-			p->pos++;
-		}
 		val = value(p, kw);
 		if (!val)
 			return -1;
 		i = new_node(p, kw[0] == 's' ? TT_FX_SRC : TT_FX_DST);
 		if (i < 0 || parse_host(p, kw, val, &p->f->nodes[i]))
 			return -1;
-		if (ne) {
-			int n = new_node(p, TT_FX_NOT);
-
-			if (n < 0)
-				return -1;
-			p->f->nodes[n].first = i;
-			p->f->nodes[n].depth = 1;
-			i = n;
-		}
-		return i;
+		return ne ? negate(p, i) : i;
 	}
 	if (!strcmp(kw, "ca-state") || !strcmp(kw, "ca_state")) {
 		static const char *const names[] = {

@@ -279,13 +279,7 @@ if [ $rc = 0 ] && [ -n "$ino1" ] && [ "$ino1" != "$ino2" ] && [ -z "$left" ] &&
 else
 	tap_fail "metrics -a -o FILE: renamed over" "exit $rc inodes $ino1 $ino2 left: $left"
 fi
-if ! command -v promtool >/dev/null; then
-	tap_skip "metrics -a -o FILE: promtool check metrics" "promtool not installed (Debian package prometheus)"
-elif out=$(promtool check metrics <"$W/prom/tcptune.prom" 2>&1); then
-	tap_ok "metrics -a -o FILE: promtool check metrics passes"
-else
-	tap_fail "metrics -a -o FILE: promtool check metrics" "$out"
-fi
+tap_promtool "metrics -a -o FILE: promtool check metrics passes" "$W/prom/tcptune.prom"
 run "metrics -a -o FILE where FILE is a directory: exit 2, nothing left" 2 'Is a directory' \
 	bash -c "'$TT' metrics -a -o '$W/prom' ; rc=\$?; [ -z \"\$(ls -A '$W/prom' | grep -v '^tcptune.prom\$')\" ] || exit 9; exit \$rc"
 run "monitor dev lo: exit 1, events carry no device" 1 'dev matches sockets, not events' "$TT" monitor dev lo

@@ -685,6 +685,29 @@ static bool filter_matches(const char *expr, const struct tt_sock *s)
 
 static unsigned char bcbuf[1 << 17];
 
+/* Filters that must be refused, each with its exit status. */
+struct bad_filter {
+	const char *in;
+	int want;
+};
+
+static void check_bad(const struct bad_filter *bad, size_t n, const char *what)
+{
+	char list[1024] = "";
+	struct tt_filter f;
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		k = parse1(&f, bad[i].in);
+		tt_filter_free(&f);
+		if (k != bad[i].want)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), " [%s]: %d",
+				 bad[i].in, k);
+	}
+	check(!list[0], "%zu bad %s refused with their exit status%s", n, what, list);
+}
+
 /* The bytecode of expr: its length, or -1 (unparsed), -2 (too long). */
 static int bytecode(const char *expr)
 {
@@ -784,7 +807,7 @@ static void test_filter_kernel_terms(void)
 	struct tt_sock s;
 	uint32_t u;
 	uint64_t id;
-	int n, i, k;
+	int n, k;
 
 	n = bytecode("dev = 3");
 	memcpy(&u, bcbuf + 4, 4);
@@ -848,24 +871,14 @@ static void test_filter_kernel_terms(void)
 
 	/* errors */
 	{
-		static const struct { const char *in; int want; } bad[] = {
+		static const struct bad_filter bad[] = {
 			{ "dev", 1 }, { "dev =", 1 }, { "dev = a/b", 2 }, { "dev = abcdefghijklmnopq", 2 },
 			{ "fwmark = x", 2 }, { "fwmark = 1/", 2 }, { "fwmark = 0x100000000", 2 },
 			{ "fwmark = 1/0x1ffffffff", 2 }, { "fwmark", 1 }, { "cgroup = /tt/no/such/cgroup", 2 },
 			{ "cgroup = ../x", 2 }, { "dport = :nosuchservice", 2 }, { "dport = :-https", 2 },
 			{ "dst 198.18.0.1:nosuchservice", 2 }, { "autobound = 1", 1 },
 		};
-		char list[1024] = "";
-
-		for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
-			k = parse1(&f, bad[i].in);
-			tt_filter_free(&f);
-			if (k != bad[i].want)
-				snprintf(list + strlen(list), sizeof(list) - strlen(list), " [%s]: %d",
-					 bad[i].in, k);
-		}
-		check(!list[0], "%d bad dev/fwmark/cgroup/service filters refused with their exit status%s",
-		      (int)(sizeof(bad) / sizeof(bad[0])), list);
+		check_bad(bad, sizeof(bad) / sizeof(bad[0]), "dev/fwmark/cgroup/service filters");
 	}
 	{
 		char *argv[] = { "dev", "lo", NULL };
@@ -981,7 +994,7 @@ static void test_filters(void)
 
 	/* errors: the status tcptune(8) says (1 syntax, 2 a bad value or a bound) */
 	{
-		static const struct { const char *in; int want; } bad[] = {
+		static const struct bad_filter bad[] = {
 			{ "dport = :65536", 2 }, { "dport = :-1", 2 }, { "dport > x", 2 },
 			{ "dst 1.2.3.4/33", 2 }, { "src 0.0.0.0/2147483648", 2 },
 			{ "dst 198.18.0.0/4294967295", 2 }, { "dst [2001:db8::]/4294967168", 2 }, { "dst [::1", 2 }, { "dst [::1]x", 2 },
@@ -993,17 +1006,7 @@ static void test_filters(void)
 			{ "algo reno algo bbr", 1 }, { "dprt 1", 1 }, { "dport 1 &", 1 }, { "| dport 1", 1 },
 			{ "= 1", 1 }, { "state", 1 },
 		};
-		char list[1024] = "";
-
-		for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
-			k = parse1(&f, bad[i].in);
-			tt_filter_free(&f);
-			if (k != bad[i].want)
-				snprintf(list + strlen(list), sizeof(list) - strlen(list), " [%s]: %d",
-					 bad[i].in, k);
-		}
-		check(!list[0], "%d bad filters refused with their exit status%s",
-		      (int)(sizeof(bad) / sizeof(bad[0])), list);
+		check_bad(bad, sizeof(bad) / sizeof(bad[0]), "filters");
 	}
 
 	/* bounds: a 100,000-term chain, 100,000 parentheses and nots */
