@@ -107,11 +107,13 @@ dst 198.18.0.1:x11-2
 dport '>=' :x11-2
 dev = lo
 dev = 1
+dev = 0
 dev '!=' lo
 fwmark = 0x10
 fwmark = 0x10/0xf0
 fwmark '!=' 0x10
 fwmark 0x1/0x1
+fwmark = 0
 autobound
 dport = :6001 and autobound
 sport = :6001 or autobound
