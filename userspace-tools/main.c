@@ -90,7 +90,8 @@ static void print_exit_codes(FILE *f)
 		"  1  usage error (unknown or ambiguous command, unknown option, missing argument)\n"
 		"  2  not found or invalid: unknown algorithm, knob or netns, a value that is not\n"
 		"     a number or out of range (watch -i abc, dport 99999)\n"
-		"  3  permission denied (set needs CAP_NET_ADMIN; -n needs CAP_SYS_ADMIN)\n"
+		"  3  permission denied (set, monitor and a fwmark filter need CAP_NET_ADMIN;\n"
+		"     -n needs CAP_SYS_ADMIN)\n"
 		"  4  the tcptune module is not loaded (no generic netlink family \"tcptune\")\n"
 		"  5  any other kernel or system error\n");
 }
