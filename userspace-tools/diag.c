@@ -283,12 +283,29 @@ static struct by_cookie *index_cookies(const struct tt_socklist *l)
 /* Every TCP state, as inet_diag counts them (TCP_NEW_SYN_RECV too). */
 #define DIAG_ALL_STATES ((1u << 13) - 2)
 
-/* A dump of every state with bc into d, and its index by cookie (*idx). */
-static int dump_indexed(struct tt_ctx *ctx, const struct tt_filter *f, uint8_t ext,
-			const void *bc, ssize_t bclen, struct tt_socklist *d,
+/* The TCP states of the sockets of a and b (b may be NULL): no more is dumped. */
+static uint32_t states_of(const struct tt_socklist *a, const struct tt_socklist *b)
+{
+	const struct tt_socklist *l[2] = { a, b };
+	uint32_t m = 0;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; l[k] && i < l[k]->n; i++) {
+			uint64_t st = l[k]->v[i].v[TCPTUNE_SOCK_A_STATE];
+
+			m |= st < 13 ? 1u << st : DIAG_ALL_STATES;
+		}
+	return m & DIAG_ALL_STATES;
+}
+
+/* A dump of the states with bc into d, and its index by cookie (*idx). */
+static int dump_indexed(struct tt_ctx *ctx, const struct tt_filter *f, uint32_t states,
+			uint8_t ext, const void *bc, ssize_t bclen, struct tt_socklist *d,
 			struct by_cookie **idx)
 {
-	int r = diag_dump(ctx, f->family, DIAG_ALL_STATES, ext, bc, bclen, d);
+	int r = diag_dump(ctx, f->family, states, ext, bc, bclen, d);
 
 	if (r)
 		return r;
@@ -313,7 +330,8 @@ int tt_diag_xinfo(struct tt_ctx *ctx, const struct tt_filter *f,
 			struct inet_diag_markcond mc;
 		} probe = { { INET_DIAG_BC_MARK_COND, 12, 16 }, { 0, 0 } };
 
-		r = dump_indexed(ctx, f, f->want_sent ? 1 << (INET_DIAG_INFO - 1) : 0, &probe,
+		r = dump_indexed(ctx, f, states_of(ours, NULL),
+				 f->want_sent ? 1 << (INET_DIAG_INFO - 1) : 0, &probe,
 				 (need & TT_NEED_MARK) ? sizeof(probe) : 0, &d, &idx);
 		if (r) {
 			tt_socklist_free(&d);
@@ -341,7 +359,7 @@ int tt_diag_xinfo(struct tt_ctx *ctx, const struct tt_filter *f,
 		struct tt_socklist *lists[2] = { ours, other };
 		int k;
 
-		r = dump_indexed(ctx, f, 0, &autob, sizeof(autob), &d, &idx);
+		r = dump_indexed(ctx, f, states_of(ours, other), 0, &autob, sizeof(autob), &d, &idx);
 		if (r) {
 			tt_socklist_free(&d);
 			return r;
