@@ -52,7 +52,8 @@ HOST_PKGS=(gcc make bc flex bison libelf-dev libssl-dev kmod sparse
 	   libmnl-dev libjson-c-dev pkg-config gnuplot-nox python3-yaml
 	   python3-jsonschema time ccache
 	   dpkg-dev debhelper dh-dkms dkms lintian
-	   mmdebstrap librsvg2-bin)
+	   mmdebstrap librsvg2-bin
+	   prometheus netbase)	# promtool (tcptune metrics' check); /etc/services (filters' :https)
 
 updated=0
 apt_update_once() {

@@ -55,11 +55,14 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	struct tt_nlerr err;
 	uint64_t *cookies = NULL;
 	size_t i;
-	int status;
+	int status, r;
 
 	status = tt_genl_open(ctx);
 	if (status && !(all && status == TT_EXIT_NOMOD))
 		return status;
+	r = tt_filter_resolve(ctx, f);
+	if (r)
+		return r;
 	/* an algorithm that is not ours (-a algo cubic): no tcptune socket */
 	if (!status && !(f->algo_checked && !f->kalgo[0])) {
 		nlh = tt_genl_msg(ctx, buf, TCPTUNE_CMD_SOCK_GET, NLM_F_DUMP);
@@ -73,8 +76,14 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 		}
 	}
 	if (all) {
-		int r = tt_diag_dump(ctx, f, &other);
+		r = tt_diag_dump(ctx, f, &other);
 
+		if (r) {
+			tt_socklist_free(&ours);
+			tt_socklist_free(&other);
+			return r;
+		}
+		r = tt_diag_xinfo(ctx, f, &ours, &other);
 		if (r) {
 			tt_socklist_free(&ours);
 			tt_socklist_free(&other);
@@ -89,6 +98,12 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 		for (i = 0; i < ours.n; i++)
 			cookies[i] = ours.v[i].v[TCPTUNE_SOCK_A_COOKIE];
 		qsort(cookies, ours.n, sizeof(*cookies), cookie_cmp);
+	} else {
+		r = tt_diag_xinfo(ctx, f, &ours, NULL);
+		if (r) {
+			tt_socklist_free(&ours);
+			return r;
+		}
 	}
 	for (i = 0; i < ours.n; i++) {
 		if (!tt_filter_match(f, &ours.v[i]))

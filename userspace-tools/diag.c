@@ -87,6 +87,10 @@ static void from_tcp_info(struct tt_sock *s, const void *data, size_t len)
 	}
 	if (TI_HAS(len, tcpi_snd_wnd))
 		set(s, TCPTUNE_SOCK_A_SND_WND, ti.tcpi_snd_wnd);
+	if (TI_HAS(len, tcpi_segs_out)) {
+		s->segs_out = ti.tcpi_segs_out;
+		s->xhave |= TT_X_SEGS_OUT;
+	}
 }
 
 static void cc_set(struct tt_sock *s, int i, uint64_t v)
@@ -138,7 +142,8 @@ static const int diag_policy[INET_DIAG_MAX + 1] = {
 	[INET_DIAG_VEGASINFO] = MNL_TYPE_BINARY,
 	[INET_DIAG_DCTCPINFO] = MNL_TYPE_BINARY,
 	[INET_DIAG_BBRINFO] = MNL_TYPE_BINARY,
-	[INET_DIAG_CGROUP_ID] = MNL_TYPE_U64,
+	[INET_DIAG_MARK] = MNL_TYPE_U32,	/* to CAP_NET_ADMIN only */
+	[INET_DIAG_CGROUP_ID] = MNL_TYPE_U64,	/* full sockets (5.10+) */
 };
 
 int tt_diag_cb(const struct nlmsghdr *nlh, void *data)
@@ -194,22 +199,95 @@ int tt_diag_cb(const struct nlmsghdr *nlh, void *data)
 		from_cc_info(s, INET_DIAG_BBRINFO, tb[INET_DIAG_BBRINFO]);
 	if (tb[INET_DIAG_CGROUP_ID])
 		set(s, TCPTUNE_SOCK_A_CGROUP_ID, mnl_attr_get_u64(tb[INET_DIAG_CGROUP_ID]));
+	/* what the kernel's bytecode tests (inet_diag_bc_sk): the bound
+	 * device, the cgroup (0 for a mini socket), the mark if given to us */
+	s->ifindex = m->id.idiag_if;
+	s->cgroup_id = tb[INET_DIAG_CGROUP_ID] ? mnl_attr_get_u64(tb[INET_DIAG_CGROUP_ID]) : 0;
+	s->xhave |= TT_X_IFINDEX | TT_X_CGROUP;
+	if (tb[INET_DIAG_MARK]) {
+		s->mark = mnl_attr_get_u32(tb[INET_DIAG_MARK]);
+		s->xhave |= TT_X_MARK;
+	}
 	tt_sock_derive(s);
 	return MNL_CB_OK;
 }
 
-int tt_diag_dump(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_socklist *out)
+/*
+ * One sock_diag dump of both families (family: one of them, 0: both) in
+ * the given states, asking for the ext bits, with bc[0..bclen) as its
+ * filter, into out.  0 or TT_EXIT_* (printed).
+ */
+static int diag_dump(struct tt_ctx *ctx, int family, uint32_t states, uint8_t ext,
+		     const void *bc, ssize_t bclen, struct tt_socklist *out)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 	/* the request and its bytecode (at most TT_FILTER_MAX_BYTECODE) */
 	size_t bufsz = MNL_SOCKET_BUFFER_SIZE + TT_FILTER_MAX_BYTECODE + 64;
-	char *buf, *bc = NULL;
 	struct mnl_socket *nl;
 	struct tt_nlerr err;
-	ssize_t bclen = 0;
 	uint64_t rx0 = ctx->rx_bytes;
 	size_t i, n0 = out->n;
+	char *buf;
 	int status;
+
+	buf = malloc(bufsz);
+	if (!buf)
+		return TT_EXIT_KERNEL;
+	nl = tt_socket_open(ctx, NETLINK_SOCK_DIAG, &status);
+	if (!nl) {
+		free(buf);
+		return status;
+	}
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+		struct inet_diag_req_v2 *req;
+
+		if (family && family != families[i])
+			continue;
+		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		nlh->nlmsg_seq = ++ctx->seq;
+		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+		req->sdiag_family = (uint8_t)families[i];
+		req->sdiag_protocol = IPPROTO_TCP;
+		req->idiag_states = states;
+		req->idiag_ext = ext;
+		if (bclen > 0)
+			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, (size_t)bclen, bc);
+
+		if (tt_nl_talk(ctx, nl, nlh, sizeof(*req), tt_diag_cb, out, &err) < 0) {
+			/* no IPv6 in this kernel is not an error */
+			if (families[i] == AF_INET6 &&
+			    (err.error == ENOENT || err.error == EAFNOSUPPORT))
+				continue;
+			mnl_socket_close(nl);
+			free(buf);
+			if (err.error == EPERM) {
+				/* inet_diag_bc_audit: MARK_COND is CAP_NET_ADMIN's */
+				tt_err("fwmark: permission denied: the kernel matches socket marks "
+				       "for CAP_NET_ADMIN only (as for ss)");
+				return TT_EXIT_PERM;
+			}
+			tt_err("sock_diag dump: %s", strerror(err.error));
+			if (err.error == EINVAL && bclen > 0)
+				tt_note("the kernel refused the filter's bytecode (%zd bytes)", bclen);
+			return TT_EXIT_KERNEL;
+		}
+	}
+	if (ctx->debug)
+		fprintf(stderr, "--- sock_diag dump: %llu bytes received, %zu sockets, "
+			"bytecode %zd bytes\n", (unsigned long long)(ctx->rx_bytes - rx0),
+			out->n - n0, bclen > 0 ? bclen : 0);
+	mnl_socket_close(nl);
+	free(buf);
+	return 0;
+}
+
+int tt_diag_dump(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_socklist *out)
+{
+	char *bc = NULL;
+	ssize_t bclen = 0;
+	int r;
 
 	if (f) {
 		bclen = tt_filter_bytecode(f, NULL, 0);
@@ -224,57 +302,154 @@ int tt_diag_dump(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_sockli
 				"matched here, not by the kernel\n", TT_FILTER_MAX_BYTECODE);
 		}
 	}
-	buf = malloc(bufsz);
-	if (!buf) {
-		free(bc);
-		return TT_EXIT_KERNEL;
-	}
-	nl = tt_socket_open(ctx, NETLINK_SOCK_DIAG, &status);
-	if (!nl) {
-		free(bc);
-		free(buf);
-		return status;
-	}
-	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
-		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-		struct inet_diag_req_v2 *req;
-
-		if (f && f->family && f->family != families[i])
-			continue;
-		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-		nlh->nlmsg_seq = ++ctx->seq;
-		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-		req->sdiag_family = (uint8_t)families[i];
-		req->sdiag_protocol = IPPROTO_TCP;
-		req->idiag_states = f ? tt_filter_states(f, DIAG_STATES) : DIAG_STATES;
-		/* as ss -i: the VEGASINFO bit asks every algorithm for its own
-		 * struct (Vegas's, DCTCP's, BBR's: their bits do not fit a u8) */
-		req->idiag_ext = 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) |
-				 1 << (INET_DIAG_VEGASINFO - 1);
-		if (bclen > 0)
-			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, (size_t)bclen, bc);
-
-		if (tt_nl_talk(ctx, nl, nlh, sizeof(*req), tt_diag_cb, out, &err) < 0) {
-			/* no IPv6 in this kernel is not an error */
-			if (families[i] == AF_INET6 &&
-			    (err.error == ENOENT || err.error == EAFNOSUPPORT))
-				continue;
-			tt_err("sock_diag dump: %s", strerror(err.error));
-			if (err.error == EINVAL && bclen > 0)
-				tt_note("the kernel refused the filter's bytecode (%zd bytes)", bclen);
-			mnl_socket_close(nl);
-			free(bc);
-			free(buf);
-			return TT_EXIT_KERNEL;
-		}
-	}
-	if (ctx->debug)
-		fprintf(stderr, "--- sock_diag dump: %llu bytes received, %zu sockets, "
-			"bytecode %zd bytes\n", (unsigned long long)(ctx->rx_bytes - rx0),
-			out->n - n0, bclen > 0 ? bclen : 0);
-	mnl_socket_close(nl);
+	/* as ss -i: the VEGASINFO bit asks every algorithm for its own
+	 * struct (Vegas's, DCTCP's, BBR's: their bits do not fit a u8) */
+	r = diag_dump(ctx, f ? f->family : 0, f ? tt_filter_states(f, DIAG_STATES) : DIAG_STATES,
+		      1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) |
+		      1 << (INET_DIAG_VEGASINFO - 1), bc, bclen, out);
 	free(bc);
-	free(buf);
+	return r;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The sockets of l by cookie: a sorted copy of l's cookies and their index. */
+struct by_cookie {
+	uint64_t cookie;
+	size_t i;
+};
+
+static const struct tt_sock *find_cookie(const struct by_cookie *v, size_t n, uint64_t c,
+					 const struct tt_socklist *l)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (v[mid].cookie == c)
+			return &l->v[v[mid].i];
+		if (v[mid].cookie < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static struct by_cookie *index_cookies(const struct tt_socklist *l)
+{
+	struct by_cookie *v = malloc((l->n + 1) * sizeof(*v));
+	size_t i;
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < l->n; i++) {
+		v[i].cookie = l->v[i].v[TCPTUNE_SOCK_A_COOKIE];
+		v[i].i = i;
+	}
+	qsort(v, l->n, sizeof(*v), u64_cmp);	/* cookie first: compared as a u64 */
+	return v;
+}
+
+/* Every TCP state, as inet_diag counts them (TCP_NEW_SYN_RECV too). */
+#define DIAG_ALL_STATES ((1u << 13) - 2)
+
+/* The TCP states of the sockets of a and b (b may be NULL): no more is dumped. */
+static uint32_t states_of(const struct tt_socklist *a, const struct tt_socklist *b)
+{
+	const struct tt_socklist *l[2] = { a, b };
+	uint32_t m = 0;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; l[k] && i < l[k]->n; i++) {
+			uint64_t st = l[k]->v[i].v[TCPTUNE_SOCK_A_STATE];
+
+			m |= st < 13 ? 1u << st : DIAG_ALL_STATES;
+		}
+	return m & DIAG_ALL_STATES;
+}
+
+/* A dump of the states with bc into d, and its index by cookie (*idx). */
+static int dump_indexed(struct tt_ctx *ctx, const struct tt_filter *f, uint32_t states,
+			uint8_t ext, const void *bc, ssize_t bclen, struct tt_socklist *d,
+			struct by_cookie **idx)
+{
+	int r = diag_dump(ctx, f->family, states, ext, bc, bclen, d);
+
+	if (r)
+		return r;
+	*idx = index_cookies(d);
+	return *idx ? 0 : TT_EXIT_KERNEL;
+}
+
+int tt_diag_xinfo(struct tt_ctx *ctx, const struct tt_filter *f,
+		  struct tt_socklist *ours, struct tt_socklist *other)
+{
+	unsigned int need = tt_filter_needs(f);
+	struct tt_socklist d = { 0 };
+	struct by_cookie *idx;
+	size_t i;
+	int r;
+
+	if (ours->n && ((need & TT_NEED_INFO) || f->want_sent)) {
+		/* an always-true MARK_COND (mask 0): the kernel's audit decides
+		 * whether this user may match marks, and sends them if so */
+		static const struct {
+			struct inet_diag_bc_op op;
+			struct inet_diag_markcond mc;
+		} probe = { { INET_DIAG_BC_MARK_COND, 12, 16 }, { 0, 0 } };
+
+		r = dump_indexed(ctx, f, states_of(ours, NULL),
+				 f->want_sent ? 1 << (INET_DIAG_INFO - 1) : 0, &probe,
+				 (need & TT_NEED_MARK) ? sizeof(probe) : 0, &d, &idx);
+		if (r) {
+			tt_socklist_free(&d);
+			return r;
+		}
+		for (i = 0; i < ours->n; i++) {
+			struct tt_sock *s = &ours->v[i];
+			const struct tt_sock *k = find_cookie(idx, d.n, s->v[TCPTUNE_SOCK_A_COOKIE], &d);
+
+			if (!k)
+				continue;	/* closed meanwhile */
+			s->ifindex = k->ifindex;
+			s->mark = k->mark;
+			s->cgroup_id = k->cgroup_id;
+			s->segs_out = k->segs_out;
+			s->xhave |= k->xhave & (TT_X_IFINDEX | TT_X_MARK | TT_X_CGROUP | TT_X_SEGS_OUT);
+		}
+		free(idx);
+		tt_socklist_free(&d);
+	}
+	if ((need & TT_NEED_AUTO) && (ours->n || (other && other->n))) {
+		/* the sockets the kernel says are autobound (AUTO: no
+		 * SOCK_BINDPORT_LOCK), of every state */
+		static const struct inet_diag_bc_op autob = { INET_DIAG_BC_AUTO, 4, 8 };
+		struct tt_socklist *lists[2] = { ours, other };
+		int k;
+
+		r = dump_indexed(ctx, f, states_of(ours, other), 0, &autob, sizeof(autob), &d, &idx);
+		if (r) {
+			tt_socklist_free(&d);
+			return r;
+		}
+		for (k = 0; k < 2; k++)
+			for (i = 0; lists[k] && i < lists[k]->n; i++) {
+				struct tt_sock *s = &lists[k]->v[i];
+
+				s->autobound = find_cookie(idx, d.n, s->v[TCPTUNE_SOCK_A_COOKIE], &d);
+				s->xhave |= TT_X_AUTOBOUND;
+			}
+		free(idx);
+		tt_socklist_free(&d);
+	}
 	return 0;
 }

@@ -8,7 +8,9 @@
  *           | { not | ! } EXPR | ( EXPR ) | TERM
  *             (as ss: and and or alike, left to right; not the tightest)
  *   TERM   := { dport | sport } [ OP ] [:]PORT | { dst | src } [ = ] HOST
- *           | ca-state CASTATE | sk COOKIE
+ *           | ca-state CASTATE | sk COOKIE | dev [ = | != ] DEVICE
+ *           | fwmark [ = | != ] MARK[/MASK] | cgroup [ = | != ] PATH | autobound
+ *   PORT   := a number or a TCP service name (getservbyname, as ss)
  *   OP     := = | == | != | < | > | <= | >= | eq | ne | lt | gt | le | ge
  *             | neq | leq | geq
  *   HOST   := ADDR[/PLEN][:PORT] | [ADDR6][/PLEN][:PORT] | ADDR6[/PLEN] | *[:PORT]
@@ -20,13 +22,27 @@
  * the dump; terms the kernel cannot test (ca-state, sk) compile to what
  * lets every socket they could match through, and the CLI matches the
  * sockets it receives once more.  Written from ss(8) and inet_diag.h.
+ *
+ * dev, fwmark, cgroup and autobound are the kernel's to test (inet_diag's
+ * DEV_COND, MARK_COND, CGROUP_COND, AUTO); the tcptune dump carries none of
+ * them, so for its sockets the CLI reads sock_diag's view of the same
+ * socket by cookie (tt_diag_xinfo: ifindex, cgroup id, the mark when the
+ * kernel gives it, i.e. to CAP_NET_ADMIN, and the sockets the kernel says
+ * are autobound) and evaluates the term on that.  fwmark needs
+ * CAP_NET_ADMIN either way, as the kernel's audit of MARK_COND does: an
+ * unprivileged user learns no mark, through ss or tcptune.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
 
@@ -36,9 +52,13 @@ const char tt_filter_usage[] =
 	"FILTER := [ state STATE | exclude STATE ]... [ algo ALGO ] [ EXPR ]\n"
 	"EXPR   := EXPR [ and | && | & ] EXPR | EXPR { or | || | | } EXPR | { not | ! } EXPR\n"
 	"          | ( EXPR ) | { dport | sport } [ OP ] [:]PORT | { dst | src } HOST\n"
-	"          | ca-state CASTATE | sk COOKIE                          (as ss(8))\n"
+	"          | ca-state CASTATE | sk COOKIE | dev [ = | != ] DEVICE | autobound\n"
+	"          | fwmark [ = | != ] MARK[/MASK] | cgroup [ = | != ] PATH   (as ss(8))\n"
 	"OP     := = | == | != | < | > | <= | >= | eq | ne | lt | gt | le | ge | neq | leq | geq\n"
 	"HOST   := ADDR[/PLEN][:PORT] | [ADDR6][/PLEN][:PORT] | ADDR6[/PLEN] | *[:PORT]\n"
+	"PORT   := a number or a TCP service name (/etc/services): :443, :https\n"
+	"DEVICE := an interface name or index; PATH: a cgroup v2 path (ss --cgroup's)\n"
+	"MARK   := the socket mark, MASK its bits compared (0x10/0xff); needs CAP_NET_ADMIN\n"
 	"STATE  := established | syn-sent | syn-recv | fin-wait-1 | fin-wait-2 | time-wait\n"
 	"          | closed | close-wait | last-ack | listening | closing\n"
 	"          | all | connected | synchronized | bucket | big\n"
@@ -49,7 +69,7 @@ const char tt_filter_usage[] =
 
 static const char *const keywords[] = {
 	"state", "exclude", "algo", "src", "dst", "sport", "dport", "ca-state", "sk",
-	"and", "or", "not",
+	"and", "or", "not", "dev", "fwmark", "cgroup", "autobound",
 };
 
 /* TCP states (include/net/tcp_states.h) by ss's names, and ss's groups. */
@@ -175,15 +195,37 @@ static const char *value(struct parser *p, const char *kw)
 	return t;
 }
 
-static int parse_port(struct parser *p, const char *kw, const char *val, int *port)
+/* A port number, or a TCP service name as ss takes it (getservbyname). */
+static int port_value(const char *val, int *port)
 {
+	const struct servent *se;
 	uint32_t v;
 
+	if (!tt_parse_u32(val, &v)) {
+		if (v > 65535)
+			return -1;
+		*port = (int)v;
+		return 0;
+	}
+	/* a name: letters, digits, - _ . + / as /etc/services has them */
+	if (!val[0] || strlen(val) > 64 || !isalpha((unsigned char)val[0]) ||
+	    strspn(val, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.+/") !=
+	    strlen(val))
+		return -1;
+	se = getservbyname(val, "tcp");
+	if (!se)
+		return -1;
+	*port = ntohs((uint16_t)se->s_port);
+	return 0;
+}
+
+static int parse_port(struct parser *p, const char *kw, const char *val, int *port)
+{
 	if (val[0] == ':')	/* ss writes ports as :PORT */
 		val++;
-	if (tt_parse_u32(val, &v) || v > 65535)
-		return fail(p, TT_EXIT_INVALID, "%s: \"%s\" is not a port number (0-65535)", kw, val);
-	*port = (int)v;
+	if (port_value(val, port))
+		return fail(p, TT_EXIT_INVALID, "%s: \"%s\" is not a port number (0-65535) "
+			    "or a TCP service name (/etc/services)", kw, val);
 	return 0;
 }
 
@@ -224,14 +266,9 @@ static int parse_host(struct parser *p, const char *kw, const char *val, struct 
 			port = c + 1;
 		}
 	}
-	if (port) {
-		uint32_t v;
-
-		if (tt_parse_u32(port, &v) || v > 65535)
-			return fail(p, TT_EXIT_INVALID, "%s: \"%s\": \"%s\" is not a port number (0-65535)",
-				    kw, val, port);
-		x->hport = (int)v;
-	}
+	if (port && port_value(port, &x->hport))
+		return fail(p, TT_EXIT_INVALID, "%s: \"%s\": \"%s\" is not a port number (0-65535) "
+			    "or a TCP service name (/etc/services)", kw, val, port);
 	if (!strcmp(a, "*") || (!a[0] && port)) {
 		x->pfx.set = true;
 		x->pfx.family = 0;
@@ -263,6 +300,96 @@ static uint32_t state_mask(struct parser *p, const char *kw, const char *val)
 }
 
 static int parse_list(struct parser *p, bool top);
+
+/* The optional = (==, eq) or != (ne, neq) after src, dst, dev, fwmark,
+ * cgroup: true for !=. */
+static bool eq_or_ne(struct parser *p)
+{
+	if (is(p, "=", "==") || is(p, "eq", NULL)) {
+		p->pos++;
+	} else if (is(p, "!=", "ne") || is(p, "neq", NULL)) {
+		p->pos++;
+		return true;
+	}
+	return false;
+}
+
+/* A not of node i (dev != X, as src != X). */
+static int negate(struct parser *p, int i)
+{
+	int n;
+
+	if (i < 0)
+		return -1;
+	n = new_node(p, TT_FX_NOT);
+	if (n < 0)
+		return -1;
+	p->f->nodes[n].first = i;
+	p->f->nodes[n].depth = 1;
+	return n;
+}
+
+/* dev, fwmark, cgroup [ = | != ] VALUE: the kernel's conditions (ss(8)). */
+static int term_kernel(struct parser *p, const char *kw)
+{
+	const char *val;
+	bool ne;
+	int i;
+
+	if (!strcmp(p->cmd, "monitor"))
+		return fail(p, TT_EXIT_USAGE, "monitor: %s matches sockets, not events", kw);
+	ne = eq_or_ne(p);
+	val = value(p, kw);
+	if (!val)
+		return -1;
+	if (kw[0] == 'd') {
+		uint32_t idx;
+
+		/* a name (resolved in the namespace, tt_filter_resolve) or an index */
+		if (!val[0] || strlen(val) >= IFNAMSIZ || strchr(val, '/') ||
+		    strpbrk(val, " \t\n:") || !strcmp(val, ".") || !strcmp(val, ".."))
+			return fail(p, TT_EXIT_INVALID, "dev: \"%.40s\" is not an interface name "
+				    "or index", val);
+		i = new_node(p, TT_FX_DEV);
+		if (i < 0)
+			return -1;
+		if (!tt_parse_u32(val, &idx))
+			p->f->nodes[i].ifindex = idx;
+		else
+			p->f->nodes[i].dev = val;
+	} else if (kw[0] == 'f') {
+		char buf[32], *slash;
+		uint32_t mark, mask = 0xffffffffu;
+
+		snprintf(buf, sizeof(buf), "%s", val);
+		slash = strchr(buf, '/');
+		if (slash)
+			*slash++ = '\0';
+		if (strlen(val) >= sizeof(buf) || tt_parse_u32(buf, &mark) ||
+		    (slash && tt_parse_u32(slash, &mask)))
+			return fail(p, TT_EXIT_INVALID, "fwmark: \"%.40s\" is not MARK[/MASK] "
+				    "(numbers up to 0xffffffff)", val);
+		i = new_node(p, TT_FX_MARK);
+		if (i < 0)
+			return -1;
+		p->f->nodes[i].mark = mark;
+		p->f->nodes[i].mask = mask;
+	} else {
+		uint64_t id;
+		int e = tt_cgroup_id(val, &id);
+
+		if (e)
+			return fail(p, TT_EXIT_INVALID, "cgroup: \"%.80s\": %s", val,
+				    e == -ENOMEDIUM ? "no cgroup v2 hierarchy is mounted" :
+				    e == -ENOENT ? "no such cgroup (a path under the cgroup2 "
+				    "mount, as ss --cgroup prints it)" : strerror(-e));
+		i = new_node(p, TT_FX_CGROUP);
+		if (i < 0)
+			return -1;
+		p->f->nodes[i].cgroup = id;
+	}
+	return ne ? negate(p, i) : i;
+}
 
 static int term(struct parser *p)
 {
@@ -298,30 +425,15 @@ static int term(struct parser *p)
 		return i;
 	}
 	if (!strcmp(kw, "src") || !strcmp(kw, "dst")) {
-		bool ne = false;
+		bool ne = eq_or_ne(p);
 
-		if (is(p, "=", "==") || is(p, "eq", NULL)) {
-			p->pos++;
-		} else if (is(p, "!=", "ne") || is(p, "neq", NULL)) {
-			ne = true;
-			p->pos++;
-		}
 		val = value(p, kw);
 		if (!val)
 			return -1;
 		i = new_node(p, kw[0] == 's' ? TT_FX_SRC : TT_FX_DST);
 		if (i < 0 || parse_host(p, kw, val, &p->f->nodes[i]))
 			return -1;
-		if (ne) {
-			int n = new_node(p, TT_FX_NOT);
-
-			if (n < 0)
-				return -1;
-			p->f->nodes[n].first = i;
-			p->f->nodes[n].depth = 1;
-			i = n;
-		}
-		return i;
+		return ne ? negate(p, i) : i;
 	}
 	if (!strcmp(kw, "ca-state") || !strcmp(kw, "ca_state")) {
 		static const char *const names[] = {
@@ -358,6 +470,18 @@ static int term(struct parser *p)
 		i = new_node(p, TT_FX_COOKIE);
 		if (i >= 0)
 			p->f->nodes[i].cookie = cookie;
+		return i;
+	}
+	if (!strcmp(kw, "dev") || !strcmp(kw, "fwmark") || !strcmp(kw, "cgroup"))
+		return term_kernel(p, kw);
+	if (!strcmp(kw, "autobound")) {
+		if (!strcmp(p->cmd, "monitor"))
+			return fail(p, TT_EXIT_USAGE, "monitor: autobound matches sockets, not events");
+		i = new_node(p, TT_FX_AUTO);
+		if (i >= 0) {	/* Linux's default; tt_filter_resolve reads the netns's */
+			p->f->nodes[i].port = 32768;
+			p->f->nodes[i].hport = 60999;
+		}
 		return i;
 	}
 	p->pos--;
@@ -700,6 +824,17 @@ static bool eval(const struct tt_filter *f, int i, const struct tt_sock *s)
 		       (int)s->v[TCPTUNE_SOCK_A_CA_STATE] == x->port;
 	case TT_FX_COOKIE:
 		return s->v[TCPTUNE_SOCK_A_COOKIE] == x->cookie;
+	/* as inet_diag_bc_run() tests them, on sock_diag's view */
+	case TT_FX_DEV:
+		return (s->xhave & TT_X_IFINDEX) && s->ifindex == x->ifindex;
+	case TT_FX_MARK:
+		return (s->xhave & TT_X_MARK) && (s->mark & x->mask) == x->mark;
+	case TT_FX_CGROUP:
+		return (s->xhave & TT_X_CGROUP) && s->cgroup_id == x->cgroup;
+	case TT_FX_AUTO:	/* and the port in the ephemeral range, as ss */
+		return (s->xhave & TT_X_AUTOBOUND) && s->autobound &&
+		       (int)s->v[TCPTUNE_SOCK_A_SPORT] >= x->port &&
+		       (int)s->v[TCPTUNE_SOCK_A_SPORT] <= x->hport;
 	}
 	return false;
 }
@@ -739,6 +874,12 @@ uint32_t tt_filter_states(const struct tt_filter *f, uint32_t dflt)
  * The false label of the whole is the end + 4 (reject), as the kernel's
  * audit allows.  A term the kernel cannot test (ca-state, sk) lets every
  * socket through: nothing where it must hold (pos), JMP F under a not.
+ * dev: DEV_COND + u32 ifindex; fwmark: MARK_COND + inet_diag_markcond
+ * (the kernel takes it from CAP_NET_ADMIN only: EPERM); cgroup:
+ * CGROUP_COND + u64 id; autobound: AUTO and the local port within
+ * net.ipv4.ip_local_port_range (S_GE, S_LE): ss matches AUTO in the kernel
+ * and the range in userspace, here both are the kernel's (and under a not
+ * the result is the complement, which ss's two steps do not give).
  */
 struct bc {
 	uint8_t *buf;		/* NULL: sizes only */
@@ -861,6 +1002,32 @@ static void bc_emit(const struct tt_filter *f, int i, size_t fl, bool pos, struc
 		bc_raw(b, x->pfx.addr, alen);
 		return;
 	}
+	case TT_FX_DEV: {
+		uint32_t idx = x->ifindex;
+
+		bc_op(b, INET_DIAG_BC_DEV_COND, 8, fl);
+		bc_raw(b, &idx, sizeof(idx));
+		return;
+	}
+	case TT_FX_MARK: {
+		struct inet_diag_markcond mc = { .mark = x->mark, .mask = x->mask };
+
+		bc_op(b, INET_DIAG_BC_MARK_COND, (int)(4 + sizeof(mc)), fl);
+		bc_raw(b, &mc, sizeof(mc));
+		return;
+	}
+	case TT_FX_CGROUP: {
+		uint64_t id = x->cgroup;
+
+		bc_op(b, INET_DIAG_BC_CGROUP_COND, (int)(4 + sizeof(id)), fl);
+		bc_raw(b, &id, sizeof(id));
+		return;
+	}
+	case TT_FX_AUTO:	/* AUTO, sport >= low, sport <= high */
+		bc_op(b, INET_DIAG_BC_AUTO, 4, fl);
+		bc_port(b, INET_DIAG_BC_S_GE, x->port, fl);
+		bc_port(b, INET_DIAG_BC_S_LE, x->hport, fl);
+		return;
 	default:	/* not the kernel's to test: let it through */
 		if (!pos)
 			bc_op(b, INET_DIAG_BC_JMP, 4, fl);
@@ -894,4 +1061,123 @@ ssize_t tt_filter_bytecode(const struct tt_filter *f, void *buf, size_t cap)
 	b.len = 0;
 	bc_emit(f, f->root, bc_size(f, f->root, true) + 4, true, &b);
 	return (ssize_t)b.len;
+}
+
+/* ---- what the expression needs beyond the dumps ------------------------- */
+
+unsigned int tt_filter_needs(const struct tt_filter *f)
+{
+	unsigned int need = 0;
+	int i;
+
+	for (i = 0; i < f->n && f->root >= 0; i++) {
+		switch (f->nodes[i].kind) {
+		case TT_FX_MARK:
+			need |= TT_NEED_MARK;
+			/* fall through */
+		case TT_FX_DEV:
+		case TT_FX_CGROUP:
+			need |= TT_NEED_INFO;
+			break;
+		case TT_FX_AUTO:
+			need |= TT_NEED_AUTO;
+			break;
+		}
+	}
+	return need;
+}
+
+/*
+ * Device names as ss reads them: the interface of that name in the
+ * namespace, else the number (dev = 3).  Resolved after entering -n's
+ * namespace, into the nodes (the filter's expression is fixed, its values
+ * are found here).
+ */
+int tt_filter_resolve(struct tt_ctx *ctx, const struct tt_filter *f)
+{
+	int i, r;
+
+	for (i = 0; i < f->n; i++) {
+		struct tt_fx *x = &f->nodes[i];
+
+		if (x->kind == TT_FX_AUTO) {
+			char buf[64];
+			int lo, hi;
+
+			r = tt_enter_netns(ctx);
+			if (r)
+				return r;
+			if (!tt_read_sysctl("/proc/sys/net/ipv4/ip_local_port_range", buf, sizeof(buf)) &&
+			    sscanf(buf, "%d %d", &lo, &hi) == 2 && lo >= 0 && lo <= hi && hi <= 65535) {
+				x->port = lo;
+				x->hport = hi;
+			}
+			continue;
+		}
+		if (x->kind != TT_FX_DEV || !x->dev)
+			continue;
+		r = tt_enter_netns(ctx);
+		if (r)
+			return r;
+		x->ifindex = if_nametoindex(x->dev);
+		if (!x->ifindex) {
+			tt_err("dev: no interface \"%s\" in this network namespace", x->dev);
+			tt_note("see `ip%s%s link`", ctx->netns ? " -n " : "",
+				ctx->netns ? ctx->netns : "");
+			return TT_EXIT_INVALID;
+		}
+	}
+	return 0;
+}
+
+/* The cgroup2 mount point (the first in /proc/self/mounts) into buf. */
+static int cgroup2_mount(char *buf, size_t len)
+{
+	char line[4096], dev[256], mnt[2048], type[64];
+	FILE *m = fopen("/proc/self/mounts", "r");
+	int r = -ENOMEDIUM;
+
+	if (!m)
+		return -errno;
+	while (fgets(line, sizeof(line), m)) {
+		if (sscanf(line, "%255s %2047s %63s", dev, mnt, type) == 3 &&
+		    !strcmp(type, "cgroup2")) {
+			snprintf(buf, len, "%s", mnt);
+			r = 0;
+			break;
+		}
+	}
+	fclose(m);
+	return r;
+}
+
+/*
+ * A cgroup v2 id is the kernfs node id, the file handle of its directory
+ * (as ss reads it): PATH relative to the cgroup2 mount, "/" its root.
+ */
+int tt_cgroup_id(const char *path, uint64_t *id)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h;
+	char mnt[2048], full[4096];
+	int mnt_id, r;
+
+	if (strlen(path) > 2048 || strstr(path, ".."))
+		return -EINVAL;
+	r = cgroup2_mount(mnt, sizeof(mnt));
+	if (r)
+		return r;
+	while (*path == '/')
+		path++;
+	snprintf(full, sizeof(full), "%s/%s", mnt, path);
+	memset(&h, 0, sizeof(h));
+	h.fh.handle_bytes = sizeof(h.id);
+	if (name_to_handle_at(AT_FDCWD, full, &h.fh, &mnt_id, 0) < 0)
+		return -errno;
+	if (h.fh.handle_bytes != sizeof(uint64_t))
+		return -EPROTO;
+	memcpy(id, h.fh.f_handle, sizeof(*id));
+	return 0;
 }

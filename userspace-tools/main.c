@@ -92,6 +92,25 @@ const struct tt_cmd tt_cmds[] = {
 	  "                    first seen, one colour and legend line each\n"
 	  "  Markers: Recovery and Loss entered (ca_state column), RTO (rtos column rose)\n" },
 	{ "help", cmd_help, "[ COMMAND ]", "this help, or a command's", NULL },
+	{ "summary", cmd_summary, "[ -a ] [ -4 | -6 ] [ FILTER ]",
+	  "per algorithm and CA state: sockets, RTT/cwnd/delivery-rate percentiles, retransmits",
+	  "  -a, --all         also every other TCP socket (sock_diag), as sockets -a\n"
+	  "  -4, -6            IPv4 / IPv6 sockets only\n"
+	  "  Rows: one per algorithm (CA_STATE *: every state), then one per CA state.\n"
+	  "  RTT (srtt, ms; JSON srtt_us), CWND (segments), DELIVERY_RATE (bit/s, as ss):\n"
+	  "  p50/p90/p99 (nearest-rank percentiles) and (min-max) of the sockets.\n"
+	  "  RETRANS: retransmitted segments / segments sent (tcpi_total_retrans /\n"
+	  "  tcpi_segs_out, summed over the group's sockets).\n" },
+	{ "metrics", cmd_metrics, "[ -a ] [ -o FILE ]",
+	  "counters, sockets per algorithm and CA state, knobs: Prometheus text format",
+	  "  -o, --output FILE write FILE atomically (a temporary file in its directory,\n"
+	  "                    renamed over it), for node_exporter's textfile collector\n"
+	  "  -a, --all         count every TCP socket's algorithm (sock_diag), not only\n"
+	  "                    tcptune's; works without the module (sockets only)\n"
+	  "  Metrics: tcptune_sockets{algo,ca_state}, tcptune_algo_sockets{algo},\n"
+	  "  tcptune_recoveries_total, tcptune_retransmission_timeouts_total,\n"
+	  "  tcptune_undos_total, tcptune_probe_rtt_entries_total {algo},\n"
+	  "  tcptune_knob_NAME[_seconds|_ratio|_segments|...]{algo,knob} (see tcptune(8))\n" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -109,7 +128,8 @@ static void print_exit_codes(FILE *f)
 		"  1  usage error (unknown or ambiguous command, unknown option, missing argument)\n"
 		"  2  not found or invalid: unknown algorithm, knob or netns, a value that is not\n"
 		"     a number or out of range (watch -i abc, dport 99999)\n"
-		"  3  permission denied (set needs CAP_NET_ADMIN; -n needs CAP_SYS_ADMIN)\n"
+		"  3  permission denied (set, monitor and a fwmark filter need CAP_NET_ADMIN;\n"
+		"     -n needs CAP_SYS_ADMIN)\n"
 		"  4  the tcptune module is not loaded (no generic netlink family \"tcptune\")\n"
 		"  5  any other kernel or system error\n");
 }

@@ -82,6 +82,8 @@ int cmd_monitor(struct tt_ctx *, int, char **);
 int cmd_watch(struct tt_ctx *, int, char **);
 int cmd_plot(struct tt_ctx *, int, char **);
 int cmd_help(struct tt_ctx *, int, char **);
+int cmd_summary(struct tt_ctx *, int, char **);
+int cmd_metrics(struct tt_ctx *, int, char **);
 
 /*
  * getopt_long over a command's arguments (optind from 1), with the options
@@ -249,6 +251,28 @@ struct tt_sock {
 	size_t n_owners;
 	bool owners_asked;
 	const char *cgroup;
+	/*
+	 * sock_diag's view of the socket, for what the tcptune dump does not
+	 * carry: the filter terms dev, fwmark, cgroup and autobound, and
+	 * summary's retransmit ratio (segs_out).  From the sock_diag dump
+	 * itself, or for tcptune's sockets by cookie (tt_diag_xinfo).  The
+	 * mark comes from the kernel to CAP_NET_ADMIN only and is never
+	 * shown: it is read to match fwmark, as the kernel would.
+	 */
+	uint32_t xhave;			/* TT_X_* */
+	uint32_t ifindex;		/* SO_BINDTODEVICE's, 0: none */
+	uint32_t mark;
+	uint64_t cgroup_id;
+	uint32_t segs_out;
+	bool autobound;
+};
+
+enum {
+	TT_X_IFINDEX = 1 << 0,
+	TT_X_MARK = 1 << 1,
+	TT_X_CGROUP = 1 << 2,
+	TT_X_SEGS_OUT = 1 << 3,
+	TT_X_AUTOBOUND = 1 << 4,
 };
 
 static inline bool tt_has(const struct tt_sock *s, int attr)
@@ -293,6 +317,13 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	       struct tt_socklist *out);
 /* The sock_diag dump, filtered by the kernel with f's bytecode (f may be NULL). */
 int tt_diag_dump(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_socklist *out);
+/*
+ * What f (and f->want_sent) needs of sock_diag beyond the dumps: for
+ * tcptune's sockets (ours) the ifindex, cgroup, mark and segs_out by
+ * cookie; for every socket (ours and other) autobound.  0 or TT_EXIT_*.
+ */
+int tt_diag_xinfo(struct tt_ctx *ctx, const struct tt_filter *f,
+		  struct tt_socklist *ours, struct tt_socklist *other);
 
 /* ---- processes and cgroups (owners.c): ss -p and ss --cgroup ---- */
 struct tt_owners {
@@ -340,7 +371,8 @@ struct tt_prefix {
 #define TT_FILTER_MAX_BYTECODE 65528
 
 enum { TT_FX_AND, TT_FX_OR, TT_FX_NOT, TT_FX_SPORT, TT_FX_DPORT, TT_FX_SRC,
-       TT_FX_DST, TT_FX_CA_STATE, TT_FX_COOKIE };
+       TT_FX_DST, TT_FX_CA_STATE, TT_FX_COOKIE,
+       TT_FX_DEV, TT_FX_MARK, TT_FX_CGROUP, TT_FX_AUTO };
 enum { TT_CMP_EQ, TT_CMP_NE, TT_CMP_LT, TT_CMP_GT, TT_CMP_LE, TT_CMP_GE };
 
 /* A node of the expression: and/or/not of children (first, next), or a term. */
@@ -353,6 +385,18 @@ struct tt_fx {
 	int depth;		/* of the tree below: at most TT_FILTER_MAX_DEPTH */
 	struct tt_prefix pfx;	/* src/dst */
 	uint64_t cookie;
+	/* dev: its name as given (NULL: a number), the index once resolved */
+	const char *dev;
+	uint32_t ifindex;
+	uint32_t mark, mask;	/* fwmark */
+	uint64_t cgroup;	/* cgroup: the cgroup v2 id of the path */
+};
+
+/* What a filter needs of sock_diag (tt_filter_needs). */
+enum {
+	TT_NEED_INFO = 1 << 0,	/* dev, cgroup, fwmark: by cookie for ours */
+	TT_NEED_MARK = 1 << 1,	/* fwmark: CAP_NET_ADMIN */
+	TT_NEED_AUTO = 1 << 2,	/* autobound: a dump of the autobound ones */
 };
 
 struct tt_filter {
@@ -366,6 +410,7 @@ struct tt_filter {
 	int n, cap, root;
 	char *text;		/* the tokens the nodes point into */
 	char bad[64];		/* the unknown word, after that error */
+	bool want_sent;		/* summary: segs_out of tcptune's sockets too */
 };
 
 void tt_filter_init(struct tt_filter *f);
@@ -381,6 +426,12 @@ uint32_t tt_filter_states(const struct tt_filter *f, uint32_t dflt);
  * longer than TT_FILTER_MAX_BYTECODE or cap. */
 ssize_t tt_filter_bytecode(const struct tt_filter *f, void *buf, size_t cap);
 bool tt_algo_match(const char *want, const char *algo);
+/* TT_NEED_* of the expression. */
+unsigned int tt_filter_needs(const struct tt_filter *f);
+/* Resolve dev names in the (-n) namespace, into the nodes: 0 or TT_EXIT_*. */
+int tt_filter_resolve(struct tt_ctx *ctx, const struct tt_filter *f);
+/* The cgroup v2 id of PATH (relative to the cgroup2 mount, as ss): 0 or -errno. */
+int tt_cgroup_id(const char *path, uint64_t *id);
 extern const char tt_filter_usage[];
 const char *const *tt_filter_keywords(size_t *n);
 
@@ -477,5 +528,51 @@ extern const char *const tt_csv_columns[];
 void tt_csv_header(FILE *f);
 void tt_csv_row(FILE *f, double t, const struct tt_sock *s);
 int tt_csv_split(char *line, char **fields, int max);
+
+/* ---- summary (cmd_summary.c) and metrics (cmd_metrics.c) ---- */
+/* -a -4 -6 as sockets takes them: 0 if c is one, 1 if not, else the exit status. */
+int tt_select_opt(const char *cmd, int c, bool *all, struct tt_filter *f);
+/* Parse the filter of argv[first..argc) and collect its sockets into l. */
+int tt_select(struct tt_ctx *ctx, const char *cmd, int argc, char **argv, int first,
+	      bool all, struct tt_filter *f, struct tt_socklist *l);
+
+struct tt_dist {		/* samples, sorted once built */
+	uint64_t *v;
+	size_t n, cap;
+};
+
+struct tt_sum_group {
+	char algo[32];
+	int ca_state;		/* enum tcptune_ca_state, -1: every state */
+	size_t sockets;
+	struct tt_dist rtt;	/* srtt, us */
+	struct tt_dist cwnd;	/* segments */
+	struct tt_dist rate;	/* delivery rate, bit/s (known rates only) */
+	uint64_t retrans;	/* total_retrans of the sockets with segs_out */
+	uint64_t segs_out;
+	size_t sent_sockets;	/* how many had both */
+};
+
+struct tt_summary {
+	struct tt_sum_group *v;	/* by algorithm, then CA state (-1 first) */
+	size_t n, cap;
+};
+
+/* Nearest-rank percentile p of sorted[0..n) (0 if n is 0). */
+uint64_t tt_percentile(const uint64_t *sorted, size_t n, unsigned int p);
+int tt_summary_build(const struct tt_socklist *l, struct tt_summary *sm);
+void tt_summary_free(struct tt_summary *sm);
+json_object *tt_summary_json(const struct tt_summary *sm);
+void tt_summary_print(const struct tt_summary *sm, FILE *f);
+
+/*
+ * The Prometheus text exposition of the algorithms' counters (al, NULL:
+ * none), the sockets per algorithm and CA state (l) and the knobs (db,
+ * NULL: none).  Returns 0, or -1 if f failed.
+ */
+int tt_metrics_write(FILE *f, const struct tt_algolist *al, const struct tt_socklist *l,
+		     const struct tt_knobdb *db);
+/* A Prometheus label value escaped (\\, \", \n) into buf. */
+char *tt_prom_escape(const char *in, char *buf, size_t len);
 
 #endif /* TCPTUNE_CLI_H */

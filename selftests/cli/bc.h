@@ -5,7 +5,9 @@
  * (inet_diag_bc_audit: every op's yes its own length, every no a forward
  * jump to an op, the end or the end + 4) and its run over one socket
  * (inet_diag_bc_run), written from net/ipv4/inet_diag.c's behaviour and
- * linux/inet_diag.h.  Only the ops the CLI emits are known.
+ * linux/inet_diag.h.  Only the ops the CLI emits are known.  MARK_COND is
+ * refused ("EPERM") unless bc_admin is set, as the kernel refuses it to a
+ * user without CAP_NET_ADMIN.
  */
 #ifndef TCPTUNE_CLI_BC_H
 #define TCPTUNE_CLI_BC_H
@@ -35,6 +37,8 @@ static bool bc_valid_cc(const unsigned char *bc, int len, int cc)
 	}
 	return false;
 }
+
+static bool bc_admin = true;
 
 /* 0 if the kernel takes bc[0..len), else why not. */
 static const char *bc_audit(const unsigned char *bc0, int len0)
@@ -76,6 +80,24 @@ static const char *bc_audit(const unsigned char *bc0, int len0)
 			if (len < min_len)
 				return "a port comparison cut short";
 			break;
+		case INET_DIAG_BC_DEV_COND:	/* u32 ifindex */
+			min_len += 4;
+			if (len < min_len)
+				return "a device condition cut short";
+			break;
+		case INET_DIAG_BC_MARK_COND:	/* struct inet_diag_markcond */
+			if (!bc_admin)
+				return "EPERM";
+			min_len += sizeof(struct inet_diag_markcond);
+			if (len < min_len)
+				return "a mark condition cut short";
+			break;
+		case INET_DIAG_BC_CGROUP_COND:	/* u64 cgroup id */
+			min_len += 8;
+			if (len < min_len)
+				return "a cgroup condition cut short";
+			break;
+		case INET_DIAG_BC_AUTO:
 		case INET_DIAG_BC_JMP:
 		case INET_DIAG_BC_NOP:
 			break;
@@ -127,6 +149,29 @@ static bool bc_run(const unsigned char *bc, int len, const struct tt_sock *s)
 		case INET_DIAG_BC_D_EQ: yes = dport == op[1].no; break;
 		case INET_DIAG_BC_D_GE: yes = dport >= op[1].no; break;
 		case INET_DIAG_BC_D_LE: yes = dport <= op[1].no; break;
+		/* the socket's fields as sock_diag reports them (inet_diag_bc_sk) */
+		case INET_DIAG_BC_AUTO: yes = s->autobound; break;
+		case INET_DIAG_BC_DEV_COND: {
+			uint32_t idx;
+
+			memcpy(&idx, op + 1, sizeof(idx));
+			yes = s->ifindex == idx;
+			break;
+		}
+		case INET_DIAG_BC_MARK_COND: {
+			struct inet_diag_markcond mc;
+
+			memcpy(&mc, op + 1, sizeof(mc));
+			yes = (s->mark & mc.mask) == mc.mark;
+			break;
+		}
+		case INET_DIAG_BC_CGROUP_COND: {
+			uint64_t id;
+
+			memcpy(&id, op + 1, sizeof(id));
+			yes = s->cgroup_id == id;
+			break;
+		}
 		case INET_DIAG_BC_S_COND:
 		case INET_DIAG_BC_D_COND: {
 			const struct inet_diag_hostcond *hc = (const void *)(op + 1);

@@ -299,6 +299,12 @@ static void seed_diag(struct seed *s)
 		seed_end(s, nlh);
 	}
 	seed_end(s, seed_msg(s, NLMSG_DONE, NLM_F_MULTI, sizeof(int)));
+	/* what the filter's dev/fwmark/cgroup read (sock_diag's view) */
+	m->id.idiag_if = 3;
+	mnl_attr_put_u32(nlh, INET_DIAG_MARK, 0x10);
+	mnl_attr_put_u64(nlh, INET_DIAG_CGROUP_ID, 1);
+	ti.tcpi_segs_out = 100;
+	seed_dump_end(s, nlh);
 }
 
 static void seed_event(struct seed *s)
@@ -443,11 +449,23 @@ static void print_socks(struct tt_socklist *l)
 {
 	struct tt_watch_prev *prev = NULL;
 	size_t i, np = 0;
+	struct tt_summary sm;
+	json_object *so;
 
 	/* watch's deltas: the list against itself a second later */
 	tt_watch_deltas(&prev, &np, l, 1.0);
 	tt_watch_deltas(&prev, &np, l, 2.0);
 	free(prev);
+
+	/* summary and metrics of whatever was parsed */
+	if (!tt_summary_build(l, &sm)) {
+		tt_summary_print(&sm, devnull);
+		so = tt_summary_json(&sm);
+		fputs(json_object_to_json_string(so), devnull);
+		json_object_put(so);
+	}
+	tt_summary_free(&sm);
+	tt_metrics_write(devnull, NULL, l, NULL);
 
 	for (i = 0; i < l->n; i++) {
 		json_object *o = tt_sock_json(&l->v[i]);
@@ -488,9 +506,11 @@ static void feed(enum kind k, const char *in, size_t len)
 		break;
 	case K_KNOB:
 		tt_nl_replies(b, len, CANNED_SEQ, CANNED_PORTID, GENL_HDRLEN, tt_knob_cb, &db, &err);
+		tt_metrics_write(devnull, NULL, &l, &db);
 		break;
 	case K_ALGO:
 		tt_nl_replies(b, len, CANNED_SEQ, CANNED_PORTID, GENL_HDRLEN, tt_algo_cb, &al, &err);
+		tt_metrics_write(devnull, &al, &l, NULL);
 		break;
 	case K_DIAG:
 		tt_nl_replies(b, len, CANNED_SEQ, CANNED_PORTID, sizeof(struct inet_diag_req_v2),
@@ -526,8 +546,8 @@ static const struct target {
 } targets[] = {
 	{ "family", "reply parser: generic netlink family lookup", seed_family, K_FAMILY, 2 },
 	{ "sock", "reply parser: socket dump, and its text, JSON and CSV", seed_sock, K_SOCK, 3 },
-	{ "knob", "reply parser: knob dump", seed_knob, K_KNOB, 2 },
-	{ "algo", "reply parser: algorithm dump", seed_algo, K_ALGO, 2 },
+	{ "knob", "reply parser: knob dump, and its metrics", seed_knob, K_KNOB, 2 },
+	{ "algo", "reply parser: algorithm dump, and its metrics", seed_algo, K_ALGO, 2 },
 	{ "diag", "reply parser: sock_diag dump, and its text, JSON and CSV", seed_diag, K_DIAG, 2 },
 	{ "event", "reply parser: events (monitor)", seed_event, K_EVENT, 2 },
 	{ "error", "reply parser: errors, extack, end of dump", seed_error, K_ERROR, 2 },
@@ -571,6 +591,8 @@ static const char *const fwords[] = {
 	"established", "listening", "time-wait", "all", "connected", "synchronized", "bucket",
 	"big", "syn-recv", "closed", "reno", "cubic", "Loss", "Open", "1a", "sk:1a", "x", "",
 	"&", "|", "neq", "leq", "geq", "0.0.0.0/2147483648", "[::]/4294967295", "::/128",
+	"dev", "fwmark", "cgroup", "autobound", "lo", "3", "0x10/0xff", "0x1/", "4294967296",
+	":https", "https", ":http", "198.18.0.1:ssh", "*:nosuchservice", "../x", "/sys",
 };
 #define NFWORDS (sizeof(fwords) / sizeof(fwords[0]))
 
@@ -607,6 +629,16 @@ static int run_filter(double until, long max)
 	fsock(&socks[5], AF_INET, "0.0.0.0", 1, "198.18.0.2", 80);
 	socks[5].v[TCPTUNE_SOCK_A_CA_STATE] = TCPTUNE_CA_LOSS;
 	socks[5].v[TCPTUNE_SOCK_A_COOKIE] = 0x1a;
+	/* sock_diag's view for dev, fwmark, autobound */
+	for (k = 0; k < 6; k++)
+		socks[k].xhave = TT_X_IFINDEX | TT_X_MARK | TT_X_CGROUP | TT_X_AUTOBOUND;
+	socks[0].ifindex = 1;
+	socks[1].ifindex = 2;
+	socks[2].mark = 0x10;
+	socks[3].mark = 0x1ff;
+	socks[4].autobound = true;
+	socks[5].autobound = true;
+	socks[5].v[TCPTUNE_SOCK_A_SPORT] = 40000;
 	for (i = 0; (max < 0 || i < max) && (max >= 0 || tt_now() < until); i++) {
 		struct tt_filter f;
 		char *argv[64];
@@ -630,6 +662,8 @@ static int run_filter(double until, long max)
 				"sport <= :80", "dport ge :443", "dst 198.18.0.0/15", "src [2001:db8::1]:6001",
 				"dst *:80", "src ::ffff:198.18.0.1", "dst 198.18.1.1:443", "src 0.0.0.0/0",
 				"dst 2001:db8::/32", "ca-state Loss", "sk 1a", "sport eq :0",
+				"dev = 1", "dev != 2", "fwmark = 0x10/0xff", "fwmark != 1", "autobound",
+				"dport = :https", "src *:ssh", "fwmark 0/0",
 			};
 			static const char *const ops[] = { " and ", " or ", " ", " && ", " || " };
 			int open = 0;
@@ -723,6 +757,8 @@ static const char *const words[] = {
 	"type", "recovery,loss", "rto", "bbr_state,", "-t", "-ts", "-tshort", "-timestamp",
 	"--tshort", "--timestamp", "--log", "all",
 	"-P", "--processes", "--cgroup", "-aP", "send", "bytes_retrans", "--sort=notsent",
+	"summary", "metrics", "sum", "met", "m.prom", "--output=m.prom", "dev", "fwmark", "cgroup",
+	"autobound", "lo", "0x1/0xff", ":https", "/",
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
@@ -744,6 +780,10 @@ static const char *const seeds[][12] = {
 	{ "sockets", "-a", "state", "established", "( dport = :443 or sport >= :1024 )" },
 	{ "sockets", "-a6", "--sort", "cwnd", "--top", "3", "!", "dst", "2001:db8::/32" },
 	{ "watch", "-c", "1", "-a", "exclude", "listening", "dport", "!=", ":22" },
+	{ "summary", "-a", "state", "all", "dport", "!=", ":https" },
+	{ "-j", "summary", "-a6", "dev", "lo", "or", "autobound" },
+	{ "metrics", "-a", "-o", "m.prom" },
+	{ "sockets", "-a", "fwmark", "0x1/0xff", "or", "cgroup", "/" },
 };
 #define NSEEDS (sizeof(seeds) / sizeof(seeds[0]))
 #define MAXARGS 40

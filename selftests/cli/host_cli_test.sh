@@ -16,9 +16,9 @@ TT=$TOOLS/tcptune
 W=$(mktemp -d)
 trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
-CMDS="sockets algos knobs set monitor watch plot help"
+CMDS="sockets algos knobs set monitor watch plot help summary metrics"
 
-tap_plan 133
+tap_plan $((133 + 2 + 16 + 4))
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -453,6 +453,47 @@ run "plot -o - < CSV (stdin, read twice): 3 sockets" 0 '' bash -c \
 run "plot <(cat CSV) (a pipe by name, read twice): 3 sockets" 0 '' bash -c \
 	"'$TT' plot -o - <(cat '$W/m.csv') 2>/dev/null | grep -c 'class=\"legend\"' | grep -qx 3"
 run "watch's CSV header has the rtos column (plot's RTO markers)" 0 ',rtos,' head -1 "$W/a.csv"
+# ---- summary and metrics (no module: -a, sock_diag) ---------------------------
+run "summary (no module, no -a): exit 4" 4 'not loaded' "$TT" summary
+run "summary -4 -6: exit 1" 1 'exclude each other' "$TT" summary -a -4 -6
+run "summary -a dport = :nosuchservice: exit 2" 2 'not a port number' "$TT" summary -a dport = :nosuchservice
+run "summary -a state all: the table's header, exit 0" 0 '^ALGO +CA_STATE +SOCKETS +RTT ms p50/p90/p99' "$TT" summary -a state all
+run "-j summary -a state all: a JSON array" 0 '' bash -c \
+	"'$TT' -j summary -a state all | $PY -c 'import json,sys; d=json.load(sys.stdin); sys.exit(not isinstance(d, list))'"
+run "metrics (no module, no -a): exit 4" 4 'not loaded' "$TT" metrics
+run "metrics -j: exit 1, the text format only" 1 'Prometheus text format only' "$TT" -j metrics -a
+run "metrics FILTER: exit 1, takes none" 1 'takes no filter' "$TT" metrics -a dport 1
+run "metrics -o (no value): exit 1" 1 'needs a value' "$TT" metrics -a -o
+run "metrics -a -o into a missing directory: exit 2" 2 'cannot create a file in its directory' \
+	"$TT" metrics -a -o "$W/nosuchdir/m.prom"
+# -o: atomic (a new inode each time, no temporary file left), valid
+mkdir -p "$W/prom"
+"$TT" metrics -a -o "$W/prom/tcptune.prom" 2>/dev/null
+ino1=$(stat -c %i "$W/prom/tcptune.prom" 2>/dev/null)
+"$TT" metrics -a -o "$W/prom/tcptune.prom" 2>/dev/null
+rc=$?
+ino2=$(stat -c %i "$W/prom/tcptune.prom" 2>/dev/null)
+left=$(ls -A "$W/prom" | grep -v '^tcptune.prom$')
+if [ $rc = 0 ] && [ -n "$ino1" ] && [ "$ino1" != "$ino2" ] && [ -z "$left" ] &&
+   grep -q '^# TYPE tcptune_sockets gauge$' "$W/prom/tcptune.prom" &&
+   [ "$(stat -c %a "$W/prom/tcptune.prom")" = 644 ]; then
+	tap_ok "metrics -a -o FILE: renamed over (a new inode), mode 0644, no temporary file left"
+else
+	tap_fail "metrics -a -o FILE: renamed over" "exit $rc inodes $ino1 $ino2 left: $left"
+fi
+tap_promtool "metrics -a -o FILE: promtool check metrics passes" "$W/prom/tcptune.prom"
+run "metrics -a -o FILE where FILE is a directory: exit 2, nothing left" 2 'Is a directory' \
+	bash -c "'$TT' metrics -a -o '$W/prom' ; rc=\$?; [ -z \"\$(ls -A '$W/prom' | grep -v '^tcptune.prom\$')\" ] || exit 9; exit \$rc"
+run "monitor dev lo: exit 1, events carry no device" 1 'dev matches sockets, not events' "$TT" monitor dev lo
+for d in tcptune-metrics.service tcptune-metrics.timer; do
+	if command -v systemd-analyze >/dev/null && [ -d /run/systemd/system ]; then
+		run "docs/$d: systemd-analyze verify" 0 '' systemd-analyze verify "$top/docs/$d"
+	elif grep -q '^\[Install\]\|^ExecStart=/usr/sbin/tcptune metrics -o ' "$top/docs/$d"; then
+		tap_ok "docs/$d: the example unit is there (no systemd to verify it here)"
+	else
+		tap_fail "docs/$d: the example unit" "$(cat "$top/docs/$d")"
+	fi
+done
 
 # ---- man page, completion, install ------------------------------------------
 out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$TOOLS/tcptune.8" 2>&1 >/dev/null; groff -t -man -Tutf8 -ww -z "$TOOLS/tcptune.8" 2>&1)
@@ -499,6 +540,14 @@ run "help sockets: -P, --processes, --cgroup, the fields" 0 '--processes.*--cgro
 	bash -c "'$TT' help sockets | tr '\n' ' '"
 run "help watch: the per-interval goodput and retransmits" 0 'goodput_bps retrans_delta bytes_retrans_delta' \
 	bash -c "'$TT' help watch | tr '\n' ' '"
+out="$(comp tcptune su) $(comp tcptune met)"
+if [ "$(echo $out)" = "summary metrics" ]; then tap_ok "completion: tcptune su -> summary, tcptune met -> metrics"
+else tap_fail "completion: tcptune su -> summary, met -> metrics" "got: $out"; fi
+run "completion: tcptune sockets dev l -> lo (the interfaces)" 0 '^lo$' comp tcptune sockets dev l
+out="$(comp tcptune summary fwm) $(comp tcptune metrics -- -o)"
+if [ "$(echo $out)" = "fwmark -o" ]; then tap_ok "completion: summary fwm -> fwmark, metrics -o -> -o"
+else tap_fail "completion: summary fwm -> fwmark, metrics -o" "got: $out"; fi
+run "completion: tcptune sockets auto -> autobound" 0 '^autobound$' comp tcptune sockets auto
 # after "=": readline replaces only what follows it (COMP_WORDBREAKS has "="),
 # so the values alone, or the line becomes bbr.ecn==on
 out=$(comp tcptune set bbr.ecn=)

@@ -10,8 +10,12 @@
 # state, tcptune's -a lists ss's default states, as ss without -a).  Then
 # 2,000 sockets on one port and one on another: the one-port dump is a
 # small fraction of the bytes of the whole (the kernel filters).  Errors
-# and bounds: exit 1 or 2 with the message, no crash.  TAP; exit 1 on any
-# failure.
+# and bounds: exit 1 or 2 with the message, no crash.  ss's dev, fwmark,
+# cgroup and autobound terms and service names (:x11-1) against ss too
+# (sockets with SO_MARK, SO_BINDTODEVICE, one in a cgroup of its own);
+# fwmark refused to an unprivileged user (exit 3), as the kernel's audit
+# does; summary's and metrics' counts and percentiles against ss and the
+# socket list.  TAP; exit 1 on any failure.
 #
 #   host_ss_test.sh            (from anywhere; needs root, ip netns, ss)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,12 +27,17 @@ NS=tt_ss_$$
 W=$(mktemp -d)
 hpid=
 h2pid= cgpid=
+# a cgroup of the test's own on the cgroup2 hierarchy (cgroup = PATH), if any
+CGMNT=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+CG=tt_ss_$$
+{ [ -n "$CGMNT" ] && mkdir "$CGMNT/$CG" 2>/dev/null; } || CG=
 cleanup() {
 	[ -n "$hpid" ] && kill "$hpid" 2>/dev/null && wait "$hpid" 2>/dev/null
 	[ -n "$h2pid" ] && kill "$h2pid" 2>/dev/null
 	[ -n "$cgpid" ] && kill "$cgpid" 2>/dev/null
 	[ -n "${cgname:-}" ] && rmdir "/sys/fs/cgroup/unified/$cgname" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
+	[ -n "$CG" ] && rmdir "$CGMNT/$CG" 2>/dev/null
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -96,11 +105,31 @@ exclude listening src 198.18.0.0/16
 state all not sport = :6001
 dport 6001 src 198.18.1.0/24
 sport :7000 dst 2001:db8::/32
+dport = :x11-1
+sport = :bbs
+dst 198.18.0.1:x11-2
+dport '>=' :x11-2
+dev = lo
+dev = 1
+dev = 0
+dev '!=' lo
+fwmark = 0x10
+fwmark = 0x10/0xf0
+fwmark '!=' 0x10
+fwmark 0x1/0x1
+fwmark = 0
+autobound
+dport = :6001 and autobound
+sport = :6001 or autobound
+state all autobound
+cgroup = /CGPATH
+cgroup '!=' /CGPATH
+dport = :7000 and cgroup = CGPATH
 EOF
 )
 nf=$(grep -c . <<<"$FILTERS")
 
-tap_plan $((nf + 2 + 1 + 2 + 3 + 20 + 6))
+tap_plan $((nf + 2 + 1 + 2 + 10 + 3 + 21 + 6))
 
 if [ ! -x "$TT" ]; then
 	tap_fail "the CLI is built ($TT)" "make -C userspace-tools"
@@ -120,10 +149,12 @@ ip -n "$NS" addr add 2001:db8:1::1/64 dev lo nodad
 # Listeners on 6001, 6002, 7000 (IPv4 and IPv6), two connections to each
 # (one from the second address), a TIME-WAIT socket per family; on a
 # signal (USR1), 1,000 connections to 198.18.0.1:8000 and one to :8001.
-ip netns exec "$NS" $PY - >"$W/holder" 2>&1 <<'PYEOF' &
-import resource, signal, socket, sys, time
+# (nsenter, not ip netns exec: the same /sys, for the cgroup)
+CGPROCS=${CG:+$CGMNT/$CG/cgroup.procs} nsenter --net=/run/netns/"$NS" $PY - >"$W/holder" 2>&1 <<'PYEOF' &
+import os, resource, signal, socket, sys, time
 resource.setrlimit(resource.RLIMIT_NOFILE, (8192, 8192))
 keep = []
+SO_MARK = getattr(socket, "SO_MARK", 36)
 def listen(fam, a, p):
     l = socket.socket(fam)
     l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -144,6 +175,18 @@ for fam, a, b in ((socket.AF_INET, "198.18.0.1", "198.18.1.1"),
     c, s = conn(fam, l, b, a, 7100)
     c.close(); time.sleep(0.05); s.close(); keep.remove(c); keep.remove(s)
     l.close(); keep.remove(l)
+# to 198.18.0.1:7000: marks 0x10 and 0x11, one bound to lo
+def conn_opt(opt, val):
+    c = socket.socket(socket.AF_INET); c.setsockopt(socket.SOL_SOCKET, opt, val)
+    c.connect(("198.18.0.1", 7000)); keep.append(c)
+conn_opt(SO_MARK, 0x10)
+conn_opt(SO_MARK, 0x11)
+conn_opt(socket.SO_BINDTODEVICE, b"lo")
+# and one from the test's cgroup
+if os.environ.get("CGPROCS"):
+    with open(os.environ["CGPROCS"], "w") as f:
+        f.write(str(os.getpid()))
+    conn_opt(SO_MARK, 0)
 def many(sig, frm):
     l = listen(socket.AF_INET, "198.18.0.1", 8000)
     for i in range(1000):
@@ -179,15 +222,22 @@ PYEOF
 keys_ss() {
 	awk '{ print $(NF - 1), $NF }' "$1"
 }
-norm() { sed 's/\[::\]:\*/*/; s/0\.0\.0\.0:\*/*/; s/ \[::\]:\*$/ */; s/ 0\.0\.0\.0:\*$/ */' | sort; }
+norm() { sed 's/\[::\]:\*/*/; s/0\.0\.0\.0:\*/*/; s/ \[::\]:\*$/ */; s/ 0\.0\.0\.0:\*$/ */; s/%lo:/:/' | sort; }
 
 # ---- tcptune -j sockets -a FILTER = ss -tan FILTER ------------------------------
 while IFS= read -r line; do
+	if grep -q CGPATH <<<"$line"; then
+		if [ -z "$CG" ]; then
+			tap_skip "filter $line: tcptune = ss" "no writable cgroup2 hierarchy"
+			continue
+		fi
+		line=${line//CGPATH/$CG}
+	fi
 	eval "set -- $line"
 	if grep -qE '(^| )(state|exclude) ' <<<"$line"; then sso=-Htan; else sso=-Htn; fi
 	"$TT" -n "$NS" -j sockets -a "$@" >"$W/tt.json" 2>"$W/tt.err"
 	rc=$?
-	ip netns exec "$NS" ss $sso "$@" >"$W/ss.txt" 2>&1
+	nsenter --net=/run/netns/"$NS" ss $sso "$@" >"$W/ss.txt" 2>&1
 	src=$?
 	if [ $rc != 0 ] || [ $src != 0 ]; then
 		tap_fail "filter $line: tcptune = ss ${sso#-H}" "tcptune exit $rc: $(head -3 "$W/tt.err"); ss exit $src: $(head -3 "$W/ss.txt")"
@@ -468,6 +518,87 @@ else tap_fail "watch -j / --csv: per-interval goodput and retransmits" "exit $rc
 run "sockets -P -P --cgroup -a: options repeat harmlessly, exit 0" 0 '' "$TT" -n "$NS" sockets -a -P -P --cgroup sport = :9001
 run "sockets --processes=x: exit 1, takes no value" 1 'processes.*takes no value' "$TT" sockets --processes=x
 kill "$h2pid" 2>/dev/null; wait "$h2pid" 2>/dev/null
+# ---- dev, fwmark, autobound beyond ss; summary and metrics -------------------------
+# not autobound is the complement of autobound (ss's two steps are not)
+set_of() { "$TT" -n "$NS" -j sockets -a state all "$@" >"$W/set.json" 2>/dev/null; keys_tt "$W/set.json" | sort; }
+all_s=$(set_of); ab=$(set_of autobound); nab=$(set_of not autobound)
+if [ -n "$ab" ] && [ "$(sort <<<"$ab"$'\n'"$nab")" = "$all_s" ] && [ -z "$(comm -12 <(echo "$ab") <(echo "$nab"))" ]; then
+	tap_ok "not autobound: the complement of autobound ($(grep -c . <<<"$ab") and $(grep -c . <<<"$nab") of $(grep -c . <<<"$all_s"))"
+else
+	tap_fail "not autobound: the complement of autobound" "autobound: $ab; not: $nab"
+fi
+# fwmark: the kernel matches marks for CAP_NET_ADMIN only; nobody learns one
+as_nobody() { nsenter --net=/run/netns/"$NS" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+run "fwmark as an unprivileged user: exit 3, as the kernel's audit (EPERM)" 3 \
+	'fwmark: permission denied.*CAP_NET_ADMIN' as_nobody "$TT" sockets -a fwmark = 0x10
+run "... the same user's dport = :7000: listed (control)" 0 '198\.18\.0\.1:7000' \
+	as_nobody "$TT" sockets -a dport = :7000
+n=$("$TT" -n "$NS" -j sockets -a state all 2>/dev/null | grep -c -i '"[a-z_]*mark')
+if [ "$n" = 0 ]; then tap_ok "no socket's mark in the JSON, even for root (fwmark only filters)"
+else tap_fail "no socket's mark in the JSON" "$n lines"; fi
+# dev names are the namespace's (-n): tta only in $NS
+ip -n "$NS" link add tta type veth peer name ttb 2>/dev/null
+if ip -n "$NS" link show tta >/dev/null 2>&1; then
+	run "-n $NS dev = tta: the namespace's interface, exit 0" 0 '' "$TT" -n "$NS" sockets -a dev = tta
+	run "dev = tta outside $NS: no such interface, exit 2" 2 'no interface "tta" in this network namespace' \
+		"$TT" sockets -a dev = tta
+else
+	tap_skip "-n $NS dev = tta" "no veth"
+	tap_skip "dev = tta outside $NS" "no veth"
+fi
+# summary: per algorithm and CA state, the socket list's counts and
+# nearest-rank percentiles; segments sent as ss -ti says
+"$TT" -n "$NS" -j sockets -a state established >"$W/socks.json" 2>/dev/null
+"$TT" -n "$NS" -j summary -a state established >"$W/sum.json" 2>"$W/sum.err"
+rc=$?
+why=$($PY - "$W/socks.json" "$W/sum.json" <<'PYEOF'
+import json, math, sys
+socks = json.load(open(sys.argv[1])); summ = json.load(open(sys.argv[2]))
+def nr(v, p):
+    v = sorted(v); return v[max(1, math.ceil(p / 100 * len(v))) - 1]
+groups = {}
+for s in socks:
+    for k in ((s["algo"], None), (s["algo"], s.get("ca_state"))):
+        groups.setdefault(k, []).append(s)
+got = {(g["algo"], g["ca_state"]): g for g in summ}
+if set(got) != set(groups): print("groups", sorted(map(str, got)), "want", sorted(map(str, groups)))
+for k, ss in groups.items():
+    g = got.get(k)
+    if not g: continue
+    if g["sockets"] != len(ss): print(k, "sockets", g["sockets"], "want", len(ss))
+    for f in ("srtt_us", "cwnd"):
+        v = [s[f] for s in ss]
+        want = {"min": min(v), "p50": nr(v, 50), "p90": nr(v, 90), "p99": nr(v, 99), "max": max(v)}
+        if g[f] != want: print(k, f, g[f], "want", want)
+if not socks: print("no socket")
+PYEOF
+)
+if [ $rc = 0 ] && [ -z "$why" ]; then tap_ok "summary -a: groups, counts, srtt and cwnd percentiles = the socket list's (nearest rank)"
+else tap_fail "summary -a = the socket list's" "exit $rc $(head -2 "$W/sum.err") $why"; fi
+segs_ss=$(nsenter --net=/run/netns/"$NS" ss -Htin state established | grep -o 'segs_out:[0-9]*' | cut -d: -f2 | paste -sd+ | bc)
+retr_ss=$(nsenter --net=/run/netns/"$NS" ss -Htin state established | grep -o 'retrans:[0-9]*/[0-9]*' | cut -d/ -f2 | paste -sd+ | bc)
+segs_tt=$($PY -c 'import json,sys; print(sum(g["segs_out"] for g in json.load(open(sys.argv[1])) if g["ca_state"] is None))' "$W/sum.json")
+retr_tt=$($PY -c 'import json,sys; print(sum(g["retrans_segs"] for g in json.load(open(sys.argv[1])) if g["ca_state"] is None))' "$W/sum.json")
+if [ -n "$segs_ss" ] && [ "$segs_ss" = "$segs_tt" ] && [ "$retr_tt" = "${retr_ss:-0}" ]; then
+	tap_ok "summary -a: segments sent $segs_tt and retransmitted $retr_tt = ss -ti's segs_out and retrans sums"
+else
+	tap_fail "summary -a: segments sent = ss -ti's" "tcptune $segs_tt/$retr_tt, ss $segs_ss/$retr_ss"
+fi
+# metrics -a: the sockets per algorithm as ss counts them; promtool's check
+cc=$(ip netns exec "$NS" cat /proc/sys/net/ipv4/tcp_congestion_control)
+"$TT" -n "$NS" metrics -a >"$W/m.prom" 2>"$W/m.err"
+rc=$?
+# (every algorithm's: other sections of this test leave bbr sockets too)
+got=$(awk -F' ' 'index($1, "tcptune_sockets{algo=\"") == 1 { n += $2 } END { print n + 0 }' "$W/m.prom")
+# (full sockets: those ss -i shows a cwnd of; TIME-WAIT, SYN-RECV and an
+# orphan's FIN-WAIT-2 are mini sockets, with no CA state)
+want=$(nsenter --net=/run/netns/"$NS" ss -Htni state connected | grep -c 'cwnd:')
+if [ $rc = 0 ] && [ "$got" = "$want" ] && [ "$want" -gt 0 ]; then
+	tap_ok "metrics -a: tcptune_sockets{algo=...,ca_state=...} add up to ss -tn's $want sockets (default $cc)"
+else
+	tap_fail "metrics -a: tcptune_sockets add up to ss -tn's" "exit $rc $(head -2 "$W/m.err"): $got, ss $want"
+fi
+tap_promtool "metrics -a: promtool check metrics passes" "$W/m.prom"
 
 # ---- the kernel filters: bytes received, 2,000 sockets vs one port ------------------
 kill -USR1 "$hpid"
@@ -516,7 +647,9 @@ run "'not': exit 1" 1 'a term is expected' "$TT" sockets -a not
 run "'dport =': exit 1, needs a value" 1 'needs a value' "$TT" sockets -a dport =
 run "'dst 300.1.1.1': exit 2" 2 'not an IPv4 or IPv6' "$TT" sockets -a dst 300.1.1.1
 run "'dst [2001:db8::1:80': exit 2" 2 'not an IPv4 or IPv6' "$TT" sockets -a dst '[2001:db8::1:80'
-run "'dst 198.18.0.1:http': exit 2 (no service names)" 2 'not a port' "$TT" sockets -a dst 198.18.0.1:http
+run "'dst 198.18.0.1:nosuchservice': exit 2, names /etc/services" 2 'not a port number .* or a TCP service name' \
+	"$TT" sockets -a dst 198.18.0.1:nosuchservice
+run "'dport = :https': a service name, exit 0" 0 '' "$TT" -n "$NS" sockets -a dport = :https
 run "'dport = :1 or state established': exit 1, state goes before" 1 'state, exclude and algo go before' \
 	"$TT" sockets -a dport = :1 or state established
 run "'( state established )': exit 1" 1 '"state" goes before the expression' "$TT" sockets -a '( state established )'

@@ -18,6 +18,7 @@
 #include <linux/tcp.h>
 #include <linux/sock_diag.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 
 #include "tcptune.h"
 #include "bc.h"
@@ -249,6 +250,269 @@ static void test_replies(void)
 		check(tt_monitor_cb(nlh, &m) == MNL_CB_OK && !m.seen,
 		      "monitor: a message shorter than a genl header is skipped");
 	}
+}
+
+/* ---- summary: nearest-rank percentiles per algorithm and CA state ------- */
+
+static void sum_sock(struct tt_socklist *l, const char *algo, int ca, uint64_t rtt, uint64_t cwnd,
+		     uint64_t rate, uint64_t retrans, int segs)
+{
+	struct tt_sock *s = tt_socklist_add(l);
+
+	snprintf(s->algo, sizeof(s->algo), "%s", algo);
+	s->v[TCPTUNE_SOCK_A_CA_STATE] = (uint64_t)ca;
+	s->v[TCPTUNE_SOCK_A_SRTT] = rtt;
+	s->v[TCPTUNE_SOCK_A_CWND] = cwnd;
+	s->v[TCPTUNE_SOCK_A_DELIVERY_RATE] = rate;
+	s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS] = retrans;
+	s->have = 1ULL << TCPTUNE_SOCK_A_SRTT | 1ULL << TCPTUNE_SOCK_A_CWND |
+		  1ULL << TCPTUNE_SOCK_A_DELIVERY_RATE | 1ULL << TCPTUNE_SOCK_A_TOTAL_RETRANS;
+	if (ca >= 0)
+		s->have |= 1ULL << TCPTUNE_SOCK_A_CA_STATE;
+	if (segs >= 0) {
+		s->segs_out = (uint32_t)segs;
+		s->xhave |= TT_X_SEGS_OUT;
+	}
+}
+
+static void test_summary(void)
+{
+	static const uint64_t ten[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	static const uint64_t four[] = { 10, 20, 30, 40 };
+	static char text[4096];
+	struct tt_socklist l = { 0 };
+	struct tt_summary sm;
+	const struct tt_sum_group *g;
+	const char *js;
+	json_object *o;
+	FILE *f;
+	int i, k;
+
+	check(tt_percentile(ten, 10, 50) == 5 && tt_percentile(ten, 10, 90) == 9 &&
+	      tt_percentile(ten, 10, 99) == 10 && tt_percentile(ten, 1, 99) == 1,
+	      "nearest rank: 1..10 has p50 5, p90 9, p99 10; one sample is every percentile");
+	check(tt_percentile(four, 4, 50) == 20 && tt_percentile(four, 4, 90) == 40 &&
+	      tt_percentile(four, 4, 26) == 20 && tt_percentile(four, 4, 25) == 10,
+	      "nearest rank: 10 20 30 40 has p50 20 (rank 2), p90 40 (rank 4), p25 10, p26 20");
+
+	/* bbr: 100 sockets, Open but for 3 in Loss; reno: 2, one without segs_out */
+	for (i = 1; i <= 100; i++)
+		sum_sock(&l, "tcptune_bbr", i <= 97 ? TCPTUNE_CA_OPEN : TCPTUNE_CA_LOSS,
+			 (uint64_t)i * 1000, (uint64_t)(101 - i), i == 50 ? ~0ULL : (uint64_t)i * 125000,
+			 i > 97 ? 10 : 0, 100);
+	sum_sock(&l, "tcptune_reno", TCPTUNE_CA_RECOVERY, 500, 4, 1000, 3, 30);
+	sum_sock(&l, "tcptune_reno", -1, 700, 8, 1000, 50, -1);
+	check(!tt_summary_build(&l, &sm) && sm.n == 5, "summary: 5 groups (bbr *, Open, Loss; reno *, "
+	      "Recovery) (%zu)", sm.n);
+	if (sm.n == 5) {
+		g = &sm.v[0];
+		check(!strcmp(g->algo, "tcptune_bbr") && g->ca_state == -1 && g->sockets == 100 &&
+		      g->rtt.n == 100 && tt_percentile(g->rtt.v, g->rtt.n, 50) == 50000 &&
+		      tt_percentile(g->rtt.v, g->rtt.n, 99) == 99000 && g->rtt.v[0] == 1000 &&
+		      g->rtt.v[99] == 100000,
+		      "summary bbr *: 100 sockets, srtt p50 50 ms, p99 99 ms, min 1, max 100");
+		check(g->rate.n == 99 && tt_percentile(g->rate.v, g->rate.n, 50) == 51 * 1000000ULL,
+		      "summary: an unknown delivery rate (~0) is left out: 99 samples, p50 51 Mbit/s (%llu)",
+		      (unsigned long long)(g->rate.n ? tt_percentile(g->rate.v, g->rate.n, 50) : 0));
+		check(g->retrans == 30 && g->segs_out == 10000 && sm.v[1].ca_state == TCPTUNE_CA_OPEN &&
+		      sm.v[1].sockets == 97 && sm.v[2].ca_state == TCPTUNE_CA_LOSS && sm.v[2].sockets == 3 &&
+		      sm.v[2].retrans == 30 && sm.v[2].segs_out == 300,
+		      "summary: retransmits 30 of 10000 segments sent; Open 97, Loss 3 (30/300)");
+		check(sm.v[3].ca_state == -1 && sm.v[3].sockets == 2 && sm.v[3].segs_out == 30 &&
+		      sm.v[3].retrans == 3 && sm.v[4].ca_state == TCPTUNE_CA_RECOVERY,
+		      "summary reno: a socket without segs_out counts, but not in the ratio (3/30)");
+		o = tt_summary_json(&sm);
+		js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+		check(strstr(js, "{\"algo\":\"tcptune_bbr\",\"ca_state\":null,\"sockets\":100,"
+			     "\"srtt_us\":{\"min\":1000,\"p50\":50000,\"p90\":90000,\"p99\":99000,\"max\":100000}") &&
+		      strstr(js, "\"retrans_ratio\":0.003") && strstr(js, "\"ca_state\":\"Loss\"") &&
+		      strstr(js, "\"retrans_ratio\":0.1}"),
+		      "summary JSON: ca_state null for every state, srtt_us min/p50/p90/p99/max, retrans_ratio");
+		if (!strstr(js, "\"retrans_ratio\":0.1}"))
+			printf("# %s\n", js);
+		json_object_put(o);
+		f = fmemopen(text, sizeof(text), "w");
+		tt_summary_print(&sm, f);
+		fclose(f);
+		k = strstr(text, "ALGO") && strstr(text, "tcptune_bbr      *            100  50/90/99 (1-100)") &&
+		    strstr(text, " 0.30%") && strstr(text, "51M/") && strstr(text, "Loss");
+		check(k, "summary text: a row per group, ms, Mbps, 0.30%% retransmitted");
+		if (!k) {
+			char *save = NULL, *line;
+
+			for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+				printf("# %s\n", line);
+		}
+	}
+	tt_summary_free(&sm);
+	tt_socklist_free(&l);
+	check(!tt_summary_build(&l, &sm) && sm.n == 0, "summary of no socket: no group");
+	tt_summary_free(&sm);
+	tt_socklist_add(&l);	/* a socket with no field at all (a listener from sock_diag) */
+	k = !tt_summary_build(&l, &sm) && sm.n == 1 && !sm.v[0].rtt.n;
+	o = tt_summary_json(&sm);
+	check(k && strstr(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+		     "\"algo\":\"-\",\"ca_state\":null,\"sockets\":1,\"srtt_us\":null,\"cwnd\":null,"
+		     "\"delivery_rate_bps\":null,\"retrans_segs\":0,\"segs_out\":0,\"retrans_ratio\":null"),
+	      "summary of a socket without samples: null distributions and ratio (no qsort of NULL)");
+	json_object_put(o);
+	tt_summary_free(&sm);
+	tt_socklist_free(&l);
+}
+
+/* ---- metrics: the exposition of canned replies, checked by promtool ----- */
+
+static bool promtool_ok(const char *text, char *out, size_t len)
+{
+	char path[] = "/tmp/tt_metrics_XXXXXX", cmd[256];
+	int fd = mkstemp(path), r;
+	FILE *p;
+	size_t n;
+
+	if (fd < 0)
+		return false;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		close(fd);
+		return false;
+	}
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s 2>&1", path);
+	p = popen(cmd, "r");
+	n = p ? fread(out, 1, len - 1, p) : 0;
+	out[n] = '\0';
+	r = p ? pclose(p) : -1;
+	unlink(path);
+	return r == 0;
+}
+
+static void test_metrics(void)
+{
+	static char text[16384], msgs[4096];
+	struct tt_algolist al = { 0 };
+	struct tt_knobdb db = { 0 };
+	struct tt_socklist l = { 0 };
+	struct tt_nlerr err;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	FILE *f;
+	int i;
+	bool have_promtool = !system("command -v promtool >/dev/null 2>&1");
+
+	/* the algorithms, one with a name that needs escaping */
+	nlh = reply(CANNED_FAMILY, NLM_F_MULTI, GENL_HDRLEN);
+	for (i = 0; i < 2; i++) {
+		nest = mnl_attr_nest_start(nlh, TCPTUNE_A_ALGO);
+		mnl_attr_put_strz(nlh, TCPTUNE_ALGO_A_NAME, i ? "tcptune_bbr" : "we\"ird\\al\ngo");
+		mnl_attr_put_u32(nlh, TCPTUNE_ALGO_A_SOCKETS, 2 + i);
+		mnl_attr_put_u64(nlh, TCPTUNE_ALGO_A_RECOVERIES, 11 + i);
+		mnl_attr_put_u64(nlh, TCPTUNE_ALGO_A_RTOS, 7);
+		mnl_attr_put_u64(nlh, TCPTUNE_ALGO_A_UNDOS, 1);
+		mnl_attr_put_u64(nlh, TCPTUNE_ALGO_A_PROBE_RTTS, 5ULL << 40);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	talk(nlh, tt_algo_cb, &al, &err);
+	/* knobs: percent, ms, segments, bool; a doc with a backslash and a newline */
+	{
+		static const struct { const char *algo, *name, *unit, *doc; uint32_t v; } kn[] = {
+			{ "reno", "beta", "percent", "the same for reno", 50 },
+			{ "newreno", "beta", "percent", "multiplicative decrease\\factor\nafter loss", 70 },
+			{ "bbr", "probe_rtt_interval_ms", "ms", "between ProbeRTTs", 5000 },
+			{ "reno", "iw", "segments", "initial window", 10 },
+			{ "reno", "pacing", "bool", "pace", 1 },
+		};
+
+		nlh = reply(CANNED_FAMILY, NLM_F_MULTI, GENL_HDRLEN);
+		for (i = 0; i < (int)(sizeof(kn) / sizeof(kn[0])); i++) {
+			nest = mnl_attr_nest_start(nlh, TCPTUNE_A_KNOB);
+			mnl_attr_put_strz(nlh, TCPTUNE_KNOB_A_ALGO, kn[i].algo);
+			mnl_attr_put_strz(nlh, TCPTUNE_KNOB_A_NAME, kn[i].name);
+			mnl_attr_put_u32(nlh, TCPTUNE_KNOB_A_VALUE, kn[i].v);
+			mnl_attr_put_strz(nlh, TCPTUNE_KNOB_A_UNIT, kn[i].unit);
+			mnl_attr_put_strz(nlh, TCPTUNE_KNOB_A_DOC, kn[i].doc);
+			mnl_attr_nest_end(nlh, nest);
+		}
+		talk(nlh, tt_knob_cb, &db, &err);
+	}
+	/* sockets: bbr Open x2, bbr Loss, one of an algorithm not in the list */
+	nlh = reply(CANNED_FAMILY, NLM_F_MULTI, GENL_HDRLEN);
+	for (i = 0; i < 4; i++) {
+		nest = mnl_attr_nest_start(nlh, TCPTUNE_A_SOCK);
+		mnl_attr_put_strz(nlh, TCPTUNE_SOCK_A_ALGO, i == 3 ? "cubic" : "tcptune_bbr");
+		mnl_attr_put_u8(nlh, TCPTUNE_SOCK_A_CA_STATE, i == 2 ? TCPTUNE_CA_LOSS : TCPTUNE_CA_OPEN);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	talk(nlh, tt_sock_cb, &l, &err);
+	check(al.n == 2 && db.n == 5 && l.n == 4, "metrics: canned replies parsed (%zu algos, %zu knobs, "
+	      "%zu sockets)", al.n, db.n, l.n);
+
+	f = fmemopen(text, sizeof(text), "w");
+	check(!tt_metrics_write(f, &al, &l, &db), "metrics: written");
+	fclose(f);
+	check(strstr(text, "\ntcptune_sockets{algo=\"tcptune_bbr\",ca_state=\"Open\"} 2\n") &&
+	      strstr(text, "\ntcptune_sockets{algo=\"tcptune_bbr\",ca_state=\"Loss\"} 1\n") &&
+	      strstr(text, "\ntcptune_sockets{algo=\"tcptune_bbr\",ca_state=\"CWR\"} 0\n") &&
+	      strstr(text, "\ntcptune_sockets{algo=\"cubic\",ca_state=\"Open\"} 1\n"),
+	      "metrics: sockets per algorithm and CA state, zeros too, other algorithms too");
+	check(strstr(text, "\ntcptune_recoveries_total{algo=\"tcptune_bbr\"} 12\n") &&
+	      strstr(text, "\ntcptune_probe_rtt_entries_total{algo=\"tcptune_bbr\"} 5497558138880\n") &&
+	      strstr(text, "\n# TYPE tcptune_retransmission_timeouts_total counter\n") &&
+	      strstr(text, "\ntcptune_algo_sockets{algo=\"tcptune_bbr\"} 3\n"),
+	      "metrics: counters _total (u64 in full), the module's socket count a gauge");
+	check(strstr(text, "{algo=\"we\\\"ird\\\\al\\ngo\"}") != NULL,
+	      "metrics: a label value's \" \\ and newline escaped (\\\" \\\\ \\n)");
+	check(strstr(text, "\ntcptune_knob_beta_ratio{algo=\"newreno\",knob=\"beta\"} 0.7\n") &&
+	      strstr(text, "\ntcptune_knob_beta_ratio{algo=\"reno\",knob=\"beta\"} 0.5\n") &&
+	      strstr(text, "\ntcptune_knob_probe_rtt_interval_seconds{algo=\"bbr\",knob=\"probe_rtt_interval_ms\"} 5\n") &&
+	      strstr(text, "\ntcptune_knob_iw_segments{algo=\"reno\",knob=\"iw\"} 10\n") &&
+	      strstr(text, "\ntcptune_knob_pacing{algo=\"reno\",knob=\"pacing\"} 1\n"),
+	      "metrics: knobs in base units: percent as _ratio, ms as _seconds, segments, bool bare");
+	check(strstr(text, "\n# HELP tcptune_knob_beta_ratio Knob beta (sysctl net.tcptune.ALGO.beta, unit "
+		     "percent, exported in base units): multiplicative decrease\\\\factor\\nafter loss\n") &&
+	      !strstr(text, "the same for reno"),
+	      "metrics: HELP once per family, its backslash and newline escaped");
+	{
+		/* every counter ends in _total; every family has HELP and TYPE once */
+		char *copy = strdup(text), *save = NULL, *line;
+		int bad = 0, types = 0, helps = 0;
+
+		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char name[128], type[32];
+
+			if (sscanf(line, "# TYPE %127s %31s", name, type) == 2) {
+				types++;
+				if (!strcmp(type, "counter") && (strlen(name) < 6 ||
+				    strcmp(name + strlen(name) - 6, "_total")))
+					bad++;
+			} else if (!strncmp(line, "# HELP ", 7)) {
+				helps++;
+			}
+		}
+		free(copy);
+		check(!bad && types == helps && types == 10,
+		      "metrics: 10 families, each with HELP and TYPE; counters end in _total (%d, %d, %d)",
+		      types, helps, bad);
+	}
+	if (have_promtool) {
+		bool ok = promtool_ok(text, msgs, sizeof(msgs));
+
+		check(ok, "promtool check metrics: the exposition passes%s%s", ok ? "" : "\n", msgs);
+		check(!promtool_ok("# HELP x_bytes_count a\n# TYPE x_bytes_count counter\nx_bytes_count 1\n",
+				   msgs, sizeof(msgs)),
+		      "promtool check metrics: a counter without _total fails (the checker's control)");
+	} else {
+		printf("ok %d - # SKIP promtool not installed (Debian package prometheus)\n", ++tap_n);
+		printf("ok %d - # SKIP promtool not installed\n", ++tap_n);
+	}
+	/* without the module (metrics -a): the sockets alone, still valid */
+	f = fmemopen(text, sizeof(text), "w");
+	check(!tt_metrics_write(f, NULL, &l, NULL), "metrics without the module: written");
+	fclose(f);
+	check(strstr(text, "tcptune_sockets{") && !strstr(text, "_total") && !strstr(text, "knob") &&
+	      (!have_promtool || promtool_ok(text, msgs, sizeof(msgs))),
+	      "metrics without the module: sockets only, valid");
+	free(al.v);
+	tt_knobdb_free(&db);
+	tt_socklist_free(&l);
 }
 
 /* The text, JSON and CSV of one socket. */
@@ -906,6 +1170,29 @@ static bool filter_matches(const char *expr, const struct tt_sock *s)
 
 static unsigned char bcbuf[1 << 17];
 
+/* Filters that must be refused, each with its exit status. */
+struct bad_filter {
+	const char *in;
+	int want;
+};
+
+static void check_bad(const struct bad_filter *bad, size_t n, const char *what)
+{
+	char list[1024] = "";
+	struct tt_filter f;
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		k = parse1(&f, bad[i].in);
+		tt_filter_free(&f);
+		if (k != bad[i].want)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), " [%s]: %d",
+				 bad[i].in, k);
+	}
+	check(!list[0], "%zu bad %s refused with their exit status%s", n, what, list);
+}
+
 /* The bytecode of expr: its length, or -1 (unparsed), -2 (too long). */
 static int bytecode(const char *expr)
 {
@@ -942,7 +1229,13 @@ static void sock_at(struct tt_sock *s, int family, const char *src, int sport,
 	s->v[TCPTUNE_SOCK_A_CA_STATE] = TCPTUNE_CA_OPEN;
 	s->have = 1ULL << TCPTUNE_SOCK_A_STATE | 1ULL << TCPTUNE_SOCK_A_CA_STATE;
 	snprintf(s->algo, sizeof(s->algo), "cubic");
+	/* sock_diag's view: not bound to a device, mark 0, the root cgroup */
+	s->xhave = TT_X_IFINDEX | TT_X_MARK | TT_X_CGROUP | TT_X_AUTOBOUND;
+	s->cgroup_id = 1;
 }
+
+/* The cgroup v2 id of "/" here, 0 without a cgroup2 mount (terms left out). */
+static uint64_t root_cgroup;
 
 static uint64_t frng = 12345;
 
@@ -962,7 +1255,11 @@ static void rand_expr(char *b, size_t len, int depth)
 		"src 198.18.0.0/16:1000", "dst [2001:db8::1]:80", "src 2001:db8::/32", "dst *:443",
 		"src ::ffff:198.18.1.1", "dst 198.18.0.0/15:80", "src *", "dst 0.0.0.0/0",
 		"ca-state Open", "ca-state Loss", "sk 1a",
+		"dev = 1", "dev != 2", "dev 2", "fwmark = 0x10/0xff", "fwmark != 0x1", "fwmark 0x110/0xf0",
+		"fwmark = 0/0", "autobound", "dport = :https", "sport != :http", "dst *:https",
+		"cgroup = /",	/* last: left out without a cgroup2 mount */
 	};
+	size_t nterms = sizeof(terms) / sizeof(terms[0]) - (root_cgroup ? 0 : 1);
 	static const char *const ops[] = { " and ", " or ", " ", " && ", " || " };
 	size_t n = strlen(b);
 	int k = 1 + (int)frand(3), i;
@@ -980,10 +1277,122 @@ static void rand_expr(char *b, size_t len, int depth)
 			n = strlen(b);
 			snprintf(b + n, len - n, " )");
 		} else {
-			snprintf(b + n, len - n, "%s", terms[frand(sizeof(terms) / sizeof(terms[0]))]);
+			snprintf(b + n, len - n, "%s", terms[frand((unsigned int)nterms)]);
 		}
 		n = strlen(b);
 	}
+}
+
+/* dev, fwmark, cgroup, autobound and service names (ss's, issue 10). */
+static void test_filter_kernel_terms(void)
+{
+	const struct inet_diag_markcond *mc = (const void *)(bcbuf + 4);
+	struct tt_ctx ctx;
+	struct tt_filter f;
+	struct tt_sock s;
+	uint32_t u;
+	uint64_t id;
+	int n, k;
+
+	n = bytecode("dev = 3");
+	memcpy(&u, bcbuf + 4, 4);
+	check(n == 8 && op_is(0, INET_DIAG_BC_DEV_COND, 8, 12) && u == 3,
+	      "bytecode dev = 3: DEV_COND yes 8 no 12 (reject), u32 ifindex 3 (%d bytes)", n);
+	n = bytecode("dev != 3");
+	check(n == 12 && op_is(0, INET_DIAG_BC_DEV_COND, 8, 12) && op_is(2, INET_DIAG_BC_JMP, 4, 8),
+	      "bytecode dev != 3: DEV_COND (no: the end, accept), JMP to reject");
+	n = bytecode("fwmark = 0x10/0xff");
+	check(n == 12 && op_is(0, INET_DIAG_BC_MARK_COND, 12, 16) && mc->mark == 0x10 && mc->mask == 0xff,
+	      "bytecode fwmark = 0x10/0xff: MARK_COND yes 12 no 16, mark 0x10 mask 0xff");
+	n = bytecode("fwmark 7");
+	check(n == 12 && mc->mark == 7 && mc->mask == 0xffffffffu,
+	      "bytecode fwmark 7: mask 0xffffffff (all bits), as ss");
+	bc_admin = false;
+	check(bc_audit(bcbuf, n) && !strcmp(bc_audit(bcbuf, n), "EPERM"),
+	      "the kernel's audit refuses MARK_COND to a user without CAP_NET_ADMIN");
+	bc_admin = true;
+	check(!bc_audit(bcbuf, n), "... and takes it from CAP_NET_ADMIN (control)");
+	n = bytecode("autobound");
+	memcpy(&u, bcbuf + 4, 4);
+	check(n == 20 && op_is(0, INET_DIAG_BC_AUTO, 4, 24) && op_is(1, INET_DIAG_BC_S_GE, 8, 20) &&
+	      op_is(2, 0, 0, 32768) && op_is(3, INET_DIAG_BC_S_LE, 8, 12) && op_is(4, 0, 0, 60999) &&
+	      !bc_audit(bcbuf, n),
+	      "bytecode autobound: AUTO, S_GE 32768, S_LE 60999 (the ephemeral range), audited");
+	if (root_cgroup) {
+		n = bytecode("cgroup = /");
+		memcpy(&id, bcbuf + 4, 8);
+		check(n == 12 && op_is(0, INET_DIAG_BC_CGROUP_COND, 12, 16) && id == root_cgroup &&
+		      !bc_audit(bcbuf, n),
+		      "bytecode cgroup = /: CGROUP_COND yes 12 no 16, u64 id %llu", (unsigned long long)id);
+	} else {
+		printf("ok %d - # SKIP no cgroup2 mount: cgroup's bytecode\n", ++tap_n);
+	}
+
+	/* service names, as ss: getservbyname(name, "tcp") */
+	check(!parse1(&f, "dport = :https or sport eq :http or dst 198.18.0.1:ssh") &&
+	      f.nodes[f.nodes[f.root].first].port == 443 &&
+	      f.nodes[f.nodes[f.nodes[f.root].first].next].port == 80 &&
+	      f.nodes[f.nodes[f.root].last].hport == 22,
+	      "dport = :https is 443, sport eq :http 80, dst 198.18.0.1:ssh port 22");
+	tt_filter_free(&f);
+
+	/* the evaluator on sock_diag's view; none without it */
+	sock_at(&s, AF_INET, "198.18.0.1", 40000, "198.18.1.1", 443);
+	s.ifindex = 3;
+	s.mark = 0x1234;
+	s.autobound = true;
+	check(filter_matches("dev = 3", &s) && !filter_matches("dev = 4", &s) &&
+	      filter_matches("dev != 4", &s) && filter_matches("fwmark = 0x34/0xff", &s) &&
+	      !filter_matches("fwmark = 0x34", &s) && filter_matches("fwmark != 0x34", &s) &&
+	      filter_matches("autobound", &s) && filter_matches("dport = :https", &s),
+	      "dev, fwmark (mark & mask = value), autobound, :https match as the kernel would");
+	s.v[TCPTUNE_SOCK_A_SPORT] = 5201;
+	check(!filter_matches("autobound", &s) && filter_matches("not autobound", &s),
+	      "autobound: a port outside the ephemeral range is not (as ss), not autobound is");
+	s.xhave = 0;
+	check(!filter_matches("dev = 3", &s) && !filter_matches("fwmark = 0x1234", &s) &&
+	      !filter_matches("autobound", &s),
+	      "without sock_diag's view (no mark for an unprivileged user) nothing matches");
+
+	/* errors */
+	{
+		static const struct bad_filter bad[] = {
+			{ "dev", 1 }, { "dev =", 1 }, { "dev = a/b", 2 }, { "dev = abcdefghijklmnopq", 2 },
+			{ "fwmark = x", 2 }, { "fwmark = 1/", 2 }, { "fwmark = 0x100000000", 2 },
+			{ "fwmark = 1/0x1ffffffff", 2 }, { "fwmark", 1 }, { "cgroup = /tt/no/such/cgroup", 2 },
+			{ "cgroup = ../x", 2 }, { "dport = :nosuchservice", 2 }, { "dport = :-https", 2 },
+			{ "dst 198.18.0.1:nosuchservice", 2 }, { "autobound = 1", 1 },
+		};
+		check_bad(bad, sizeof(bad) / sizeof(bad[0]), "dev/fwmark/cgroup/service filters");
+	}
+	{
+		char *argv[] = { "dev", "lo", NULL };
+
+		tt_filter_init(&f);
+		k = tt_filter_parse_args(&f, "monitor", 2, argv);
+		tt_filter_free(&f);
+		check(k == TT_EXIT_USAGE, "monitor: dev is refused (events carry no device), exit 1 (%d)", k);
+		tt_filter_init(&f);
+		k = tt_filter_parse_args(&f, "monitor", 1, (char *[]){ "dport = :https", NULL });
+		tt_filter_free(&f);
+		check(k == 0, "monitor: dport = :https is fine (control)");
+	}
+	check(!parse1(&f, "dev 1 or fwmark 2 or autobound") &&
+	      tt_filter_needs(&f) == (TT_NEED_INFO | TT_NEED_MARK | TT_NEED_AUTO), "needs: all three");
+	tt_filter_free(&f);
+	check(!parse1(&f, "dport 1 or ca-state Loss") && tt_filter_needs(&f) == 0,
+	      "needs: none for ports and ca-state (no extra dump)");
+	tt_filter_free(&f);
+
+	/* names resolved in the namespace: lo is 1 in any netns */
+	memset(&ctx, 0, sizeof(ctx));
+	k = !parse1(&f, "dev = lo") && f.nodes[f.root].dev && !tt_filter_resolve(&ctx, &f);
+	u = k ? f.nodes[f.root].ifindex : 0;
+	check(k && u && u == if_nametoindex("lo"), "dev = lo resolves to lo's index (%u)", u);
+	tt_filter_free(&f);
+	check(!parse1(&f, "dev = ttnosuch0") && tt_filter_resolve(&ctx, &f) == TT_EXIT_INVALID,
+	      "dev = ttnosuch0: no such interface, exit 2");
+	tt_filter_free(&f);
 }
 
 static void test_filters(void)
@@ -1070,7 +1479,7 @@ static void test_filters(void)
 
 	/* errors: the status tcptune(8) says (1 syntax, 2 a bad value or a bound) */
 	{
-		static const struct { const char *in; int want; } bad[] = {
+		static const struct bad_filter bad[] = {
 			{ "dport = :65536", 2 }, { "dport = :-1", 2 }, { "dport > x", 2 },
 			{ "dst 1.2.3.4/33", 2 }, { "src 0.0.0.0/2147483648", 2 },
 			{ "dst 198.18.0.0/4294967295", 2 }, { "dst [2001:db8::]/4294967168", 2 }, { "dst [::1", 2 }, { "dst [::1]x", 2 },
@@ -1082,17 +1491,7 @@ static void test_filters(void)
 			{ "algo reno algo bbr", 1 }, { "dprt 1", 1 }, { "dport 1 &", 1 }, { "| dport 1", 1 },
 			{ "= 1", 1 }, { "state", 1 },
 		};
-		char list[1024] = "";
-
-		for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
-			k = parse1(&f, bad[i].in);
-			tt_filter_free(&f);
-			if (k != bad[i].want)
-				snprintf(list + strlen(list), sizeof(list) - strlen(list), " [%s]: %d",
-					 bad[i].in, k);
-		}
-		check(!list[0], "%d bad filters refused with their exit status%s",
-		      (int)(sizeof(bad) / sizeof(bad[0])), list);
+		check_bad(bad, sizeof(bad) / sizeof(bad[0]), "filters");
 	}
 
 	/* bounds: a 100,000-term chain, 100,000 parentheses and nots */
@@ -1161,6 +1560,16 @@ static void test_filters(void)
 	s[5].v[TCPTUNE_SOCK_A_COOKIE] = 0x1a;
 	sock_at(&s[6], AF_INET, "0.0.0.0", 79, "198.19.255.255", 444);
 	sock_at(&s[7], AF_INET6, "::", 443, "::1", 1000);
+	/* dev, fwmark, cgroup, autobound: values that make each term hold for some */
+	s[1].ifindex = 2;
+	s[2].mark = 0x10;
+	s[3].mark = 0x1;
+	s[4].mark = 0x1ff;
+	s[5].autobound = true;		/* but port 443: not in the ephemeral range */
+	s[6].autobound = true;
+	s[6].v[TCPTUNE_SOCK_A_SPORT] = 40000;
+	s[7].cgroup_id = 7;
+	s[0].ifindex = 1;
 	for (i = 0; i < 3000; i++) {
 		bool kernel_only;
 
@@ -1197,6 +1606,7 @@ static void test_filters(void)
 	check(!bad_eval && runs > 20000, "... the kernel's run of it and the CLI's evaluator agree "
 	      "(%d runs, %d disagree)", runs, bad_eval);
 	check(!bad_super, "... with ca-state or sk in it, the kernel lets through every socket the CLI takes");
+	test_filter_kernel_terms();
 }
 
 int main(void)
@@ -1217,7 +1627,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..143\n");
+	printf("TAP version 13\n1..185\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -1301,7 +1711,11 @@ int main(void)
 	}
 	free(membuf);
 
+	if (tt_cgroup_id("/", &root_cgroup))
+		root_cgroup = 0;
 	test_filters();
+	test_summary();
+	test_metrics();
 	test_unset_rates();
 	test_names();
 	test_models();

@@ -6,8 +6,12 @@
 # and, with -f, by the kernel), every error path gives its message and
 # exit status, -n NETNS, sockets -a adds a non-tcptune socket, watch+plot,
 # and monitor receives events during a lossy transfer (their kernel
-# timestamps inside the test's time, -t/-ts, type selections).  Ends by
-# unloading the module: then the CLI must say "not loaded" (exit 4).
+# timestamps inside the test's time, -t/-ts, type selections); summary and
+# metrics (promtool) on the module's sockets, counters and knobs; ss's dev,
+# fwmark, cgroup, autobound and service names on the module's own dump
+# (matched on sock_diag's view by cookie) as ss matches the same sockets,
+# fwmark refused to an unprivileged user.  Ends by unloading the module:
+# then the CLI must say "not loaded" (exit 4).
 #
 #   tt_snd 198.18.1.1 --- tt_rtr --(loss)--> tt_rcv 198.18.2.1, 20 ms RTT
 #
@@ -24,7 +28,7 @@ OUT=${1:-$(mktemp -d)}
 mkdir -p "$OUT"
 W=$(mktemp -d)		# scratch for outputs
 
-tap_plan 60
+tap_plan 75
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 
@@ -294,6 +298,100 @@ c = [s["cwnd"] for s in d]
 if len(c) < 2 or c != sorted(c, reverse=True): print("cwnds", c)
 t = json.load(open(sys.argv[1].replace("f6.json", "f6top.json")))
 if len(t) != 1: print("--top 1:", len(t), "sockets")'
+
+# ---- summary, metrics ----------------------------------------------------------
+"$TT" -n $TOPO_SND -j summary >"$W/sum.json" 2>&1
+"$TT" -n $TOPO_SND -j sockets >"$W/sum_socks.json" 2>&1
+pycheck "summary -j: reno and bbr rows (every state and per CA state), counts of the socket list, segs_out from sock_diag" "$W/sum.json" '
+socks = json.load(open(sys.argv[1].replace("sum.json", "sum_socks.json")))
+rows = {(g["algo"], g["ca_state"]): g for g in d}
+for a in ("tcptune_reno", "tcptune_bbr"):
+    g = rows.get((a, None))
+    if not g: print("no row", a, list(rows)); continue
+    n = sum(1 for s in socks if s["algo"] == a)
+    if g["sockets"] != n: print(a, "sockets", g["sockets"], "list", n)
+    for f in ("srtt_us", "cwnd"):
+        o = g.get(f) or {}
+        if not (o.get("min", -1) <= o.get("p50", -2) <= o.get("p90", -3) <= o.get("p99", -4) <= o.get("max", -5)):
+            print(a, f, o)
+    if not g.get("segs_out"): print(a, "segs_out", g.get("segs_out"), "(sock_diag by cookie)")
+    if not isinstance(g.get("retrans_ratio"), (int, float)): print(a, "retrans_ratio", g.get("retrans_ratio"))
+    per_state = sum(r["sockets"] for k, r in rows.items() if k[0] == a and k[1] is not None)
+    if per_state != g["sockets"]: print(a, "CA state rows add up to", per_state)'
+"$TT" -n $TOPO_SND -j summary -a >"$W/sum_a.json" 2>&1
+pycheck "summary -a -j: the cubic flow too" "$W/sum_a.json" '
+if not any(g["algo"] == "cubic" and g["ca_state"] is None and g["sockets"] >= 1 for g in d): print([(g["algo"], g["ca_state"]) for g in d])'
+run "summary (human): the table" 0 'tcptune_reno +\* +[0-9]+ +[0-9.]+/[0-9.]+/[0-9.]+ \(' "$TT" -n $TOPO_SND summary
+
+"$TT" -n $TOPO_SND metrics >"$W/m.prom" 2>"$W/m.err"
+[ $? = 0 ] || cat "$W/m.err" >>"$W/m.prom"	# then promtool says why
+tap_promtool "metrics: promtool check metrics passes" "$W/m.prom"
+"$TT" -n $TOPO_SND -j knobs >"$W/m_knobs.json" 2>&1
+"$TT" -n $TOPO_SND -j algos >"$W/m_algos.json" 2>&1
+cp "$W/m.prom" "$W/m.txt"
+pycheck "metrics: every algorithm's counters, every knob in base units, the sockets per CA state" "$W/m_knobs.json" '
+import re
+text = open(sys.argv[1].replace("m_knobs.json", "m.txt")).read()
+algos = json.load(open(sys.argv[1].replace("m_knobs.json", "m_algos.json")))
+socks = json.load(open(sys.argv[1].replace("m_knobs.json", "sum_socks.json")))
+samples = {}
+for line in text.splitlines():
+    if line and not line.startswith("#"):
+        k, v = line.rsplit(" ", 1); samples[k] = float(v)
+for a in algos:
+    for m, f in (("tcptune_recoveries_total", "recoveries"), ("tcptune_retransmission_timeouts_total", "rtos"),
+                 ("tcptune_undos_total", "undos")):
+        k = "%s{algo=\"%s\"}" % (m, a["name"])
+        if k not in samples: print("missing", k)
+        elif samples[k] < a[f]: print(k, samples[k], "below algos", a[f])
+knobs = [k for k in samples if k.startswith("tcptune_knob_")]
+if len(knobs) != len(d): print(len(knobs), "knob samples for", len(d), "knobs")
+for k in d:
+    scale = {"percent": 0.01, "ms": 0.001, "us": 1e-6}.get(k["unit"], 1)
+    got = [v for s, v in samples.items() if s.startswith("tcptune_knob_") and
+           ("algo=\"%s\",knob=\"%s\"" % (k["algo"], k["name"])) in s]
+    if len(got) != 1 or abs(got[0] - k["value"] * scale) > 1e-9: print(k["algo"], k["name"], got, k["value"])
+    if k["unit"] == "ms" and not any(s.startswith("tcptune_knob_") and "_seconds{" in s and k["name"] in s for s in samples):
+        print(k["name"], "not in seconds")
+for a in ("tcptune_reno", "tcptune_bbr"):
+    n = sum(v for s, v in samples.items() if s.startswith("tcptune_sockets{algo=\"%s\"" % a))
+    if n != sum(1 for s in socks if s["algo"] == a): print(a, "tcptune_sockets", n)'
+run "metrics -o FILE: written whole, no temporary file left" 0 '' bash -c \
+	"mkdir -p '$W/prom' && '$TT' -n $TOPO_SND metrics -o '$W/prom/t.prom' &&
+	 grep -q '^# TYPE tcptune_recoveries_total counter' '$W/prom/t.prom' && [ \"\$(ls -A '$W/prom')\" = t.prom ]"
+
+# ---- ss's dev, fwmark, cgroup, autobound on the module's own dump ---------------
+# tcptune's sockets (no -a: the tcptune dump, the terms matched on
+# sock_diag's view by cookie) = the flows to 6001/6002 ss lists for the
+# same filter (the kernel's bytecode)
+ours_vs_ss() {
+	local name=$1 a b
+	shift
+	a=$("$TT" -n $TOPO_SND -j sockets "$@" 2>"$W/ovs.err" | $PY -c '
+import json, sys
+print(" ".join(sorted(str(s["dport"]) for s in json.load(sys.stdin) if s["dport"] in (6001, 6002))))')
+	b=$(nsenter --net=/run/netns/$TOPO_SND ss -Htn "$@" 2>&1 | awk '{ print $NF }' | sed 's/.*://' |
+		grep -xE '600[12]' | sort | tr '\n' ' ' | sed 's/ $//')
+	if [ "$a" = "$b" ]; then tap_ok "$name: tcptune's own sockets = ss's ($a)"
+	else tap_fail "$name: tcptune's own sockets = ss's" "tcptune: $a $(head -2 "$W/ovs.err"); ss: $b"; fi
+}
+ours_vs_ss "autobound (the senders' ports)" autobound
+ours_vs_ss "dport = :x11-1 (a service name, 6001)" dport = :x11-1
+ours_vs_ss "dev = 0 (bound to no device)" dev = 0
+ours_vs_ss "dev = 1 (none bound to lo)" dev = 1
+ours_vs_ss "fwmark = 0 (no mark)" fwmark = 0
+ours_vs_ss "fwmark != 0" fwmark != 0
+cgpath=$(nsenter --net=/run/netns/$TOPO_SND ss -Htn --cgroup dport = :6001 2>/dev/null | grep -o 'cgroup:[^ ]*' | head -1 | cut -d: -f2)
+if [ -n "$cgpath" ] && [ "${cgpath#unreachable}" = "$cgpath" ] && [ "$cgpath" != / ]; then
+	ours_vs_ss "cgroup = $cgpath (the flows' cgroup, as ss --cgroup prints it)" cgroup = "$cgpath"
+else
+	tap_skip "cgroup = PATH on tcptune's own sockets" "ss --cgroup gives no path here (${cgpath:-none})"
+fi
+as_nobody() { nsenter --net=/run/netns/$TOPO_SND setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+run "fwmark as an unprivileged user, tcptune's own dump: exit 3, no mark learnt" 3 \
+	'fwmark: permission denied.*CAP_NET_ADMIN' as_nobody "$TT" sockets fwmark = 0
+run "... the same user's sockets dport = :6001: listed (control)" 0 'tcptune_reno' \
+	as_nobody "$TT" sockets dport = :6001
 
 # ---- watch, plot ----------------------------------------------------------
 run "watch --csv -c 3 -i 0.5 -o FILE: samples written" 0 '' \

@@ -48,3 +48,16 @@ tap_run() {
 		tap_ok "$name"
 	fi
 }
+
+# tap_promtool NAME FILE: FILE passes `promtool check metrics` (the
+# Prometheus text format and its naming lint); a skip without promtool.
+tap_promtool() {
+	local out
+	if ! command -v promtool >/dev/null; then
+		tap_skip "$1" "promtool not installed (Debian package prometheus)"
+	elif out=$(promtool check metrics <"$2" 2>&1); then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "$out"
+	fi
+}

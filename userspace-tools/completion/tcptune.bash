@@ -27,7 +27,7 @@ _tcptune_cmd()
 	knob) echo knobs; return ;;
 	mon | events) echo monitor; return ;;
 	esac
-	for c in sockets algos knobs set monitor watch plot help; do
+	for c in sockets algos knobs set monitor watch plot help summary metrics; do
 		[ "$c" = "$w" ] && { echo "$c"; return; }
 		[[ $c == "$w"* ]] && { hit=$c; n=$((n + 1)); }
 	done
@@ -47,9 +47,10 @@ _tcptune()
 	prev=${words[cword - 1]}
 
 	local tool=${words[0]} cmd="" netns="" i
-	local cmds="sockets algos knobs set monitor watch plot help"
+	local cmds="sockets algos knobs set monitor watch plot help summary metrics"
 	local opts="-j --json -p --pretty -n --netns -d --debug -h --help -V --version"
-	local filters="state exclude algo src dst sport dport ca-state sk and or not"
+	local filters="state exclude algo src dst sport dport ca-state sk and or not
+		dev fwmark cgroup autobound"
 	local states="established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed
 		close-wait last-ack listening closing all connected synchronized bucket big"
 	local sortf="cwnd ssthresh srtt_us rtt rttvar_us minrtt_us minrtt rto_us rto mss retrans
@@ -72,7 +73,16 @@ _tcptune()
 	-o | --output)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	-i | --interval | -c | --count | --title | --top | sk | src | dst | sport | dport)
+	-i | --interval | -c | --count | --title | --top | sk | src | dst | sport | dport | fwmark)
+		return ;;
+	dev)	# the interfaces of the namespace (-n)
+		COMPREPLY=($(compgen -W "$(ip ${netns:+-n "$netns"} -o link show 2>/dev/null |
+			sed -n 's/^[0-9]*: \([^:@ ]*\).*/\1/p')" -- "$cur"))
+		return ;;
+	cgroup)	# paths under the cgroup2 mount, as ss --cgroup prints them
+		local cgm
+		cgm=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts 2>/dev/null)
+		[ -n "$cgm" ] && COMPREPLY=($(cd "$cgm" 2>/dev/null && compgen -d -P / -- "${cur#/}"))
 		return ;;
 	state | exclude)
 		COMPREPLY=($(compgen -W "$states" -- "$cur"))
@@ -134,6 +144,10 @@ _tcptune()
 		COMPREPLY+=($(compgen -f -X '!*.csv' -- "$cur")) ;;
 	help)
 		COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
+	summary)
+		COMPREPLY=($(compgen -W "-a --all -4 --ipv4 -6 --ipv6 $filters $opts" -- "$cur")) ;;
+	metrics)
+		COMPREPLY=($(compgen -W "-a --all -o --output $opts" -- "$cur")) ;;
 	esac
 }
 complete -F _tcptune tcptune
