@@ -403,8 +403,8 @@ run "plot: the watch CSV becomes a valid SVG" 0 '' bash -c \
 	"'$TT' plot -o '$OUT/watch.svg' '$OUT/watch.csv' && $PY -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); sys.exit(not r.tag.endswith(\"svg\") or len(r.findall(\".//{http://www.w3.org/2000/svg}path\"))<4)' '$OUT/watch.svg'"
 
 head -1 "$OUT/watch.csv" >"$W/watch.head"
-run "watch --csv: the appended columns (recv_q ... bytes_retrans_delta) after reno_phase" 0 \
-	'reno_phase,recv_q,send_q,bytes_acked,bytes_sent,bytes_retrans,busy_us,rwnd_limited_us,sndbuf_limited_us,notsent,snd_wnd,send_bps,goodput_bps,retrans_delta,bytes_retrans_delta$' \
+run "watch --csv: rtos and the appended columns (recv_q ... bytes_retrans_delta) after reno_phase" 0 \
+	'reno_phase,rtos,recv_q,send_q,bytes_acked,bytes_sent,bytes_retrans,busy_us,rwnd_limited_us,sndbuf_limited_us,notsent,snd_wnd,send_bps,goodput_bps,retrans_delta,bytes_retrans_delta$' \
 	cat "$W/watch.head"
 # per-interval figures on the lossy path (1 %): goodput from bytes_acked,
 # and retransmits that add up to total_retrans's growth
