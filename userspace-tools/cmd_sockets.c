@@ -131,93 +131,6 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	return 0;
 }
 
-/* The fields --sort takes: their JSON names, and ss's where they differ. */
-static const struct sort_field {
-	const char *name, *alias;
-	int attr;
-	bool asc;		/* ports: ascending; the rest largest first */
-} sort_fields[] = {
-	{ "cwnd", NULL, TCPTUNE_SOCK_A_CWND, false },
-	{ "ssthresh", NULL, TCPTUNE_SOCK_A_SSTHRESH, false },
-	{ "srtt_us", "rtt", TCPTUNE_SOCK_A_SRTT, false },
-	{ "rttvar_us", NULL, TCPTUNE_SOCK_A_RTTVAR, false },
-	{ "minrtt_us", "minrtt", TCPTUNE_SOCK_A_MIN_RTT, false },
-	{ "rto_us", "rto", TCPTUNE_SOCK_A_RTO, false },
-	{ "mss", NULL, TCPTUNE_SOCK_A_MSS, false },
-	{ "retrans", NULL, TCPTUNE_SOCK_A_RETRANS, false },
-	{ "total_retrans", NULL, TCPTUNE_SOCK_A_TOTAL_RETRANS, false },
-	{ "lost", NULL, TCPTUNE_SOCK_A_LOST, false },
-	{ "sacked", NULL, TCPTUNE_SOCK_A_SACKED, false },
-	{ "unacked", NULL, TCPTUNE_SOCK_A_UNACKED, false },
-	{ "inflight", NULL, TCPTUNE_SOCK_A_INFLIGHT, false },
-	{ "delivered", NULL, TCPTUNE_SOCK_A_DELIVERED, false },
-	{ "bytes_acked", NULL, TCPTUNE_SOCK_A_BYTES_ACKED, false },
-	{ "delivery_rate_bps", "delivery_rate", TCPTUNE_SOCK_A_DELIVERY_RATE, false },
-	{ "pacing_rate_bps", "pacing_rate", TCPTUNE_SOCK_A_PACING_RATE, false },
-	{ "rtos", NULL, TCPTUNE_SOCK_A_RTOS, false },
-	{ "recv_q", NULL, TCPTUNE_SOCK_A_RECV_Q, false },
-	{ "send_q", NULL, TCPTUNE_SOCK_A_SEND_Q, false },
-	{ "bytes_sent", NULL, TCPTUNE_SOCK_A_BYTES_SENT, false },
-	{ "bytes_retrans", NULL, TCPTUNE_SOCK_A_BYTES_RETRANS, false },
-	{ "notsent", NULL, TCPTUNE_SOCK_A_NOTSENT, false },
-	{ "snd_wnd", NULL, TCPTUNE_SOCK_A_SND_WND, false },
-	{ "send_bps", "send", TT_F_SEND, false },
-	{ "sport", NULL, TCPTUNE_SOCK_A_SPORT, true },
-	{ "dport", NULL, TCPTUNE_SOCK_A_DPORT, true },
-};
-#define NSORT (sizeof(sort_fields) / sizeof(sort_fields[0]))
-
-static const struct sort_field *sort_by;
-
-/* A value the socket has (an unset rate is none): sorted after the others. */
-static bool sort_value(const struct tt_sock *s, uint64_t *v)
-{
-	int a = sort_by->attr;
-
-	if (!tt_has(s, a))
-		return false;
-	*v = s->v[a];
-	if ((a == TCPTUNE_SOCK_A_PACING_RATE || a == TCPTUNE_SOCK_A_DELIVERY_RATE) &&
-	    !tt_rate_known(*v))
-		return false;
-	return true;
-}
-
-static int sock_cmp(const void *pa, const void *pb)
-{
-	const struct tt_sock *a = pa, *b = pb;
-	uint64_t x = 0, y = 0;
-	bool hx = sort_value(a, &x), hy = sort_value(b, &y);
-
-	if (hx != hy)
-		return hx ? -1 : 1;
-	if (x != y)
-		return (x < y) == sort_by->asc ? -1 : 1;
-	/* ties in the order of the dump (cookies are unique) */
-	return a->v[TCPTUNE_SOCK_A_COOKIE] < b->v[TCPTUNE_SOCK_A_COOKIE] ? -1 :
-	       a->v[TCPTUNE_SOCK_A_COOKIE] > b->v[TCPTUNE_SOCK_A_COOKIE];
-}
-
-static const struct sort_field *sort_find(const char *name)
-{
-	const char *names[2 * NSORT];
-	size_t i, n = 0;
-
-	for (i = 0; i < NSORT; i++) {
-		if (!strcmp(name, sort_fields[i].name) ||
-		    (sort_fields[i].alias && !strcmp(name, sort_fields[i].alias)))
-			return &sort_fields[i];
-		names[n++] = sort_fields[i].name;
-	}
-	tt_err("sockets: --sort: unknown field \"%s\"; one of: cwnd, ssthresh, srtt_us (rtt), "
-	       "rttvar_us, minrtt_us (minrtt), rto_us (rto), mss, retrans, total_retrans, lost, "
-	       "sacked, unacked, inflight, delivered, bytes_acked, delivery_rate_bps "
-	       "(delivery_rate), pacing_rate_bps (pacing_rate), rtos, recv_q, send_q, bytes_sent, "
-	       "bytes_retrans, notsent, snd_wnd, send_bps (send), sport, dport", name);
-	tt_suggest_print(name, names, n);
-	return NULL;
-}
-
 int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 {
 	struct tt_socklist l = { 0 };
@@ -225,10 +138,10 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 	bool all = false, procs = false, cgroups = false;
 	struct tt_owners owners = { 0 };
 	struct tt_cgroups cgs = { 0 };
+	const struct tt_sort_field *sort_by = NULL;
 	long top = -1;
 	size_t i;
 	int r, status, first;
-	uint32_t u;
 
 	enum { OPT_SORT = 256, OPT_TOP, OPT_CGROUP };
 	static const struct option opts[] = {
@@ -244,7 +157,6 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 	int c;
 
 	tt_filter_init(&f);
-	sort_by = NULL;
 	while ((c = tt_getopt(ctx, tt_cmd_find("sockets"), argc, argv, "a46P", opts)) != -1) {
 		switch (c) {
 		case 'a':
@@ -265,16 +177,13 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 			f.family = c == '4' ? AF_INET : AF_INET6;
 			break;
 		case OPT_SORT:
-			sort_by = sort_find(optarg);
+			sort_by = tt_sort_find("sockets", optarg);
 			if (!sort_by)
 				return TT_EXIT_INVALID;
 			break;
 		case OPT_TOP:
-			if (tt_parse_u32(optarg, &u) || !u) {
-				tt_err("sockets: --top: \"%s\" is not a positive number of sockets", optarg);
+			if (tt_parse_top("sockets", optarg, &top))
 				return TT_EXIT_INVALID;
-			}
-			top = u;
 			break;
 		default:
 			return TT_EXIT_USAGE;
@@ -308,10 +217,7 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 	tt_filter_free(&f);
 	if (status)
 		return status;
-	if (sort_by && l.n > 1)
-		qsort(l.v, l.n, sizeof(l.v[0]), sock_cmp);
-	if (top >= 0 && l.n > (size_t)top)
-		l.n = (size_t)top;
+	tt_sort_apply(&l, sort_by, top);
 	/* ss -p, ss --cgroup: after the dump, as ss reads /proc after it */
 	if (procs) {
 		if (tt_owners_scan(&owners, NULL))

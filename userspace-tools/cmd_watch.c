@@ -168,7 +168,7 @@ static void table(FILE *f, const struct tt_socklist *l, double now, double inter
 	fflush(f);
 }
 
-enum { OPT_CSV = 256 };
+enum { OPT_CSV = 256, OPT_SORT, OPT_TOP };
 
 int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 {
@@ -178,6 +178,8 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "top", required_argument, NULL, OPT_TOP },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct tt_cmd *self = tt_cmd_find("watch");
@@ -190,6 +192,8 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 	long count = -1, n = 0;
 	bool all = false, csv = false, tty = false;
 	FILE *out = stdout;
+	const struct tt_sort_field *sort_by = NULL;
+	long top = -1;
 	int opt, r = 0;
 
 	tt_filter_init(&f);
@@ -219,6 +223,15 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_CSV:
 			csv = true;
+			break;
+		case OPT_SORT:
+			sort_by = tt_sort_find("watch", optarg);
+			if (!sort_by)
+				return TT_EXIT_INVALID;
+			break;
+		case OPT_TOP:
+			if (tt_parse_top("watch", optarg, &top))
+				return TT_EXIT_INVALID;
 			break;
 		default:
 			return TT_EXIT_USAGE;
@@ -257,6 +270,8 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &mono);
 		tt_watch_deltas(&prev, &nprev, &l, (double)mono.tv_sec + mono.tv_nsec / 1e9);
+		/* after the deltas: every socket keeps its history, shown or not */
+		tt_sort_apply(&l, sort_by, top);
 		/* the file only once there is a sample: a failure leaves it as it was */
 		if (!n && outpath && strcmp(outpath, "-")) {
 			out = fopen(outpath, "w");

@@ -66,7 +66,8 @@ const struct tt_cmd tt_cmds[] = {
 	  "                    recovery_enter recovery_exit rto bbr_state, or the groups\n"
 	  "                    recovery (enter and exit), loss (= rto: an RTO is the\n"
 	  "                    entry into Loss), all\n" },
-	{ "watch", cmd_watch, "[ -i SECONDS ] [ -c COUNT ] [ --csv [ -o FILE ] ] " FILTER_ARGS,
+	{ "watch", cmd_watch, "[ -i SECONDS ] [ -c COUNT ] [ --csv [ -o FILE ] ] "
+	  "[ --sort FIELD ] [ --top N ] " FILTER_ARGS,
 	  "a live table of sockets, or samples to CSV for `tcptune plot`",
 	  "  -i, --interval S  seconds between samples (default 1, may be fractional)\n"
 	  "                    each sample beyond the first also has, per socket, the\n"
@@ -77,7 +78,10 @@ const struct tt_cmd tt_cmds[] = {
 	  "  -c, --count N     stop after N samples\n"
 	  "  --csv             write CSV samples (one row per socket per sample)\n"
 	  "  -o, --output FILE write them to FILE instead of stdout (implies --csv)\n"
-	  "  -a, --all         also every other TCP socket\n" },
+	  "  -a, --all         also every other TCP socket\n"
+	  "  --sort FIELD      each sample's sockets by FIELD, as sockets --sort (also\n"
+	  "                    goodput_bps, retrans_delta, bytes_retrans_delta)\n"
+	  "  --top N           only the first N sockets of each sample\n" },
 	{ "plot", cmd_plot, "[ -o FILE ] [ --png ] [ --log ] [ --title T ] [ FILTER ] CSV",
 	  "cwnd, inflight, RTT, delivery and pacing rate over time from watch samples",
 	  "  CSV               samples written by `tcptune watch --csv` (- for stdin);\n"

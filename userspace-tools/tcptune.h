@@ -523,6 +523,15 @@ struct tt_watch_prev;
  * since the sample *pv (t: monotonic seconds), then l becomes *pv. */
 void tt_watch_deltas(struct tt_watch_prev **pv, size_t *pn, struct tt_socklist *l, double t);
 
+/* --sort FIELD / --top N (sort.c), for sockets and watch.  tt_sort_find
+ * prints the error (with the field names) and returns NULL for an unknown
+ * name; tt_parse_top prints its error and returns -1. */
+struct tt_sort_field;
+const struct tt_sort_field *tt_sort_find(const char *cmd, const char *name);
+int tt_parse_top(const char *cmd, const char *arg, long *top);
+/* Sort l by `by` (NULL: as it is), then keep the first top (< 0: all). */
+void tt_sort_apply(struct tt_socklist *l, const struct tt_sort_field *by, long top);
+
 /* ---- CSV (csv.c): watch writes, plot reads ---- */
 extern const char *const tt_csv_columns[];
 void tt_csv_header(FILE *f);

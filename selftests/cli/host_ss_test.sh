@@ -129,7 +129,7 @@ EOF
 )
 nf=$(grep -c . <<<"$FILTERS")
 
-tap_plan $((nf + 2 + 1 + 2 + 10 + 3 + 21 + 6))
+tap_plan $((nf + 2 + 1 + 2 + 10 + 3 + 21 + 6 + 3))
 
 if [ ! -x "$TT" ]; then
 	tap_fail "the CLI is built ($TT)" "make -C userspace-tools"
@@ -302,6 +302,31 @@ PYEOF
 )
 if [ -z "$why" ]; then tap_ok "sockets -a --sort rto_us: largest first"
 else tap_fail "sockets -a --sort rto_us: largest first" "$why"; fi
+# watch: the same --sort / --top on each sample (unsorted as the control:
+# the dump's own order is not by dport, so the sort is what orders it)
+"$TT" -n "$NS" -j watch -a -c 2 -i 0.2 --sort dport --top 3 state established dport '>' :6001 \
+	>"$W/ws.json" 2>"$W/ws.err"
+rc=$?
+"$TT" -n "$NS" -j watch -a -c 1 -i 0.2 state established dport '>' :6001 >"$W/wu.json" 2>/dev/null
+why=$($PY - "$W/ws.json" "$W/wu.json" <<'PYEOF'
+import json, sys
+smp = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+uns = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+if len(smp) != 2: print("want 2 samples, got", len(smp)); sys.exit()
+for x in smp:
+    p = [s["dport"] for s in x["sockets"]]
+    if len(p) != 3: print("want 3 sockets a sample, got", len(p))
+    if p != sorted(p): print("not ascending by dport:", p)
+    if any(q <= 6001 for q in p): print("filter not applied:", p)
+up = [s["dport"] for s in uns[0]["sockets"]] if uns else []
+if len(up) <= 3 or up == sorted(up): print("control: the unsorted sample should hold more than 3 sockets, not by dport:", up[:8])
+PYEOF
+)
+if [ $rc = 0 ] && [ -z "$why" ]; then tap_ok "watch -a --sort dport --top 3 FILTER: each sample 3 sockets, by dport (unsorted: not)"
+else tap_fail "watch -a --sort dport --top 3 FILTER" "exit $rc $(head -2 "$W/ws.err") $why"; fi
+run "watch --sort nosuch: exit 2, names the fields (goodput_bps among them)" 2 \
+	'unknown field "nosuch"; one of: cwnd.*goodput_bps' "$TT" watch -a -c 1 --sort nosuch
+run "watch --top 0: exit 2" 2 'watch: --top: "0" is not a positive number' "$TT" watch -a -c 1 --top 0
 
 # ---- ss -tiep's fields: the same sockets, the same values ---------------------------
 # With ECN on: a cubic pair (idle, 3000 bytes unread by the client: Recv-Q),

@@ -56,7 +56,8 @@ _tcptune()
 	local sortf="cwnd ssthresh srtt_us rtt rttvar_us minrtt_us minrtt rto_us rto mss retrans
 		total_retrans lost sacked unacked inflight delivered bytes_acked delivery_rate_bps
 		delivery_rate pacing_rate_bps pacing_rate rtos sport dport recv_q send_q bytes_sent
-		bytes_retrans notsent snd_wnd send_bps send"
+		bytes_retrans notsent snd_wnd send_bps send goodput_bps goodput retrans_delta
+		bytes_retrans_delta"
 
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -108,7 +109,8 @@ _tcptune()
 		COMPREPLY=($(compgen -W "-a --all -4 --ipv4 -6 --ipv6 -P --processes --cgroup --sort --top
 			$filters $opts" -- "$cur")) ;;
 	watch)
-		COMPREPLY=($(compgen -W "-i --interval -c --count --csv -o --output -a --all $filters $opts" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-i --interval -c --count --csv -o --output -a --all --sort --top
+			$filters $opts" -- "$cur")) ;;
 	monitor)
 		if [ "$prev" = type ]; then
 			# TYPE[,TYPE...]: the name after the last comma
