@@ -337,7 +337,7 @@ static int term_kernel(struct parser *p, const char *kw)
 	int i;
 
 	if (!strcmp(p->cmd, "monitor"))
-		return fail(p, TT_EXIT_USAGE, "monitor: %s matches sockets, not events", kw);
+		return fail(p, TT_EXIT_USAGE, "%s matches sockets, not events", kw);
 	ne = eq_or_ne(p);
 	val = value(p, kw);
 	if (!val)
@@ -476,7 +476,7 @@ static int term(struct parser *p)
 		return term_kernel(p, kw);
 	if (!strcmp(kw, "autobound")) {
 		if (!strcmp(p->cmd, "monitor"))
-			return fail(p, TT_EXIT_USAGE, "monitor: autobound matches sockets, not events");
+			return fail(p, TT_EXIT_USAGE, "autobound matches sockets, not events");
 		i = new_node(p, TT_FX_AUTO);
 		if (i >= 0) {	/* Linux's default; tt_filter_resolve reads the netns's */
 			p->f->nodes[i].port = 32768;
