@@ -386,8 +386,23 @@ ours_vs_ss "fwmark != 0" fwmark != 0
 cgpath=$(nsenter --net=/run/netns/$TOPO_SND ss -Htn --cgroup dport = :6001 2>/dev/null | grep -o 'cgroup:[^ ]*' | head -1 | cut -d: -f2)
 if [ -n "$cgpath" ] && [ "${cgpath#unreachable}" = "$cgpath" ] && [ "$cgpath" != / ]; then
 	ours_vs_ss "cgroup = $cgpath (the flows' cgroup, as ss --cgroup prints it)" cgroup = "$cgpath"
+elif [ "$cgpath" = / ]; then
+	# every socket in the root cgroup (the guest's): ss 6.1 takes "/" for a
+	# path on the root filesystem and matches nothing, tcptune for the root
+	# cgroup (man page): both flows for "= /", none for "!= /"
+	a=$("$TT" -n $TOPO_SND -j sockets cgroup = / 2>&1 | $PY -c '
+import json, sys
+print(" ".join(sorted(str(s["dport"]) for s in json.load(sys.stdin) if s["dport"] in (6001, 6002))))')
+	b=$("$TT" -n $TOPO_SND -j sockets cgroup != / 2>&1 | $PY -c '
+import json, sys
+print(len(json.load(sys.stdin)))')
+	if [ "$a" = "6001 6002" ] && [ "$b" = 0 ]; then
+		tap_ok "cgroup = / on tcptune's own sockets (all in the root cgroup): both flows; != /: none"
+	else
+		tap_fail "cgroup = / on tcptune's own sockets: both flows; != /: none" "= /: '$a'; != /: '$b'"
+	fi
 else
-	tap_skip "cgroup = PATH on tcptune's own sockets" "ss --cgroup gives no path here (${cgpath:-none})"
+	tap_fail "cgroup = PATH on tcptune's own sockets" "ss --cgroup gives no path here (${cgpath:-none})"
 fi
 as_nobody() { nsenter --net=/run/netns/$TOPO_SND setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 run "fwmark as an unprivileged user, tcptune's own dump: exit 3, no mark learnt" 3 \
