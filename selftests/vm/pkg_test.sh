@@ -87,18 +87,7 @@ tap_plan 27
 mkdir -p "$work"
 k2=$(for d in /lib/modules/*/build; do r=${d%/build}; r=${r##*/}; [ "$r" != "$k" ] && echo "$r"; done |
 	sort -V | tail -n 1)
-# The second kernel's module directory: a tmpfs with its headers' links and
-# module lists, without the kernel's own modules, so that the depmod DKMS
-# runs after its build indexes ours alone (over 6.12's tree of xz modules it
-# took minutes under emulation; the build itself is what is tested).
-if [ -n "$k2" ]; then
-	m2=/lib/modules/$k2
-	mkdir -p "$work/k2" && cp -P "$m2"/build "$m2"/source "$work/k2/" 2>/dev/null
-	cp "$m2"/modules.order "$m2"/modules.builtin "$m2"/modules.builtin.modinfo "$work/k2/" 2>/dev/null
-	mount -t tmpfs tmpfs "$m2" && cp -a "$work/k2/." "$m2/" ||
-		bail "$m2: no tmpfs for the second kernel's module directory"
-fi
-for d in /etc /usr /var /lib/modules/"$k"; do
+for d in /etc /usr /var /lib/modules/"$k" ${k2:+/lib/modules/"$k2"}; do
 	probe=$d/.tt-pkg-probe.$$
 	if touch "$probe" 2>/dev/null; then
 		rm -f "$probe"
@@ -311,8 +300,7 @@ fi
 # tcptune for that kernel too.  The other kernel is the newest one with
 # headers here besides the running one (the host's 6.12); a build DKMS
 # already made for it is removed first, so that the hook's is the one seen
-# ($k2, found before the overlays; its module directory holds no kernel
-# module of its own here: see above).
+# ($k2, found before the overlays).
 # 17. the hook builds and installs for the second kernel
 if [ -z "$k2" ]; then
 	tap_fail "header_postinst.d/dkms: DKMS builds tcptune for a second kernel" \
@@ -455,7 +443,6 @@ fi
 # ---- as found ----------------------------------------------------------------------
 sysctl -qw net.ipv4.tcp_congestion_control="$default0" 2>/dev/null
 [ $boot_hidden = 1 ] && umount /boot
-[ -n "$k2" ] && umount "/lib/modules/$k2"
 if [ $was_loaded = 1 ] && ! loaded; then
 	insmod "$KO" || tap_note "could not load $KO back"
 fi
