@@ -3,8 +3,10 @@
 #
 # Benchmark P9 (../shared/guide/targets.md): dump time of `tcptune sockets`
 # and `tcptune -j sockets` against `ss -tin` with N connections (default
-# 10,000, i.e. 2N sockets, all on our algorithms), in the VM.  Prints a
-# table of the best of R runs.  Not a test: run it by hand.
+# 10,000, i.e. 2N sockets, all on our algorithms), in the VM, and the same
+# dump with a one-port filter (one more connection, to port 6000) against
+# `ss -tin dport = :6000`.  Prints a table of the best of R runs.  Not a
+# test: run it by hand.
 #
 #   scripts/bench-dump.sh [N] [R]
 set -eu
@@ -32,6 +34,9 @@ keep = []
 for i in range(n):
     c = socket.socket(); c.connect(("127.0.0.1", 5999)); s, _ = l.accept()
     keep += [c, s]
+l2 = socket.socket(); l2.bind(("127.0.0.1", 6000)); l2.listen(1)
+c = socket.socket(); c.connect(("127.0.0.1", 6000)); s, _ = l2.accept()
+keep += [l2, c, s]
 open("/run/tt_p9_ready", "w").close()
 time.sleep(3600)
 PY
@@ -54,6 +59,14 @@ t_tt=$(best ip netns exec tt_p9 "$TT" sockets)
 c_tt=$(grep -c 'tcptune_newreno' /tmp/out)
 t_tj=$(best ip netns exec tt_p9 "$TT" -j sockets)
 c_tj=$(/usr/bin/python3 -c 'import json; print(len(json.load(open("/tmp/out"))))')
+f_ss=$(best ip netns exec tt_p9 ss -tin dport = :6000)
+d_ss=$(grep -c 'tcptune_newreno' /tmp/out)
+f_tt=$(best ip netns exec tt_p9 "$TT" sockets dport = :6000)
+d_tt=$(grep -c 'tcptune_newreno' /tmp/out)
+f_tj=$(best ip netns exec tt_p9 "$TT" -j sockets dport = :6000)
+d_tj=$(/usr/bin/python3 -c 'import json; print(len(json.load(open("/tmp/out"))))')
+f_ta=$(best ip netns exec tt_p9 "$TT" sockets -a dport = :6000)
+d_ta=$(grep -c 'tcptune_newreno' /tmp/out)
 kill $holder
 ip netns del tt_p9
 
@@ -67,3 +80,9 @@ printf '%-28s %10s %10s %12s\n' command seconds sockets "ratio to ss"
 row "ss -tin" "$t_ss" "$c_ss"
 row "tcptune sockets" "$t_tt" "$c_tt"
 row "tcptune -j sockets" "$t_tj" "$c_tj"
+printf '\nthe same with the one-port filter dport = :6000 (1 socket)\n'
+t_ss=$f_ss
+row "ss -tin dport = :6000" "$f_ss" "$d_ss"
+row "tcptune sockets dport..." "$f_tt" "$d_tt"
+row "tcptune -j sockets dport..." "$f_tj" "$d_tj"
+row "tcptune sockets -a dport..." "$f_ta" "$d_ta"
