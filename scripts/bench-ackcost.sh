@@ -44,7 +44,7 @@ make -s -C "$top" module KDIR="$kdir" >/dev/null
 bdir=$top/build/ackcost-mod
 rm -rf "$bdir" && mkdir -p "$bdir" && cp "$top"/scripts/bench/ackcost/* "$bdir/"
 make -s -C "$kdir" M="$bdir" TCPTUNE_TOP="$top" modules >/dev/null
-algos="reno tcptune_reno tcptune_newreno bbr tcptune_bbr"
+algos="reno,tcptune_reno,tcptune_newreno,bbr,tcptune_bbr"	# the kernel splits parameters at spaces
 guest="modprobe -q tcp_bbr && dmesg -C && insmod $bdir/tcptune_ackcost.ko algos='$algos' acks=$n rounds=$rounds &&
 	dmesg | grep -o 'tcptune_ackcost: algo .*' >$out/results.txt; rc=\$?; rmmod tcptune_ackcost; exit \$rc"
 t0=$(date +%s)

@@ -47,9 +47,9 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
-static char *algos = "reno tcptune_reno tcptune_newreno bbr tcptune_bbr";
+static char *algos = "reno,tcptune_reno,tcptune_newreno,bbr,tcptune_bbr";
 module_param(algos, charp, 0444);
-MODULE_PARM_DESC(algos, "algorithms to measure, space-separated");
+MODULE_PARM_DESC(algos, "algorithms to measure, comma-separated");
 static uint acks = 200000;
 module_param(acks, uint, 0444);
 MODULE_PARM_DESC(acks, "ACKs per algorithm and round");
