@@ -212,6 +212,25 @@ int tt_diag_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Whether the bytecode bc[0..len) has a CGROUP_COND (its ops, by yes). */
+static bool bc_has_cgroup(const void *bc, ssize_t len)
+{
+	const uint8_t *p = bc;
+	ssize_t at = 0;
+
+	while (p && at + (ssize_t)sizeof(struct inet_diag_bc_op) <= len) {
+		struct inet_diag_bc_op op;
+
+		memcpy(&op, p + at, sizeof(op));
+		if (op.code == INET_DIAG_BC_CGROUP_COND)
+			return true;
+		if (!op.yes)
+			return false;
+		at += op.yes;
+	}
+	return false;
+}
+
 /*
  * One sock_diag dump of both families (family: one of them, 0: both) in
  * the given states, asking for the ext bits, with bc[0..bclen) as its
@@ -262,6 +281,14 @@ static int diag_dump(struct tt_ctx *ctx, int family, uint32_t states, uint8_t ex
 				continue;
 			mnl_socket_close(nl);
 			free(buf);
+			if (err.error == EINVAL && bc_has_cgroup(bc, bclen)) {
+				/* inet_diag_bc_audit: no CGROUP_COND without
+				 * CONFIG_SOCK_CGROUP_DATA */
+				tt_err("cgroup: this kernel does not record sockets' cgroups "
+				       "(built without CONFIG_SOCK_CGROUP_DATA): it matches "
+				       "none, for ss either");
+				return TT_EXIT_KERNEL;
+			}
 			if (err.error == EPERM) {
 				/* inet_diag_bc_audit: MARK_COND is CAP_NET_ADMIN's */
 				tt_err("fwmark: permission denied: the kernel matches socket marks "
@@ -402,14 +429,30 @@ int tt_diag_xinfo(struct tt_ctx *ctx, const struct tt_filter *f,
 	if (ours->n && ((need & TT_NEED_INFO) || f->want_sent)) {
 		/* an always-true MARK_COND (mask 0): the kernel's audit decides
 		 * whether this user may match marks, and sends them if so */
-		static const struct {
+		/* and a CGROUP_COND that holds either way (yes = no): the
+		 * audit refuses it where the kernel keeps no socket cgroups
+		 * (ss's cgroup filter fails there too) */
+		struct {
 			struct inet_diag_bc_op op;
 			struct inet_diag_markcond mc;
-		} probe = { { INET_DIAG_BC_MARK_COND, 12, 16 }, { 0, 0 } };
+			struct inet_diag_bc_op cop;
+			uint32_t cid[2];
+		} probe = {
+			{ INET_DIAG_BC_MARK_COND, 12, 28 }, { 0, 0 },
+			{ INET_DIAG_BC_CGROUP_COND, 12, 12 }, { 0, 0 },
+		};
+		const void *pb = &probe;
+		ssize_t pblen = 0;
 
+		if (need & TT_NEED_MARK) {
+			pblen = (need & TT_NEED_CGROUP) ? 24 : 12;
+			probe.op.no = (unsigned short)(pblen + 4);	/* reject */
+		} else if (need & TT_NEED_CGROUP) {
+			pb = &probe.cop;
+			pblen = 12;
+		}
 		r = dump_indexed(ctx, f, states_of(ours, NULL),
-				 f->want_sent ? 1 << (INET_DIAG_INFO - 1) : 0, &probe,
-				 (need & TT_NEED_MARK) ? sizeof(probe) : 0, &d, &idx);
+				 f->want_sent ? 1 << (INET_DIAG_INFO - 1) : 0, pb, pblen, &d, &idx);
 		if (r) {
 			tt_socklist_free(&d);
 			return r;

@@ -1076,8 +1076,10 @@ unsigned int tt_filter_needs(const struct tt_filter *f)
 			need |= TT_NEED_MARK;
 			/* fall through */
 		case TT_FX_DEV:
-		case TT_FX_CGROUP:
 			need |= TT_NEED_INFO;
+			break;
+		case TT_FX_CGROUP:
+			need |= TT_NEED_INFO | TT_NEED_CGROUP;
 			break;
 		case TT_FX_AUTO:
 			need |= TT_NEED_AUTO;

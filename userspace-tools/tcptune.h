@@ -397,6 +397,7 @@ enum {
 	TT_NEED_INFO = 1 << 0,	/* dev, cgroup, fwmark: by cookie for ours */
 	TT_NEED_MARK = 1 << 1,	/* fwmark: CAP_NET_ADMIN */
 	TT_NEED_AUTO = 1 << 2,	/* autobound: a dump of the autobound ones */
+	TT_NEED_CGROUP = 1 << 3,	/* cgroup: a kernel that keeps socket cgroups */
 };
 
 struct tt_filter {
