@@ -63,12 +63,13 @@ static const struct nla_policy tcptune_knob_set_policy[TCPTUNE_A_KNOB + 1] = {
 	[TCPTUNE_A_KNOB]	= NLA_POLICY_NESTED(tcptune_knob_policy),
 };
 
-static const struct nla_policy tcptune_sock_get_policy[TCPTUNE_A_FILTER_ALGO + 1] = {
+static const struct nla_policy tcptune_sock_get_policy[TCPTUNE_A_FILTER_BC + 1] = {
 	[TCPTUNE_A_ALGO]	= { .type = NLA_REJECT },
 	[TCPTUNE_A_KNOB]	= { .type = NLA_REJECT },
 	[TCPTUNE_A_SOCK]	= { .type = NLA_REJECT },
 	[TCPTUNE_A_EVENT]	= { .type = NLA_REJECT },
 	[TCPTUNE_A_FILTER_ALGO]	= { .type = NLA_NUL_STRING, .len = TCPTUNE_NAME_LEN },
+	[TCPTUNE_A_FILTER_BC]	= { .type = NLA_BINARY, .len = TCPTUNE_FILTER_BC_MAX },
 };
 
 /* ---- algorithms -------------------------------------------------------- */
@@ -329,11 +330,20 @@ struct tcptune_sock_dump {
 static int tcptune_sock_get_start(struct netlink_callback *cb)
 {
 	struct tcptune_sock_dump *d = (struct tcptune_sock_dump *)cb->ctx;
+	const struct nlattr *bc = tcptune_dump_attrs(cb)[TCPTUNE_A_FILTER_BC];
 	int algo = tcptune_dump_filter(cb);
 
 	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
 	if (algo < -1)
 		return algo;
+	/* the request (and so bc) lives as long as the dump */
+	if (bc) {
+		int err = tcptune_bc_audit(bc, netlink_net_capable(cb->skb, CAP_NET_ADMIN),
+					   cb->extack);
+
+		if (err)
+			return err;
+	}
 	d->cookie = 0;
 	d->bucket = 0;
 	d->algo = algo;
@@ -545,8 +555,8 @@ out:
  * first.  Returns how many; *more says the bucket holds others beyond.
  */
 static unsigned int tcptune_bucket_batch(struct inet_hashinfo *hinfo, u32 bucket,
-					 const struct net *net, int algo, u64 after,
-					 struct sock **socks, u64 *cookies, bool *more)
+					 const struct net *net, int algo, const struct nlattr *bc,
+					 u64 after, struct sock **socks, u64 *cookies, bool *more)
 {
 	struct inet_ehash_bucket *head = &hinfo->ehash[bucket];
 	spinlock_t *lock = inet_ehash_lockp(hinfo, bucket);
@@ -565,6 +575,8 @@ static unsigned int tcptune_bucket_batch(struct inet_hashinfo *hinfo, u32 bucket
 		if (!net_eq(sock_net(sk), net) || !sk_fullsock(sk))
 			continue;
 		if (algo >= 0 ? tcptune_sk_algo(sk) != algo : tcptune_sk_algo(sk) < 0)
+			continue;
+		if (bc && !tcptune_bc_run(bc, sk))
 			continue;
 		cookie = tcptune_sk_cookie(sk);
 		if (cookie <= after)
@@ -597,6 +609,7 @@ static int tcptune_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 	struct tcptune_sock_dump *d = (struct tcptune_sock_dump *)cb->ctx;
 	struct net *net = sock_net(skb->sk);
 	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	const struct nlattr *bc = tcptune_dump_attrs(cb)[TCPTUNE_A_FILTER_BC];
 	struct sock *socks[TCPTUNE_DUMP_BATCH];
 	u64 cookies[TCPTUNE_DUMP_BATCH];
 	unsigned int n, i, scanned = 0;
@@ -604,7 +617,7 @@ static int tcptune_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 	int err = 0;
 
 	while (d->bucket <= hinfo->ehash_mask && !full) {
-		n = tcptune_bucket_batch(hinfo, d->bucket, net, d->algo, d->cookie,
+		n = tcptune_bucket_batch(hinfo, d->bucket, net, d->algo, bc, d->cookie,
 					 socks, cookies, &more);
 		for (i = 0; i < n; i++) {
 			if (!full && socks[i]) {

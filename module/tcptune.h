@@ -84,4 +84,16 @@ static inline bool tcptune_sk_ready(const struct sock *sk)
 void tcptune_count(const struct sock *sk, enum tcptune_counter c);
 void tcptune_event(struct sock *sk, u8 type, u8 ca_state, u8 bbr_state);
 
+/*
+ * The socket dump's filter (filter.c), inet_diag bytecode: checked once by
+ * tcptune_bc_audit() (0, -EINVAL, -EPERM for a mark without CAP_NET_ADMIN,
+ * -EOPNOTSUPP for a cgroup where the kernel keeps none), then run on full
+ * sockets under their hash bucket's lock.
+ */
+struct nlattr;
+struct netlink_ext_ack;
+int tcptune_bc_audit(const struct nlattr *attr, bool net_admin,
+		     struct netlink_ext_ack *extack);
+bool tcptune_bc_run(const struct nlattr *attr, struct sock *sk);
+
 #endif /* _TCPTUNE_H */

@@ -41,6 +41,66 @@ static int cookie_cmp(const void *a, const void *b)
 }
 
 /*
+ * The module's dump of our sockets into ours.  With a filter whose bytecode
+ * fits TCPTUNE_FILTER_BC_MAX the module runs it on each socket and sends
+ * only those it matches (*kexact: and that is the whole expression, no
+ * term left for here).  0 or TT_EXIT_* (printed).
+ */
+static int dump_ours(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_socklist *ours,
+		     bool *kexact)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE + TCPTUNE_FILTER_BC_MAX];
+	uint8_t bc[TCPTUNE_FILTER_BC_MAX];
+	ssize_t bclen = f->root >= 0 ? tt_filter_bytecode(f, NULL, 0) : 0;
+	uint64_t rx0 = ctx->rx_bytes;
+	struct nlmsghdr *nlh;
+	struct tt_nlerr err;
+	int retry;
+
+	if (bclen < 0 || bclen > TCPTUNE_FILTER_BC_MAX ||
+	    (bclen > 0 && tt_filter_bytecode(f, bc, sizeof(bc)) != bclen))
+		bclen = 0;	/* too long for the module: matched here */
+	for (retry = 0; retry < 2; retry++) {
+		nlh = tt_genl_msg(ctx, buf, TCPTUNE_CMD_SOCK_GET, NLM_F_DUMP);
+		/* the kernel filters by its own name of the algorithm */
+		if (f->kalgo[0])
+			mnl_attr_put_strz(nlh, TCPTUNE_A_FILTER_ALGO, f->kalgo);
+		if (bclen > 0)
+			mnl_attr_put(nlh, TCPTUNE_A_FILTER_BC, (size_t)bclen, bc);
+		if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), tt_sock_cb,
+			       ours, &err) >= 0)
+			break;
+		tt_socklist_free(ours);
+		if (bclen > 0 && err.error == EPERM) {
+			/* the module checks a mark test as sock_diag does */
+			tt_err("fwmark: permission denied: the kernel matches socket marks "
+			       "for CAP_NET_ADMIN only (as for ss)");
+			return TT_EXIT_PERM;
+		}
+		if (bclen > 0 && err.error == EOPNOTSUPP) {
+			tt_err("cgroup: this kernel does not record sockets' cgroups "
+			       "(built without CONFIG_SOCK_CGROUP_DATA): it matches "
+			       "none, for ss either");
+			return TT_EXIT_KERNEL;
+		}
+		if (!(bclen > 0 && err.error == EINVAL))
+			return tt_nlerr_report(&err, "listing the sockets");
+		/* a module older than the filter attribute: match here */
+		if (ctx->debug)
+			fprintf(stderr, "--- tcptune dump: the module refused the filter (%s%s%s): "
+				"matched here\n", strerror(err.error), err.msg[0] ? ": " : "",
+				err.msg);
+		bclen = 0;
+	}
+	*kexact = bclen > 0 && tt_filter_exact(f);
+	if (ctx->debug)
+		fprintf(stderr, "--- tcptune dump: %llu bytes received, %zu sockets, "
+			"bytecode %zd bytes%s\n", (unsigned long long)(ctx->rx_bytes - rx0),
+			ours->n, bclen, *kexact ? " (the whole filter, in the kernel)" : "");
+	return 0;
+}
+
+/*
  * The sockets of the namespace that match f.  The tcptune dump comes first;
  * with all, sock_diag adds every socket it did not report (same cookie).
  * If the module is missing and all is set, the sock_diag sockets are the
@@ -49,11 +109,9 @@ static int cookie_cmp(const void *a, const void *b)
 int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	       struct tt_socklist *out)
 {
-	struct tt_socklist ours = { 0 }, other = { 0 };
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct tt_nlerr err;
+	struct tt_socklist ours = { 0 }, other = { 0 }, none = { 0 };
 	uint64_t *cookies = NULL;
+	bool kexact = false;
 	size_t i;
 	int status, r;
 
@@ -65,15 +123,9 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 		return r;
 	/* an algorithm that is not ours (-a algo cubic): no tcptune socket */
 	if (!status && !(f->algo_checked && !f->kalgo[0])) {
-		nlh = tt_genl_msg(ctx, buf, TCPTUNE_CMD_SOCK_GET, NLM_F_DUMP);
-		/* the kernel filters by its own name of the algorithm */
-		if (f->kalgo[0])
-			mnl_attr_put_strz(nlh, TCPTUNE_A_FILTER_ALGO, f->kalgo);
-		if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), tt_sock_cb,
-			       &ours, &err) < 0) {
-			tt_socklist_free(&ours);
-			return tt_nlerr_report(&err, "listing the sockets");
-		}
+		r = dump_ours(ctx, f, &ours, &kexact);
+		if (r)
+			return r;
 	}
 	if (all) {
 		r = tt_diag_dump(ctx, f, &other);
@@ -83,7 +135,8 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 			tt_socklist_free(&other);
 			return r;
 		}
-		r = tt_diag_xinfo(ctx, f, &ours, &other);
+		/* what the kernel matched needs no sock_diag view here */
+		r = tt_diag_xinfo(ctx, f, kexact && !f->want_sent ? &none : &ours, &other);
 		if (r) {
 			tt_socklist_free(&ours);
 			tt_socklist_free(&other);
@@ -99,14 +152,14 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 			cookies[i] = ours.v[i].v[TCPTUNE_SOCK_A_COOKIE];
 		qsort(cookies, ours.n, sizeof(*cookies), cookie_cmp);
 	} else {
-		r = tt_diag_xinfo(ctx, f, &ours, NULL);
+		r = tt_diag_xinfo(ctx, f, kexact && !f->want_sent ? &none : &ours, NULL);
 		if (r) {
 			tt_socklist_free(&ours);
 			return r;
 		}
 	}
 	for (i = 0; i < ours.n; i++) {
-		if (!tt_filter_match(f, &ours.v[i]))
+		if (kexact ? !tt_filter_match_outer(f, &ours.v[i]) : !tt_filter_match(f, &ours.v[i]))
 			continue;
 		struct tt_sock *s = tt_socklist_add(out);
 

@@ -839,7 +839,22 @@ static bool eval(const struct tt_filter *f, int i, const struct tt_sock *s)
 	return false;
 }
 
+bool tt_filter_exact(const struct tt_filter *f)
+{
+	int i;
+
+	for (i = 0; i < f->n && f->root >= 0; i++)
+		if (f->nodes[i].kind == TT_FX_CA_STATE || f->nodes[i].kind == TT_FX_COOKIE)
+			return false;
+	return true;
+}
+
 bool tt_filter_match(const struct tt_filter *f, const struct tt_sock *s)
+{
+	return tt_filter_match_outer(f, s) && (f->root < 0 || eval(f, f->root, s));
+}
+
+bool tt_filter_match_outer(const struct tt_filter *f, const struct tt_sock *s)
 {
 	if (f->algo && !tt_algo_match(f->algo, s->algo))
 		return false;
@@ -853,7 +868,7 @@ bool tt_filter_match(const struct tt_filter *f, const struct tt_sock *s)
 		if (st < 0 || st > 11 || !(f->states & ST(st)))
 			return false;
 	}
-	return f->root < 0 || eval(f, f->root, s);
+	return true;
 }
 
 uint32_t tt_filter_states(const struct tt_filter *f, uint32_t dflt)

@@ -83,6 +83,7 @@ const int tt_top_policy[TCPTUNE_A_MAX + 1] = {
 	[TCPTUNE_A_SOCK] = MNL_TYPE_NESTED,
 	[TCPTUNE_A_EVENT] = MNL_TYPE_NESTED,
 	[TCPTUNE_A_FILTER_ALGO] = MNL_TYPE_NUL_STRING,
+	[TCPTUNE_A_FILTER_BC] = MNL_TYPE_BINARY,	/* sent only */
 };
 
 int tt_attr_check(const struct nlattr *a, const int *pol, int max)

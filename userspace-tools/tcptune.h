@@ -420,6 +420,10 @@ void tt_filter_free(struct tt_filter *f);
  * 0, or the exit status after printing the error. */
 int tt_filter_parse_args(struct tt_filter *f, const char *cmd, int argc, char **argv);
 bool tt_filter_match(const struct tt_filter *f, const struct tt_sock *s);
+/* Its algorithm, family and states only: the expression was the kernel's. */
+bool tt_filter_match_outer(const struct tt_filter *f, const struct tt_sock *s);
+/* The expression's bytecode is the whole expression (no ca-state, sk). */
+bool tt_filter_exact(const struct tt_filter *f);
 /* The TCP state mask to ask sock_diag for; dflt if the filter sets none. */
 uint32_t tt_filter_states(const struct tt_filter *f, uint32_t dflt);
 /* The inet_diag bytecode of the expression into buf[0..cap) (buf NULL:

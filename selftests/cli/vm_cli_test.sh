@@ -28,7 +28,7 @@ OUT=${1:-$(mktemp -d)}
 mkdir -p "$OUT"
 W=$(mktemp -d)		# scratch for outputs
 
-tap_plan 75
+tap_plan 84
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 
@@ -385,6 +385,41 @@ ours_vs_ss "dev = 0 (bound to no device)" dev = 0
 ours_vs_ss "dev = 1 (none bound to lo)" dev = 1
 ours_vs_ss "fwmark = 0 (no mark)" fwmark = 0
 ours_vs_ss "fwmark != 0" fwmark != 0
+# the module runs the same bytecode on its own sockets: host conditions
+# of both families, prefixes, ports with them, not/or, comparisons
+ours_vs_ss "dst 198.18.2.1 (an IPv4 host)" dst 198.18.2.1
+ours_vs_ss "dst 2001:db8:2::/48 (an IPv6 prefix)" dst 2001:db8:2::/48
+ours_vs_ss "dst 198.18.2.1:6001 (host and port)" dst 198.18.2.1:6001
+ours_vs_ss "src 198.18.0.0/15 and not dport = :6002" src 198.18.0.0/15 and not dport = :6002
+ours_vs_ss "sport > :1023 and ( dport = :6002 or dst 198.18.3.0/24 )" \
+	sport '>' :1023 and '(' dport = :6002 or dst 198.18.3.0/24 ')'
+
+# ... and only what it matches crosses into userspace (-d: the dump's
+# size), with no sock_diag dump when the kernel tested the whole filter
+kdump() {	# NAME WANT-SOCKETS WANT-EXACT(1/0) FILTER...: -d's account of the dump
+	local name=$1 want=$2 exact=$3 line why=
+	shift 3
+	"$TT" -d -n $TOPO_SND sockets "$@" >"$W/kd.out" 2>"$W/kd.err"
+	line=$(grep -- '--- tcptune dump:' "$W/kd.err" | tail -1)
+	case "$line" in
+	*" $want sockets, "*) ;;
+	*) why="not $want sockets:" ;;
+	esac
+	if [ "$exact" = 1 ]; then
+		case "$line" in *"(the whole filter, in the kernel)"*) ;; *) why="$why not all in the kernel:" ;; esac
+		grep -q -- '--- sock_diag dump' "$W/kd.err" && why="$why a sock_diag dump too:"
+	else
+		case "$line" in *"(the whole filter, in the kernel)"*) why="$why said all in the kernel:" ;; esac
+	fi
+	if [ -z "$why" ]; then tap_ok "$name"; echo "# $line"; else tap_fail "$name" "$why $line"; fi
+}
+nall=$("$TT" -n $TOPO_SND -j sockets 2>/dev/null | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
+kdump "-d sockets (control): every socket of ours crosses, no bytecode" "${nall:-?}" 0
+kdump "-d sockets dport = :6001: the kernel sends 1 socket, the whole filter" 1 1 dport = :6001
+kdump "-d sockets dport = :6001 and fwmark = 0 and dev = 0: in the kernel, no sock_diag view needed" 1 1 \
+	dport = :6001 and fwmark = 0 and dev = 0
+kdump "-d sockets dport = :6001 and ca-state (any): 1 socket, ca-state left for userspace" 1 0 \
+	dport = :6001 and '(' ca-state open or ca-state disorder or ca-state cwr or ca-state recovery or ca-state loss ')'
 cgpath=$(nsenter --net=/run/netns/$TOPO_SND ss -Htn --cgroup dport = :6001 2>/dev/null | grep -o 'cgroup:[^ ]*' | head -1 | cut -d: -f2)
 if [ -n "$cgpath" ] && [ "${cgpath#unreachable}" = "$cgpath" ] && [ "$cgpath" != / ]; then
 	ours_vs_ss "cgroup = $cgpath (the flows' cgroup, as ss --cgroup prints it)" cgroup = "$cgpath"

@@ -43,12 +43,15 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fuzz_nl as nl  # noqa: E402
+import bc_diff  # noqa: E402
 
 COUNT = int(os.environ.get("FUZZ_COUNT", "100000"))
 SEED = int(os.environ.get("FUZZ_SEED", str(int.from_bytes(os.urandom(4), "little"))))
 UNPRIV_SHARE = float(os.environ.get("FUZZ_UNPRIV_SHARE", "0.5"))
 DEADLINE = float(os.environ.get("FUZZ_DEADLINE", "600"))
-PLAN = 14
+PLAN = 17
+BC_PROGRAMS = int(os.environ.get("FUZZ_BC_PROGRAMS", "2000"))
+WORLD = None             # bc_diff.World of the holders, for SOCK_GET's filters
 HOLDERS = int(os.environ.get("FUZZ_HOLDERS", "4"))
 WATCHDOG = 20.0          # seconds one exchange may take before it is a hang
 ALGOS = ["tcptune_reno", "tcptune_newreno", "tcptune_bbr"]
@@ -198,6 +201,9 @@ class Gen:
             a = b""
             if r.random() < 0.5:
                 a = nl.nla_str(nl.A_FILTER_ALGO, self.rstr())
+            if r.random() < 0.4:                     # a filter program
+                a += nl.nla(nl.A_FILTER_BC, bc_diff.program(r, WORLD) if WORLD and r.random() < 0.8
+                            else self.payload())
             if r.random() < 0.2:
                 a += self.attrs()
             return nl.CMD_SOCK_GET, req | ack | (dump if r.random() < 0.9 else 0), a
@@ -684,7 +690,49 @@ def join_events():
         g.close()
 
 
+def bc_differential(g, want):
+    """The socket dump's filter against sock_diag's own audit and matcher:
+    BC_PROGRAMS random programs, each run by both on the same connections
+    (want, which stay open and established meanwhile)."""
+    rnd = random.Random(SEED ^ 0xbc)
+    w = bc_diff.World([s for s in g.socks() if s["cookie"] in want])
+    acc = rej = strict = 0
+    audit, match = [], []
+    for _ in range(BC_PROGRAMS):
+        bc = bc_diff.program(rnd, w)
+        try:
+            k, kerr = bc_diff.diag_cookies(bc) & want, None
+        except OSError as e:
+            k, kerr = None, e.errno
+        try:
+            o, oerr = bc_diff.ours_cookies(g, bc) & want, None
+        except nl.NlError as e:
+            o, oerr = None, e.errno
+        if kerr is None and oerr is None:
+            acc += 1
+            if k != o:
+                match.append("%s: sock_diag %d, tcptune %d sockets" % (bc.hex(), len(k), len(o)))
+            elif 0 < len(o) < len(want):
+                strict += 1
+        elif kerr is not None and oerr is not None:
+            rej += 1
+        else:
+            audit.append("%s: sock_diag %s, tcptune %s" % (bc.hex(), kerr, oerr))
+    return [
+        (not audit and acc >= BC_PROGRAMS // 20 and rej >= BC_PROGRAMS // 20,
+         "filter bytecode: the module refuses exactly the programs sock_diag refuses "
+         "(%d random: %d accepted, %d refused by both)" % (BC_PROGRAMS, acc, rej),
+         "\n".join(audit[:10])),
+        (not match, "filter bytecode: on every program both accept, the module sends exactly "
+         "the connections sock_diag matches", "\n".join(match[:10])),
+        (strict >= BC_PROGRAMS // 100,
+         "positive control: %d accepted programs matched some but not all of the %d connections"
+         % (strict, len(want)), ""),
+    ]
+
+
 def main():
+    global WORLD
     tap = Tap(PLAN)
     tap.note("seed %d, %d messages, %.0f%% unprivileged" % (SEED, COUNT, UNPRIV_SHARE * 100))
     try:
@@ -704,6 +752,7 @@ def main():
 
     holders = Holders(HOLDERS)
     want = holders.cookies()
+    WORLD = bc_diff.World([s for s in g.socks() if s["cookie"] in want])
     seen = [s["cookie"] for s in g.socks()]
     tap.check(want <= set(seen), "%d connections using our algorithms are in SOCK_GET before the fuzz"
               % len(want), "missing: %s" % (want - set(seen)))
@@ -800,6 +849,13 @@ def main():
     dup = {c for c in want if seen.count(c) != 1}
     tap.check(not dup, "our %d connections are each in SOCK_GET exactly once after the fuzz" % len(want),
               "missing or repeated: %s" % dup)
+    holders.stop = True         # no churn: the same sockets for both dumps
+    if holders.thread:
+        holders.thread.join(5)
+    t1 = time.time()
+    for ok, name, why in bc_differential(g3, want):
+        tap.check(ok, name, why)
+    tap.note("filter programs: %.1f s" % (time.time() - t1))
     holders.close()
 
     # The events group is the administrator's (a live feed of every socket).

@@ -69,6 +69,14 @@
  * TCPTUNE_A_FILTER_ALGO names an algorithm either way: "reno" (the knob
  * set's name) or "tcptune_reno" (the congestion-control name).
  *
+ * TCPTUNE_A_FILTER_BC (SOCK_GET dumps): an inet_diag bytecode program
+ * (struct inet_diag_bc_op ..., linux/inet_diag.h), the one ss gives
+ * sock_diag, of at most TCPTUNE_FILTER_BC_MAX bytes; only the sockets it
+ * matches are sent.  Checked as sock_diag checks it: malformed is EINVAL,
+ * a MARK_COND without CAP_NET_ADMIN over the namespace is EPERM (as for
+ * ss), a CGROUP_COND where the kernel keeps no socket cgroups
+ * (CONFIG_SOCK_CGROUP_DATA off) EOPNOTSUPP.
+ *
  * Errors: a value outside a knob's range, like any malformed request, is
  * EINVAL; an unknown knob or algorithm is ENOENT; a missing permission
  * EPERM.  The extack message and offset name the attribute at fault.
@@ -87,6 +95,8 @@
 
 #define TCPTUNE_EVENT_RATE		100
 #define TCPTUNE_EVENT_BURST		200
+
+#define TCPTUNE_FILTER_BC_MAX		4096
 
 enum tcptune_cmd {
 	TCPTUNE_CMD_UNSPEC,
@@ -108,6 +118,7 @@ enum tcptune_attr {
 	TCPTUNE_A_SOCK,			/* nest, enum tcptune_sock_attr */
 	TCPTUNE_A_EVENT,		/* nest, enum tcptune_event_attr */
 	TCPTUNE_A_FILTER_ALGO,		/* string: only this algorithm */
+	TCPTUNE_A_FILTER_BC,		/* binary: inet_diag bytecode (dumps) */
 
 	__TCPTUNE_A_MAX,
 	TCPTUNE_A_MAX = __TCPTUNE_A_MAX - 1
