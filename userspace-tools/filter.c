@@ -15,17 +15,18 @@
  *             | neq | leq | geq
  *   HOST   := ADDR[/PLEN][:PORT] | [ADDR6][/PLEN][:PORT] | ADDR6[/PLEN] | *[:PORT]
  *
- * One parser and one evaluator (tt_filter_match): the tcptune dump, which
- * has no bytecode, and events are matched by it in the CLI.  For sock_diag
- * the expression is also compiled to inet_diag bytecode
+ * One parser and one evaluator (tt_filter_match): events are matched by it
+ * in the CLI.  For sock_diag and for the tcptune dump (TCPTUNE_A_FILTER_BC,
+ * run by the module) the expression is also compiled to inet_diag bytecode
  * (INET_DIAG_REQ_BYTECODE, linux/inet_diag.h) so that the kernel filters
  * the dump; terms the kernel cannot test (ca-state, sk) compile to what
  * lets every socket they could match through, and the CLI matches the
- * sockets it receives once more.  Written from ss(8) and inet_diag.h.
+ * sockets it receives once more (tt_filter_exact: not needed without
+ * them).  Written from ss(8) and inet_diag.h.
  *
  * dev, fwmark, cgroup and autobound are the kernel's to test (inet_diag's
  * DEV_COND, MARK_COND, CGROUP_COND, AUTO); the tcptune dump carries none of
- * them, so for its sockets the CLI reads sock_diag's view of the same
+ * them, so where the CLI must match its sockets again it reads sock_diag's view of the same
  * socket by cookie (tt_diag_xinfo: ifindex, cgroup id, the mark when the
  * kernel gives it, i.e. to CAP_NET_ADMIN, and the sockets the kernel says
  * are autobound) and evaluates the term on that.  fwmark needs

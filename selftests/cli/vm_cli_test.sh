@@ -9,7 +9,7 @@
 # timestamps inside the test's time, -t/-ts, type selections); summary and
 # metrics (promtool) on the module's sockets, counters and knobs; ss's dev,
 # fwmark, cgroup, autobound and service names on the module's own dump
-# (matched on sock_diag's view by cookie) as ss matches the same sockets,
+# (the module runs the bytecode on its own dump) as ss matches the same sockets,
 # fwmark refused to an unprivileged user.  Ends by unloading the module:
 # then the CLI must say "not loaded" (exit 4).
 #
