@@ -161,21 +161,25 @@ static bool tcptune_bc_host(const struct inet_diag_hostcond *hc, const struct so
 
 	if (hc->port != -1 && hc->port != port)
 		return false;
-	if (!hc->prefix_len)
-		return true;
+	/*
+	 * A family (not AF_UNSPEC) holds for its own sockets only, whatever
+	 * the prefix length, except that an IPv4 prefix matches an IPv6
+	 * socket's IPv4-mapped address; prefix length 0 is any address.
+	 */
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6) {
 		addr = (src ? sk->sk_v6_rcv_saddr : sk->sk_v6_daddr).s6_addr32;
-		if (hc->family == AF_INET6)
-			return tcptune_prefix_eq(addr, hc->addr, hc->prefix_len);
-		/* an IPv4 prefix matches an IPv4-mapped address */
-		return hc->family == AF_INET && !addr[0] && !addr[1] &&
-		       addr[2] == htonl(0xffff) &&
-		       tcptune_prefix_eq(addr + 3, hc->addr, hc->prefix_len);
+		if (hc->family == AF_INET)
+			return !addr[0] && !addr[1] && addr[2] == htonl(0xffff) &&
+			       tcptune_prefix_eq(addr + 3, hc->addr, hc->prefix_len);
+		return hc->family == AF_UNSPEC || !hc->prefix_len ||
+		       tcptune_prefix_eq(addr, hc->addr, hc->prefix_len);
 	}
 #endif
 	addr = src ? &inet->inet_rcv_saddr : &inet->inet_daddr;
-	return hc->family == AF_INET && tcptune_prefix_eq(addr, hc->addr, hc->prefix_len);
+	if (hc->family != AF_UNSPEC && hc->family != AF_INET)
+		return false;
+	return !hc->prefix_len || tcptune_prefix_eq(addr, hc->addr, hc->prefix_len);
 }
 
 static u64 tcptune_sk_cgroup_id(struct sock *sk)
