@@ -248,11 +248,12 @@ struct tcptune_bbr {
 };
 
 /*
- * A knob of the socket's namespace: found from the private area's own
- * address (tcptune_ca_sk()), never through a pointer kept in it.
+ * A knob of the socket's namespace, from k = tcptune_sk_knobs(sk), looked
+ * up once per hook call and handed down (each lookup is an RCU read-side
+ * section, out of line on PREEMPT_RCU kernels): never a pointer kept in
+ * the private area.
  */
-#define BBR_KNOB(ca, name) \
-	tcptune_knob(tcptune_sk_knobs(tcptune_ca_sk(ca)), TCPTUNE_KNOB_BBR_##name)
+#define BBR_KNOB(k, name) tcptune_knob(k, TCPTUNE_KNOB_BBR_##name)
 
 /* Percent to BBR_UNIT (1/1024) without a division: 10486 / 1024 = 10.24. */
 static inline u32 bbr_pct(u32 pct)
@@ -260,7 +261,7 @@ static inline u32 bbr_pct(u32 pct)
 	return (pct * 10486U) >> 10;
 }
 
-#define BBR_GAIN(ca, name) bbr_pct(BBR_KNOB(ca, name))
+#define BBR_GAIN(k, name) bbr_pct(BBR_KNOB(k, name))
 
 /* v * unit / BBR_UNIT in 64 bits, saturated to u32. */
 static inline u32 bbr_scale(u32 v, u32 unit)
@@ -292,10 +293,9 @@ static u32 bbr_bdp(const struct tcptune_bbr *ca, u32 bw, u32 gain)
 }
 
 /* bytes per second for bw * gain * (1 - margin) (draft BBRSetPacingRate). */
-static u64 bbr_rate_bytes(const struct sock *sk, u32 bw, u32 gain)
+static u64 bbr_rate_bytes(const struct sock *sk, u32 bw, u32 gain, const struct tcptune_knobs *k)
 {
-	const struct tcptune_bbr *ca = inet_csk_ca(sk);
-	u32 keep = BBR_UNIT - bbr_pct(BBR_KNOB(ca, pacing_margin));
+	u32 keep = BBR_UNIT - bbr_pct(BBR_KNOB(k, pacing_margin));
 	u64 rate = (u64)bw * tcp_sk(sk)->mss_cache;
 
 	rate = (rate * gain) >> BBR_UNIT_SHIFT;
@@ -303,36 +303,36 @@ static u64 bbr_rate_bytes(const struct sock *sk, u32 bw, u32 gain)
 	return (rate * USEC_PER_SEC) >> BW_SHIFT;
 }
 
-static u32 bbr_pacing_gain(const struct tcptune_bbr *ca)
+static u32 bbr_pacing_gain(const struct tcptune_bbr *ca, const struct tcptune_knobs *k)
 {
 	switch (ca->state) {
 	case BBR_STARTUP:
-		return BBR_GAIN(ca, startup_pacing_gain);
+		return BBR_GAIN(k, startup_pacing_gain);
 	case BBR_DRAIN:
-		return BBR_GAIN(ca, drain_pacing_gain);
+		return BBR_GAIN(k, drain_pacing_gain);
 	case BBR_PROBE_BW:
 		if (ca->phase == BBR_BW_DOWN)
-			return BBR_GAIN(ca, probe_bw_down_pacing_gain);
+			return BBR_GAIN(k, probe_bw_down_pacing_gain);
 		if (ca->phase == BBR_BW_UP)
-			return BBR_GAIN(ca, probe_bw_up_pacing_gain);
+			return BBR_GAIN(k, probe_bw_up_pacing_gain);
 		return BBR_UNIT;
 	default:
 		return BBR_UNIT;
 	}
 }
 
-static u32 bbr_cwnd_gain(const struct tcptune_bbr *ca)
+static u32 bbr_cwnd_gain(const struct tcptune_bbr *ca, const struct tcptune_knobs *k)
 {
 	switch (ca->state) {
 	case BBR_STARTUP:
 	case BBR_DRAIN:
-		return BBR_GAIN(ca, startup_cwnd_gain);
+		return BBR_GAIN(k, startup_cwnd_gain);
 	case BBR_PROBE_BW:
 		if (ca->phase == BBR_BW_UP)
-			return BBR_GAIN(ca, probe_bw_up_cwnd_gain);
-		return BBR_GAIN(ca, probe_bw_cwnd_gain);
+			return BBR_GAIN(k, probe_bw_up_cwnd_gain);
+		return BBR_GAIN(k, probe_bw_cwnd_gain);
 	default:
-		return BBR_GAIN(ca, probe_rtt_cwnd_gain);
+		return BBR_GAIN(k, probe_rtt_cwnd_gain);
 	}
 }
 
@@ -355,9 +355,10 @@ static u32 bbr_target_inflight(const struct sock *sk)
 }
 
 /* Draft BBRInflightWithHeadroom. */
-static u32 bbr_inflight_with_headroom(const struct tcptune_bbr *ca, u32 min_pipe)
+static u32 bbr_inflight_with_headroom(const struct tcptune_bbr *ca, u32 min_pipe,
+				      const struct tcptune_knobs *k)
 {
-	u32 keep = BBR_UNIT - bbr_pct(BBR_KNOB(ca, headroom));
+	u32 keep = BBR_UNIT - bbr_pct(BBR_KNOB(k, headroom));
 
 	if (ca->inflight_hi == BBR_INF)
 		return BBR_INF;
@@ -396,17 +397,17 @@ static bool bbr_elapsed_ms(const struct tcptune_bbr *ca, u32 ms)
 
 /* ---- ProbeBW phases (draft "ProbeBW") --------------------------------- */
 
-static void bbr_start_down(struct sock *sk)
+static void bbr_start_down(struct sock *sk, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
-	u32 rand_ms = BBR_KNOB(ca, probe_bw_wait_rand_ms);
+	u32 rand_ms = BBR_KNOB(k, probe_bw_wait_rand_ms);
 
 	ca->state = BBR_PROBE_BW;
 	ca->phase = BBR_BW_DOWN;
 	ca->cycle_stamp = tcp_jiffies32;
 	ca->rounds_since_probe = 0;
 	ca->bw_probe_wait_ms = min_t(u32, U16_MAX,
-				     BBR_KNOB(ca, probe_bw_wait_base_ms) +
+				     BBR_KNOB(k, probe_bw_wait_base_ms) +
 				     (rand_ms ? get_random_u32_below(rand_ms + 1) : 0));
 	/* The probe's ACKs arrive during the next round: then a new cycle. */
 	ca->advance_pending = 1;
@@ -442,17 +443,17 @@ static void bbr_start_up(struct sock *sk)
 }
 
 /* Draft BBRIsTimeToProbeBW: the wait is over, or Reno would have probed. */
-static bool bbr_time_to_probe(const struct sock *sk)
+static bool bbr_time_to_probe(const struct sock *sk, const struct tcptune_knobs *k)
 {
 	const struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 reno_rounds = min(bbr_target_inflight(sk),
-			      BBR_KNOB(ca, reno_coexist_rounds_max));
+			      BBR_KNOB(k, reno_coexist_rounds_max));
 
 	return bbr_elapsed_ms(ca, ca->bw_probe_wait_ms) ||
 	       ca->rounds_since_probe >= reno_rounds;
 }
 
-static void bbr_update_probe_bw_phase(struct sock *sk)
+static void bbr_update_probe_bw_phase(struct sock *sk, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 inflight = tcp_packets_in_flight(tcp_sk(sk));
@@ -462,16 +463,16 @@ static void bbr_update_probe_bw_phase(struct sock *sk)
 		return;
 	switch (ca->phase) {
 	case BBR_BW_DOWN:
-		if (bbr_time_to_probe(sk)) {
+		if (bbr_time_to_probe(sk, k)) {
 			bbr_start_refill(sk);
 			break;
 		}
-		if (inflight <= bbr_inflight_with_headroom(ca, BBR_KNOB(ca, min_pipe_cwnd)) &&
+		if (inflight <= bbr_inflight_with_headroom(ca, BBR_KNOB(k, min_pipe_cwnd), k) &&
 		    inflight <= bbr_bdp(ca, bw, BBR_UNIT))
 			bbr_start_cruise(ca);
 		break;
 	case BBR_BW_CRUISE:
-		if (bbr_time_to_probe(sk))
+		if (bbr_time_to_probe(sk, k))
 			bbr_start_refill(sk);
 		break;
 	case BBR_BW_REFILL:
@@ -490,10 +491,10 @@ static void bbr_update_probe_bw_phase(struct sock *sk)
 		 * pushes back (loss, ECN) or bw stops growing without the cap.
 		 */
 		if ((bbr_elapsed_ms(ca, ca->min_rtt_us / USEC_PER_MSEC) &&
-		     inflight >= bbr_bdp(ca, bw, bbr_pacing_gain(ca)) &&
+		     inflight >= bbr_bdp(ca, bw, bbr_pacing_gain(ca, k)) &&
 		     !ca->hi_limited && !ca->hi_limited_prev) ||
-		    ca->full_bw_cnt >= BBR_KNOB(ca, full_bw_rounds))
-			bbr_start_down(sk);
+		    ca->full_bw_cnt >= BBR_KNOB(k, full_bw_rounds))
+			bbr_start_down(sk, k);
 		break;
 	}
 }
@@ -518,9 +519,9 @@ static void bbr_update_bw(struct sock *sk, const struct rate_sample *rs)
 
 /* Do this ACK's losses come with queueing delay?  (rule 1, header) */
 static bool bbr_loss_shows_queue(const struct tcptune_bbr *ca,
-				 const struct rate_sample *rs)
+				 const struct rate_sample *rs, const struct tcptune_knobs *k)
 {
-	u32 q = bbr_pct(BBR_KNOB(ca, loss_qdelay));
+	u32 q = bbr_pct(BBR_KNOB(k, loss_qdelay));
 
 	if (rs->rtt_us < 0 || ca->min_rtt_us == BBR_INF)
 		return true;
@@ -529,13 +530,14 @@ static bool bbr_loss_shows_queue(const struct tcptune_bbr *ca,
 }
 
 /* First per ACK: judged once (one read of loss_qdelay), used all ACK long. */
-static void bbr_count_signals(struct sock *sk, const struct rate_sample *rs)
+static void bbr_count_signals(struct sock *sk, const struct rate_sample *rs,
+			      const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
 	u32 lost = rs->losses > 0 ? rs->losses : 0;
 
-	ca->ack_queue = bbr_loss_shows_queue(ca, rs);
+	ca->ack_queue = bbr_loss_shows_queue(ca, rs, k);
 	if (rs->rtt_us >= 0 && ca->min_rtt_us != BBR_INF && !ca->ack_queue)
 		ca->round_flat = 1;
 	bbr_round_add(&ca->round, lost, lost && ca->ack_queue,
@@ -553,7 +555,8 @@ static void bbr_count_signals(struct sock *sk, const struct rate_sample *rs)
  * so that the
  * noise of a few random losses per round is not taken for congestion.
  */
-static u32 bbr_congestive_losses(struct tcptune_bbr *ca, u32 delivered, u32 *n)
+static u32 bbr_congestive_losses(struct tcptune_bbr *ca, u32 delivered, u32 *n,
+				 const struct tcptune_knobs *k)
 {
 	u32 total = max(bbr_add_sat(delivered, ca->round.lost),
 			bbr_bdp(ca, bbr_max_bw(ca), BBR_UNIT));
@@ -565,7 +568,7 @@ static u32 bbr_congestive_losses(struct tcptune_bbr *ca, u32 delivered, u32 *n)
 
 	*n = total;
 	if (quiet) {	/* rule 2: the floor, from low-inflight rounds */
-		u32 shift = BBR_KNOB(ca, rand_loss_floor_shift);
+		u32 shift = BBR_KNOB(k, rand_loss_floor_shift);
 		/* With no standing queue all of the round's loss is random. */
 		s32 sample = bbr_rate16(ca->round_flat ? lost : flat, total);
 		s32 diff = sample - (s32)ca->loss_floor;
@@ -575,22 +578,22 @@ static u32 bbr_congestive_losses(struct tcptune_bbr *ca, u32 delivered, u32 *n)
 	if (ca->state == BBR_PROBE_BW) {
 		/* expected losses and sigma standard deviations, 1/65536 */
 		expect = (u64)ca->loss_floor * total;
-		expect += (u64)BBR_KNOB(ca, rand_loss_band_sigma) *
+		expect += (u64)BBR_KNOB(k, rand_loss_band_sigma) *
 			  int_sqrt64(expect << LOSS_SHIFT);
 		excused = min_t(u64, lost, expect >> LOSS_SHIFT);
 	}
 	if (!probing)
 		excused = max(excused, flat);
-	excused = bbr_scale(excused, bbr_pct(BBR_KNOB(ca, rand_loss_excuse)));
+	excused = bbr_scale(excused, bbr_pct(BBR_KNOB(k, rand_loss_excuse)));
 	return lost - min(lost, excused);
 }
 
 /* BBRv3's response to a congested round (draft "Responding to loss"). */
 static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
-			      u32 delivered)
+			      u32 delivered, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
-	u32 beta = bbr_pct(BBR_KNOB(ca, beta));
+	u32 beta = bbr_pct(BBR_KNOB(k, beta));
 
 	if (ca->state == BBR_STARTUP) {	/* draft BBRCheckStartupHighLoss */
 		/*
@@ -611,7 +614,7 @@ static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
 	if (ca->state != BBR_PROBE_BW)
 		return;
 	if (ca->phase == BBR_BW_UP) {
-		bbr_start_down(sk);
+		bbr_start_down(sk, k);
 		return;
 	}
 	if (ca->phase == BBR_BW_REFILL)
@@ -628,22 +631,22 @@ static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
 
 /* Once per round: judge the round that just ended. */
 static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
-			  u32 delivered)
+			  u32 delivered, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
-	u32 thresh = bbr_pct(BBR_KNOB(ca, loss_thresh));
-	u32 n, cong = bbr_congestive_losses(ca, delivered, &n);
+	u32 thresh = bbr_pct(BBR_KNOB(k, loss_thresh));
+	u32 n, cong = bbr_congestive_losses(ca, delivered, &n, k);
 	bool congested = bbr_loss_congested(cong, n, thresh);
 
 	if (congested && ca->state == BBR_STARTUP)
-		congested = cong >= BBR_KNOB(ca, startup_full_loss_cnt);
-	if (BBR_KNOB(ca, ecn) && tcptune_ecn_on(tp) &&
+		congested = cong >= BBR_KNOB(k, startup_full_loss_cnt);
+	if (BBR_KNOB(k, ecn) && tcptune_ecn_on(tp) &&
 	    bbr_ce_congested(ca->round.ce, delivered,
-			     bbr_pct(BBR_KNOB(ca, ecn_thresh))))
+			     bbr_pct(BBR_KNOB(k, ecn_thresh))))
 		congested = true;
 	if (congested)
-		bbr_on_congestion(sk, rs, delivered);
+		bbr_on_congestion(sk, rs, delivered, k);
 
 	/* ProbeBW_UP: raise inflight_hi 1, 2, 4... packets per round. */
 	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP && !congested &&
@@ -665,7 +668,7 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 	 * DOWN, keeping the time of the next probe (tcptune departure).
 	 */
 	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_CRUISE &&
-	    !ca->round_flat && BBR_KNOB(ca, cruise_drain))
+	    !ca->round_flat && BBR_KNOB(k, cruise_drain))
 		ca->phase = BBR_BW_DOWN;
 	ca->hi_limited_prev = ca->hi_limited;
 	ca->hi_limited = 0;
@@ -682,7 +685,8 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 	}
 }
 
-static void bbr_update_round(struct sock *sk, const struct rate_sample *rs)
+static void bbr_update_round(struct sock *sk, const struct rate_sample *rs,
+			     const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -696,12 +700,12 @@ static void bbr_update_round(struct sock *sk, const struct rate_sample *rs)
 	ca->next_round_delivered = tp->delivered;
 	ca->round_start = 1;
 	ca->round_count++;
-	bbr_end_round(sk, rs, delivered);
+	bbr_end_round(sk, rs, delivered, k);
 }
 
 /* Draft BBRUpdateACKAggregation, two slots of win/2 rounds each. */
 static void bbr_update_ack_aggregation(struct sock *sk,
-				       const struct rate_sample *rs)
+				       const struct rate_sample *rs, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -710,7 +714,7 @@ static void bbr_update_ack_aggregation(struct sock *sk,
 	if (rs->acked_sacked <= 0 || rs->delivered < 0 || rs->interval_us <= 0)
 		return;
 	if (ca->round_start &&
-	    ++ca->extra_rounds >= BBR_KNOB(ca, extra_acked_win_rounds) / 2) {
+	    ++ca->extra_rounds >= BBR_KNOB(k, extra_acked_win_rounds) / 2) {
 		ca->extra_rounds = 0;
 		ca->extra_slot ^= 1;
 		ca->extra_acked[ca->extra_slot] = 0;
@@ -725,7 +729,7 @@ static void bbr_update_ack_aggregation(struct sock *sk,
 	}
 	ca->ack_epoch_acked += rs->acked_sacked;
 	extra = min(ca->ack_epoch_acked - expected, tcp_snd_cwnd(tp));
-	cap_ms = BBR_KNOB(ca, extra_acked_max_ms);
+	cap_ms = BBR_KNOB(k, extra_acked_max_ms);
 	if (cap_ms)
 		extra = min_t(u64, extra,
 			      ((u64)bbr_bw(ca) * cap_ms * USEC_PER_MSEC) >> BW_SHIFT);
@@ -737,10 +741,11 @@ static void bbr_update_ack_aggregation(struct sock *sk,
 /* ---- Startup and Drain (draft "Startup", "Drain") ---------------------- */
 
 /* Draft BBRCheckFullBWReached; also the plateau test of ProbeBW_UP. */
-static void bbr_check_full_bw(struct sock *sk, const struct rate_sample *rs)
+static void bbr_check_full_bw(struct sock *sk, const struct rate_sample *rs,
+			      const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
-	u32 grow = BBR_UNIT + bbr_pct(BBR_KNOB(ca, full_bw_growth));
+	u32 grow = BBR_UNIT + bbr_pct(BBR_KNOB(k, full_bw_growth));
 	bool up = ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP;
 
 	if ((ca->full_bw_reached && !up) || !ca->round_start ||
@@ -753,11 +758,11 @@ static void bbr_check_full_bw(struct sock *sk, const struct rate_sample *rs)
 	}
 	if (ca->full_bw_cnt < 15)
 		ca->full_bw_cnt++;
-	if (ca->full_bw_cnt >= BBR_KNOB(ca, full_bw_rounds))
+	if (ca->full_bw_cnt >= BBR_KNOB(k, full_bw_rounds))
 		ca->full_bw_reached = 1;
 }
 
-static void bbr_check_startup_drain(struct sock *sk)
+static void bbr_check_startup_drain(struct sock *sk, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 
@@ -765,18 +770,19 @@ static void bbr_check_startup_drain(struct sock *sk)
 		ca->state = BBR_DRAIN;
 	if (ca->state == BBR_DRAIN &&
 	    tcp_packets_in_flight(tcp_sk(sk)) <= bbr_bdp(ca, bbr_bw(ca), BBR_UNIT))
-		bbr_start_down(sk);
+		bbr_start_down(sk, k);
 }
 
 /* ---- min_rtt and ProbeRTT (draft "ProbeRTT") --------------------------- */
 
-static u32 bbr_probe_rtt_cwnd(const struct tcptune_bbr *ca, u32 min_pipe)
+static u32 bbr_probe_rtt_cwnd(const struct tcptune_bbr *ca, u32 min_pipe,
+			      const struct tcptune_knobs *k)
 {
-	return max(bbr_bdp(ca, bbr_bw(ca), BBR_GAIN(ca, probe_rtt_cwnd_gain)),
+	return max(bbr_bdp(ca, bbr_bw(ca), BBR_GAIN(k, probe_rtt_cwnd_gain)),
 		   min_pipe);
 }
 
-static void bbr_exit_probe_rtt(struct sock *sk)
+static void bbr_exit_probe_rtt(struct sock *sk, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -785,29 +791,30 @@ static void bbr_exit_probe_rtt(struct sock *sk)
 	tcp_snd_cwnd_set(tp, max(tcp_snd_cwnd(tp), ca->prior_cwnd));
 	bbr_reset_lower_bounds(ca);
 	if (ca->full_bw_reached) {
-		bbr_start_down(sk);
+		bbr_start_down(sk, k);
 		bbr_start_cruise(ca);
 	} else {
 		ca->state = BBR_STARTUP;
 	}
 }
 
-static void bbr_check_probe_rtt_done(struct sock *sk)
+static void bbr_check_probe_rtt_done(struct sock *sk, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 
 	if (ca->probe_rtt_timing && after(tcp_jiffies32, ca->cycle_stamp))
-		bbr_exit_probe_rtt(sk);
+		bbr_exit_probe_rtt(sk, k);
 }
 
-static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
+static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs,
+			       const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	bool expired;
 
 	expired = after(tcp_jiffies32, ca->min_rtt_stamp +
-			msecs_to_jiffies(BBR_KNOB(ca, probe_rtt_interval_ms)));
+			msecs_to_jiffies(BBR_KNOB(k, probe_rtt_interval_ms)));
 	/*
 	 * An expired min_rtt is replaced by the first sample taken once
 	 * ProbeRTT has drained the pipe, not by the sample at expiry: that
@@ -836,9 +843,9 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
 		tp->app_limited = (tp->delivered + tcp_packets_in_flight(tp)) ? : 1;
 		if (!ca->probe_rtt_timing &&
 		    tcp_packets_in_flight(tp) <=
-		    bbr_probe_rtt_cwnd(ca, BBR_KNOB(ca, min_pipe_cwnd))) {
+		    bbr_probe_rtt_cwnd(ca, BBR_KNOB(k, min_pipe_cwnd), k)) {
 			ca->cycle_stamp = tcp_jiffies32 +
-				msecs_to_jiffies(BBR_KNOB(ca, probe_rtt_duration_ms));
+				msecs_to_jiffies(BBR_KNOB(k, probe_rtt_duration_ms));
 			ca->probe_rtt_timing = 1;
 			ca->probe_rtt_round_done = 0;
 			bbr_start_round(sk);
@@ -846,7 +853,7 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs)
 			if (ca->round_start)
 				ca->probe_rtt_round_done = 1;
 			if (ca->probe_rtt_round_done)
-				bbr_check_probe_rtt_done(sk);
+				bbr_check_probe_rtt_done(sk, k);
 		}
 	}
 	if (rs->delivered > 0)
@@ -871,22 +878,23 @@ static u32 bbr_quantization_budget(const struct sock *sk, u32 inflight, u32 min_
 	return inflight;
 }
 
-static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs)
+static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs,
+			 const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 acked = rs->acked_sacked > 0 ? rs->acked_sacked : 0;
 	u32 cwnd = tcp_snd_cwnd(tp), target, cap, lost;
-	u32 min_pipe = BBR_KNOB(ca, min_pipe_cwnd);
+	u32 min_pipe = BBR_KNOB(k, min_pipe_cwnd);
 	u8 st = inet_csk(sk)->icsk_ca_state;
 
-	target = bbr_bdp(ca, bbr_bw(ca), bbr_cwnd_gain(ca));
+	target = bbr_bdp(ca, bbr_bw(ca), bbr_cwnd_gain(ca, k));
 	target += max(ca->extra_acked[0], ca->extra_acked[1]);
 	target = bbr_quantization_budget(sk, target, min_pipe);
 
 	/* Draft BBRModulateCwndForRecovery (losses: the rule, header). */
 	lost = rs->losses > 0 ? rs->losses : 0;
-	if (lost && BBR_KNOB(ca, rand_loss_excuse) && !ca->ack_queue)
+	if (lost && BBR_KNOB(k, rand_loss_excuse) && !ca->ack_queue)
 		lost = 0;
 	if (lost)
 		cwnd = max_t(s32, (s32)cwnd - (s32)lost, 1);
@@ -912,7 +920,7 @@ static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs)
 	}
 
 	if (ca->state == BBR_PROBE_RTT)
-		cwnd = min(cwnd, bbr_probe_rtt_cwnd(ca, min_pipe));
+		cwnd = min(cwnd, bbr_probe_rtt_cwnd(ca, min_pipe, k));
 
 	/* Draft BBRBoundCwndForModel. */
 	cap = BBR_INF;
@@ -920,7 +928,7 @@ static void bbr_set_cwnd(struct sock *sk, const struct rate_sample *rs)
 		cap = ca->inflight_hi;
 	else if (ca->state == BBR_PROBE_RTT ||
 		 (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_CRUISE))
-		cap = bbr_inflight_with_headroom(ca, min_pipe);
+		cap = bbr_inflight_with_headroom(ca, min_pipe, k);
 	cap = max(min(cap, ca->inflight_lo), min_pipe);
 	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP &&
 	    cwnd >= ca->inflight_hi && tcp_is_cwnd_limited(sk))
@@ -964,6 +972,8 @@ static void bbr_state_changed(struct sock *sk, u8 state)
 static void tcptune_bbr_cong_control(struct sock *sk, u32 ack, int flag,
 				     const struct rate_sample *rs)
 {
+	/* the knobs once per ACK: every lookup is an RCU read section */
+	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u8 old_state;
 
@@ -972,17 +982,17 @@ static void tcptune_bbr_cong_control(struct sock *sk, u32 ack, int flag,
 		return;
 	old_state = bbr_uapi_state(ca);
 
-	bbr_count_signals(sk, rs);
+	bbr_count_signals(sk, rs, k);
 	bbr_update_bw(sk, rs);
-	bbr_update_round(sk, rs);
-	bbr_update_ack_aggregation(sk, rs);
-	bbr_check_full_bw(sk, rs);
-	bbr_check_startup_drain(sk);
-	bbr_update_probe_bw_phase(sk);
-	bbr_update_min_rtt(sk, rs);
+	bbr_update_round(sk, rs, k);
+	bbr_update_ack_aggregation(sk, rs, k);
+	bbr_check_full_bw(sk, rs, k);
+	bbr_check_startup_drain(sk, k);
+	bbr_update_probe_bw_phase(sk, k);
+	bbr_update_min_rtt(sk, rs, k);
 
-	bbr_set_pacing_rate(sk, bbr_rate_bytes(sk, bbr_bw(ca), bbr_pacing_gain(ca)));
-	bbr_set_cwnd(sk, rs);
+	bbr_set_pacing_rate(sk, bbr_rate_bytes(sk, bbr_bw(ca), bbr_pacing_gain(ca, k), k));
+	bbr_set_cwnd(sk, rs, k);
 	if (unlikely(bbr_uapi_state(ca) != old_state))
 		bbr_state_changed(sk, bbr_uapi_state(ca));
 }
@@ -991,6 +1001,7 @@ TCPTUNE_DEFINE_CONG_CONTROL(tcptune_bbr_cong_control)
 
 static void tcptune_bbr_init(struct sock *sk)
 {
+	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	u64 rate;
@@ -1016,7 +1027,7 @@ static void tcptune_bbr_init(struct sock *sk)
 	/* Draft BBRInitPacingRate: Startup gain * cwnd / (SRTT or 1 ms). */
 	rate = (u64)tcp_snd_cwnd(tp) * tp->mss_cache * USEC_PER_SEC;
 	rate = div_u64(rate, tp->srtt_us ? max(tp->srtt_us >> 3, 1U) : USEC_PER_MSEC);
-	rate = (rate * BBR_GAIN(ca, startup_pacing_gain)) >> BBR_UNIT_SHIFT;
+	rate = (rate * BBR_GAIN(k, startup_pacing_gain)) >> BBR_UNIT_SHIFT;
 	WRITE_ONCE(sk->sk_pacing_rate,
 		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
 
@@ -1071,6 +1082,7 @@ static u32 tcptune_bbr_undo_cwnd(struct sock *sk)
 /* Draft "Restarting From Idle". */
 static void tcptune_bbr_tx_start(struct sock *sk)
 {
+	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 
@@ -1081,10 +1093,10 @@ static void tcptune_bbr_tx_start(struct sock *sk)
 	ca->ack_epoch_acked = 0;
 	if (ca->state == BBR_PROBE_BW)
 		WRITE_ONCE(sk->sk_pacing_rate,
-			   min_t(u64, bbr_rate_bytes(sk, bbr_bw(ca), BBR_UNIT),
+			   min_t(u64, bbr_rate_bytes(sk, bbr_bw(ca), BBR_UNIT, k),
 				 READ_ONCE(sk->sk_max_pacing_rate)));
 	else if (ca->state == BBR_PROBE_RTT)
-		bbr_check_probe_rtt_done(sk);
+		bbr_check_probe_rtt_done(sk, k);
 }
 
 TCPTUNE_DEFINE_TX_START(tcptune_bbr_tx_start)
@@ -1106,6 +1118,7 @@ static u32 tcptune_bbr_sndbuf_expand(struct sock *sk)
 static size_t tcptune_bbr_get_info(struct sock *sk, u32 ext, int *attr,
 				   union tcp_cc_info *info)
 {
+	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
 	const struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u64 bw;
 
@@ -1118,8 +1131,8 @@ static size_t tcptune_bbr_get_info(struct sock *sk, u32 ext, int *attr,
 		info->bbr.bbr_bw_lo = (u32)bw;
 		info->bbr.bbr_bw_hi = (u32)(bw >> 32);
 		info->bbr.bbr_min_rtt = ca->min_rtt_us;
-		info->bbr.bbr_pacing_gain = bbr_pacing_gain(ca) >> 2;	/* << 8 */
-		info->bbr.bbr_cwnd_gain = bbr_cwnd_gain(ca) >> 2;
+		info->bbr.bbr_pacing_gain = bbr_pacing_gain(ca, k) >> 2;	/* << 8 */
+		info->bbr.bbr_cwnd_gain = bbr_cwnd_gain(ca, k) >> 2;
 	}
 	*attr = INET_DIAG_BBRINFO;
 	return sizeof(info->bbr);
@@ -1128,6 +1141,7 @@ static size_t tcptune_bbr_get_info(struct sock *sk, u32 ext, int *attr,
 /* The model for the tuning layer's socket dump (socket locked). */
 static int tcptune_bbr_fill_model(struct sock *sk, struct sk_buff *skb)
 {
+	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
 	const struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 mss = tcp_sk(sk)->mss_cache;
 	u64 bw_lo = ca->bw_lo == BBR_INF ? ~0ULL :
@@ -1144,9 +1158,9 @@ static int tcptune_bbr_fill_model(struct sock *sk, struct sk_buff *skb)
 			      TCPTUNE_BBR_A_PAD) ||
 	    nla_put_u32(skb, TCPTUNE_BBR_A_MIN_RTT, ca->min_rtt_us) ||
 	    nla_put_u32(skb, TCPTUNE_BBR_A_PACING_GAIN,
-			DIV_ROUND_CLOSEST(bbr_pacing_gain(ca) * 100, BBR_UNIT)) ||
+			DIV_ROUND_CLOSEST(bbr_pacing_gain(ca, k) * 100, BBR_UNIT)) ||
 	    nla_put_u32(skb, TCPTUNE_BBR_A_CWND_GAIN,
-			DIV_ROUND_CLOSEST(bbr_cwnd_gain(ca) * 100, BBR_UNIT)) ||
+			DIV_ROUND_CLOSEST(bbr_cwnd_gain(ca, k) * 100, BBR_UNIT)) ||
 	    nla_put_u32(skb, TCPTUNE_BBR_A_INFLIGHT_HI, ca->inflight_hi) ||
 	    nla_put_u32(skb, TCPTUNE_BBR_A_INFLIGHT_LO, ca->inflight_lo) ||
 	    nla_put_u64_64bit(skb, TCPTUNE_BBR_A_BW_LO, bw_lo, TCPTUNE_BBR_A_PAD) ||

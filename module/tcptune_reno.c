@@ -124,11 +124,14 @@ static inline bool tcptune_is_newreno(const struct sock *sk)
 
 /*
  * This socket's value of one of its algorithm's knobs (after init), from
- * its namespace: the private area keeps no pointer (tcptune.h).
+ * k = tcptune_sk_knobs(sk), its namespace's knobs, looked up once per hook
+ * call (each lookup is an RCU read-side section, out of line on
+ * PREEMPT_RCU kernels): the private area keeps no pointer (tcptune.h).
  */
-static inline u32 reno_knob(const struct tcptune_reno *ca, enum tcptune_reno_knob k)
+static inline u32 reno_knob(const struct tcptune_knobs *k, const struct tcptune_reno *ca,
+			    enum tcptune_reno_knob id)
 {
-	return tcptune_knob(tcptune_sk_knobs(tcptune_ca_sk(ca)), ca->knob_base + k);
+	return tcptune_knob(k, ca->knob_base + id);
 }
 
 /*
@@ -144,6 +147,7 @@ static bool tcptune_syn_lost_window(const struct tcp_sock *tp)
 
 static void tcptune_reno_init(struct sock *sk)
 {
+	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
 	struct tcptune_reno *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	const struct dst_entry *dst = __sk_dst_get(sk);
@@ -164,9 +168,9 @@ static void tcptune_reno_init(struct sock *sk)
 	ca->phase = TCPTUNE_RENO_OPEN;
 
 	/* Knobs read once (each a single read), when the connection starts. */
-	iw = reno_knob(ca, RENO_KNOB_iw) ?: iw ?: TCP_INIT_CWND;
+	iw = reno_knob(k, ca, RENO_KNOB_iw) ?: iw ?: TCP_INIT_CWND;
 	ca->iw = min_t(u32, iw, tp->snd_cwnd_clamp);
-	init_ssthresh = reno_knob(ca, RENO_KNOB_init_ssthresh);
+	init_ssthresh = reno_knob(k, ca, RENO_KNOB_init_ssthresh);
 	if (fresh) {
 		/*
 		 * RFC 5681 3.1 / RFC 6298 5.7: after a lost SYN or SYN-ACK
@@ -178,14 +182,14 @@ static void tcptune_reno_init(struct sock *sk)
 		if (init_ssthresh)
 			tp->snd_ssthresh = init_ssthresh;
 	}
-	if (reno_knob(ca, RENO_KNOB_pacing))
+	if (reno_knob(k, ca, RENO_KNOB_pacing))
 		cmpxchg(&sk->sk_pacing_status, SK_PACING_NONE, SK_PACING_NEEDED);
 }
 
-static void tcptune_set_cwnd(const struct tcptune_reno *ca, struct tcp_sock *tp,
-			     u32 cwnd)
+static void tcptune_set_cwnd(const struct tcptune_knobs *k, const struct tcptune_reno *ca,
+			     struct tcp_sock *tp, u32 cwnd)
 {
-	u32 clamp = reno_knob(ca, RENO_KNOB_cwnd_clamp) ?: tp->snd_cwnd_clamp;
+	u32 clamp = reno_knob(k, ca, RENO_KNOB_cwnd_clamp) ?: tp->snd_cwnd_clamp;
 
 	tcp_snd_cwnd_set(tp, clamp_t(u32, cwnd, 1, min(clamp, tp->snd_cwnd_clamp)));
 }
@@ -212,21 +216,22 @@ static u32 tcptune_flight_size(const struct sock *sk)
 /* Entering Recovery, Loss or CWR: RFC 5681 equation (4). */
 static u32 tcptune_reno_ssthresh(struct sock *sk)
 {
+	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
 	const struct tcptune_reno *ca = inet_csk_ca(sk);
-	u32 beta = ca->common.ready ? reno_knob(ca, RENO_KNOB_beta) : 50;
+	u32 beta = ca->common.ready ? reno_knob(k, ca, RENO_KNOB_beta) : 50;
 
 	return tcptune_rfc5681_ssthresh(tcptune_flight_size(sk), beta);
 }
 
 /* Grow an RFC window on an ACK of new data (slow start or CA). */
-static u32 tcptune_grow(struct tcptune_reno *ca, const struct tcp_sock *tp,
-			u32 cwnd, u32 acked_bytes)
+static u32 tcptune_grow(const struct tcptune_knobs *k, struct tcptune_reno *ca,
+			const struct tcp_sock *tp, u32 cwnd, u32 acked_bytes)
 {
 	u32 mss = tp->mss_cache ?: 1;
 
 	if (cwnd < tp->snd_ssthresh) {
 		u32 l = ca->after_rto ? TCPTUNE_ABC_L_RTO_SEGS :
-					reno_knob(ca, RENO_KNOB_abc_l);
+					reno_knob(k, ca, RENO_KNOB_abc_l);
 
 		cwnd = tcptune_abc_slow_start(cwnd, tp->snd_ssthresh, &ca->ss_bytes,
 					      acked_bytes, mss, l);
@@ -260,7 +265,8 @@ static void tcptune_leave_fast_recovery(struct sock *sk, u32 cwnd_rfc)
 }
 
 /* One ACK while the stack is in Recovery. */
-static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
+static u32 tcptune_recovery_ack(struct sock *sk, const struct tcptune_knobs *k,
+				u32 acked_bytes, u32 delivered)
 {
 	struct tcptune_reno *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -312,7 +318,7 @@ static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
 		/* TCPTUNE_RENO_AFTER_RECOVERY: the RFC window grows as usual. */
 		ca->dup_segs = 0;
 		ca->lt_snd_nxt = tp->snd_nxt;
-		ca->rfc_cwnd = tcptune_grow(ca, tp, ca->rfc_cwnd, acked_bytes);
+		ca->rfc_cwnd = tcptune_grow(k, ca, tp, ca->rfc_cwnd, acked_bytes);
 	} else if (delivered && !tcptune_is_newreno(sk)) {
 		/* RFC 5681 Reno has no "recover": 3 dup ACKs, halve again. */
 		if (!ca->dup_segs)
@@ -340,7 +346,7 @@ static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
 					 tp->packets_out, pipe);
 }
 
-static void tcptune_update_pacing_rate(struct sock *sk)
+static void tcptune_update_pacing_rate(struct sock *sk, const struct tcptune_knobs *k)
 {
 	const struct tcptune_reno *ca = inet_csk_ca(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -350,9 +356,9 @@ static void tcptune_update_pacing_rate(struct sock *sk)
 
 	/* Near the end of slow start, pace at the CA ratio already. */
 	if (tcp_snd_cwnd(tp) < tp->snd_ssthresh / 2)
-		ratio = reno_knob(ca, RENO_KNOB_pacing_ss_ratio);
+		ratio = reno_knob(k, ca, RENO_KNOB_pacing_ss_ratio);
 	else
-		ratio = reno_knob(ca, RENO_KNOB_pacing_ca_ratio);
+		ratio = reno_knob(k, ca, RENO_KNOB_pacing_ca_ratio);
 	rate = tcptune_window_rate(tp->mss_cache, cwnd, tp->srtt_us, ratio);
 	WRITE_ONCE(sk->sk_pacing_rate,
 		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
@@ -365,6 +371,7 @@ static void tcptune_update_pacing_rate(struct sock *sk)
 static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 				      const struct rate_sample *rs)
 {
+	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);	/* once per ACK */
 	struct tcptune_reno *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	u8 state = inet_csk(sk)->icsk_ca_state;
@@ -397,7 +404,7 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 
 	switch (state) {
 	case TCP_CA_Recovery:
-		cwnd = tcptune_recovery_ack(sk, acked, delivered);
+		cwnd = tcptune_recovery_ack(sk, k, acked, delivered);
 		break;
 	case TCP_CA_CWR:
 		/* RFC 3168 6.1.2: halve once per window, no growth. */
@@ -407,7 +414,7 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 		if (acked) {
 			ca->dup_segs = 0;
 			if (tcp_is_cwnd_limited(sk))
-				cwnd = tcptune_grow(ca, tp, cwnd, acked);
+				cwnd = tcptune_grow(k, ca, tp, cwnd, acked);
 		} else if (delivered) {
 			if (!ca->dup_segs)
 				ca->lt_snd_nxt = tp->snd_nxt;
@@ -415,8 +422,8 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 		}
 		break;
 	}
-	tcptune_set_cwnd(ca, tp, cwnd);
-	tcptune_update_pacing_rate(sk);
+	tcptune_set_cwnd(k, ca, tp, cwnd);
+	tcptune_update_pacing_rate(sk, k);
 }
 
 TCPTUNE_DEFINE_CONG_CONTROL(tcptune_reno_cong_control)
@@ -460,6 +467,7 @@ static void tcptune_reno_set_state(struct sock *sk, u8 new_state)
 /* RFC 5681 section 4.1: restart window after an idle period > RTO. */
 static void tcptune_reno_tx_start(struct sock *sk)
 {
+	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
 	const struct tcptune_reno *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 restart;
@@ -467,14 +475,14 @@ static void tcptune_reno_tx_start(struct sock *sk)
 
 	if (!ca->common.ready)
 		return;
-	restart = reno_knob(ca, RENO_KNOB_restart_idle);
+	restart = reno_knob(k, ca, RENO_KNOB_restart_idle);
 	if (restart == 2)
 		restart = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_slow_start_after_idle);
 	if (!restart)
 		return;
 	idle = tcp_jiffies32 - tp->lsndtime;
 	if (idle > (s32)inet_csk(sk)->icsk_rto && tcp_snd_cwnd(tp) > ca->iw)
-		tcptune_set_cwnd(ca, tp, ca->iw);
+		tcptune_set_cwnd(k, ca, tp, ca->iw);
 }
 
 TCPTUNE_DEFINE_TX_START(tcptune_reno_tx_start)
