@@ -193,12 +193,25 @@ static inline u32 tcptune_knob(const struct tcptune_knobs *k, unsigned int id)
  * The knob block of a namespace (struct tcptune_net begins with it); valid
  * while the namespace lives, so while any socket of it does.  No pointer
  * to it is kept in a socket's private area.
+ *
+ * net_generic()'s two loads, with preemption off instead of inside
+ * rcu_read_lock(): on PREEMPT_RCU kernels (Debian's) that is a pair of
+ * out-of-line calls, which made most of a lookup's per-ACK cost (P8,
+ * scripts/bench-ackcost.sh).  A preempt-disabled region is an RCU reader
+ * that synchronize_rcu() and kfree_rcu(), which frees a replaced net->gen,
+ * wait for (one RCU flavour since 4.20); preempt_disable() is one inline
+ * per-CPU increment.
  */
 extern unsigned int tcptune_net_id;
 
 static inline const struct tcptune_knobs *tcptune_net_knobs(const struct net *net)
 {
-	return net_generic(net, tcptune_net_id);
+	const struct tcptune_knobs *k;
+
+	preempt_disable();
+	k = rcu_dereference_sched(net->gen)->ptr[tcptune_net_id];
+	preempt_enable();
+	return k;
 }
 
 static inline const struct tcptune_knobs *tcptune_sk_knobs(const struct sock *sk)
