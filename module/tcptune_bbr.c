@@ -390,9 +390,23 @@ static void bbr_save_cwnd(struct sock *sk)
 		ca->prior_cwnd = max(ca->prior_cwnd, cwnd);
 }
 
+/*
+ * msecs_to_jiffies() of a variable is an out-of-line call, on the per-ACK
+ * path here: where HZ divides 1000 (100, 250, 1000) the same rounding up,
+ * inline.  ms is at most a knob's 60000 or min_rtt / 1000.
+ */
+static inline u32 bbr_ms_to_jiffies(u32 ms)
+{
+#if MSEC_PER_SEC % HZ == 0
+	return DIV_ROUND_UP(ms, MSEC_PER_SEC / HZ);
+#else
+	return msecs_to_jiffies(ms);
+#endif
+}
+
 static bool bbr_elapsed_ms(const struct tcptune_bbr *ca, u32 ms)
 {
-	return after(tcp_jiffies32, ca->cycle_stamp + msecs_to_jiffies(ms));
+	return after(tcp_jiffies32, ca->cycle_stamp + bbr_ms_to_jiffies(ms));
 }
 
 /* ---- ProbeBW phases (draft "ProbeBW") --------------------------------- */
@@ -814,7 +828,7 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs,
 	bool expired;
 
 	expired = after(tcp_jiffies32, ca->min_rtt_stamp +
-			msecs_to_jiffies(BBR_KNOB(k, probe_rtt_interval_ms)));
+			bbr_ms_to_jiffies(BBR_KNOB(k, probe_rtt_interval_ms)));
 	/*
 	 * An expired min_rtt is replaced by the first sample taken once
 	 * ProbeRTT has drained the pipe, not by the sample at expiry: that
@@ -845,7 +859,7 @@ static void bbr_update_min_rtt(struct sock *sk, const struct rate_sample *rs,
 		    tcp_packets_in_flight(tp) <=
 		    bbr_probe_rtt_cwnd(ca, BBR_KNOB(k, min_pipe_cwnd), k)) {
 			ca->cycle_stamp = tcp_jiffies32 +
-				msecs_to_jiffies(BBR_KNOB(k, probe_rtt_duration_ms));
+				bbr_ms_to_jiffies(BBR_KNOB(k, probe_rtt_duration_ms));
 			ca->probe_rtt_timing = 1;
 			ca->probe_rtt_round_done = 0;
 			bbr_start_round(sk);
