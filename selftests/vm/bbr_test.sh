@@ -164,7 +164,7 @@ if ecn_pair && [ "$(ecn_rtos)" -gt 0 ]; then
 	ecn_pair
 fi
 tap_note "ECN: RTOs and loss probes in the pair judged: $(ecn_rtos)"
-check "ECN: CE marks bound inflight_hi, no retransmission (knob ecn=1)" \
+check "ECN: CE marks bound inflight_hi, retransmissions <= 0.1 % (knob ecn=1)" \
 	ecn "$out/ecn-on.json" "$out/ecn-on-dump.json" "$out/ecn-on-ce" 1
 check "ECN: with knob ecn=0 the same marks leave inflight_hi unbounded" \
 	ecn "$out/ecn-off.json" "$out/ecn-off-dump.json" "$out/ecn-off-ce" 0 \
