@@ -321,26 +321,35 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 			json_object_array_add(arr, tt_sock_json(&l.v[i]));
 		tt_json_print(ctx, arr);
 		json_object_put(arr);
-	} else if (ctx->json) {
-		/*
-		 * One socket at a time: the same bytes as printing the whole
-		 * array, at a quarter of the time and memory with 20,000
-		 * sockets (P9).
-		 */
-		putchar('[');
-		for (i = 0; i < l.n; i++) {
-			json_object *o = tt_sock_json(&l.v[i]);
-
-			if (i)
-				putchar(',');
-			fputs(tt_json_str(ctx, o), stdout);
-			json_object_put(o);
-		}
-		puts("]");
 	} else {
-		tt_sock_header(stdout);
-		for (i = 0; i < l.n; i++)
-			tt_sock_print(&l.v[i], stdout);
+		/*
+		 * Written as it is made, through one buffer: the same bytes
+		 * as json-c prints (or fprintf would), at a fraction of the
+		 * time with 20,000 sockets (P9).
+		 */
+		struct tt_out *o = malloc(sizeof(*o));
+
+		if (!o) {
+			status = TT_EXIT_KERNEL;
+		} else if (ctx->json) {
+			struct tt_jw w;
+
+			tt_out_init(o, stdout);
+			tt_jw_text(&w, o);
+			tt_jw_arr(&w, NULL);
+			for (i = 0; i < l.n; i++)
+				tt_sock_jw(&l.v[i], &w);
+			tt_jw_arr_end(&w);
+			tt_out_c(o, '\n');
+		} else {
+			tt_out_init(o, stdout);
+			tt_sock_header(stdout);
+			for (i = 0; i < l.n; i++)
+				tt_sock_write(&l.v[i], o);
+		}
+		if (o)
+			tt_out_flush(o);
+		free(o);
 	}
 	tt_socklist_free(&l);
 	tt_owners_free(&owners);
