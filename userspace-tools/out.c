@@ -122,7 +122,19 @@ void tt_jw_tree(struct tt_jw *w, json_object *into)
 	}
 }
 
-/* A string as json-c escapes it (no "\/": NOSLASHESCAPE). */
+/*
+ * What json-c writes for each byte of a string: 0 the byte itself, 'u'
+ * \u00XX, else a backslash and that letter (no "\/": NOSLASHESCAPE).
+ */
+static const char jw_esc[256] = {
+	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+	[1] = 'u', [2] = 'u', [3] = 'u', [4] = 'u', [5] = 'u', [6] = 'u', [7] = 'u',
+	[11] = 'u', [14] = 'u', [15] = 'u', [16] = 'u', [17] = 'u', [18] = 'u', [19] = 'u',
+	[20] = 'u', [21] = 'u', [22] = 'u', [23] = 'u', [24] = 'u', [25] = 'u', [26] = 'u',
+	[27] = 'u', [28] = 'u', [29] = 'u', [30] = 'u', [31] = 'u',
+	['"'] = '"', ['\\'] = '\\',
+};
+
 static void jw_escaped(struct tt_out *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -131,14 +143,13 @@ static void jw_escaped(struct tt_out *o, const char *s)
 	tt_out_c(o, '"');
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		char e = c == '"' ? '"' : c == '\\' ? '\\' : c == '\b' ? 'b' : c == '\n' ? 'n' :
-			 c == '\r' ? 'r' : c == '\t' ? 't' : c == '\f' ? 'f' : 0;
+		char e = jw_esc[c];
 
-		if (!e && c >= ' ')
+		if (!e)
 			continue;
 		tt_out_mem(o, run, (size_t)(s - run));
 		run = s + 1;
-		if (e) {
+		if (e != 'u') {
 			char esc[2] = { '\\', e };
 
 			tt_out_mem(o, esc, 2);
