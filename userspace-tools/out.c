@@ -172,8 +172,10 @@ static void jw_key(struct tt_jw *w, const char *key)
 		w->more[w->depth - 1] = true;
 	}
 	if (key) {
-		jw_escaped(w->o, key);
-		tt_out_c(w->o, ':');
+		/* the program's own constants, nothing in them to escape */
+		tt_out_c(w->o, '"');
+		tt_out_s(w->o, key);
+		tt_out_mem(w->o, "\":", 2);
 	}
 }
 

@@ -557,7 +557,8 @@ void tt_out_fmt(struct tt_out *o, const char *fmt, ...) __attribute__((format(pr
 /*
  * A JSON writer: text into a tt_out (tt_jw_text), the bytes of
  * tt_json_str without -p, or a json-c tree (tt_jw_tree: into an object
- * already made, or as root).  Keys are string constants, NULL in arrays.
+ * already made, or as root).  Keys are string constants with nothing to
+ * escape (written as they are), NULL in arrays.
  */
 #define TT_JW_DEPTH 16
 struct tt_jw {
