@@ -101,6 +101,34 @@ static int dump_ours(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_so
 }
 
 /*
+ * The sockets of from after those of out, from left empty: its array
+ * itself when out has none (20,000 sockets of 800 bytes are not copied,
+ * P9).  0 or TT_EXIT_KERNEL (out of memory).
+ */
+static int socklist_move(struct tt_socklist *out, struct tt_socklist *from)
+{
+	if (!from->n)
+		return 0;
+	if (!out->n) {
+		tt_socklist_free(out);
+		*out = *from;
+		memset(from, 0, sizeof(*from));
+		return 0;
+	}
+	if (out->cap - out->n < from->n) {
+		struct tt_sock *v = realloc(out->v, (out->n + from->n) * sizeof(*v));
+
+		if (!v)
+			return TT_EXIT_KERNEL;
+		out->v = v;
+		out->cap = out->n + from->n;
+	}
+	memcpy(out->v + out->n, from->v, from->n * sizeof(*from->v));
+	out->n += from->n;
+	return 0;
+}
+
+/*
  * The sockets of the namespace that match f.  The tcptune dump comes first;
  * with all, sock_diag adds every socket it did not report (same cookie).
  * If the module is missing and all is set, the sock_diag sockets are the
@@ -112,7 +140,7 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 	struct tt_socklist ours = { 0 }, other = { 0 }, none = { 0 };
 	uint64_t *cookies = NULL;
 	bool kexact = false;
-	size_t i;
+	size_t i, n, n_other;
 	int status, r;
 
 	status = tt_genl_open(ctx);
@@ -158,30 +186,34 @@ int tt_collect(struct tt_ctx *ctx, const struct tt_filter *f, bool all,
 			return r;
 		}
 	}
-	for (i = 0; i < ours.n; i++) {
+	/* the matching sockets, moved down in place: no copy of the rest */
+	for (i = 0, n = 0; i < ours.n; i++) {
 		if (kexact ? !tt_filter_match_outer(f, &ours.v[i]) : !tt_filter_match(f, &ours.v[i]))
 			continue;
-		struct tt_sock *s = tt_socklist_add(out);
-
-		if (s)
-			*s = ours.v[i];
+		if (n != i)
+			ours.v[n] = ours.v[i];
+		n++;
 	}
-	for (i = 0; i < other.n; i++) {
+	for (i = 0, n_other = 0; i < other.n; i++) {
 		uint64_t c = other.v[i].v[TCPTUNE_SOCK_A_COOKIE];
 
 		if (ours.n && bsearch(&c, cookies, ours.n, sizeof(c), cookie_cmp))
 			continue;
 		if (!tt_filter_match(f, &other.v[i]))
 			continue;
-		struct tt_sock *s = tt_socklist_add(out);
-
-		if (s)
-			*s = other.v[i];
+		if (n_other != i)
+			other.v[n_other] = other.v[i];
+		n_other++;
 	}
 	free(cookies);
+	ours.n = n;
+	other.n = n_other;
+	r = socklist_move(out, &ours);
+	if (!r)
+		r = socklist_move(out, &other);
 	tt_socklist_free(&ours);
 	tt_socklist_free(&other);
-	return 0;
+	return r;
 }
 
 int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
@@ -289,26 +321,35 @@ int cmd_sockets(struct tt_ctx *ctx, int argc, char **argv)
 			json_object_array_add(arr, tt_sock_json(&l.v[i]));
 		tt_json_print(ctx, arr);
 		json_object_put(arr);
-	} else if (ctx->json) {
-		/*
-		 * One socket at a time: the same bytes as printing the whole
-		 * array, at a quarter of the time and memory with 20,000
-		 * sockets (P9).
-		 */
-		putchar('[');
-		for (i = 0; i < l.n; i++) {
-			json_object *o = tt_sock_json(&l.v[i]);
-
-			if (i)
-				putchar(',');
-			fputs(tt_json_str(ctx, o), stdout);
-			json_object_put(o);
-		}
-		puts("]");
 	} else {
-		tt_sock_header(stdout);
-		for (i = 0; i < l.n; i++)
-			tt_sock_print(&l.v[i], stdout);
+		/*
+		 * Written as it is made, through one buffer: the same bytes
+		 * as json-c prints (or fprintf would), at a fraction of the
+		 * time with 20,000 sockets (P9).
+		 */
+		struct tt_out *o = malloc(sizeof(*o));
+
+		if (!o) {
+			status = TT_EXIT_KERNEL;
+		} else if (ctx->json) {
+			struct tt_jw w;
+
+			tt_out_init(o, stdout);
+			tt_jw_text(&w, o);
+			tt_jw_arr(&w, NULL);
+			for (i = 0; i < l.n; i++)
+				tt_sock_jw(&l.v[i], &w);
+			tt_jw_arr_end(&w);
+			tt_out_c(o, '\n');
+		} else {
+			tt_out_init(o, stdout);
+			tt_sock_header(stdout);
+			for (i = 0; i < l.n; i++)
+				tt_sock_write(&l.v[i], o);
+		}
+		if (o)
+			tt_out_flush(o);
+		free(o);
 	}
 	tt_socklist_free(&l);
 	tt_owners_free(&owners);

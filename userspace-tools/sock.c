@@ -331,8 +331,11 @@ void tt_sock_derive(struct tt_sock *s)
 void tt_addr_str(int family, const uint8_t *a, char *buf, size_t len)
 {
 	char tmp[INET6_ADDRSTRLEN];
+	int af = family == AF_INET6 ? AF_INET6 : AF_INET;
 
-	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, a, tmp, sizeof(tmp)))
+	if (len >= sizeof(tmp) && inet_ntop(af, a, buf, (socklen_t)len))
+		return;
+	if (!inet_ntop(af, a, tmp, sizeof(tmp)))
 		snprintf(tmp, sizeof(tmp), "?");
 	snprintf(buf, len, "%s", tmp);
 }
@@ -340,17 +343,24 @@ void tt_addr_str(int family, const uint8_t *a, char *buf, size_t len)
 /* "198.18.1.1:5201" or "[2001:db8::1]:5201", as ss. */
 void tt_sock_addr(const struct tt_sock *s, bool local, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN + 32], *p = a;
 	unsigned int port = (unsigned int)s->v[local ? TCPTUNE_SOCK_A_SPORT
 						      : TCPTUNE_SOCK_A_DPORT];
 
-	tt_addr_str(s->family, local ? s->saddr : s->daddr, a, sizeof(a));
 	if (s->family == AF_INET6)
-		snprintf(buf, len, "[%s]:%u", a, port);
+		*p++ = '[';
+	tt_addr_str(s->family, local ? s->saddr : s->daddr, p, INET6_ADDRSTRLEN);
+	p += strlen(p);
+	if (s->family == AF_INET6)
+		*p++ = ']';
+	*p++ = ':';
+	p = tt_fmt_u64(p, port);
+	*p = '\0';
+	if ((size_t)(p - a) < len)
+		memcpy(buf, a, (size_t)(p - a) + 1);
 	else
-		snprintf(buf, len, "%s:%u", a, port);
+		snprintf(buf, len, "%s", a);
 }
-
 
 void tt_sock_header(FILE *f)
 {
@@ -499,7 +509,7 @@ static bool model_value(const struct model_view *mv, const struct model_field *m
 	return mf->fmt != M_RATE || tt_rate_known(*v);
 }
 
-void tt_model_print(const struct tt_sock *s, FILE *f)
+void tt_model_write(const struct tt_sock *s, struct tt_out *o)
 {
 	struct model_view mv;
 	char r[32];
@@ -507,20 +517,27 @@ void tt_model_print(const struct tt_sock *s, FILE *f)
 	size_t i;
 
 	for (which = 0; which < NMODELS; which++) {
-		const char *sep = "";
+		char sep = 0;
 
 		if (!model_view(s, which, &mv) || !mv.m->text)
 			continue;
+		tt_out_c(o, ' ');
+		tt_out_s(o, mv.m->name);
+		tt_out_c(o, ':');
 		if (mv.off) {
-			fprintf(f, " %s:%s", mv.m->name, mv.m->off);
+			tt_out_s(o, mv.m->off);
 			continue;
 		}
-		fprintf(f, " %s:(", mv.m->name);
+		tt_out_c(o, '(');
 		if (mv.state) {
-			fprintf(f, "%s:%s", mv.state_key, mv.state);
-			if (mv.phase)
-				fprintf(f, ",phase:%s", mv.phase);
-			sep = ",";
+			tt_out_s(o, mv.state_key);
+			tt_out_c(o, ':');
+			tt_out_s(o, mv.state);
+			if (mv.phase) {
+				tt_out_s(o, ",phase:");
+				tt_out_s(o, mv.phase);
+			}
+			sep = ',';
 		}
 		for (i = 0; i < mv.m->n; i++) {
 			const struct model_field *mf = &mv.m->f[i];
@@ -528,29 +545,42 @@ void tt_model_print(const struct tt_sock *s, FILE *f)
 
 			if (!model_value(&mv, mf, &v) || (mf->hide0 && !v))
 				continue;
-			fprintf(f, "%s%s:", sep, mf->ss);
-			sep = ",";
+			if (sep)
+				tt_out_c(o, sep);
+			tt_out_s(o, mf->ss);
+			tt_out_c(o, ':');
+			sep = ',';
 			switch (mf->fmt) {
 			case M_U64:
 			case M_BOOL:
-				fprintf(f, "%llu", (unsigned long long)v);
+				tt_out_u64(o, v);
 				break;
 			case M_MS:
-				fputs(tt_fmt_ms(r, sizeof(r), v), f);
+				tt_out_s(o, tt_fmt_ms(r, sizeof(r), v));
 				break;
 			case M_RATE:
-				fprintf(f, "%sbps", tt_fmt_rate(r, sizeof(r), (double)v * 8));
+				tt_out_s(o, tt_fmt_rate(r, sizeof(r), (double)v * 8));
+				tt_out_s(o, "bps");
 				break;
 			case M_GAIN:
-				fprintf(f, "%g", (double)v / 100);
+				tt_out_fmt(o, "%g", (double)v / 100);
 				break;
 			case M_GAIN256:
-				fprintf(f, "%g", (double)v / 256);
+				tt_out_fmt(o, "%g", (double)v / 256);
 				break;
 			}
 		}
-		fputc(')', f);
+		tt_out_c(o, ')');
 	}
+}
+
+void tt_model_print(const struct tt_sock *s, FILE *f)
+{
+	struct tt_out o;
+
+	tt_out_init(&o, f);
+	tt_model_write(s, &o);
+	tt_out_flush(&o);
 }
 
 /*
@@ -564,26 +594,37 @@ static bool unset(const struct tt_sock *s, int attr)
 }
 
 /* A queue column: "-" when the source did not say. */
-static const char *queue_str(const struct tt_sock *s, int attr, char *buf, size_t len)
+static void queue_write(const struct tt_sock *s, int attr, struct tt_out *o)
 {
-	if (!tt_has(s, attr))
-		return "-";
-	snprintf(buf, len, "%llu", (unsigned long long)s->v[attr]);
-	return buf;
+	char buf[24] = "-";
+
+	if (tt_has(s, attr))
+		*tt_fmt_u64(buf, s->v[attr]) = '\0';
+	tt_out_pad(o, buf, 6);
+	tt_out_c(o, ' ');
 }
 
 /* users:(("name",pid=N,fd=N),...) as ss -p */
-static void owners_print(const struct tt_sock *s, FILE *f)
+static void owners_write(const struct tt_sock *s, struct tt_out *o)
 {
 	size_t i;
 
 	if (!s->n_owners)
 		return;
-	fputs(" users:(", f);
+	tt_out_s(o, " users:(");
 	for (i = 0; i < s->n_owners; i++)
-		fprintf(f, "%s(\"%s\",pid=%d,fd=%d)", i ? "," : "", s->owners[i].name,
-			s->owners[i].pid, s->owners[i].fd);
-	fputc(')', f);
+		tt_out_fmt(o, "%s(\"%s\",pid=%d,fd=%d)", i ? "," : "", s->owners[i].name,
+			   s->owners[i].pid, s->owners[i].fd);
+	tt_out_c(o, ')');
+}
+
+/* " name:value" */
+static void field_u64(struct tt_out *o, const char *name, uint64_t v)
+{
+	tt_out_c(o, ' ');
+	tt_out_s(o, name);
+	tt_out_c(o, ':');
+	tt_out_u64(o, v);
 }
 
 /*
@@ -592,43 +633,56 @@ static void owners_print(const struct tt_sock *s, FILE *f)
  * plus what ss lacks (ca_state, rtos, inflight, the algorithm's model).
  * Zero and unset values are left out, as ss leaves them out.
  */
-void tt_sock_print(const struct tt_sock *s, FILE *f)
+void tt_sock_write(const struct tt_sock *s, struct tt_out *o)
 {
-	char l[64], p[64], r[32], r2[32], q1[24], q2[24];
+	char a[64], r[32];
 	uint64_t busy = tt_has(s, TCPTUNE_SOCK_A_BUSY) ? s->v[TCPTUNE_SOCK_A_BUSY] : 0;
 	uint64_t opts = s->v[TCPTUNE_SOCK_A_OPTIONS];
 	size_t i;
 
-	tt_sock_addr(s, true, l, sizeof(l));
-	tt_sock_addr(s, false, p, sizeof(p));
-	fprintf(f, "%-10s %-6s %-6s %-44s %-44s",
-		tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE]),
-		queue_str(s, TCPTUNE_SOCK_A_RECV_Q, q1, sizeof(q1)),
-		queue_str(s, TCPTUNE_SOCK_A_SEND_Q, q2, sizeof(q2)), l, p);
-	owners_print(s, f);
+	tt_out_pad(o, tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE]), 10);
+	tt_out_c(o, ' ');
+	queue_write(s, TCPTUNE_SOCK_A_RECV_Q, o);
+	queue_write(s, TCPTUNE_SOCK_A_SEND_Q, o);
+	tt_sock_addr(s, true, a, sizeof(a));
+	tt_out_pad(o, a, 44);
+	tt_out_c(o, ' ');
+	tt_sock_addr(s, false, a, sizeof(a));
+	tt_out_pad(o, a, 44);
+	owners_write(s, o);
 	if (s->v[TCPTUNE_SOCK_A_UID])
-		fprintf(f, " uid:%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_UID]);
+		field_u64(o, "uid", s->v[TCPTUNE_SOCK_A_UID]);
 	if (tt_has(s, TCPTUNE_SOCK_A_INODE))
-		fprintf(f, " ino:%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_INODE]);
-	fprintf(f, " sk:%llx", (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE]);
-	if (s->cgroup)
-		fprintf(f, " cgroup:%s", s->cgroup);
-	fputs("\n\t", f);
+		field_u64(o, "ino", s->v[TCPTUNE_SOCK_A_INODE]);
+	tt_out_s(o, " sk:");
+	tt_out_x64(o, s->v[TCPTUNE_SOCK_A_COOKIE]);
+	if (s->cgroup) {
+		tt_out_s(o, " cgroup:");
+		tt_out_s(o, s->cgroup);
+	}
+	tt_out_s(o, "\n\t");
 	for (i = 0; i < sizeof(tcp_opts) / sizeof(tcp_opts[0]); i++)
-		if (opts & tcp_opts[i].bit)
-			fprintf(f, " %s", tcp_opts[i].name);
-	fprintf(f, " %s", s->algo[0] ? s->algo : "-");
-	if (opts & TCPI_OPT_WSCALE)
-		fprintf(f, " wscale:%llu,%llu", (unsigned long long)s->v[TCPTUNE_SOCK_A_SND_WSCALE],
-			(unsigned long long)s->v[TCPTUNE_SOCK_A_RCV_WSCALE]);
-	if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
-		fprintf(f, " ca_state:%s", tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE]));
+		if (opts & tcp_opts[i].bit) {
+			tt_out_c(o, ' ');
+			tt_out_s(o, tcp_opts[i].name);
+		}
+	tt_out_c(o, ' ');
+	tt_out_s(o, s->algo[0] ? s->algo : "-");
+	if (opts & TCPI_OPT_WSCALE) {
+		field_u64(o, "wscale", s->v[TCPTUNE_SOCK_A_SND_WSCALE]);
+		tt_out_c(o, ',');
+		tt_out_u64(o, s->v[TCPTUNE_SOCK_A_RCV_WSCALE]);
+	}
+	if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE)) {
+		tt_out_s(o, " ca_state:");
+		tt_out_s(o, tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE]));
+	}
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const struct field *fl = &fields[i];
 		uint64_t v = s->v[fl->attr];
 
 		if (fl->fmt == F_MODELS) {
-			tt_model_print(s, f);
+			tt_model_write(s, o);
 			continue;
 		}
 		if (!tt_has(s, fl->attr) || (fl->hide >= 0 && v == (uint64_t)fl->hide) ||
@@ -637,77 +691,91 @@ void tt_sock_print(const struct tt_sock *s, FILE *f)
 		switch (fl->fmt) {
 		case F_U32:
 		case F_U64:
-			fprintf(f, " %s:%llu", fl->ss, (unsigned long long)v);
+			field_u64(o, fl->ss, v);
 			break;
 		case F_MS:
-			fprintf(f, " %s:%s", fl->ss, tt_fmt_ms(r, sizeof(r), v));
+			tt_out_c(o, ' ');
+			tt_out_s(o, fl->ss);
+			tt_out_c(o, ':');
+			tt_out_s(o, tt_fmt_ms(r, sizeof(r), v));
 			break;
 		case F_RATE:
-			fprintf(f, " %s %sbps", fl->ss, tt_fmt_rate(r, sizeof(r), (double)v * 8));
-			break;
 		case F_BITRATE:
-			fprintf(f, " %s %sbps", fl->ss, tt_fmt_rate(r, sizeof(r), (double)v));
+			tt_out_c(o, ' ');
+			tt_out_s(o, fl->ss);
+			tt_out_c(o, ' ');
+			tt_out_s(o, tt_fmt_rate(r, sizeof(r), fl->fmt == F_RATE ? (double)v * 8
+										: (double)v));
+			tt_out_s(o, "bps");
 			break;
 		case F_FLAG:
-			if (v)
-				fprintf(f, " %s", fl->ss);
+			if (v) {
+				tt_out_c(o, ' ');
+				tt_out_s(o, fl->ss);
+			}
 			break;
 		case F_BUSY:
-			fprintf(f, " %s:%llums", fl->ss, (unsigned long long)(v / 1000));
+			field_u64(o, fl->ss, v / 1000);
+			tt_out_s(o, "ms");
 			break;
 		case F_LIMITED:
-			if (busy)
-				fprintf(f, " %s:%llums(%.1f%%)", fl->ss, (unsigned long long)(v / 1000),
-					100.0 * (double)v / (double)busy);
+			if (busy) {
+				field_u64(o, fl->ss, v / 1000);
+				tt_out_fmt(o, "ms(%.1f%%)", 100.0 * (double)v / (double)busy);
+			}
 			break;
 		case F_MODELS:
 			break;
 		case F_HIDDEN:
-			if (fl->attr == TCPTUNE_SOCK_A_SRTT && v)
-				fprintf(f, " rtt:%s/%s", tt_fmt_ms(r, sizeof(r), v),
-					tt_fmt_ms(r2, sizeof(r2), s->v[TCPTUNE_SOCK_A_RTTVAR]));
-			else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v && v < INFINITE_SSTHRESH)
-				fprintf(f, " ssthresh:%llu", (unsigned long long)v);
-			else if (fl->attr == TCPTUNE_SOCK_A_RETRANS &&
-				 (v || s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS]))
-				fprintf(f, " retrans:%llu/%llu", (unsigned long long)v,
-					(unsigned long long)s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS]);
+			if (fl->attr == TCPTUNE_SOCK_A_SRTT && v) {
+				tt_out_s(o, " rtt:");
+				tt_out_s(o, tt_fmt_ms(r, sizeof(r), v));
+				tt_out_c(o, '/');
+				tt_out_s(o, tt_fmt_ms(r, sizeof(r), s->v[TCPTUNE_SOCK_A_RTTVAR]));
+			} else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v && v < INFINITE_SSTHRESH) {
+				field_u64(o, "ssthresh", v);
+			} else if (fl->attr == TCPTUNE_SOCK_A_RETRANS &&
+				   (v || s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS])) {
+				field_u64(o, "retrans", v);
+				tt_out_c(o, '/');
+				tt_out_u64(o, s->v[TCPTUNE_SOCK_A_TOTAL_RETRANS]);
+			}
 			break;
 		}
 	}
-	fputc('\n', f);
+	tt_out_c(o, '\n');
 }
 
-static json_object *ju64(uint64_t v)
+void tt_sock_print(const struct tt_sock *s, FILE *f)
 {
-	return json_object_new_uint64(v);
+	struct tt_out o;
+
+	tt_out_init(&o, f);
+	tt_sock_write(s, &o);
+	tt_out_flush(&o);
 }
 
-/* Keys here are string constants, each added once: no copy, no lookup. */
-static void jadd(json_object *o, const char *key, json_object *v)
-{
-	json_object_object_add_ex(o, key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW |
-				  JSON_C_OBJECT_KEY_IS_CONSTANT);
-}
-
-void tt_model_json(const struct tt_sock *s, json_object *o)
+static void model_jw(const struct tt_sock *s, struct tt_jw *w)
 {
 	struct model_view mv;
-	json_object *m;
 	int which;
 	size_t i;
 
 	for (which = 0; which < NMODELS; which++) {
 		if (!model_view(s, which, &mv))
 			continue;
-		m = json_object_new_object();
+		tt_jw_obj(w, mv.m->name);
 		if (mv.state) {
-			jadd(m, mv.state_key, json_object_new_string(mv.state));
-			if (which == MODEL_BBR)	/* a phase in ProbeBW, null elsewhere */
-				jadd(m, "phase", mv.phase ? json_object_new_string(mv.phase) : NULL);
+			tt_jw_str(w, mv.state_key, mv.state);
+			if (which == MODEL_BBR) {	/* a phase in ProbeBW, null elsewhere */
+				if (mv.phase)
+					tt_jw_str(w, "phase", mv.phase);
+				else
+					tt_jw_null(w, "phase");
+			}
 		}
 		if (mv.m->off)		/* "fallback_mode": true, and nothing else */
-			jadd(m, mv.m->off, json_object_new_boolean(mv.off));
+			tt_jw_bool(w, mv.m->off, mv.off);
 		for (i = 0; i < mv.m->n && !mv.off; i++) {
 			const struct model_field *mf = &mv.m->f[i];
 			uint64_t v;
@@ -715,90 +783,104 @@ void tt_model_json(const struct tt_sock *s, json_object *o)
 			if (!(mv.have & (1ULL << mf->attr)))
 				continue;
 			if (!model_value(&mv, mf, &v))
-				jadd(m, mf->json, NULL);
+				tt_jw_null(w, mf->json);
 			else if (mf->fmt == M_RATE)
-				jadd(m, mf->json, ju64(v * 8));
+				tt_jw_u64(w, mf->json, v * 8);
 			else if (mf->fmt == M_GAIN || mf->fmt == M_GAIN256)
-				jadd(m, mf->json, json_object_new_double((double)v /
-									   (mf->fmt == M_GAIN ? 100 : 256)));
+				tt_jw_double(w, mf->json, (double)v / (mf->fmt == M_GAIN ? 100 : 256));
 			else if (mf->fmt == M_BOOL)
-				jadd(m, mf->json, json_object_new_boolean(v != 0));
+				tt_jw_bool(w, mf->json, v != 0);
 			else
-				jadd(m, mf->json, ju64(v));
+				tt_jw_u64(w, mf->json, v);
 		}
-		jadd(o, mv.m->name, m);
+		tt_jw_obj_end(w);
 	}
 }
 
-json_object *tt_sock_json(const struct tt_sock *s)
+void tt_model_json(const struct tt_sock *s, json_object *o)
 {
-	json_object *o = json_object_new_object();
+	struct tt_jw w;
+
+	tt_jw_tree(&w, o);
+	model_jw(s, &w);
+}
+
+void tt_sock_jw(const struct tt_sock *s, struct tt_jw *w)
+{
 	char buf[INET6_ADDRSTRLEN + 8];
 	size_t i;
 
+	tt_jw_obj(w, NULL);
 	snprintf(buf, sizeof(buf), "%llx", (unsigned long long)s->v[TCPTUNE_SOCK_A_COOKIE]);
-	jadd(o, "sk", json_object_new_string(buf));
-	jadd(o, "cookie", ju64(s->v[TCPTUNE_SOCK_A_COOKIE]));
-	jadd(o, "family",
-	     json_object_new_string(s->family == AF_INET6 ? "inet6" : "inet"));
+	tt_jw_str(w, "sk", buf);
+	tt_jw_u64(w, "cookie", s->v[TCPTUNE_SOCK_A_COOKIE]);
+	tt_jw_str(w, "family", s->family == AF_INET6 ? "inet6" : "inet");
 	tt_addr_str(s->family, s->saddr, buf, sizeof(buf));
-	jadd(o, "saddr", json_object_new_string(buf));
-	jadd(o, "sport", ju64(s->v[TCPTUNE_SOCK_A_SPORT]));
+	tt_jw_str(w, "saddr", buf);
+	tt_jw_u64(w, "sport", s->v[TCPTUNE_SOCK_A_SPORT]);
 	tt_addr_str(s->family, s->daddr, buf, sizeof(buf));
-	jadd(o, "daddr", json_object_new_string(buf));
-	jadd(o, "dport", ju64(s->v[TCPTUNE_SOCK_A_DPORT]));
-	jadd(o, "state",
-	     json_object_new_string(tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE])));
-	jadd(o, "algo", s->algo[0] ? json_object_new_string(s->algo) : NULL);
-	jadd(o, "tcptune", json_object_new_boolean(s->ours));
+	tt_jw_str(w, "daddr", buf);
+	tt_jw_u64(w, "dport", s->v[TCPTUNE_SOCK_A_DPORT]);
+	tt_jw_str(w, "state", tt_tcp_state_name((int)s->v[TCPTUNE_SOCK_A_STATE]));
+	if (s->algo[0])
+		tt_jw_str(w, "algo", s->algo);
+	else
+		tt_jw_null(w, "algo");
+	tt_jw_bool(w, "tcptune", s->ours);
 	if (tt_has(s, TCPTUNE_SOCK_A_CA_STATE))
-		jadd(o, "ca_state",
-		     json_object_new_string(tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE])));
+		tt_jw_str(w, "ca_state", tt_ca_state_name((int)s->v[TCPTUNE_SOCK_A_CA_STATE]));
 	if (tt_has(s, TCPTUNE_SOCK_A_OPTIONS)) {
 		uint64_t opts = s->v[TCPTUNE_SOCK_A_OPTIONS];
-		json_object *w = NULL;
 
 		for (i = 0; i < sizeof(tcp_opts) / sizeof(tcp_opts[0]); i++)
-			jadd(o, tcp_opts[i].name, json_object_new_boolean(!!(opts & tcp_opts[i].bit)));
+			tt_jw_bool(w, tcp_opts[i].name, opts & tcp_opts[i].bit);
 		if (opts & TCPI_OPT_WSCALE) {
-			w = json_object_new_object();
-			jadd(w, "snd", ju64(s->v[TCPTUNE_SOCK_A_SND_WSCALE]));
-			jadd(w, "rcv", ju64(s->v[TCPTUNE_SOCK_A_RCV_WSCALE]));
+			tt_jw_obj(w, "wscale");
+			tt_jw_u64(w, "snd", s->v[TCPTUNE_SOCK_A_SND_WSCALE]);
+			tt_jw_u64(w, "rcv", s->v[TCPTUNE_SOCK_A_RCV_WSCALE]);
+			tt_jw_obj_end(w);
+		} else {
+			tt_jw_null(w, "wscale");
 		}
-		jadd(o, "wscale", w);
 	}
 	if (s->owners_asked) {
-		json_object *u = json_object_new_array();
-
+		tt_jw_arr(w, "users");
 		for (i = 0; i < s->n_owners; i++) {
-			json_object *e = json_object_new_object();
-
-			jadd(e, "name", json_object_new_string(s->owners[i].name));
-			jadd(e, "pid", json_object_new_int(s->owners[i].pid));
-			jadd(e, "fd", json_object_new_int(s->owners[i].fd));
-			json_object_array_add(u, e);
+			tt_jw_obj(w, NULL);
+			tt_jw_str(w, "name", s->owners[i].name);
+			tt_jw_int(w, "pid", s->owners[i].pid);
+			tt_jw_int(w, "fd", s->owners[i].fd);
+			tt_jw_obj_end(w);
 		}
-		jadd(o, "users", u);
+		tt_jw_arr_end(w);
 	}
 	if (s->cgroup)
-		jadd(o, "cgroup", json_object_new_string(s->cgroup));
+		tt_jw_str(w, "cgroup", s->cgroup);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const struct field *fl = &fields[i];
 		uint64_t v = s->v[fl->attr];
 
 		if (fl->fmt == F_MODELS || !tt_has(s, fl->attr))
 			continue;
-		if (unset(s, fl->attr))
-			jadd(o, fl->json, NULL);
+		if (unset(s, fl->attr) || (fl->fmt == F_RATE && !tt_rate_known(v)) ||
+		    (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v >= INFINITE_SSTHRESH))
+			tt_jw_null(w, fl->json);
 		else if (fl->fmt == F_FLAG)
-			jadd(o, fl->json, json_object_new_boolean(v != 0));
+			tt_jw_bool(w, fl->json, v != 0);
 		else if (fl->fmt == F_RATE)
-			jadd(o, fl->json, tt_rate_known(v) ? ju64(v * 8) : NULL);
-		else if (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v >= INFINITE_SSTHRESH)
-			jadd(o, fl->json, NULL);
+			tt_jw_u64(w, fl->json, v * 8);
 		else
-			jadd(o, fl->json, ju64(v));
+			tt_jw_u64(w, fl->json, v);
 	}
-	tt_model_json(s, o);
-	return o;
+	model_jw(s, w);
+	tt_jw_obj_end(w);
+}
+
+json_object *tt_sock_json(const struct tt_sock *s)
+{
+	struct tt_jw w;
+
+	tt_jw_tree(&w, NULL);
+	tt_sock_jw(s, &w);
+	return w.root;
 }

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 #include <netinet/in.h>
 #include <json-c/json.h>
@@ -301,11 +302,16 @@ static inline void tt_sock_set(struct tt_sock *s, int field, uint64_t v)
 	s->v[field] = v;
 	s->have |= 1ULL << field;
 }
+struct tt_out;
+struct tt_jw;
 void tt_sock_print(const struct tt_sock *s, FILE *f);
+void tt_sock_write(const struct tt_sock *s, struct tt_out *o);	/* the same, buffered */
 void tt_sock_header(FILE *f);
 json_object *tt_sock_json(const struct tt_sock *s);
+void tt_sock_jw(const struct tt_sock *s, struct tt_jw *w);	/* the same object, written */
 /* The algorithm's model: " reno:(...)" / " bbr:(...)", or its JSON objects in o. */
 void tt_model_print(const struct tt_sock *s, FILE *f);
+void tt_model_write(const struct tt_sock *s, struct tt_out *o);
 void tt_model_json(const struct tt_sock *s, json_object *o);
 void tt_sock_addr(const struct tt_sock *s, bool local, char *buf, size_t len);
 void tt_addr_str(int family, const uint8_t *a, char *buf, size_t len);
@@ -512,6 +518,8 @@ int tt_suggest(const char *input, const char *const *cands, size_t n,
 void tt_suggest_print(const char *input, const char *const *cands, size_t n);
 char *tt_fmt_rate(char *buf, size_t len, double bits_per_s);
 char *tt_fmt_ms(char *buf, size_t len, uint64_t us);
+/* v in decimal at buf (room for 20 digits, no NUL); returns its end. */
+char *tt_fmt_u64(char *buf, uint64_t v);
 int tt_parse_u32(const char *s, uint32_t *out);
 int tt_parse_u64(const char *s, uint64_t *out, int base);
 int tt_parse_double(const char *s, double *out);
@@ -521,6 +529,57 @@ void tt_json_print(struct tt_ctx *ctx, json_object *o);
 double tt_now(void);
 /* Read one line sysctl such as /proc/sys/net/ipv4/tcp_congestion_control. */
 int tt_read_sysctl(const char *path, char *buf, size_t len);
+
+/* ---- output (out.c): buffered, and JSON as it is made ---- */
+struct tt_out {
+	FILE *f;
+	size_t len;
+	char buf[65536];
+};
+void tt_out_init(struct tt_out *o, FILE *f);
+void tt_out_flush(struct tt_out *o);
+void tt_out_mem(struct tt_out *o, const char *s, size_t n);
+static inline void tt_out_c(struct tt_out *o, char c)
+{
+	if (o->len == sizeof(o->buf))
+		tt_out_flush(o);
+	o->buf[o->len++] = c;
+}
+static inline void tt_out_s(struct tt_out *o, const char *s)
+{
+	tt_out_mem(o, s, strlen(s));
+}
+void tt_out_u64(struct tt_out *o, uint64_t v);		/* %llu */
+void tt_out_x64(struct tt_out *o, uint64_t v);		/* %llx */
+void tt_out_pad(struct tt_out *o, const char *s, int width);	/* %-*s */
+void tt_out_fmt(struct tt_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * A JSON writer: text into a tt_out (tt_jw_text), the bytes of
+ * tt_json_str without -p, or a json-c tree (tt_jw_tree: into an object
+ * already made, or as root).  Keys are string constants with nothing to
+ * escape (written as they are), NULL in arrays.
+ */
+#define TT_JW_DEPTH 16
+struct tt_jw {
+	struct tt_out *o;		/* text; NULL: tree */
+	json_object *root;		/* tree: the outermost value made */
+	json_object *stack[TT_JW_DEPTH];
+	bool more[TT_JW_DEPTH];		/* text: a value came before, at that depth */
+	int depth;
+};
+void tt_jw_text(struct tt_jw *w, struct tt_out *o);
+void tt_jw_tree(struct tt_jw *w, json_object *into);
+void tt_jw_obj(struct tt_jw *w, const char *key);
+void tt_jw_obj_end(struct tt_jw *w);
+void tt_jw_arr(struct tt_jw *w, const char *key);
+void tt_jw_arr_end(struct tt_jw *w);
+void tt_jw_null(struct tt_jw *w, const char *key);
+void tt_jw_u64(struct tt_jw *w, const char *key, uint64_t v);
+void tt_jw_int(struct tt_jw *w, const char *key, int v);
+void tt_jw_bool(struct tt_jw *w, const char *key, bool v);
+void tt_jw_str(struct tt_jw *w, const char *key, const char *v);
+void tt_jw_double(struct tt_jw *w, const char *key, double v);
 
 /* ---- watch (cmd_watch.c) ---- */
 struct tt_watch_prev;

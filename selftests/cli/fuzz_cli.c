@@ -469,10 +469,30 @@ static void print_socks(struct tt_socklist *l)
 
 	for (i = 0; i < l->n; i++) {
 		json_object *o = tt_sock_json(&l->v[i]);
+		char *jw = NULL;
+		size_t len = 0;
+		struct tt_out out;
+		struct tt_jw w;
 
 		tt_sock_print(&l->v[i], devnull);
 		tt_csv_row(devnull, 1.0, &l->v[i]);
 		fputs(json_object_to_json_string(o), devnull);
+		/* sockets -j writes it as it is made: json-c's bytes, or a failure */
+		tt_out_init(&out, open_memstream(&jw, &len));
+		if (!out.f)
+			abort();
+		tt_jw_text(&w, &out);
+		tt_sock_jw(&l->v[i], &w);
+		tt_out_flush(&out);
+		fclose(out.f);
+		if (strcmp(jw, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							      JSON_C_TO_STRING_NOSLASHESCAPE))) {
+			fprintf(stderr, "JSON written as made:\n%s\njson-c's:\n%s\n", jw,
+				json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+			abort();
+		}
+		free(jw);
 		json_object_put(o);
 	}
 }

@@ -515,15 +515,42 @@ static void test_metrics(void)
 	tt_socklist_free(&l);
 }
 
+/* Written as it is made (tt_sock_jw), the socket's JSON: malloc'ed. */
+static char *jw_sock(const struct tt_sock *s)
+{
+	struct tt_out o;
+	struct tt_jw w;
+	char *buf = NULL;
+	size_t len = 0;
+
+	tt_out_init(&o, open_memstream(&buf, &len));
+	tt_jw_text(&w, &o);
+	tt_sock_jw(s, &w);
+	tt_out_flush(&o);
+	fclose(o.f);
+	return buf;
+}
+
+/* Every socket rendered: its JSON written as it is made differs from json-c's? */
+static int jw_rendered, jw_differ;
+
 /* The text, JSON and CSV of one socket. */
 static void render(const struct tt_sock *s, char *text, char *json, char *csv, size_t len)
 {
 	json_object *o = tt_sock_json(s);
 	FILE *f = fmemopen(text, len, "w");
+	char *jw = jw_sock(s);
 
 	tt_sock_print(s, f);
 	fclose(f);
 	snprintf(json, len, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	jw_rendered++;
+	if (strcmp(jw, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						      JSON_C_TO_STRING_NOSLASHESCAPE))) {
+		jw_differ++;
+		printf("# written: %s\n# json-c:  %s\n", jw, json);
+	}
+	free(jw);
 	json_object_put(o);
 	f = fmemopen(csv, len, "w");
 	tt_csv_row(f, 1.0, s);
@@ -1609,6 +1636,100 @@ static void test_filters(void)
 	test_filter_kernel_terms();
 }
 
+/*
+ * sockets -j writes its JSON as it is made (P9): the bytes json-c prints
+ * for tt_sock_json's tree, whatever the strings hold; ss's ms without
+ * printf, the bytes of %g.
+ */
+static void test_json_writer(void)
+{
+	static const char *const names[] = { "a\"b\\c/d", "\x01\x1f\n\t\b\f\r", "\x7f\xc3\xa9", "" };
+	static struct tt_owner ow[4];
+	static char text[8192], json[8192], csv[8192];
+	struct tt_sock s[3];
+	json_object *arr = json_object_new_array();
+	struct tt_out o;
+	struct tt_jw w;
+	char *buf = NULL, ms[32], g[32];
+	size_t len = 0, i, bad = 0;
+	uint64_t us;
+
+	check(jw_rendered > 10 && !jw_differ, "JSON written as made = json-c's, for the %d sockets "
+	      "rendered before (%d differ)", jw_rendered, jw_differ);
+
+	memset(s, 0, sizeof(s));
+	for (i = 0; i < 4; i++) {
+		ow[i].pid = (int)i * 1000 - 1;
+		ow[i].fd = -(int)i;
+		snprintf(ow[i].name, sizeof(ow[i].name), "%s", names[i]);
+	}
+	/* everything the table has, the kernel's DCTCP off, owners, cgroup */
+	s[0].family = AF_INET6;
+	s[0].saddr[15] = 1;
+	for (i = 0; i < TT_F_MAX; i++)
+		tt_sock_set(&s[0], (int)i, i * 977 + 1);
+	tt_sock_set(&s[0], TCPTUNE_SOCK_A_OPTIONS, 0xff);
+	tt_sock_set(&s[0], TCPTUNE_SOCK_A_PACING_RATE, UINT64_MAX);
+	tt_sock_set(&s[0], TCPTUNE_SOCK_A_SSTHRESH, 0x7fffffff);
+	tt_sock_set(&s[0], TCPTUNE_SOCK_A_MIN_RTT, 0xffffffffu);
+	s[0].cc_kind = TT_CC_DCTCP;
+	s[0].cc_have = 0x3e;
+	s[0].owners = ow;
+	s[0].n_owners = 4;
+	s[0].owners_asked = true;
+	s[0].cgroup = "/system.slice/a\"b.service";
+	/* the kernel's BBR: gains as ratios, one whole ("1.0") */
+	s[1].family = AF_INET;
+	snprintf(s[1].algo, sizeof(s[1].algo), "bbr");
+	tt_sock_set(&s[1], TCPTUNE_SOCK_A_OPTIONS, 0);
+	s[1].cc_kind = TT_CC_BBR;
+	s[1].cc[TT_CC_BBR_PACING_GAIN] = 739;
+	s[1].cc[TT_CC_BBR_CWND_GAIN] = 256;
+	s[1].cc[TT_CC_BBR_BW] = UINT64_MAX;
+	s[1].cc_have = 0x1e;
+	s[1].owners_asked = true;
+	/* the kernel's Vegas, our models with odd gains */
+	s[2].family = AF_INET;
+	s[2].cc_kind = TT_CC_VEGAS;
+	s[2].cc_have = 0x1e;
+	s[2].has_bbr = true;
+	s[2].bbr_have = 0x3fe;
+	s[2].bbr[TCPTUNE_BBR_A_PACING_GAIN] = 1;
+	s[2].bbr[TCPTUNE_BBR_A_CWND_GAIN] = 333;
+	s[2].bbr[TCPTUNE_BBR_A_STATE] = TCPTUNE_BBR_DRAIN;
+	jw_differ = 0;
+	for (i = 0; i < 3; i++) {
+		render(&s[i], text, json, csv, sizeof(text));
+		json_object_array_add(arr, tt_sock_json(&s[i]));
+	}
+	check(!jw_differ, "JSON written as made = json-c's: escapes, nulls, doubles, owners, models");
+
+	tt_out_init(&o, open_memstream(&buf, &len));
+	tt_jw_text(&w, &o);
+	tt_jw_arr(&w, NULL);
+	for (i = 0; i < 3; i++)
+		tt_sock_jw(&s[i], &w);
+	tt_jw_arr_end(&w);
+	tt_out_flush(&o);
+	fclose(o.f);
+	check(!strcmp(buf, tt_json_str(&(struct tt_ctx){ .json = true }, arr)),
+	      "sockets -j: the array written as made = json-c's (%zu bytes)", len);
+	free(buf);
+	json_object_put(arr);
+
+	for (us = 0; us < 1002000; us++) {
+		snprintf(g, sizeof(g), "%g", (double)us / 1000.0);
+		if (strcmp(tt_fmt_ms(ms, sizeof(ms), us), g) && bad++ < 3)
+			printf("# %llu us: %s, %%g %s\n", (unsigned long long)us, ms, g);
+	}
+	for (us = 1; us && us < UINT64_MAX / 3; us *= 3) {
+		snprintf(g, sizeof(g), "%g", (double)us / 1000.0);
+		if (strcmp(tt_fmt_ms(ms, sizeof(ms), us), g) && bad++ < 3)
+			printf("# %llu us: %s, %%g %s\n", (unsigned long long)us, ms, g);
+	}
+	check(!bad, "ms without printf = %%g, 0 to 1002 ms and powers of 3 (%zu differ)", bad);
+}
+
 int main(void)
 {
 	static const char *const knobs[] = {
@@ -1627,7 +1748,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..185\n");
+	printf("TAP version 13\n1..189\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -1725,5 +1846,6 @@ int main(void)
 	test_diag_cc();
 	test_owners();
 	test_watch_deltas();
+	test_json_writer();
 	return tap_failed ? 1 : 0;
 }
