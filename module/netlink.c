@@ -576,10 +576,10 @@ static unsigned int tcptune_bucket_batch(struct inet_hashinfo *hinfo, u32 bucket
 			continue;
 		if (algo >= 0 ? tcptune_sk_algo(sk) != algo : tcptune_sk_algo(sk) < 0)
 			continue;
-		if (bc && !tcptune_bc_run(bc, sk))
-			continue;
 		cookie = tcptune_sk_cookie(sk);
 		if (cookie <= after)
+			continue;	/* sent: not filtered again on a rescan */
+		if (bc && !tcptune_bc_run(bc, sk))
 			continue;
 		if (n == TCPTUNE_DUMP_BATCH) {
 			*more = true;
