@@ -53,13 +53,6 @@ enum tcptune_counter {
 	TCPTUNE_NR_COUNTERS
 };
 
-/* The socket that owns a private area (pointer arithmetic, no load). */
-static inline struct sock *tcptune_ca_sk(const void *ca)
-{
-	return &container_of((void *)ca, struct inet_connection_sock,
-			     icsk_ca_priv)->icsk_inet.sk;
-}
-
 /*
  * Called by every algorithm: tcptune_sk_init() from init(), which marks
  * the area ready and counts the socket; tcptune_sk_release() from

@@ -986,14 +986,14 @@ static void bbr_state_changed(struct sock *sk, u8 state)
 static void tcptune_bbr_cong_control(struct sock *sk, u32 ack, int flag,
 				     const struct rate_sample *rs)
 {
-	/* the knobs once per ACK: every lookup is an RCU read section */
-	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	const struct tcptune_knobs *k;
 	u8 old_state;
 
 	/* The handshake's ACK is processed before init(): nothing to do. */
 	if (unlikely(!ca->common.ready))
 		return;
+	k = tcptune_sk_knobs(sk);	/* once per ACK, handed down */
 	old_state = bbr_uapi_state(ca);
 
 	bbr_count_signals(sk, rs, k);

@@ -371,16 +371,17 @@ static void tcptune_update_pacing_rate(struct sock *sk, const struct tcptune_kno
 static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 				      const struct rate_sample *rs)
 {
-	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);	/* once per ACK */
 	struct tcptune_reno *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	u8 state = inet_csk(sk)->icsk_ca_state;
 	u32 acked = 0, cwnd = tcp_snd_cwnd(tp);
 	u32 delivered = rs->acked_sacked > 0 ? rs->acked_sacked : 0;
+	const struct tcptune_knobs *k;
 
 	/* The handshake's ACK is processed before init(): nothing to do. */
 	if (unlikely(!ca->common.ready))
 		return;
+	k = tcptune_sk_knobs(sk);	/* once per ACK, handed down */
 	if (after(tp->snd_una, ca->prior_snd_una))
 		acked = tp->snd_una - ca->prior_snd_una;
 	ca->prior_snd_una = tp->snd_una;
