@@ -187,6 +187,17 @@ def main():
     ok3, cw = newreno_exit(4)
     results.append((not ok3, "NewReno full ACK rejects 4", "allowed %s" % cw))
 
+    # peer.py: which kernels keep RACK on whatever tcp_recovery says (from
+    # 6.17), so that the SACK scenarios hold their ACKs there
+    from peer import _kernel_version
+    rack = {r: _kernel_version(r) >= (6, 17) for r in
+            ("6.1.0-57-amd64", "6.12.95+deb12-amd64", "6.16-rc1", "6.17.0-1-amd64",
+             "7.3.4+deb13-amd64", "garbage")}
+    want = {"6.1.0-57-amd64": False, "6.12.95+deb12-amd64": False, "6.16-rc1": False,
+            "6.17.0-1-amd64": True, "7.3.4+deb13-amd64": True, "garbage": False}
+    results.append((rack == want, "peer: RACK always on from 6.17 (uname release parsed)",
+                    "got %s" % rack))
+
     print("TAP version 13")
     print("1..%d" % len(results))
     failed = 0

@@ -23,6 +23,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import re
 import select
 import socket
 import struct
@@ -40,6 +41,38 @@ TCP_INFO = 11
 SO_SNDBUFFORCE = 32
 
 CA_STATES = {0: "Open", 1: "Disorder", 2: "CWR", 3: "Recovery", 4: "Loss"}
+
+
+def _kernel_version(release=None):
+    """(major, minor) of the running kernel, from uname's release."""
+    m = re.match(r"(\d+)\.(\d+)", release or os.uname().release)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+# Linux 6.17 removed the RFC 3517/6675 loss recovery that tcp_recovery = 0
+# selected ("tcp: remove obsolete and unused RFC3517/RFC6675 loss recovery
+# code", net-next, June 2025): from then on RACK (RFC 8985) always detects
+# losses on a SACK connection, and the sysctl's 0x1 bit is ignored.
+RACK_ALWAYS = _kernel_version() >= (6, 17)
+# What a SACK scenario's peer does there so that RACK and the duplicate-ACK
+# threshold mark the same segment lost at the same ACK.  Until the third
+# SACKed duplicate ACK, RACK waits a reordering window of min_RTT / 4,
+# capped at SRTT (RFC 8985 6.2; Linux), before it calls a segment lost
+# that was sent before a SACKed one; on tun, min_RTT is microseconds, as
+# is the gap between two segments of a burst, so the first SACKed
+# duplicate ACK would already start a recovery.  The peer therefore:
+#  - answers the handshake after RACK_HANDSHAKE_HOLD (under the 1 s
+#    initial RTO, which would retransmit the SYN);
+#  - sends every ACK before the sender's first Recovery or Loss no sooner
+#    than RACK_RTT_FLOOR after the segments it newly covers arrived;
+#  - sets tcp_min_rtt_wlen = 0, so that min_RTT is the newest sample.
+# The first SACKed duplicate ACK then carries a 2 s RTT sample: min_RTT
+# 2 s, SRTT about 0.9 s, a window of 0.5 s, longer than the scripted steps
+# up to the third duplicate ACK (about 0.1 s: a step ends 50 ms after the
+# sender's last segment) and than any gap within a burst.  A scenario pays
+# about 2.7 s for it.
+RACK_HANDSHAKE_HOLD = 0.7
+RACK_RTT_FLOOR = float(os.environ.get("CONFORMANCE_RACK_RTT_FLOOR", "2.0"))
 INFINITE_SSTHRESH = 0x7FFFFFFF
 
 ADDRS = {
@@ -121,14 +154,21 @@ class Connection:
 
     def __init__(self, algo, family=socket.AF_INET, sack=True, ts=False, ecn=False,
                  mss=1000, rto_min="10s", frto=0, write_bytes=4 << 20, sysctls=None,
-                 passive=False, syn_drops=0):
+                 passive=False, syn_drops=0, rack_floor=False):
         """passive: the sender socket is accept()ed from a listener and the
         peer opens the connection.  syn_drops: the peer ignores that many
         transmissions of the sender's SYN (active open) or SYN-ACK (passive
         open) and answers the next one; the times at which they came are
-        in self.syn_times (seconds after the first)."""
+        in self.syn_times (seconds after the first).  rack_floor: on a
+        kernel where RACK cannot be turned off (RACK_ALWAYS), the peer
+        holds its answer to the handshake and its ACKs until the sender's
+        first Recovery or Loss (see RACK_HANDSHAKE_HOLD)."""
         self.algo, self.family, self.sack, self.ts, self.ecn = algo, family, sack, ts, ecn
         self.passive, self.syn_drops = passive, syn_drops
+        self.rtt_floor = RACK_RTT_FLOOR if (rack_floor and sack and RACK_ALWAYS) else 0.0
+        self.floor_over = False     # the sender has been in Recovery or Loss
+        self.arrived = {}           # segment index -> when its last copy arrived
+        self.covered = set()        # segment indexes acknowledged or SACKed so far
         self.syn_times = []
         self.log = []
         new_netns()
@@ -144,6 +184,8 @@ class Connection:
             "net.ipv4.tcp_slow_start_after_idle": 1,
             "net.ipv4.tcp_autocorking": 0,
         }
+        if self.rtt_floor:
+            settings["net.ipv4.tcp_min_rtt_wlen"] = 0   # min_RTT: the newest sample
         settings.update(sysctls or {})
         for name, value in settings.items():
             sysctl(name, value)
@@ -220,6 +262,7 @@ class Connection:
             flags |= P.ECE
         opts = P.build_options(mss=mss, sackok=self.sack,
                                ts=self._ts() if self.ts else None, wscale=7)
+        self._hold(time.monotonic(), RACK_HANDSHAKE_HOLD)   # the SYN has just arrived
         self._write(self.iss, self.isn + 1, flags, opts, window=65535)
         self.wait_for(lambda g: g.has(P.ACK) and not g.has(P.SYN), 3.0, "handshake ACK")
 
@@ -252,6 +295,7 @@ class Connection:
         self.syn = synack
         self.last_tsval = synack.options.get("ts", (0, 0))[0]
         opts = P.build_options(ts=self._ts()) if self.ts else b""
+        self._hold(time.monotonic(), RACK_HANDSHAKE_HOLD)   # the SYN-ACK has just arrived
         self._write(self.iss + 1, self.isn + 1, P.ACK, opts, window=65535)
         ready, _, _ = select.select([lst], [], [], 3.0)
         if not ready:
@@ -348,6 +392,9 @@ class Connection:
         end = -(-(rel + len(seg.payload)) // self.mss)
         rtx = index < self.high
         self.high = max(self.high, end)
+        now = time.monotonic()
+        for i in range(index, end):
+            self.arrived[i] = now
         if "ts" in seg.options:
             self.last_tsval = seg.options["ts"][0]
             self.tsval[index] = seg.options["ts"][0]
@@ -381,6 +428,10 @@ class Connection:
         blocks = [(self.seq_of(a), self.seq_of(b)) for a, b in sack]
         opts = P.build_options(ts=ts, sack=blocks) if (ts or blocks) else b""
         flags = P.ACK | (P.ECE if ece else 0)
+        if self.rtt_floor and not self.floor_over:
+            new = (set(range(upto)) | {i for a, b in sack for i in range(a, b)}) - self.covered
+            self.covered |= new
+            self._hold(max((self.arrived.get(i, 0.0) for i in new), default=0.0))
         ackno = self.seq_of(upto)
         if self.written and upto * self.mss > self.written:   # a short last segment
             ackno = (self.isn + 1 + self.written) & 0xFFFFFFFF
@@ -391,5 +442,16 @@ class Connection:
         self.ts_clock += 1
         return self.ts_clock
 
+    def _hold(self, since, floor=None):
+        """With an RTT floor, wait until it (or `floor`) has passed since
+        `since`."""
+        if self.rtt_floor and not self.floor_over:
+            left = since + (self.rtt_floor if floor is None else floor) - time.monotonic()
+            if left > 0:
+                time.sleep(left)
+
     def info(self):
-        return TcpInfo(self.sock.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 256))
+        ti = TcpInfo(self.sock.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 256))
+        if ti.ca in ("Recovery", "Loss"):
+            self.floor_over = True
+        return ti

@@ -94,7 +94,7 @@ def one_loss(t, algo, ref, sack, ack_loss, family=socket.AF_INET):
     reaches the sender (11 duplicate ACKs); with ack_loss the ACKs for
     segments 10 and 11 are lost, so the full ACK finds less in flight and
     NewReno's exit window (RFC 6582 option 1) is below ssthresh."""
-    c = _start(t, algo, sack=sack, family=family)
+    c = _start(t, algo, sack=sack, family=family, rack_floor=True)
     newreno = algo == "tcptune_newreno"
     try:
         m = _model(algo, ref)
@@ -373,7 +373,7 @@ def undo_dsack(t, algo, ref):
     fast retransmit, the original arrives (full ACK), then the copy does:
     the DSACK proves the retransmission spurious and the window before the
     reduction is restored (tcp_reno_undo_cwnd: max(cwnd, prior cwnd))."""
-    c = _start(t, algo, sack=True)
+    c = _start(t, algo, sack=True, rack_floor=True)
     try:
         s = Script(t, c, _model(algo, ref), ref)
         _initial(t, s)
