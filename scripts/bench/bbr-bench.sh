@@ -6,27 +6,33 @@
 #
 #   scripts/bench/bbr-bench.sh [-r REPS] [-d SECONDS] [-s "P1 P2 ..."]
 #                              [-a "ALGO ..."] [-l "LOSS% ..."] [-b "BDPS ..."]
-#                              [-o OUTDIR] [-q]
+#                              [-o OUTDIR] [-q] [-n]
 #
 #   -r REPS     repetitions of every run (default 3)
 #   -d SECONDS  length of a flow (default 30, the targets' length)
-#   -s          scenarios (default "P1 P2 P3 P4 P5 P6 P7"; P7 uses P2's runs)
+#   -s          scenarios (default "P1 P2 P3 P4 P5 P6 P7 P10"; P7 uses P2's
+#               runs; P6 and P10 as in bench-guest.sh)
 #   -a          algorithms (default: tcptune_bbr tcptune_reno tcptune_newreno
 #               bbr cubic reno)
 #   -l          P2 loss rates in percent (default "0.01 0.1 1 5 10 15")
 #   -b          P6 buffer sizes in BDP (default "0.5 2 8")
 #   -o OUTDIR   results: raw/*.json, table.md, loss.png, cwnd.png, rtt.png
 #               (default build/bench)
-#   -q          quick: -r 1 -d 8 -l "0.1 1 5" -b 2 unless given (~10 min)
+#   -q          quick: -r 1 -d 8 -l "0.1 1 5" -b 2 unless given
+#   -n          start afresh; by default a run with the same parameters as
+#               the one in OUTDIR (OUTDIR/params) resumes it: the results
+#               already in OUTDIR/raw are kept and not run again
 #
+# It prints how long the whole set takes before it starts (the sum of the
+# flows' lengths and their set-up, as measured here under TCG).
 # Only the analysis (scripts/bench/bench.py OUTDIR) runs on the host; it
 # can be rerun on old results.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-reps= secs= scen="P1 P2 P3 P4 P5 P6 P7"
+reps='' secs='' scen="P1 P2 P3 P4 P5 P6 P7 P10"
 algos="tcptune_bbr tcptune_reno tcptune_newreno bbr cubic reno"
-losses= buffers= out=$top/build/bench quick=0
-while getopts "r:d:s:a:l:b:o:q" opt; do
+losses='' buffers='' out=$top/build/bench quick=0 fresh=0
+while getopts "r:d:s:a:l:b:o:qn" opt; do
 	case $opt in
 	r) reps=$OPTARG ;;
 	d) secs=$OPTARG ;;
@@ -36,7 +42,8 @@ while getopts "r:d:s:a:l:b:o:q" opt; do
 	b) buffers=$OPTARG ;;
 	o) out=$OPTARG ;;
 	q) quick=1 ;;
-	*) sed -n '4,21p' "$0" >&2; exit 2 ;;
+	n) fresh=1 ;;
+	*) sed -n '4,28p' "$0" >&2; exit 2 ;;
 	esac
 done
 if [ $quick = 1 ]; then
@@ -46,8 +53,35 @@ fi
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -rf "$out/raw"
+params="$reps|$secs|$scen|$algos|$losses|$buffers"
+if [ $fresh = 1 ] || [ "$(cat "$out/params" 2>/dev/null)" != "$params" ]; then
+	rm -rf "$out/raw"
+	echo "$params" >"$out/params"
+else
+	echo "bench: resuming: $(find "$out/raw" -name '*.json' 2>/dev/null | wc -l) results in $out/raw are kept" >&2
+fi
 echo "bench: $reps x ${secs}s, scenarios: $scen; algorithms: $algos" >&2
+
+# The whole set's length: per flow its seconds plus ~6 s of set-up; P10
+# ~110 s per algorithm alone and ~160 s beside the bulk flow (20 transfers
+# of each size, measured under TCG).
+est=$(awk -v r="$reps" -v d="$secs" -v sc=" $scen " -v al="$algos" \
+	-v nl="$(echo "$losses" | wc -w)" -v nb="$(echo "$buffers" | wc -w)" 'BEGIN {
+	na = split(al, A, " "); nbbr = 0; nfct = 0
+	for (i = 1; i <= na; i++) {
+		if (A[i] == "tcptune_bbr" || A[i] == "bbr") nbbr++
+		if (A[i] ~ /^(tcptune_bbr|bbr|cubic|reno)$/) nfct++
+	}
+	f = d + 6; t = 60
+	if (sc ~ / P1 /) t += r * na * f
+	if (sc ~ / P2 /) t += r * nl * na * f
+	if (sc ~ / P3 /) t += r * na * f
+	if (sc ~ / P4 /) t += r * na * f
+	if (sc ~ / P5 /) t += r * na * f
+	if (sc ~ / P6 /) t += r * nb * 4 * nbbr * f
+	if (sc ~ / P10 /) t += r * nfct * 270
+	printf "%d", t / 60 + 1 }')
+echo "bench: the whole set takes about $est min here (boot included)" >&2
 make -s -C "$top" module >/dev/null
 "$top/scripts/vm-run.sh" -o "$out" -- "$top/scripts/bench/bench-guest.sh" \
 	"$out" "$reps" "$secs" "$scen" "$algos" "$losses" "$buffers"

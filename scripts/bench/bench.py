@@ -13,16 +13,22 @@ the same run (../shared/guide/targets.md):
   P3  p95 RTT / base RTT             20 Mbit/s, 40 ms, 10 BDP
   P4  retransmitted / sent, goodput / link, two flows, 0.1 BDP
   P5  Jain index while both flows run, the second started a third in
-  P6  share of the algorithm against one cubic flow, per buffer size
+  P6  share of the algorithm against n cubic (or reno) flows, per buffer
+      size, over the fair share 1/(n+1) (goal 0.75-1.33)
   P7  goodput / Mathis (MSS/RTT * 1.22/sqrt(p)) at 0.1 % and 1 % (P2's runs)
+  P10 flow completion time (ms) of 100 KB, 1 MB and 10 MB transfers, alone
+      and beside a cubic bulk flow, 50 Mbit/s, 40 ms, 1 BDP: the median of
+      all transfers (20 per repetition), [p10-p90] beside it; and
+      tcptune_bbr's median over the best of bbr, cubic and reno (goal <= 1)
 "link" is the payload rate of the emulated link: tbf counts 1514-byte
-frames, a segment carries 1448 bytes.  A value is the mean over the
-repetitions.
+frames, a segment carries 1448 bytes.  A cell is the median over the
+repetitions with their (min-max) beside it.
 """
 import glob
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,7 +43,7 @@ def load_all(out):
         name = os.path.basename(path)[:-5]
         parts = name.split("_")
         flow = None
-        if parts[-1] in ("a", "b"):
+        if re.fullmatch(r"a|b[0-9]*", parts[-1]):
             flow = parts.pop()
         rep = parts.pop()
         sc, param, algo = parts[0], parts[1], "_".join(parts[2:])
@@ -55,6 +61,63 @@ def load_all(out):
 def mean(v):
     v = [x for x in v if x is not None]
     return sum(v) / len(v) if v else None
+
+
+def median(v):
+    v = sorted(x for x in v if x is not None)
+    if not v:
+        return None
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+class Cell:
+    """A table cell: the median of its values, (min-max) or a given
+    spread beside it."""
+
+    def __init__(self, values, spread=None):
+        self.values = [x for x in values if x is not None]
+        self.spread = spread
+
+    @property
+    def mid(self):
+        return median(self.values)
+
+    def fmt(self, nd=2):
+        if not self.values:
+            return "—"
+        m = "%.*f" % (nd, self.mid)
+        if self.spread:
+            return "%s [%.*f-%.*f]" % (m, nd, self.spread[0], nd, self.spread[1])
+        if len(self.values) > 1:
+            return "%s (%.*f-%.*f)" % (m, nd, min(self.values), nd, max(self.values))
+        return m
+
+
+def competitors(param):
+    """P6 parameter "BUF-cubic2" -> (BUF, "cubic", 2); an old "BUF" -> cubic x 1."""
+    m = re.fullmatch(r"([0-9.]+)(?:-([a-z]+)([0-9]+))?", param)
+    if not m:
+        return None
+    return m.group(1), m.group(2) or "cubic", int(m.group(3) or 1)
+
+
+def p6_shares(reps):
+    out = []
+    for r in reps.values():
+        a = r.get("a")
+        bs = [f for k, f in r.items() if k and k.startswith("b")]
+        tot = (a["goodput_mbps"] if a else 0) + sum(f["goodput_mbps"] for f in bs)
+        if a and bs and tot > 0:
+            out.append(a["goodput_mbps"] / tot)
+    return out
+
+
+def p10_fcts(reps):
+    return [x * 1000 for r in reps.values() if r.get(None) for x in r[None]["fct_s"]]
+
+
+SIZES = {"100000": "100 KB", "1000000": "1 MB", "10000000": "10 MB"}
 
 
 def pct(v, p):
@@ -75,28 +138,28 @@ def window_rate(r, t_from, t_to):
 def metrics(runs):
     rows = {}   # (row label) -> {algo: value}
 
-    def put(label, algo, v):
-        rows.setdefault(label, {})[algo] = v
+    def put(label, algo, v, spread=None):
+        rows.setdefault(label, {})[algo] = v if isinstance(v, Cell) else Cell(v, spread)
 
     for (sc, param, algo), reps in sorted(runs.items()):
         vals = []
         if sc == "P1":
             vals = [r[None]["goodput_mbps"] / (50 * PAYLOAD) for r in reps.values()]
-            put("P1 goodput / link", algo, mean(vals))
+            put("P1 goodput / link", algo, vals)
         elif sc == "P2":
             p = float(param) / 100
             ceil = 50 * PAYLOAD * (1 - p)
             put("P2 loss %s %% goodput / (link(1-p))" % param, algo,
-                mean([r[None]["goodput_mbps"] / ceil for r in reps.values()]))
+                [r[None]["goodput_mbps"] / ceil for r in reps.values()])
             if param in ("0.1", "1"):
                 mathis = 1448 * 8 / 0.1 * 1.22 / math.sqrt(p) / 1e6
                 put("P7 loss %s %% goodput / Mathis" % param, algo,
-                    mean([r[None]["goodput_mbps"] / mathis for r in reps.values()]))
+                    [r[None]["goodput_mbps"] / mathis for r in reps.values()])
         elif sc == "P3":
             put("P3 10 BDP p95 RTT / base", algo,
-                mean([pct([x[5] / 1000.0 for x in r[None]["samples"]
-                           if x[0] > 2 and x[5]], 0.95) / 40.0
-                      for r in reps.values()]))
+                [pct([x[5] / 1000.0 for x in r[None]["samples"]
+                      if x[0] > 2 and x[5]], 0.95) / 40.0
+                 for r in reps.values()])
         elif sc == "P4":
             rr, gg = [], []
             for r in reps.values():
@@ -104,8 +167,8 @@ def metrics(runs):
                 rr.append(sum(f["total_retrans"] for f in fl) /
                           max(1, sum(f["data_segs_out"] for f in fl)))
                 gg.append(sum(f["goodput_mbps"] for f in fl) / (50 * PAYLOAD))
-            put("P4 0.1 BDP 2 flows retrans / sent %", algo, 100 * mean(rr))
-            put("P4 0.1 BDP 2 flows goodput / link", algo, mean(gg))
+            put("P4 0.1 BDP 2 flows retrans / sent %", algo, [100 * x for x in rr])
+            put("P4 0.1 BDP 2 flows goodput / link", algo, gg)
         elif sc == "P5":
             jj = []
             for r in reps.values():
@@ -118,14 +181,28 @@ def metrics(runs):
                 if None in x or sum(x) == 0:
                     continue
                 jj.append(sum(x) ** 2 / (2 * sum(v * v for v in x)))
-            put("P5 Jain index, 2nd flow late", algo, mean(jj))
+            put("P5 Jain index, 2nd flow late", algo, jj)
         elif sc == "P6":
-            ss = []
-            for r in reps.values():
-                a, b = r.get("a"), r.get("b")
-                if a and b and a["goodput_mbps"] + b["goodput_mbps"] > 0:
-                    ss.append(a["goodput_mbps"] / (a["goodput_mbps"] + b["goodput_mbps"]))
-            put("P6 %s BDP share vs cubic" % param, algo, mean(ss))
+            c = competitors(param)
+            if c:
+                buf, comp, n = c
+                put("P6 %s BDP vs %d %s: share / fair share" % (buf, n, comp), algo,
+                    [x * (n + 1) for x in p6_shares(reps)])
+        elif sc == "P10" and "-" in param:
+            bg, size = param.split("-", 1)
+            f = p10_fcts(reps)
+            if f:
+                put("P10 %s %s: FCT ms" % (SIZES.get(size, size),
+                                            "alone" if bg == "alone" else "beside " + bg), algo,
+                    Cell([median(f)], (pct(f, 0.10), pct(f, 0.90))))
+    # P10's goal: tcptune_bbr's median over the best kernel algorithm's
+    for label in [x for x in rows if x.startswith("P10 ")]:
+        ours = rows[label].get("tcptune_bbr")
+        best = [rows[label][k].mid for k in ("bbr", "cubic", "reno")
+                if k in rows[label] and rows[label][k].mid]
+        if ours and ours.mid and best:
+            put(label.replace("FCT ms", "tcptune_bbr / best of bbr, cubic, reno"),
+                "tcptune_bbr", [ours.mid / min(best)])
     return rows
 
 
@@ -135,12 +212,15 @@ def table(rows):
 
     def key(label):
         sc = label.split()[0]
-        num = label.split()[2] if sc in ("P2", "P7") else ""
+        num = (label.split()[2] if sc in ("P2", "P7") else
+               label.split()[1] if sc == "P6" else
+               {v: int(k) for k, v in SIZES.items()}.get(" ".join(label.split()[1:3]), 0)
+               if sc == "P10" else "")
         try:
             num = float(num)
         except ValueError:
             num = 0
-        return (sc, num, label)
+        return (int(sc[1:]) if sc[1:].isdigit() else 99, num, label)
 
     lines = ["| scenario | " + " | ".join(algos) + " |",
              "|---|" + "---|" * len(algos)]
@@ -148,23 +228,91 @@ def table(rows):
         cells = []
         for a in algos:
             v = rows[label].get(a)
-            cells.append("—" if v is None else "%.2f" % v)
+            cells.append("—" if v is None else v.fmt(0 if "FCT ms" in label else 2))
         lines.append("| %s | %s |" % (label, " | ".join(cells)))
     return "\n".join(lines), algos
 
 
+def _spread(v):
+    """median min max of v, for a .dat column triple"""
+    v = [x for x in v if x is not None]
+    if not v:
+        return "NaN NaN NaN"
+    return "%.4f %.4f %.4f" % (median(v), min(v), max(v))
+
+
 def plots(out, runs, algos):
-    # throughput vs loss (P2), one column per algorithm
+    figs = []
+    # throughput vs loss (P2): per algorithm median, min, max of the repetitions
     losses = sorted({float(p) for (sc, p, _) in runs if sc == "P2"})
-    with open(os.path.join(out, "loss.dat"), "w") as f:
-        f.write("# loss%% %s (goodput Mbit/s, mean)\n" % " ".join(algos))
-        for l in losses:
-            row = []
-            for a in algos:
-                reps = runs.get(("P2", ("%g" % l), a)) or runs.get(("P2", str(l), a)) or {}
-                v = mean([r[None]["goodput_mbps"] for r in reps.values()])
-                row.append("%.3f" % v if v is not None else "NaN")
-            f.write("%g %s\n" % (l, " ".join(row)))
+    if losses:
+        with open(os.path.join(out, "loss.dat"), "w") as f:
+            f.write("# loss%% then per algorithm (%s): goodput Mbit/s median min max\n"
+                    % " ".join(algos))
+            for l in losses:
+                row = []
+                for a in algos:
+                    reps = runs.get(("P2", ("%g" % l), a)) or runs.get(("P2", str(l), a)) or {}
+                    row.append(_spread([r[None]["goodput_mbps"] for r in reps.values()]))
+                f.write("%g %s\n" % (l, " ".join(row)))
+        figs.append(("loss.png", [
+            'set title "Goodput vs random loss, 50 Mbit/s, 100 ms (P2): median, min-max"',
+            "set logscale x", 'set xlabel "loss rate (%)"',
+            'set ylabel "goodput (Mbit/s)"', "set key outside right", "set yrange [0:*]",
+            "plot " + ", ".join(
+                '"%s/loss.dat" using 1:%d:%d:%d with yerrorlines title "%s"'
+                % (out, 3 * i + 2, 3 * i + 3, 3 * i + 4, a) for i, a in enumerate(algos)) +
+            ', %g*(1-x/100) with lines dt 2 title "link x (1-p)"' % (50 * PAYLOAD),
+            "unset logscale x"]))
+    # P6: share / fair share vs buffer depth, one line per algorithm and
+    # competitor set, per flow count
+    p6 = {}
+    for (sc, param, a), reps in runs.items():
+        c = competitors(param) if sc == "P6" else None
+        if c:
+            p6.setdefault((a, c[1], c[2]), []).append(
+                (float(c[0]), [x * (c[2] + 1) for x in p6_shares(reps)]))
+    if p6:
+        lines = []
+        for (a, comp, n), pts in sorted(p6.items()):
+            path = os.path.join(out, "p6_%s_%s%d.dat" % (a, comp, n))
+            with open(path, "w") as f:
+                f.write("# buffer_bdp share/fair: median min max\n")
+                for buf, v in sorted(pts):
+                    f.write("%g %s\n" % (buf, _spread(v)))
+            lines.append('"%s" using 1:2:3:4 with yerrorlines title "%s vs %d %s"'
+                         % (path, a, n, comp))
+        figs.append(("p6.png", [
+            'set title "P6: share / fair share 1/(n+1) vs buffer, 50 Mbit/s, 40 ms: median, min-max"',
+            "set logscale x", 'set xlabel "bottleneck buffer (BDP)"',
+            'set ylabel "share / fair share"', "set key outside right", "set yrange [0:*]",
+            "plot " + ", ".join(lines) +
+            ", 1 with lines dt 2 title \"fair\", 0.75 with lines dt 3 title \"goal band\", "
+            "1.33 with lines dt 3 notitle",
+            "unset logscale x"]))
+    # P10: FCT per size, alone and beside cubic
+    p10 = {}
+    for (sc, param, a), reps in runs.items():
+        if sc == "P10" and "-" in param:
+            bg, size = param.split("-", 1)
+            f = p10_fcts(reps)
+            if f:
+                p10.setdefault((a, bg), []).append((int(size), f))
+    if p10:
+        lines = []
+        for (a, bg), pts in sorted(p10.items()):
+            path = os.path.join(out, "p10_%s_%s.dat" % (a, bg))
+            with open(path, "w") as f:
+                f.write("# size_bytes FCT ms: median p10 p90\n")
+                for size, v in sorted(pts):
+                    f.write("%d %.2f %.2f %.2f\n" % (size, median(v), pct(v, 0.1), pct(v, 0.9)))
+            lines.append('"%s" using 1:2:3:4 with yerrorlines title "%s, %s"'
+                         % (path, a, "alone" if bg == "alone" else "beside " + bg))
+        figs.append(("fct.png", [
+            'set title "P10: flow completion time, 50 Mbit/s, 40 ms, 1 BDP: median, p10-p90"',
+            "set logscale xy", 'set xlabel "transfer (bytes)"', 'set ylabel "FCT (ms)"',
+            "set key outside right", "set yrange [*:*]",
+            "plot " + ", ".join(lines), "unset logscale xy"]))
     # cwnd / RTT over time, one P1 flow of each algorithm (first repetition)
     series = []
     for a in algos:
@@ -178,35 +326,25 @@ def plots(out, runs, algos):
             for x in r["samples"]:
                 f.write("%.3f %d %.2f\n" % (x[0], x[6], x[5] / 1000.0))
         series.append(a)
-    if not shutil.which("gnuplot"):
+    if series:
+        figs.append(("cwnd.png", [
+            'set title "cwnd over time, one flow, 50 Mbit/s, 40 ms, 1 BDP (P1)"',
+            'set xlabel "time (s)"', 'set ylabel "cwnd (packets)"', "set yrange [0:*]",
+            "plot " + ", ".join('"%s/ts_%s.dat" using 1:2 with lines title "%s"'
+                                % (out, a, a) for a in series)]))
+        figs.append(("rtt.png", [
+            'set title "smoothed RTT over time, one flow (P1)"',
+            'set xlabel "time (s)"', 'set ylabel "srtt (ms)"', "set yrange [0:*]",
+            "plot " + ", ".join('"%s/ts_%s.dat" using 1:3 with lines title "%s"'
+                                % (out, a, a) for a in series)]))
+    if not shutil.which("gnuplot") or not figs:
         return []
     gp = ["set terminal pngcairo size 900,600" if has_cairo() else "set terminal png size 900,600",
           "set termoption noenhanced"]
-    if losses:
-        gp += ['set output "%s/loss.png"' % out,
-               'set title "Goodput vs random loss, 50 Mbit/s, 100 ms (P2)"',
-               "set logscale x", 'set xlabel "loss rate (%)"',
-               'set ylabel "goodput (Mbit/s)"', "set key outside right",
-               "set yrange [0:*]",
-               "plot " + ", ".join(
-                   '"%s/loss.dat" using 1:%d with linespoints title "%s"' % (out, i + 2, a)
-                   for i, a in enumerate(algos)) +
-               ', %g*(1-x/100) with lines dt 2 title "link x (1-p)"' % (50 * PAYLOAD),
-               "unset logscale x"]
-    if series:
-        gp += ['set output "%s/cwnd.png"' % out,
-               'set title "cwnd over time, one flow, 50 Mbit/s, 40 ms, 1 BDP (P1)"',
-               'set xlabel "time (s)"', 'set ylabel "cwnd (packets)"', "set yrange [0:*]",
-               "plot " + ", ".join('"%s/ts_%s.dat" using 1:2 with lines title "%s"'
-                                   % (out, a, a) for a in series),
-               'set output "%s/rtt.png"' % out,
-               'set title "smoothed RTT over time, one flow (P1)"',
-               'set ylabel "srtt (ms)"',
-               "plot " + ", ".join('"%s/ts_%s.dat" using 1:3 with lines title "%s"'
-                                   % (out, a, a) for a in series)]
+    for name, cmds in figs:
+        gp += ['set output "%s/%s"' % (out, name)] + cmds
     subprocess.run(["gnuplot"], input="\n".join(gp) + "\n", text=True, check=False)
-    return [p for p in ("loss.png", "cwnd.png", "rtt.png")
-            if os.path.exists(os.path.join(out, p))]
+    return [n for n, _ in figs if os.path.exists(os.path.join(out, n))]
 
 
 def has_cairo():
