@@ -38,6 +38,15 @@ const struct tcptune_knob_desc tcptune_knob_desc[TCPTUNE_NR_KNOBS] = {
 /* Serialises knob writers: a multi-knob netlink set is seen whole. */
 DEFINE_MUTEX(tcptune_knob_mutex);
 unsigned int tcptune_net_id __read_mostly;
+unsigned int tcptune_knob_gen __read_mostly;
+
+/* After a write of knobs, under tcptune_knob_mutex (knobs.h). */
+void tcptune_knobs_written(void)
+{
+	lockdep_assert_held(&tcptune_knob_mutex);
+	/* the values first: pairs with smp_rmb() in tcptune_knob_gen_changed() */
+	smp_store_release(&tcptune_knob_gen, tcptune_knob_gen + 1);
+}
 
 /* Knob id of algo ("reno") and name ("iw"), or -ENOENT. */
 int tcptune_knob_find(const char *algo, const char *name)
@@ -80,6 +89,7 @@ static int tcptune_sysctl_knob(TCPTUNE_CTL_TABLE *table, int write, void *buffer
 
 	mutex_lock(&tcptune_knob_mutex);
 	WRITE_ONCE(*val, v);
+	tcptune_knobs_written();
 	mutex_unlock(&tcptune_knob_mutex);
 	*ppos += len;
 	return 0;

@@ -219,6 +219,33 @@ static inline const struct tcptune_knobs *tcptune_sk_knobs(const struct sock *sk
 	return tcptune_net_knobs(sock_net(sk));
 }
 
+/*
+ * The knob generation: every write of knobs, in any namespace, stores its
+ * values and then bumps it (tcptune_knobs_written(), under
+ * tcptune_knob_mutex, a release).  An algorithm may keep in its private
+ * area a copy of the few LIVE knob values it reads per ACK, with the
+ * generation it took them at: one load and compare per ACK instead of
+ * the lookup of the namespace's block, and the copy is refreshed on the
+ * first ACK after any write (tcptune_knob_gen_changed()).  A u32: a socket
+ * would need 2^32 writes between two of its ACKs to miss one.
+ */
+extern unsigned int tcptune_knob_gen;
+
+void tcptune_knobs_written(void);
+
+/*
+ * gen was read (READ_ONCE) from tcptune_knob_gen: true if it differs from
+ * the copy's, and then the reads that follow, of the knob values, see at
+ * least the values stored before gen was published.
+ */
+static inline bool tcptune_knob_gen_changed(unsigned int gen, unsigned int copy)
+{
+	if (likely(gen == copy))
+		return false;
+	smp_rmb();	/* pairs with smp_store_release() in tcptune_knobs_written() */
+	return true;
+}
+
 int tcptune_knobs_init(void);
 void tcptune_knobs_exit(void);
 

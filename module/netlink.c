@@ -303,6 +303,7 @@ static int tcptune_knob_set_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&tcptune_knob_mutex);
 	for (i = 0; i < n; i++)
 		WRITE_ONCE(tn->knobs.val[ids[i]], vals[i]);
+	tcptune_knobs_written();
 	mutex_unlock(&tcptune_knob_mutex);
 	return 0;
 }

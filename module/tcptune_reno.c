@@ -110,6 +110,11 @@ struct tcptune_reno {
 	u32 rfc_cwnd;		/* TCPTUNE_RENO_AFTER_RECOVERY: the RFC's cwnd */
 	u32 dup_segs;		/* dup-ACKed/SACKed segments since last new ACK */
 	u32 iw;			/* initial window: RFC 5681 4.1 restart window */
+	/* The LIVE knobs read per ACK, copied at tcptune_knob_gen knob_gen. */
+	u32 knob_gen;
+	u32 cwnd_clamp;		/* knob cwnd_clamp */
+	u16 pacing_ratio[2];	/* knobs pacing_ss_ratio, pacing_ca_ratio */
+	u8 abc_l;		/* knob abc_l */
 	u8 phase;		/* enum tcptune_reno_phase (uapi) */
 	u8 knob_base;		/* first knob id of this algorithm */
 	u8 force_rexmit:1,	/* let one retransmission out on this ACK */
@@ -125,13 +130,42 @@ static inline bool tcptune_is_newreno(const struct sock *sk)
 /*
  * This socket's value of one of its algorithm's knobs (after init), from
  * k = tcptune_sk_knobs(sk), its namespace's knobs, looked up once per hook
- * call (each lookup is an RCU read-side section, out of line on
- * PREEMPT_RCU kernels): the private area keeps no pointer (tcptune.h).
+ * call: the private area keeps no pointer (tcptune.h).  The per-ACK path
+ * reads the copies of tcptune_reno_copy_knobs() instead.
  */
 static inline u32 reno_knob(const struct tcptune_knobs *k, const struct tcptune_reno *ca,
 			    enum tcptune_reno_knob id)
 {
 	return tcptune_knob(k, ca->knob_base + id);
+}
+
+/*
+ * The LIVE knobs of the per-ACK path, copied into the private area with
+ * the knob generation gen they were read at (knobs.h): the copy is
+ * refreshed on the first ACK after any knob write, so existing connections
+ * still follow a change, and an ACK reads no knob table.  Values, never a
+ * pointer (tcptune.h).
+ */
+static void tcptune_reno_copy_knobs(struct sock *sk, unsigned int gen)
+{
+	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
+	struct tcptune_reno *ca = inet_csk_ca(sk);
+
+	ca->cwnd_clamp = reno_knob(k, ca, RENO_KNOB_cwnd_clamp);
+	ca->pacing_ratio[0] = reno_knob(k, ca, RENO_KNOB_pacing_ss_ratio);
+	ca->pacing_ratio[1] = reno_knob(k, ca, RENO_KNOB_pacing_ca_ratio);
+	ca->abc_l = reno_knob(k, ca, RENO_KNOB_abc_l);
+	ca->knob_gen = gen;
+}
+
+/* Before the copies are used: one load and compare when nothing changed. */
+static inline void tcptune_reno_knobs_fresh(struct sock *sk)
+{
+	const struct tcptune_reno *ca = inet_csk_ca(sk);
+	unsigned int gen = READ_ONCE(tcptune_knob_gen);
+
+	if (unlikely(tcptune_knob_gen_changed(gen, ca->knob_gen)))
+		tcptune_reno_copy_knobs(sk, gen);
 }
 
 /*
@@ -154,6 +188,7 @@ static void tcptune_reno_init(struct sock *sk)
 	u32 iw = dst ? dst_metric(dst, RTAX_INITCWND) : 0;
 	bool fresh = !tp->data_segs_out && !tp->packets_out;
 	u32 init_ssthresh;
+	unsigned int gen;
 
 	BUILD_BUG_ON(sizeof(struct tcptune_reno) > ICSK_CA_PRIV_SIZE);
 	BUILD_BUG_ON(offsetof(struct tcptune_reno, common));
@@ -166,6 +201,9 @@ static void tcptune_reno_init(struct sock *sk)
 	ca->prior_snd_una = tp->snd_una;
 	ca->lt_snd_nxt = tp->snd_nxt;
 	ca->phase = TCPTUNE_RENO_OPEN;
+	gen = READ_ONCE(tcptune_knob_gen);
+	smp_rmb();	/* as tcptune_knob_gen_changed() */
+	tcptune_reno_copy_knobs(sk, gen);
 
 	/* Knobs read once (each a single read), when the connection starts. */
 	iw = reno_knob(k, ca, RENO_KNOB_iw) ?: iw ?: TCP_INIT_CWND;
@@ -186,10 +224,10 @@ static void tcptune_reno_init(struct sock *sk)
 		cmpxchg(&sk->sk_pacing_status, SK_PACING_NONE, SK_PACING_NEEDED);
 }
 
-static void tcptune_set_cwnd(const struct tcptune_knobs *k, const struct tcptune_reno *ca,
-			     struct tcp_sock *tp, u32 cwnd)
+/* After tcptune_reno_knobs_fresh(). */
+static void tcptune_set_cwnd(const struct tcptune_reno *ca, struct tcp_sock *tp, u32 cwnd)
 {
-	u32 clamp = reno_knob(k, ca, RENO_KNOB_cwnd_clamp) ?: tp->snd_cwnd_clamp;
+	u32 clamp = ca->cwnd_clamp ?: tp->snd_cwnd_clamp;
 
 	tcp_snd_cwnd_set(tp, clamp_t(u32, cwnd, 1, min(clamp, tp->snd_cwnd_clamp)));
 }
@@ -223,15 +261,18 @@ static u32 tcptune_reno_ssthresh(struct sock *sk)
 	return tcptune_rfc5681_ssthresh(tcptune_flight_size(sk), beta);
 }
 
-/* Grow an RFC window on an ACK of new data (slow start or CA). */
-static u32 tcptune_grow(const struct tcptune_knobs *k, struct tcptune_reno *ca,
-			const struct tcp_sock *tp, u32 cwnd, u32 acked_bytes)
+/*
+ * Grow an RFC window on an ACK of new data (slow start or CA).  Inline in
+ * each caller: out of line, its call and return were the largest single
+ * cost of the per-ACK path (P8, scripts/bench-ackcost.sh).
+ */
+static __always_inline u32 tcptune_grow(struct tcptune_reno *ca, const struct tcp_sock *tp,
+					u32 cwnd, u32 acked_bytes)
 {
 	u32 mss = tp->mss_cache ?: 1;
 
 	if (cwnd < tp->snd_ssthresh) {
-		u32 l = ca->after_rto ? TCPTUNE_ABC_L_RTO_SEGS :
-					reno_knob(k, ca, RENO_KNOB_abc_l);
+		u32 l = ca->after_rto ? TCPTUNE_ABC_L_RTO_SEGS : ca->abc_l;
 
 		cwnd = tcptune_abc_slow_start(cwnd, tp->snd_ssthresh, &ca->ss_bytes,
 					      acked_bytes, mss, l);
@@ -265,8 +306,7 @@ static void tcptune_leave_fast_recovery(struct sock *sk, u32 cwnd_rfc)
 }
 
 /* One ACK while the stack is in Recovery. */
-static u32 tcptune_recovery_ack(struct sock *sk, const struct tcptune_knobs *k,
-				u32 acked_bytes, u32 delivered)
+static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
 {
 	struct tcptune_reno *ca = inet_csk_ca(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -318,7 +358,7 @@ static u32 tcptune_recovery_ack(struct sock *sk, const struct tcptune_knobs *k,
 		/* TCPTUNE_RENO_AFTER_RECOVERY: the RFC window grows as usual. */
 		ca->dup_segs = 0;
 		ca->lt_snd_nxt = tp->snd_nxt;
-		ca->rfc_cwnd = tcptune_grow(k, ca, tp, ca->rfc_cwnd, acked_bytes);
+		ca->rfc_cwnd = tcptune_grow(ca, tp, ca->rfc_cwnd, acked_bytes);
 	} else if (delivered && !tcptune_is_newreno(sk)) {
 		/* RFC 5681 Reno has no "recover": 3 dup ACKs, halve again. */
 		if (!ca->dup_segs)
@@ -346,7 +386,7 @@ static u32 tcptune_recovery_ack(struct sock *sk, const struct tcptune_knobs *k,
 					 tp->packets_out, pipe);
 }
 
-static void tcptune_update_pacing_rate(struct sock *sk, const struct tcptune_knobs *k)
+static void tcptune_update_pacing_rate(struct sock *sk)
 {
 	const struct tcptune_reno *ca = inet_csk_ca(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -355,10 +395,7 @@ static void tcptune_update_pacing_rate(struct sock *sk, const struct tcptune_kno
 	u64 rate;
 
 	/* Near the end of slow start, pace at the CA ratio already. */
-	if (tcp_snd_cwnd(tp) < tp->snd_ssthresh / 2)
-		ratio = reno_knob(k, ca, RENO_KNOB_pacing_ss_ratio);
-	else
-		ratio = reno_knob(k, ca, RENO_KNOB_pacing_ca_ratio);
+	ratio = ca->pacing_ratio[tcp_snd_cwnd(tp) >= tp->snd_ssthresh / 2];
 	rate = tcptune_window_rate(tp->mss_cache, cwnd, tp->srtt_us, ratio);
 	WRITE_ONCE(sk->sk_pacing_rate,
 		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
@@ -376,12 +413,11 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 	u8 state = inet_csk(sk)->icsk_ca_state;
 	u32 acked = 0, cwnd = tcp_snd_cwnd(tp);
 	u32 delivered = rs->acked_sacked > 0 ? rs->acked_sacked : 0;
-	const struct tcptune_knobs *k;
 
 	/* The handshake's ACK is processed before init(): nothing to do. */
 	if (unlikely(!ca->common.ready))
 		return;
-	k = tcptune_sk_knobs(sk);	/* once per ACK, handed down */
+	tcptune_reno_knobs_fresh(sk);
 	if (after(tp->snd_una, ca->prior_snd_una))
 		acked = tp->snd_una - ca->prior_snd_una;
 	ca->prior_snd_una = tp->snd_una;
@@ -405,7 +441,7 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 
 	switch (state) {
 	case TCP_CA_Recovery:
-		cwnd = tcptune_recovery_ack(sk, k, acked, delivered);
+		cwnd = tcptune_recovery_ack(sk, acked, delivered);
 		break;
 	case TCP_CA_CWR:
 		/* RFC 3168 6.1.2: halve once per window, no growth. */
@@ -415,7 +451,7 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 		if (acked) {
 			ca->dup_segs = 0;
 			if (tcp_is_cwnd_limited(sk))
-				cwnd = tcptune_grow(k, ca, tp, cwnd, acked);
+				cwnd = tcptune_grow(ca, tp, cwnd, acked);
 		} else if (delivered) {
 			if (!ca->dup_segs)
 				ca->lt_snd_nxt = tp->snd_nxt;
@@ -423,8 +459,8 @@ static void tcptune_reno_cong_control(struct sock *sk, u32 ack, int flag,
 		}
 		break;
 	}
-	tcptune_set_cwnd(k, ca, tp, cwnd);
-	tcptune_update_pacing_rate(sk, k);
+	tcptune_set_cwnd(ca, tp, cwnd);
+	tcptune_update_pacing_rate(sk);
 }
 
 TCPTUNE_DEFINE_CONG_CONTROL(tcptune_reno_cong_control)
@@ -482,8 +518,10 @@ static void tcptune_reno_tx_start(struct sock *sk)
 	if (!restart)
 		return;
 	idle = tcp_jiffies32 - tp->lsndtime;
-	if (idle > (s32)inet_csk(sk)->icsk_rto && tcp_snd_cwnd(tp) > ca->iw)
-		tcptune_set_cwnd(k, ca, tp, ca->iw);
+	if (idle > (s32)inet_csk(sk)->icsk_rto && tcp_snd_cwnd(tp) > ca->iw) {
+		tcptune_reno_knobs_fresh(sk);
+		tcptune_set_cwnd(ca, tp, ca->iw);
+	}
 }
 
 TCPTUNE_DEFINE_TX_START(tcptune_reno_tx_start)
