@@ -19,7 +19,10 @@
 #   3 loss   20 Mbit/s, 40 ms, 1 BDP, 5 % random loss: goodput >= 0.75 of
 #            link x (1 - p) (the kernel's bbr beside it, reported)
 #   4 shallow 50 Mbit/s, 40 ms, 0.1 BDP, two flows: retransmitted / sent
-#            at most half of the kernel bbr's, goodput >= 0.6 of its
+#            at most half of the kernel bbr's, goodput >= 0.6 of its; a
+#            run in which the kernel's pair could not fill the link (below
+#            30 Mbit/s: no queue to compare at) runs once more, and that
+#            one is judged
 #   5 ecn    20 Mbit/s, 40 ms, 10 BDP, CE marked above 2 ms of queue
 #            (fq_codel ce_threshold under the tbf), ECN-capable flows:
 #            with the ecn knob on, CE marks bound inflight_hi with no
@@ -119,9 +122,25 @@ check "5 % random loss: goodput >= 0.75 x link x (1 - p)" \
 	loss "$out/loss.json" "$out/loss-bbr.json" 20 5 0.75
 
 # 4: shallow buffer (0.1 x BDP = 25 KB at 50 Mbit/s, 40 ms), two flows.
-if topo_up 40 0 50 25000; then
+# The comparison needs a queue at the bottleneck: if the kernel's pair did
+# not get to 30 of the 50 Mbit/s, the emulated guest could not fill the
+# link (QEMU starved of CPU by a busy host: seen with a build beside it,
+# 16 Mbit/s and 0.57 % retransmitted), and both pairs run once more; the
+# check judges that second run, whatever its rate.
+shallow_pairs() {
 	flow2 shallow tcptune_bbr 15
 	flow2 shallow-bbr bbr 15
+}
+shallow_ref_mbps() {
+	$PY -c 'import json, sys; print("%.0f" % sum(json.load(open(f)).get("goodput_mbps", 0) for f in sys.argv[1:]))' \
+		"$out/shallow-bbr-a.json" "$out/shallow-bbr-b.json" 2>/dev/null || echo 0
+}
+if topo_up 40 0 50 25000; then
+	shallow_pairs
+	if [ "$(shallow_ref_mbps)" -lt 30 ]; then
+		tap_note "shallow: the kernel's bbr pair reached $(shallow_ref_mbps) of 50 Mbit/s (the VM could not fill the link); both pairs run again"
+		shallow_pairs
+	fi
 fi
 check "0.1 x BDP buffer, 2 flows: retransmissions <= 1/2 of the kernel bbr's" \
 	shallow "$out/shallow-a.json" "$out/shallow-b.json" \
