@@ -227,11 +227,21 @@ static inline const struct tcptune_knobs *tcptune_sk_knobs(const struct sock *sk
  * generation it took them at: one load and compare per ACK instead of
  * the lookup of the namespace's block, and the copy is refreshed on the
  * first ACK after any write (tcptune_knob_gen_changed()).  A u32: a socket
- * would need 2^32 writes between two of its ACKs to miss one.
+ * would need 2^32 writes between two of its ACKs to miss one.  It is one
+ * counter for every namespace, so that an ACK reads nothing of its own
+ * namespace: a writer in one namespace (its own admin, maybe in a user
+ * namespace) makes every socket refresh on its next ACK, which costs it at
+ * most the namespace lookup the copy saves, once per write.
  */
 extern unsigned int tcptune_knob_gen;
 
 void tcptune_knobs_written(void);
+
+/* The generation, for a first copy: the values read after it are its own. */
+static inline unsigned int tcptune_knob_gen_acquire(void)
+{
+	return smp_load_acquire(&tcptune_knob_gen);	/* pairs with the release */
+}
 
 /*
  * gen was read (READ_ONCE) from tcptune_knob_gen: true if it differs from

@@ -146,9 +146,9 @@ static inline u32 reno_knob(const struct tcptune_knobs *k, const struct tcptune_
  * still follow a change, and an ACK reads no knob table.  Values, never a
  * pointer (tcptune.h).
  */
-static void tcptune_reno_copy_knobs(struct sock *sk, unsigned int gen)
+static void tcptune_reno_copy_knobs(struct sock *sk, const struct tcptune_knobs *k,
+				    unsigned int gen)
 {
-	const struct tcptune_knobs *k = tcptune_sk_knobs(sk);
 	struct tcptune_reno *ca = inet_csk_ca(sk);
 
 	ca->cwnd_clamp = reno_knob(k, ca, RENO_KNOB_cwnd_clamp);
@@ -165,7 +165,7 @@ static inline void tcptune_reno_knobs_fresh(struct sock *sk)
 	unsigned int gen = READ_ONCE(tcptune_knob_gen);
 
 	if (unlikely(tcptune_knob_gen_changed(gen, ca->knob_gen)))
-		tcptune_reno_copy_knobs(sk, gen);
+		tcptune_reno_copy_knobs(sk, tcptune_sk_knobs(sk), gen);
 }
 
 /*
@@ -188,7 +188,6 @@ static void tcptune_reno_init(struct sock *sk)
 	u32 iw = dst ? dst_metric(dst, RTAX_INITCWND) : 0;
 	bool fresh = !tp->data_segs_out && !tp->packets_out;
 	u32 init_ssthresh;
-	unsigned int gen;
 
 	BUILD_BUG_ON(sizeof(struct tcptune_reno) > ICSK_CA_PRIV_SIZE);
 	BUILD_BUG_ON(offsetof(struct tcptune_reno, common));
@@ -201,9 +200,7 @@ static void tcptune_reno_init(struct sock *sk)
 	ca->prior_snd_una = tp->snd_una;
 	ca->lt_snd_nxt = tp->snd_nxt;
 	ca->phase = TCPTUNE_RENO_OPEN;
-	gen = READ_ONCE(tcptune_knob_gen);
-	smp_rmb();	/* as tcptune_knob_gen_changed() */
-	tcptune_reno_copy_knobs(sk, gen);
+	tcptune_reno_copy_knobs(sk, k, tcptune_knob_gen_acquire());
 
 	/* Knobs read once (each a single read), when the connection starts. */
 	iw = reno_knob(k, ca, RENO_KNOB_iw) ?: iw ?: TCP_INIT_CWND;

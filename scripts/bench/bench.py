@@ -58,11 +58,6 @@ def load_all(out):
     return runs
 
 
-def mean(v):
-    v = [x for x in v if x is not None]
-    return sum(v) / len(v) if v else None
-
-
 def median(v):
     v = sorted(x for x in v if x is not None)
     if not v:
