@@ -9,12 +9,11 @@
 #       suites), one boot of the stock
 #       6.1 kernel running the VM suites (default: run-all.sh --list stock),
 #       one boot each of the newest Debian 6.12 kernel and the 7.x kernel of
-#       the trixie root (run-all.sh --list 6.12, --list 7), a boot of the
-#       stock kernel for pkg, and two boots of the debug kernel
-#       (scripts/debug-kernel.sh: KASAN, lockdep, kmemleak, ...) running
-#       the suites that do not measure throughput (run-all.sh --list debug,
-#       split in two: --list debug-a and the rest; with VM-SUITEs given,
-#       those of them on that list).
+#       the trixie root (run-all.sh --list 6.12, --list 7),
+#       then one boot of the debug kernel (scripts/debug-kernel.sh: KASAN,
+#       lockdep, kmemleak, ...) running the suites that do not measure
+#       throughput (run-all.sh --list debug; with VM-SUITEs given, those of
+#       them on that list).
 #   scripts/run-tests.sh --vm [--debug | --kernel SERIES] SUITE[,SUITE...] [FILTER]
 #       only those VM suites, on the stock kernel (--debug: the debug
 #       kernel; --kernel 6.12: the newest installed Debian 6.12 kernel;
@@ -41,9 +40,7 @@
 # (scripts/debug-kernel.sh, 3600), TCPTUNE_SUITE_BOUND (each VM suite, 900;
 # twice that on the debug kernel), TCPTUNE_HOST_SUITE_BOUND (300).
 # In a full run the debug kernel is built in the background from the end of
-# the set-up on, at idle priority; the debug boots wait for it.  The boots
-# that measure throughput run one at a time; the functional ones, two at a
-# time (below, "two VMs at once"; TCPTUNE_VM_LANES=1: one after the other).
+# the set-up on, at idle priority; the debug boot waits for it.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -324,7 +321,7 @@ $(tail -n 30 <<<"$out")"
 #   vm-run.sh -m (empty: vm-run.sh's default, module/tcptune.ko).
 vm_stage() {
 	local label=$1 prefix=$2 out=$3 bound=$4 sbound=$5 kernel=$6 ko=$7 list=$8
-	local vlog=$out.log args runall t0 t w vmrc why s ran=0 name rep rname
+	local vlog=$out.log args runall t0 t w vmrc why s ran=0 name rep
 	rm -rf "$out"
 	mkdir -p "$out"
 	args=(-k "$kernel" -o "$out")
@@ -341,8 +338,8 @@ vm_stage() {
 	# vm-run.sh waits for the machine's VM lock: wait for it here, so
 	# that the bound below is this run's and not another's.
 	w=$(date +%s)
-	while ! flock -n "${TCPTUNE_VM_LOCK:-$VM_LOCK}" true 2>/dev/null; do
-		[ $(( $(date +%s) - w )) -eq 0 ] && say "waiting for the VM lock (${TCPTUNE_VM_LOCK:-$VM_LOCK})"
+	while ! flock -n "$VM_LOCK" true 2>/dev/null; do
+		[ $(( $(date +%s) - w )) -eq 0 ] && say "waiting for the VM lock ($VM_LOCK)"
 		sleep 5
 	done
 	w=$(( $(date +%s) - w ))
@@ -400,10 +397,7 @@ $(tail -n 30 "$vlog")"
 			[ -f "$out/$s.time" ] &&
 				timing "suite times ($label)" "$prefix$s" "$(cat "$out/$s.time")"
 		done
-		# (two boots with the same prefix: "restore (a)", "restore (b)")
-		rname=${prefix}restore
-		[[ $label == *" ("*")" ]] && rname+=" (${label##*(}"
-		tc tap "$results" "$rname" "$out/restore.tap" --rc 0
+		tc tap "$results" "${prefix}restore" "$out/restore.tap" --rc 0
 	fi
 	[ -n "$vm_canary" ] && debug_canary_verdict "$out"
 	timing "stage times" "vm $label" "$t"
@@ -592,89 +586,33 @@ full)
 	[ -f "$res/trixie-root.secs" ] &&
 		timing "stage times" "trixie root (in the background)" "$(cat "$res/trixie-root.secs")"
 
-	# The VM boots, in two parts.
-	# 1. One VM at a time, beside nothing but the idle-priority debug
-	#    build: the boots that measure throughput (stock 6.1: bulk, bbr,
-	#    tuning-scale; 7.x: bulk) and the 7.x boot.
-	# 2. Then, once the debug kernel is built, two VMs at once, in two
-	#    lanes, each with a lock of its own (the machine's VM lock held by
-	#    this run meanwhile, so that no other VM joins): the debug suites in
-	#    two boots (run-all.sh --list debug-a, the rest), and in the second
-	#    lane before its debug boot the 6.12 boot and the stock kernel's pkg
-	#    boot (functional suites, no throughput).  Each lane's output is
-	#    shown when both are done.  (In one lane, one after the other, a
-	#    full run took 65 min warm here and 82 min cold on CI; the guests
-	#    mostly use one of the two CPUs: forks under the debug kernel.)
-	slist=$(selftests/vm/run-all.sh --list stock)
-	[ -n "$suites" ] && slist=$(for s in $slist; do [[ " $suites " == *" $s "* ]] && echo "$s"; done | paste -sd ' ')
-	plist=$(for s in $slist; do [ "$s" = pkg ] && echo "$s"; done)
-	slist=$(for s in $slist; do [ "$s" != pkg ] && echo "$s"; done | paste -sd ' ')
-	serieslist() {	# SERIES: its suites, those of $suites only if given
-		local l
-		l=$(selftests/vm/run-all.sh --list "$1")
-		[ -n "$suites" ] && l=$(for s in $l; do [[ " $suites " == *" $s "* ]] && echo "$s"; done | paste -sd ' ')
-		echo "$l"
-	}
-	stock_ok=0
-	[ -n "$kver" ] && [ -f module/tcptune.ko ] && stock_ok=1
-	if [ $stock_ok = 0 ] && [ -n "$slist$plist" ]; then
+	if [ -n "$kver" ] && [ -f module/tcptune.ko ]; then
+		vm_stage "$kver" "" "$res/vm" "$VM_BOUND" "$SUITE_BOUND" "$kver" "" \
+			"${suites:-$(selftests/vm/run-all.sh --list stock)}"
+	else
 		nok "vm: $kver not booted: no kernel or no module"
-	elif [ -n "$slist" ]; then
-		vm_stage "$kver" "" "$res/vm" "$VM_BOUND" "$SUITE_BOUND" "$kver" "" "$slist"
 	fi
-	l7=$(serieslist 7)
-	[ -n "$l7" ] && series_boot 7 "$l7"
 
-	l612=$(serieslist 6.12)
-	dla='' dlb=''
+	# The other series, each in a boot of its own (run-all.sh --list SERIES).
+	for series in 6.12 7; do
+		slist=$(selftests/vm/run-all.sh --list "$series")
+		if [ -n "$suites" ]; then
+			slist=$(for s in $slist; do [[ " $suites " == *" $s "* ]] && echo "$s"; done | paste -sd ' ')
+		fi
+		[ -n "$slist" ] && series_boot "$series" "$slist"
+	done
+
 	if [ -n "$dlist" ]; then
 		t=$(date +%s)
 		if debug_kernel; then
 			debug_canary_kos
-			adefault=$(selftests/vm/run-all.sh --list debug-a)
-			for s in $dlist; do
-				if [[ " $adefault " == *" $s "* ]]; then dla+=" $s"; fi
-				if [ "$s" = select ] || [[ " $adefault " != *" $s "* ]]; then dlb+=" $s"; fi
-			done
-			dla=${dla# } dlb=${dlb# }
-			[ "$dla" = select ] && dla=
-			[ "$dlb" = select ] && dlb=
+			vm_stage debug debug: "$res/vm-debug" "$DEBUG_VM_BOUND" \
+				$((2 * SUITE_BOUND)) "$dk" "$top/build/debug-mod/module/tcptune.ko" "$dlist"
 		fi
-		timing "stage times" "debug kernel (build or wait, module)" $(( $(date +%s) - t ))
+		timing "stage times" "debug (build and boot)" $(( $(date +%s) - t ))
 	else
 		say "== debug kernel: none of the suites asked for runs there ($suites)"
 	fi
-	t=$(date +%s)
-	say "== two VMs at once: lane 1: ${dla:+debug ($dla)}; lane 2: ${l612:+6.12 ($l612), }${plist:+$kver (pkg), }${dlb:+debug ($dlb)}"
-	exec 7>"$VM_LOCK"
-	w=$(date +%s)
-	flock 7
-	w=$(( $(date +%s) - w ))
-	[ $w -gt 0 ] && timing "waits" "VM lock (two lanes)" "$w"
-	(
-		# shellcheck disable=SC2030
-		export TCPTUNE_VM_LOCK=$VM_LOCK.lane1
-		[ -n "$dla" ] && vm_stage "debug (a)" debug: "$res/vm-debug-a" "$DEBUG_VM_BOUND" \
-			$((2 * SUITE_BOUND)) "$dk" "$top/build/debug-mod/module/tcptune.ko" "$dla"
-	) >"$res/lane1.out" 2>&1 7>&- &
-	lane1=$!
-	[ "${TCPTUNE_VM_LANES:-2}" = 1 ] && wait $lane1
-	(
-		# shellcheck disable=SC2031
-		export TCPTUNE_VM_LOCK=$VM_LOCK.lane2
-		vm_canary=
-		[ -n "$l612" ] && series_boot 6.12 "$l612"
-		[ -n "$plist" ] && [ $stock_ok = 1 ] &&
-			vm_stage "$kver (pkg)" "" "$res/vm-pkg" "$VM_BOUND" "$SUITE_BOUND" "$kver" "" "$plist"
-		[ -n "$dlb" ] && vm_stage "debug (b)" debug: "$res/vm-debug-b" "$DEBUG_VM_BOUND" \
-			$((2 * SUITE_BOUND)) "$dk" "$top/build/debug-mod/module/tcptune.ko" "$dlb"
-	) >"$res/lane2.out" 2>&1 7>&- &
-	lane2=$!
-	wait $lane1 $lane2
-	exec 7>&-
-	say "== lane 1:"; cat "$res/lane1.out"
-	say "== lane 2:"; cat "$res/lane2.out"
-	timing "stage times" "two lanes" $(( $(date +%s) - t ))
 	;;
 esac
 

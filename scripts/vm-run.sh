@@ -23,10 +23,7 @@
 # The guest sees the host's files read-only (this checkout included), runs as
 # root, and its exit status is returned.  KVM is used only where the CPU has
 # vmx or svm; otherwise QEMU emulates (TCG).  Only one VM runs at a time on
-# this machine: a second caller waits for the first (flock on
-# /tmp/tcptune-vm.lock).  The test command runs two at once: it holds that
-# lock itself and gives each of its two lanes a lock of its own
-# (TCPTUNE_VM_LOCK).
+# this machine: a second caller waits for the first (flock).
 #
 # A crash, oops, WARN, BUG, KASAN/KFENCE/UBSAN report, lockdep or RCU splat,
 # ... in the guest's kernel log during the run fails the run (exit 99), with
@@ -102,7 +99,7 @@ if [ -n "$canary" ]; then
 	guest="env TCPTUNE_CANARY=$(printf '%q' "$canary") TCPTUNE_CANARY_OUT=$(printf '%q' "$(cd "$outdir" && pwd)/canary.result") $guest"
 fi
 
-exec 9>"${TCPTUNE_VM_LOCK:-/tmp/tcptune-vm.lock}"
+exec 9>/tmp/tcptune-vm.lock
 flock 9
 # vng checks --rwdir paths relative to the current directory: run from /.
 cd /

@@ -36,7 +36,6 @@ A failure's reason is its diagnostic lines: the "#" lines after "not ok"
 result line, the FAIL/ERROR lines among those (the conformance suite), or
 the test's lines from its "#  RUN" line on (the kselftest harness).
 """
-import fcntl
 import json
 import os
 import re
@@ -54,15 +53,8 @@ MAX_REASON = 40
 
 
 def record(results, **rec):
-    # one write under an exclusive lock: the test command's VM boots run two
-    # at a time, and both add to the same file
-    data = (json.dumps(rec) + "\n").encode()
-    fd = os.open(results, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        os.write(fd, data)
-    finally:
-        os.close(fd)
+    with open(results, "a") as f:
+        f.write(json.dumps(rec) + "\n")
 
 
 def load(results):

@@ -52,10 +52,6 @@ KO=${TCPTUNE_KO:-$top/module/tcptune.ko}
 # first).
 STOCK_SUITES="select bulk bbr conformance-ref tuning-scale pkg"
 DEBUG_SUITES="select conformance tuning cli module race security fuzz lifecycle load ecn"
-# A full run splits them over two debug boots that run at once (run-tests.sh),
-# in halves of about equal time; select first in each, as a smoke test.
-DEBUG_A_SUITES="select cli lifecycle load tuning ecn"
-DEBUG_B_SUITES="select conformance fuzz race security module"
 # The other kernel series (issue 9).  Every suite passes on each (run-tests.sh
 # --vm --kernel SERIES SUITES), but a full run boots each once with the
 # suites whose code paths differ between kernel versions: registration and
@@ -103,12 +99,10 @@ if [ "${1:-}" = --list ]; then
 	case "${2:-stock}" in
 	stock) echo "$STOCK_SUITES" ;;
 	debug) echo "$DEBUG_SUITES" ;;
-	debug-a) echo "$DEBUG_A_SUITES" ;;
-	debug-b) echo "$DEBUG_B_SUITES" ;;
 	6.12) echo "$K612_SUITES" ;;
 	7) echo "$K7_SUITES" ;;
 	all) echo "${!suites[@]}" | tr ' ' '\n' | sort | tr '\n' ' '; echo ;;
-	*) echo "run-all.sh --list [stock|debug|debug-a|debug-b|6.12|7|all]" >&2; exit 2 ;;
+	*) echo "run-all.sh --list [stock|debug|6.12|7|all]" >&2; exit 2 ;;
 	esac
 	exit 0
 fi
