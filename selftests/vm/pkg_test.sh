@@ -406,7 +406,8 @@ mount -t tmpfs tcptune-ovl "$ovl" && mkdir -p "$ovl/upper" "$ovl/work" &&
 t=$SECONDS
 out=$(make -C "$src" install KDIR="/lib/modules/$k/build" W=1 2>&1)
 rc=$?
-tap_note "make install took $((SECONDS - t)) s; compiled in the guest: $(grep -cE '^ +CC |^cc |gcc ' <<<"$out") file(s)"
+built=$(grep -E '^ +CC |^cc |gcc ' <<<"$out")
+tap_note "make install took $((SECONDS - t)) s; compiled in the guest: $(grep -c . <<<"$built") file(s)${built:+: $(grep -oE '[^ ]+\.(c|o)$|-o [^ ]+' <<<"$built" | head -n 10 | paste -sd ' ')}"
 mko=$(find "/lib/modules/$k/updates" -name 'tcptune.ko*' -not -path '*/dkms/*' 2>/dev/null | head -n 1)
 miss=
 for f in $inst_files; do [ -f "$f" ] || miss+=" $f"; done
