@@ -188,14 +188,59 @@ def check_deep(args):
     return 0
 
 
+def per_second_mbps(r):
+    """Goodput of each whole second of the flow, from bytes_acked."""
+    out, prev, sec = [], 0, 1
+    for x in r["samples"]:
+        while x[0] >= sec:
+            out.append((x[8] - prev) * 8 / 1e6)
+            prev, sec = x[8], sec + 1
+    return out
+
+
+def model_dumps(path):
+    """inflight_hi/inflight_lo/bw_lo (Mbit/s) from PATH's -dump-T.json files
+    (`tcptune -j sockets` at T s), as one line."""
+    parts = []
+    for t in (3, 7, 11):
+        try:
+            socks = [s for s in load("%s-dump-%d.json" % (path[:-5], t))
+                     if s.get("algo") == "tcptune_bbr" and s.get("bbr")]
+        except (OSError, ValueError):
+            continue
+        if socks:
+            b = socks[0]["bbr"]
+            lo = b.get("bw_lo_bps")
+            hi, ilo = b.get("inflight_hi"), b.get("inflight_lo")
+            parts.append("%ds %s/%s/%s" % (t, "inf" if hi is None else hi,
+                                          "inf" if ilo is None else ilo,
+                                          "inf" if lo is None else "%.1f" % (lo / 1e6)))
+    return "; model (inflight_hi/inflight_lo/bw_lo Mbit/s) at " + ", ".join(parts) if parts else ""
+
+
+def loss_line(r, ref, ceiling):
+    return ("goodput / (link x (1 - p)): %s %.3f (%.2f Mbit/s), %s %.3f; retransmitted %d of %d;"
+            " per second %s; states %s%s" %
+            (r["cc"], r["goodput_mbps"] / ceiling, r["goodput_mbps"], ref["cc"],
+             ref["goodput_mbps"] / ceiling, r["total_retrans"], r["data_segs_out"],
+             " ".join("%.0f" % x for x in per_second_mbps(r)), short(timeline(r), 12),
+             model_dumps(r["_path"])))
+
+
 def check_loss(args):
+    """R REF MBIT LOSS% WANT [R1 REF1]: R's goodput >= WANT x the ceiling;
+    R1/REF1, a first run that fell short, are reported beside it."""
     r, ref = load(args[0]), load(args[1])
+    r["_path"] = args[0]
     mbit, loss, want = float(args[2]), float(args[3]) / 100, float(args[4])
     ceiling = mbit * PAYLOAD * (1 - loss)
     ratio = r["goodput_mbps"] / ceiling
-    print("goodput / (link x (1 - p)): %s %.3f (%.2f Mbit/s), %s %.3f; retransmitted %d of %d" %
-          (r["cc"], ratio, r["goodput_mbps"], ref["cc"], ref["goodput_mbps"] / ceiling,
-           r["total_retrans"], r["data_segs_out"]))
+    print(loss_line(r, ref, ceiling))
+    if len(args) >= 7:
+        r1, ref1 = load(args[5]), load(args[6])
+        r1["_path"] = args[5]
+        print("first run, below %.2f (the pair ran again; the run above is judged): %s" %
+              (want, loss_line(r1, ref1, ceiling)))
     return 0 if ratio >= want else 1
 
 
