@@ -64,4 +64,23 @@ static inline bool bbr_ce_congested(u32 ce, u32 delivered, u32 thresh)
 		     thresh << (BBR_RATE_SHIFT - BBR_FRAC_SHIFT);
 }
 
+/*
+ * Young Startup's pacing floor (tcptune_bbr.c, header): bytes per second
+ * per packet of cwnd such that a window leaves in srtt / 2^shift, i.e.
+ * 2^shift * mss / srtt.  srtt_us8 is tcp_sock's srtt_us (usec << 3); 0
+ * without an RTT sample, which means no floor.  Computed once per round
+ * (the per-ACK floor is cwnd times this, a multiplication); saturated at
+ * U32_MAX bytes/s per packet (an srtt below ~3 us at a 1448-byte MSS and
+ * shift 3), where cwnd * rate still fits in 64 bits.
+ */
+static inline u32 bbr_young_rate(u32 mss, u32 srtt_us8, u32 shift)
+{
+	u64 r;
+
+	if (!srtt_us8)
+		return 0;
+	r = div_u64(((u64)mss * 1000000U) << (3 + shift), srtt_us8);
+	return min_t(u64, r, ~0U);
+}
+
 #endif /* _TCPTUNE_BBR_MATH_H */

@@ -12,7 +12,8 @@
  *   min_rtt   = min RTT seen over probe_rtt_interval_ms
  *   bw        = min(max_bw, bw_lo)             bw_lo: short-term lower bound
  *   BDP       = bw * min_rtt
- *   pacing    = pacing_gain * bw * (1 - pacing_margin)
+ *   pacing    = pacing_gain * bw * (1 - pacing_margin); in young Startup
+ *               at least cwnd * mss / (srtt / 8) (below)
  *   cwnd      = cwnd_gain * BDP + extra_acked + 3 * send quantum, then
  *               bounded by inflight_hi (minus headroom when not probing)
  *               and inflight_lo
@@ -132,6 +133,53 @@
  * family (Fu and Liew, "TCP Veno", JSAC 21(2), 2003: a loss with little
  * backlog is random); draft-ietf-ccwg-bbr (loss_thresh, beta, headroom).
  *
+ * Young Startup (a tcptune departure; issue 11's P10, short flows).  In
+ * Startup's first BBR_YOUNG_ROUNDS (3) rounds, the flights of IW, 2 IW
+ * and 4 IW packets (7 IW: 70 packets, 101 KB at IW 10, what slow start
+ * sends in three round trips), and while the CA state is Open (no loss,
+ * ECN echo or reordering seen), the pacing rate is at least
+ *
+ *   floor = cwnd * mss / (srtt / 2^BBR_YOUNG_SHIFT)   (a window in srtt / 8)
+ *
+ * The draft paces Startup at 2.77 * bw, but in these rounds bw is not the
+ * path's, it is the flow's own: a round's samples read about the window
+ * before it per round trip (the IW's, IW per RTT and less), so the IW and
+ * the 2 IW flight go out at the draft's initial rate (BBRInitPacingRate,
+ * 2.77 * IW / SRTT: the IW in 0.36 RTT, the next flight in 0.72 RTT), and
+ * each later flight at 2.77 times the delivery rate that the pacing of
+ * the flight before held down.  A transfer that ends within these rounds
+ * spends them pacing out windows the path could have taken at once: at
+ * 50 Mbit/s, 40 ms, 1 BDP, IW 10, a 100 KB transfer took 218 ms (median
+ * of 20) against Reno's 186 (the kernel's bbr: 215).  With the floor the
+ * ACK clock sets the pace, not the pacing rate: Startup grows cwnd by the
+ * packets ACKed, as slow start does (RFC 5681 3.1), so the bursts are never
+ * larger than slow start's (two packets per ACK, and the IW at once,
+ * which RFC 6928 allows) and the floor spreads them over srtt / 8 rather
+ * than sending them at line rate; a window below BDP / 8 builds no queue
+ * at all.  In a one-bottleneck model of that path (an ACK per packet) a
+ * floor of a window in srtt / 2 or srtt / 4 still costs the 100 KB
+ * transfer 16 or 4 ms over Reno's, srtt / 8 nothing, with a peak queue of
+ * 13 packets against Reno's 21.  srtt, not min_rtt: the draft's initial
+ * rate is taken from it, and a queue raises it, so that where the path is
+ * smaller than the young window the floor stays near 8 x the delivery
+ * rate instead of growing with cwnd.
+ *
+ * The floor ends at the first of: the ACK that opens round 4 (bw is then
+ * the delivery rate of a window the ACK clock sent), leaving Startup, or
+ * a CA state other than Open (the bursts met the path's limit, or the path
+ * reorders: the draft's pacing from then on).  The pacing rate then comes
+ * down, once, to the draft's: the model's Startup rate, or
+ * BBRInitPacingRate taken with the cwnd the young rounds grew, whichever
+ * is higher (the draft never lets Startup pace below its initial rate).
+ * The floor's factor, 8 * mss / srtt, is divided out once per young round
+ * (bbr_young_rate()); per ACK it costs a multiplication, and after the
+ * young rounds one bit test.  References: RFC 9002 7.7 (pace at
+ * N * cwnd / srtt, N > 1, so that pacing does not hold cwnd back; bursts
+ * up to the initial window); RFC 6928 (IW 10, sent as a burst); RFC 5681
+ * 3.1 (slow start); the draft's BBRInitPacingRate; the stack's own
+ * slow-start pacing for fq-paced senders (net.ipv4.tcp_pacing_ss_ratio,
+ * 200 %: a window in half an RTT).
+ *
  * Departures from the draft, and why:
  *  - One min_rtt filter whose window is the ProbeRTT interval (5 s) instead
  *    of a 5 s probe_rtt_min_delay plus a 10 s min_rtt: 8 bytes of the
@@ -162,6 +210,7 @@
  *    which no RTT sample came within loss_qdelay of min_rtt: a standing
  *    queue, from a max-filtered bw a little above the link's (ACK
  *    compression), that the draft would keep until the next probe.
+ *  - Young Startup's pacing floor (above).
  *  - The ProbeBW phase is visible in `ss -ti` only through the gains:
  *    CRUISE and REFILL both show 1.0/2.0.
  *
@@ -169,7 +218,8 @@
  * (BBR_UNIT), made from the percent knobs by multiplying with 10486 and
  * shifting by 10 (error < 0.002 %).  Per ACK: no allocation, no lock, and
  * one 64-by-32 division (the delivery-rate sample) and one 32-bit division
- * (the send quantum in packets); the loss rate is divided once per round.
+ * (the send quantum in packets); the loss rate is divided once per round,
+ * and young Startup's floor factor once per round in its three rounds.
  */
 #include <linux/module.h>
 #include <linux/random.h>
@@ -187,6 +237,8 @@
 #define BBR_UNIT	BIT(BBR_UNIT_SHIFT)	/* gains and fractions: 1/1024 */
 #define BBR_INF		(~0U)			/* "no bound" for u32 bounds */
 #define LOSS_SHIFT	BBR_RATE_SHIFT		/* loss rates: 1/65536 */
+#define BBR_YOUNG_ROUNDS 3	/* young Startup: the rounds of IW, 2 IW, 4 IW */
+#define BBR_YOUNG_SHIFT	3	/* ... a window leaves in srtt / 2^this */
 
 enum bbr_state {
 	BBR_STARTUP,
@@ -220,6 +272,7 @@ struct tcptune_bbr {
 	struct bbr_round_signals round; /* this round's losses, CE, inflight */
 	u32 round_count;	/* rounds since init (for the socket dump) */
 	u32 prior_delivered_ce;	/* tp->delivered_ce after the previous ACK */
+	u32 young_rate;		/* young Startup: floor, B/s per cwnd packet */
 	u16 bw_probe_wait_ms;	/* this cycle's wait before probing */
 	u16 loss_floor;		/* random-loss floor, 1/65536 (EWMA) */
 	u16 extra_acked[2];	/* windowed max of ACK aggregation, packets */
@@ -244,7 +297,8 @@ struct tcptune_bbr {
 	    round_flat:1,	/* an RTT sample of this round showed no queue */
 	    hi_limited_prev:1,	/* UP: hi_limited in the previous round */
 	    ack_queue:1,	/* this ACK's RTT sample shows a queue */
-	    unused:3;
+	    young:1,		/* young Startup: the pacing floor applies */
+	    unused:2;
 };
 
 /*
@@ -336,13 +390,52 @@ static u32 bbr_cwnd_gain(const struct tcptune_bbr *ca, const struct tcptune_knob
 	}
 }
 
-/* Pace at rate; before the pipe is full, never slow down (draft). */
-static void bbr_set_pacing_rate(struct sock *sk, u64 rate)
+/* Draft BBRInitPacingRate: Startup gain * cwnd / (SRTT or 1 ms). */
+static u64 bbr_init_rate(const struct sock *sk, u32 cwnd, const struct tcptune_knobs *k)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u64 rate = (u64)cwnd * tp->mss_cache * USEC_PER_SEC;
+
+	rate = div_u64(rate, tp->srtt_us ? max(tp->srtt_us >> 3, 1U) : USEC_PER_MSEC);
+	return (rate * BBR_GAIN(k, startup_pacing_gain)) >> BBR_UNIT_SHIFT;
+}
+
+/* Still in the young rounds of Startup, with no sign of congestion? */
+static bool bbr_still_young(const struct sock *sk)
 {
 	const struct tcptune_bbr *ca = inet_csk_ca(sk);
 
+	return ca->state == BBR_STARTUP && ca->round_count < BBR_YOUNG_ROUNDS &&
+	       inet_csk(sk)->icsk_ca_state == TCP_CA_Open;
+}
+
+/*
+ * Pace at rate; before the pipe is full, never slow down (draft).  In
+ * young Startup (header) at least the young floor, cwnd * young_rate;
+ * when that ends, once, down to the draft's: the model's rate, or
+ * BBRInitPacingRate taken with the cwnd the young rounds grew.
+ */
+static void bbr_set_pacing_rate(struct sock *sk, u64 rate, const struct tcptune_knobs *k)
+{
+	struct tcptune_bbr *ca = inet_csk_ca(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	bool down = ca->full_bw_reached;
+
+	if (unlikely(ca->young)) {
+		if (bbr_still_young(sk)) {
+			if (ca->round_start)	/* srtt of this round */
+				ca->young_rate = bbr_young_rate(tp->mss_cache, tp->srtt_us,
+								BBR_YOUNG_SHIFT);
+			rate = max(rate, (u64)tcp_snd_cwnd(tp) * ca->young_rate);
+		} else {
+			ca->young = 0;
+			ca->young_rate = 0;
+			rate = max(rate, bbr_init_rate(sk, tcp_snd_cwnd(tp), k));
+			down = true;
+		}
+	}
 	rate = min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate));
-	if (ca->full_bw_reached || rate > READ_ONCE(sk->sk_pacing_rate))
+	if (down || rate > READ_ONCE(sk->sk_pacing_rate))
 		WRITE_ONCE(sk->sk_pacing_rate, rate);
 }
 
@@ -1005,7 +1098,7 @@ static void tcptune_bbr_cong_control(struct sock *sk, u32 ack, int flag,
 	bbr_update_probe_bw_phase(sk, k);
 	bbr_update_min_rtt(sk, rs, k);
 
-	bbr_set_pacing_rate(sk, bbr_rate_bytes(sk, bbr_bw(ca), bbr_pacing_gain(ca, k), k));
+	bbr_set_pacing_rate(sk, bbr_rate_bytes(sk, bbr_bw(ca), bbr_pacing_gain(ca, k), k), k);
 	bbr_set_cwnd(sk, rs, k);
 	if (unlikely(bbr_uapi_state(ca) != old_state))
 		bbr_state_changed(sk, bbr_uapi_state(ca));
@@ -1038,10 +1131,11 @@ static void tcptune_bbr_init(struct sock *sk)
 	ca->ack_epoch_mstamp = (u32)tp->tcp_mstamp;
 	ca->prior_cwnd = tcp_snd_cwnd(tp);
 
-	/* Draft BBRInitPacingRate: Startup gain * cwnd / (SRTT or 1 ms). */
-	rate = (u64)tcp_snd_cwnd(tp) * tp->mss_cache * USEC_PER_SEC;
-	rate = div_u64(rate, tp->srtt_us ? max(tp->srtt_us >> 3, 1U) : USEC_PER_MSEC);
-	rate = (rate * BBR_GAIN(k, startup_pacing_gain)) >> BBR_UNIT_SHIFT;
+	/* Draft BBRInitPacingRate, or the young floor above it (header). */
+	ca->young = 1;
+	ca->young_rate = bbr_young_rate(tp->mss_cache, tp->srtt_us, BBR_YOUNG_SHIFT);
+	rate = max(bbr_init_rate(sk, tcp_snd_cwnd(tp), k),
+		   (u64)tcp_snd_cwnd(tp) * ca->young_rate);
 	WRITE_ONCE(sk->sk_pacing_rate,
 		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
 

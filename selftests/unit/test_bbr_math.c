@@ -150,11 +150,51 @@ static void test_saturation(void)
 	result(ok, "counters saturate instead of wrapping; rates of empty and full rounds");
 }
 
+/*
+ * Young Startup's floor: a window of cwnd packets leaves in srtt / 8 at
+ * cwnd * bbr_young_rate(), from a 10 us to a 10 s srtt and every MSS; 0
+ * without an RTT sample; saturated, not wrapped, at a sub-3 us srtt, and
+ * cwnd * rate fits in 64 bits for any cwnd.
+ */
+static void test_young_rate(void)
+{
+	static const u32 mss[] = { 536, 1448, 8948, 65483 };
+	static const u32 srtt_us[] = { 10, 100, 1000, 40000, 200000, 10000000 };
+	int ok = 1;
+	unsigned int i, j;
+
+	for (i = 0; i < sizeof(mss) / sizeof(mss[0]); i++)
+		for (j = 0; j < sizeof(srtt_us) / sizeof(srtt_us[0]); j++) {
+			u32 r = bbr_young_rate(mss[i], srtt_us[j] << 3, 3);
+			/* ns for a window at cwnd * r: mss / r s; want srtt / 8 */
+			u64 want = (u64)srtt_us[j] * 1000 / 8;
+			u64 got = r ? (u64)mss[i] * 1000000000ULL / r : ~0ULL;
+
+			if (r == ~0u)	/* saturated: only where it must be */
+				CHECK((u64)mss[i] * 8000000 / srtt_us[j] >= ~0u,
+				      "mss %u srtt %u us saturated", mss[i], srtt_us[j]);
+			else
+				/* B/s rounded down: at most 0.5 % slower */
+				CHECK(got + 1 >= want && got <= want + want / 200,
+				      "mss %u srtt %u us: rate %u, window in %llu of %llu",
+				      mss[i], srtt_us[j], r, (unsigned long long)got,
+				      (unsigned long long)want);
+		}
+	CHECK(bbr_young_rate(1448, 0, 3) == 0, "no srtt: no floor");
+	CHECK(bbr_young_rate(1448, 1, 3) == ~0u, "1/8 us srtt: saturated");
+	CHECK(bbr_young_rate(65535, 1, 3) == ~0u, "64 KB MSS, 1/8 us: saturated");
+	CHECK((u64)~0u * ~0u / ~0u == ~0u, "cwnd * rate in 64 bits");
+	CHECK(bbr_young_rate(1448, 40000 << 3, 2) * 2 ==
+	      bbr_young_rate(1448, 40000 << 3, 3), "shift 2 is half shift 3's");
+	result(ok, "young Startup floor: a window in srtt / 8, 10 us to 10 s, MSS 536 to 64 KB");
+}
+
 int main(void)
 {
-	printf("TAP version 13\n1..3\n");
+	printf("TAP version 13\n1..4\n");
 	test_ce_scales();
 	test_loss_scales();
 	test_saturation();
+	test_young_rate();
 	return n_fail ? 1 : 0;
 }

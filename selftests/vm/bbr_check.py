@@ -268,6 +268,56 @@ def check_shallow(args):
     return 0
 
 
+def window_ratio(x):
+    """pacing_rate * srtt / (cwnd * mss) of a short transfer's sample: the
+    window leaves in srtt / this."""
+    _, rate, cwnd, srtt_us, mss = x[:5]
+    return rate * srtt_us / 1e6 / max(1, cwnd * mss)
+
+
+def check_young(args):
+    """Young Startup's pacing floor (tcptune_bbr.c, header).  ARGS: ours
+    and the kernel bbr's 1 MB transfers, ours and the kernel reno's 100 KB
+    ones (bbr_flow.py short), the least first-window ratio wanted (the
+    floor's 8, less rounding), the most wanted past the young rounds.
+
+    The first window, as init() paced it: ours leaves in srtt / 8, the
+    kernel's bbr (the control: the same reading of a draft-paced first
+    window) in srtt / 2.9.  Past the young rounds (acked beyond the 10 +
+    20 + 40 + 80 packets of flights 1-4), still in Startup: the ratio is
+    the model's again (about 1-3), not the floor's.  The completion times
+    are reported, not judged (timings of an emulated VM)."""
+    ours, ref = load(args[0]), load(args[1])
+    small, reno = load(args[2]), load(args[3])
+    lo, hi = float(args[4]), float(args[5])
+    f_ours = median([window_ratio(x) for x in ours["first"] + small["first"]])
+    f_ref = median([window_ratio(x) for x in ref["first"]])
+    late = [window_ratio(x) for tr in ours["samples"] for x in tr
+            if x[5] >= 150 * x[4] and x[6] == 709 and x[2] and x[3]]
+    r_late = median(late)
+    print("first window in srtt / %.2f (%s) vs / %.2f (%s); past the young "
+          "rounds, Startup: srtt / %.2f (median of %d samples); 100 KB "
+          "completion, median: %s %.0f ms, %s %.0f ms; 1 MB: %s %.0f ms, "
+          "%s %.0f ms" %
+          (f_ours, ours["cc"], f_ref, ref["cc"], r_late, len(late),
+           small["cc"], 1000 * median(small["fct_s"]), reno["cc"],
+           1000 * median(reno["fct_s"]), ours["cc"],
+           1000 * median(ours["fct_s"]), ref["cc"], 1000 * median(ref["fct_s"])))
+    if f_ref >= lo:
+        print("the control's first window also reads fast: the reading is broken")
+        return 1
+    if f_ours < lo:
+        print("want the first window in srtt / %.1f or less" % lo)
+        return 1
+    if len(late) < 5:
+        print("too few Startup samples past the young rounds to judge")
+        return 1
+    if r_late > hi:
+        print("want the floor gone past the young rounds (srtt / %.1f at most)" % hi)
+        return 1
+    return 0
+
+
 def dump_inflight_hi(path):
     """inflight_hi of the tcptune_bbr socket in a `tcptune -j sockets`
     dump (None: unbounded); KeyError when the dump holds no such socket."""
@@ -328,7 +378,7 @@ CHECKS = {
     "ss": check_ss, "startup": check_startup, "cycle": check_cycle,
     "probe_rtt": check_probe_rtt, "bw": check_bw, "min_rtt": check_min_rtt,
     "deep": check_deep, "loss": check_loss, "shallow": check_shallow,
-    "ecn": check_ecn,
+    "ecn": check_ecn, "young": check_young,
 }
 
 if __name__ == "__main__":

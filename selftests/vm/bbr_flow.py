@@ -12,10 +12,21 @@ for the bbr selftest and the benchmark (scripts/bench/).
       the algorithm in use, goodput (bytes ACKed / time), retransmissions,
       the samples, and (with --ss-at) the `ss -tin` line taken at T s.
 
+  bbr_flow.py short --to ADDR --port P --cc ALGO --size BYTES --count N
+                    [--sample-ms MS] [--gap S]
+      N transfers of BYTES, a new connection each (the receiver: recv
+      --count N); each one's completion time from connect() to the
+      receiver's FIN, its first window as connect() left it (the pacing
+      rate init() set), and samples every MS ms while it runs; one JSON
+      object.
+
 A sample is [t_s, pacing_gain, cwnd_gain, bw_Bps, min_rtt_us, srtt_us,
 cwnd, total_retrans, bytes_acked, data_segs_out, read_s]; the gains are the
 inet_diag BBR layout's (<< 8), 0 for algorithms without it; read_s is how
 long the reads took after t_s (a stalled sampler makes t_s uncertain).
+A short transfer's first window and samples are [t_s, pacing_rate_Bps,
+cwnd, srtt_us, snd_mss, bytes_acked, pacing_gain], one TCP_INFO read (the
+socket locked: a consistent snapshot) and the pacing gain beside it.
 """
 import argparse
 import json
@@ -39,6 +50,14 @@ def tcp_info(s):
         "bytes_acked": struct.unpack_from("Q", raw, 120)[0],
         "data_segs_out": struct.unpack_from("I", raw, 156)[0],
     }
+
+
+def pacing_info(s):
+    """[pacing_rate, cwnd, srtt_us, snd_mss, bytes_acked] in one read."""
+    raw = s.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 232)
+    u32 = struct.unpack_from("24I", raw, 8)
+    return [struct.unpack_from("Q", raw, 104)[0], u32[18], u32[15], u32[2],
+            struct.unpack_from("Q", raw, 120)[0]]
 
 
 def cc_info(s):
@@ -161,6 +180,48 @@ def send_main(a):
     return 0
 
 
+def short_main(a):
+    fam = socket.AF_INET6 if ":" in a.to else socket.AF_INET
+    payload = b"\x5a" * a.size
+    res = {"cc": a.cc, "size": a.size, "fct_s": [], "first": [],
+           "samples": [], "total_retrans": []}
+    for _ in range(a.count):
+        s = socket.socket(fam, socket.SOCK_STREAM)
+        s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, a.cc.encode())
+        s.settimeout(30)
+        t0 = time.monotonic()
+        s.connect((a.to, a.port))
+        # init() ran when the SYN-ACK came: nothing sent yet
+        res["first"].append([0.0] + pacing_info(s) + [(cc_info(s) or {}).get("pg", 0)])
+        samples, stop = [], threading.Event()
+
+        def sampler():
+            while not stop.is_set():
+                try:
+                    v = pacing_info(s)
+                    pg = (cc_info(s) or {}).get("pg", 0)
+                except OSError:
+                    break
+                samples.append([round(time.monotonic() - t0, 4)] + v + [pg])
+                stop.wait(a.sample_ms / 1000.0)
+
+        th = threading.Thread(target=sampler)
+        th.start()
+        s.sendall(payload)
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(4096):
+            pass
+        res["fct_s"].append(round(time.monotonic() - t0, 4))
+        stop.set()
+        th.join()
+        res["total_retrans"].append(tcp_info(s)["total_retrans"])
+        res["samples"].append(samples)
+        s.close()
+        time.sleep(a.gap)
+    print(json.dumps(res))
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -178,8 +239,16 @@ def main():
     s.add_argument("--delay", type=float, default=0)
     s.add_argument("--sample-ms", type=float, default=20)
     s.add_argument("--ss-at", type=float, default=0)
+    h = sub.add_parser("short")
+    h.add_argument("--to", required=True)
+    h.add_argument("--port", type=int, required=True)
+    h.add_argument("--cc", required=True)
+    h.add_argument("--size", type=int, required=True)
+    h.add_argument("--count", type=int, default=10)
+    h.add_argument("--sample-ms", type=float, default=2)
+    h.add_argument("--gap", type=float, default=0.3)
     a = p.parse_args()
-    return recv_main(a) if a.mode == "recv" else send_main(a)
+    return {"recv": recv_main, "send": send_main, "short": short_main}[a.mode](a)
 
 
 if __name__ == "__main__":

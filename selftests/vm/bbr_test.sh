@@ -31,6 +31,11 @@
 #            (or, if a loss bounded it, at least twice the marked level);
 #            a pair in which an RTO or a loss probe fired (the path drops
 #            nothing: the VM stalled) runs once more, and that one is judged
+#   6 young  50 Mbit/s, 40 ms, 1 BDP, short transfers (a new connection
+#            each): the first window paced to leave in srtt / 8 or less
+#            (the kernel's bbr, the control, in srtt / 2.9), and past the
+#            young rounds of Startup the model's pacing again; 100 KB
+#            completion times beside the kernel's reno, reported
 #
 # Results (JSON per flow) go to $BBR_OUT (default: a temporary directory).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,7 +87,7 @@ check() {
 	fi
 }
 
-tap_plan 12
+tap_plan 13
 
 # 1: clean path, one long flow; the rate halves half-way.
 if topo_up 40 0 20 200000; then
@@ -206,6 +211,26 @@ check "ECN: CE marks bound inflight_hi, retransmissions <= 0.1 % (knob ecn=1)" \
 check "ECN: with knob ecn=0 the same marks leave inflight_hi unbounded" \
 	ecn "$out/ecn-off.json" "$out/ecn-off-dump.json" "$out/ecn-off-ce" 0 \
 	"$out/ecn-on-dump.json"
+
+# 6: young Startup (tcptune_bbr.c, header): the pacing floor of the first
+# rounds, and its end.  1 MB transfers reach Startup's rounds 5 and 6.
+# short NAME CC SIZE COUNT: COUNT transfers, JSON to $out/NAME.json
+short() {
+	port=$((port + 1))
+	ip netns exec $TOPO_RCV $PY "$FLOW" recv --port $port --count "$4" --timeout 120 &
+	ip netns exec $TOPO_SND $PY "$FLOW" short --to $TOPO_RCV4 --port $port \
+		--cc "$2" --size "$3" --count "$4" >"$out/$1.json"
+	wait
+}
+if topo_up 40 0 50 250000; then
+	short young-1m tcptune_bbr 1000000 5
+	short young-1m-bbr bbr 1000000 5
+	short young-100k tcptune_bbr 100000 10
+	short young-100k-reno reno 100000 10
+fi
+check "young Startup: first window in srtt / 8, the model's pacing past 3 rounds" \
+	young "$out/young-1m.json" "$out/young-1m-bbr.json" \
+	"$out/young-100k.json" "$out/young-100k-reno.json" 6 4.5
 
 topo_down
 tap_done
