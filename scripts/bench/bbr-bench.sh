@@ -6,7 +6,7 @@
 #
 #   scripts/bench/bbr-bench.sh [-r REPS] [-d SECONDS] [-s "P1 P2 ..."]
 #                              [-a "ALGO ..."] [-l "LOSS% ..."] [-b "BDPS ..."]
-#                              [-o OUTDIR] [-q] [-n]
+#                              [-z "BYTES ..."] [-o OUTDIR] [-q] [-n]
 #
 #   -r REPS     repetitions of every run (default 3)
 #   -d SECONDS  length of a flow (default 30, the targets' length)
@@ -16,6 +16,8 @@
 #               bbr cubic reno)
 #   -l          P2 loss rates in percent (default "0.01 0.1 1 5 10 15")
 #   -b          P6 buffer sizes in BDP (default "0.5 2 8")
+#   -z          P10 transfer sizes in bytes (default "100000 1000000
+#               10000000"; the 10 MB transfers are half of P10's time)
 #   -o OUTDIR   results: raw/*.json, table.md, loss.png, cwnd.png, rtt.png
 #               (default build/bench)
 #   -q          quick: -r 1 -d 8 -l "0.1 1 5" -b 2 unless given
@@ -31,8 +33,8 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 reps='' secs='' scen="P1 P2 P3 P4 P5 P6 P7 P10"
 algos="tcptune_bbr tcptune_reno tcptune_newreno bbr cubic reno"
-losses='' buffers='' out=$top/build/bench quick=0 fresh=0
-while getopts "r:d:s:a:l:b:o:qn" opt; do
+losses='' buffers='' sizes='' out=$top/build/bench quick=0 fresh=0
+while getopts "r:d:s:a:l:b:z:o:qn" opt; do
 	case $opt in
 	r) reps=$OPTARG ;;
 	d) secs=$OPTARG ;;
@@ -40,20 +42,22 @@ while getopts "r:d:s:a:l:b:o:qn" opt; do
 	a) algos=$OPTARG ;;
 	l) losses=$OPTARG ;;
 	b) buffers=$OPTARG ;;
+	z) sizes=$OPTARG ;;
 	o) out=$OPTARG ;;
 	q) quick=1 ;;
 	n) fresh=1 ;;
-	*) sed -n '4,28p' "$0" >&2; exit 2 ;;
+	*) sed -n '4,30p' "$0" >&2; exit 2 ;;
 	esac
 done
 if [ $quick = 1 ]; then
 	: "${reps:=1}" "${secs:=8}" "${losses:=0.1 1 5}" "${buffers:=2}"
 fi
 : "${reps:=3}" "${secs:=30}" "${losses:=0.01 0.1 1 5 10 15}" "${buffers:=0.5 2 8}"
+: "${sizes:=100000 1000000 10000000}"
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-params="$reps|$secs|$scen|$algos|$losses|$buffers"
+params="$reps|$secs|$scen|$algos|$losses|$buffers|$sizes"
 if [ $fresh = 1 ] || [ "$(cat "$out/params" 2>/dev/null)" != "$params" ]; then
 	rm -rf "$out/raw"
 	echo "$params" >"$out/params"
@@ -64,9 +68,11 @@ echo "bench: $reps x ${secs}s, scenarios: $scen; algorithms: $algos" >&2
 
 # The whole set's length: per flow its seconds plus ~6 s of set-up; P10
 # ~110 s per algorithm alone and ~160 s beside the bulk flow (20 transfers
-# of each size, measured under TCG).
+# of each size, measured under TCG), of which the 10 MB transfers are
+# ~60 % and the 100 KB and 1 MB ones ~20 % each.
 est=$(awk -v r="$reps" -v d="$secs" -v sc=" $scen " -v al="$algos" \
-	-v nl="$(echo "$losses" | wc -w)" -v nb="$(echo "$buffers" | wc -w)" 'BEGIN {
+	-v nl="$(echo "$losses" | wc -w)" -v nb="$(echo "$buffers" | wc -w)" \
+	-v sz=" $sizes " 'BEGIN {
 	na = split(al, A, " "); nbbr = 0; nfct = 0
 	for (i = 1; i <= na; i++) {
 		if (A[i] == "tcptune_bbr" || A[i] == "bbr") nbbr++
@@ -79,10 +85,14 @@ est=$(awk -v r="$reps" -v d="$secs" -v sc=" $scen " -v al="$algos" \
 	if (sc ~ / P4 /) t += r * na * f
 	if (sc ~ / P5 /) t += r * na * f
 	if (sc ~ / P6 /) t += r * nb * 4 * nbbr * f
-	if (sc ~ / P10 /) t += r * nfct * 270
+	p10 = 0
+	if (sz ~ / 100000 /) p10 += 0.2
+	if (sz ~ / 1000000 /) p10 += 0.2
+	if (sz ~ / 10000000 /) p10 += 0.6
+	if (sc ~ / P10 /) t += r * nfct * 270 * p10
 	printf "%d", t / 60 + 1 }')
 echo "bench: the whole set takes about $est min here (boot included)" >&2
 make -s -C "$top" module >/dev/null
 "$top/scripts/vm-run.sh" -o "$out" -- "$top/scripts/bench/bench-guest.sh" \
-	"$out" "$reps" "$secs" "$scen" "$algos" "$losses" "$buffers"
+	"$out" "$reps" "$secs" "$scen" "$algos" "$losses" "$buffers" "$sizes"
 /usr/bin/python3 "$top/scripts/bench/bench.py" "$out"

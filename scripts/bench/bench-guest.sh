@@ -6,7 +6,7 @@
 # for every algorithm, REPS times, one JSON per flow
 # (selftests/vm/bbr_flow.py; P10: scripts/bench/fct.py) in OUT/raw/.
 #
-#   bench-guest.sh OUT REPS SECONDS "SCENARIOS" "ALGOS" "LOSSES" "BUFFERS"
+#   bench-guest.sh OUT REPS SECONDS "SCENARIOS" "ALGOS" "LOSSES" "BUFFERS" ["SIZES"]
 #
 # File names: <scenario>_<parameter>_<algo>_<rep>[_<flow>].json.  A result
 # already in OUT/raw (a complete JSON without "error") is not run again:
@@ -14,16 +14,17 @@
 #
 # P6: the algorithm against 1, 2 and 4 cubic flows and 1 reno flow, per
 # buffer (parameter BUFFER-COMPETITORn), only for the BBR-style algorithms
-# of ALGOS (tcptune_bbr, bbr).  P10: 20 transfers of 100 KB, 1 MB and 10 MB
-# each (a new connection each), alone and beside one cubic bulk flow
-# (parameter alone-SIZE or cubic-SIZE), at 50 Mbit/s, 40 ms, 1 BDP, for
-# tcptune_bbr, bbr, cubic and reno of ALGOS.
+# of ALGOS (tcptune_bbr, bbr).  P10: 20 transfers of each of SIZES (bytes;
+# default 100 KB, 1 MB and 10 MB), a new connection each, alone and beside
+# one cubic bulk flow (parameter alone-SIZE or cubic-SIZE), at 50 Mbit/s,
+# 40 ms, 1 BDP, for tcptune_bbr, bbr, cubic and reno of ALGOS.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/topo.sh"
 PY=/usr/bin/python3
 FLOW=$top/selftests/vm/bbr_flow.py
 FCT=$top/scripts/bench/fct.py
 out=$1 reps=$2 secs=$3 scenarios=$4 algos=$5 losses=$6 buffers=$7
+sizes=${8:-100000 1000000 10000000}
 raw=$out/raw
 mkdir -p "$raw"
 port=6000
@@ -138,7 +139,7 @@ for rep in $(seq 1 "$reps"); do
 			for bg in alone cubic; do
 				for a in $algos; do
 					in_list "tcptune_bbr bbr cubic reno" "$a" || continue
-					for size in 100000 1000000 10000000; do
+					for size in $sizes; do
 						log "rep $rep P10 $a $size bytes, $bg"
 						fct "P10_${bg}-${size}_${a}_$rep" "$a" "$size" \
 							"$([ $bg = cubic ] && echo cubic)"
