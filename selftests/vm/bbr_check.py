@@ -201,46 +201,43 @@ def per_second_mbps(r):
 def model_dumps(path):
     """inflight_hi/inflight_lo/bw_lo (Mbit/s) from PATH's -dump-T.json files
     (`tcptune -j sockets` at T s), as one line."""
+    def bound(v, scale=None):
+        return "inf" if v is None else ("%.1f" % (v / scale) if scale else v)
     parts = []
     for t in (3, 7, 11):
         try:
-            socks = [s for s in load("%s-dump-%d.json" % (path[:-5], t))
-                     if s.get("algo") == "tcptune_bbr" and s.get("bbr")]
-        except (OSError, ValueError):
+            b = dump_bbr("%s-dump-%d.json" % (path[:-5], t))
+        except (OSError, ValueError, KeyError):
             continue
-        if socks:
-            b = socks[0]["bbr"]
-            lo = b.get("bw_lo_bps")
-            hi, ilo = b.get("inflight_hi"), b.get("inflight_lo")
-            parts.append("%ds %s/%s/%s" % (t, "inf" if hi is None else hi,
-                                          "inf" if ilo is None else ilo,
-                                          "inf" if lo is None else "%.1f" % (lo / 1e6)))
+        parts.append("%ds %s/%s/%s" % (t, bound(b.get("inflight_hi")),
+                                      bound(b.get("inflight_lo")),
+                                      bound(b.get("bw_lo_bps"), 1e6)))
     return "; model (inflight_hi/inflight_lo/bw_lo Mbit/s) at " + ", ".join(parts) if parts else ""
 
 
-def loss_line(r, ref, ceiling):
+def loss_line(path, ref, ceiling):
+    """One pair's figures: the tcptune_bbr flow's JSON at PATH (its dumps
+    beside it), the reference flow REF."""
+    r = load(path)
     return ("goodput / (link x (1 - p)): %s %.3f (%.2f Mbit/s), %s %.3f; retransmitted %d of %d;"
             " per second %s; states %s%s" %
             (r["cc"], r["goodput_mbps"] / ceiling, r["goodput_mbps"], ref["cc"],
              ref["goodput_mbps"] / ceiling, r["total_retrans"], r["data_segs_out"],
              " ".join("%.0f" % x for x in per_second_mbps(r)), short(timeline(r), 12),
-             model_dumps(r["_path"])))
+             model_dumps(path)))
 
 
 def check_loss(args):
     """R REF MBIT LOSS% WANT [R1 REF1]: R's goodput >= WANT x the ceiling;
     R1/REF1, a first run that fell short, are reported beside it."""
     r, ref = load(args[0]), load(args[1])
-    r["_path"] = args[0]
     mbit, loss, want = float(args[2]), float(args[3]) / 100, float(args[4])
     ceiling = mbit * PAYLOAD * (1 - loss)
     ratio = r["goodput_mbps"] / ceiling
-    print(loss_line(r, ref, ceiling))
+    print(loss_line(args[0], ref, ceiling))
     if len(args) >= 7:
-        r1, ref1 = load(args[5]), load(args[6])
-        r1["_path"] = args[5]
         print("first run, below %.2f (the pair ran again; the run above is judged): %s" %
-              (want, loss_line(r1, ref1, ceiling)))
+              (want, loss_line(args[5], load(args[6]), ceiling)))
     return 0 if ratio >= want else 1
 
 
@@ -318,13 +315,19 @@ def check_young(args):
     return 0
 
 
-def dump_inflight_hi(path):
-    """inflight_hi of the tcptune_bbr socket in a `tcptune -j sockets`
-    dump (None: unbounded); KeyError when the dump holds no such socket."""
+def dump_bbr(path):
+    """The model ("bbr") of the tcptune_bbr socket in a `tcptune -j
+    sockets` dump; KeyError when the dump holds no such socket."""
     socks = [s for s in load(path) if s.get("algo") == "tcptune_bbr" and s.get("bbr")]
     if not socks:
         raise KeyError("no tcptune_bbr socket in %s" % path)
-    return socks[0]["bbr"].get("inflight_hi")
+    return socks[0]["bbr"]
+
+
+def dump_inflight_hi(path):
+    """inflight_hi of the tcptune_bbr socket in a `tcptune -j sockets`
+    dump (None: unbounded); KeyError when the dump holds no such socket."""
+    return dump_bbr(path).get("inflight_hi")
 
 
 def check_ecn(args):
