@@ -104,21 +104,30 @@ def ss_line(port):
     return " ".join(out.split("\n")[1:]).strip()
 
 
-def send_main(a):
-    if a.delay:
-        time.sleep(a.delay)
+def connect_cc(a, timeout=None):
+    """A socket with TCP_CONGESTION = a.cc connected to a.to:a.port, and
+    the time its successful connect() began; the receiver, started beside
+    us, may not listen yet: retried for 10 s.  (None, None) if it never
+    did."""
     fam = socket.AF_INET6 if ":" in a.to else socket.AF_INET
-    s = None
     for _ in range(100):
         s = socket.socket(fam, socket.SOCK_STREAM)
         s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, a.cc.encode())
+        s.settimeout(timeout)
+        t0 = time.monotonic()
         try:
             s.connect((a.to, a.port))
-            break
+            return s, t0
         except OSError:
             s.close()
-            s = None
             time.sleep(0.1)
+    return None, None
+
+
+def send_main(a):
+    if a.delay:
+        time.sleep(a.delay)
+    s, _ = connect_cc(a)
     if s is None:
         print(json.dumps({"error": "connect failed", "cc": a.cc}))
         return 1
@@ -181,16 +190,14 @@ def send_main(a):
 
 
 def short_main(a):
-    fam = socket.AF_INET6 if ":" in a.to else socket.AF_INET
     payload = b"\x5a" * a.size
     res = {"cc": a.cc, "size": a.size, "fct_s": [], "first": [],
            "samples": [], "total_retrans": []}
     for _ in range(a.count):
-        s = socket.socket(fam, socket.SOCK_STREAM)
-        s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, a.cc.encode())
-        s.settimeout(30)
-        t0 = time.monotonic()
-        s.connect((a.to, a.port))
+        s, t0 = connect_cc(a, 30)
+        if s is None:
+            print(json.dumps({"error": "connect failed", "cc": a.cc}))
+            return 1
         # init() ran when the SYN-ACK came: nothing sent yet
         res["first"].append([0.0] + pacing_info(s) + [(cc_info(s) or {}).get("pg", 0)])
         samples, stop = [], threading.Event()

@@ -215,9 +215,9 @@ check "ECN: with knob ecn=0 the same marks leave inflight_hi unbounded" \
 # 6: young Startup (tcptune_bbr.c, header): the pacing floor of the first
 # rounds, and its end.  1 MB transfers reach Startup's rounds 5 and 6.
 # short NAME CC SIZE COUNT: COUNT transfers, JSON to $out/NAME.json; each
-# side stopped after 150 s (the transfers take 2-6 s: a run here once sat
-# idle in this case, with the host quiet, for minutes until killed, cause
-# not found; a stall fails the check with no JSON, not the suite's bound)
+# side stopped after 150 s (the transfers take 2-6 s; a stall fails the
+# check with no JSON, not the suite's bound: a sender that connected
+# before the receiver listened, refused, once left the receiver waiting)
 short() {
 	port=$((port + 1))
 	timeout 150 ip netns exec $TOPO_RCV $PY "$FLOW" recv --port $port --count "$4" --timeout 60 &
