@@ -59,7 +59,9 @@ KNOB_A_DEFAULT, KNOB_A_UNIT, KNOB_A_DOC, KNOB_A_WHEN = 6, 7, 8, 9
 # enum tcptune_sock_attr (the ones the suites read)
 SOCK_A_FAMILY, SOCK_A_SADDR, SOCK_A_DADDR, SOCK_A_SPORT, SOCK_A_DPORT = 1, 2, 3, 4, 5
 SOCK_A_COOKIE, SOCK_A_ALGO, SOCK_A_STATE = 6, 7, 8
-SOCK_A_BYTES_ACKED = 30
+SOCK_A_CA_STATE, SOCK_A_CWND, SOCK_A_SSTHRESH, SOCK_A_RTO = 9, 10, 11, 12
+SOCK_A_UNACKED, SOCK_A_TOTAL_RETRANS, SOCK_A_RTOS = 18, 22, 29
+SOCK_A_BYTES_ACKED, SOCK_A_BYTES_SENT = 30, 36
 RENO_A_RECOVER = 2
 SOCK_A_RENO, SOCK_A_BBR = 32, 33
 
@@ -348,6 +350,14 @@ class Genl:
                     "dport": get_u(a.get(SOCK_A_DPORT, b"")),
                     "state": get_u(a.get(SOCK_A_STATE, b"")),
                     "bytes_acked": get_u(a.get(SOCK_A_BYTES_ACKED, b"")),
+                    "bytes_sent": get_u(a.get(SOCK_A_BYTES_SENT, b"")),
+                    "ca_state": get_u(a.get(SOCK_A_CA_STATE, b"")),
+                    "cwnd": get_u(a.get(SOCK_A_CWND, b"")),
+                    "ssthresh": get_u(a.get(SOCK_A_SSTHRESH, b"")),
+                    "rto": get_u(a.get(SOCK_A_RTO, b"")),
+                    "unacked": get_u(a.get(SOCK_A_UNACKED, b"")),
+                    "total_retrans": get_u(a.get(SOCK_A_TOTAL_RETRANS, b"")),
+                    "rtos": get_u(a.get(SOCK_A_RTOS, b"")),
                     "recover": get_u(reno[RENO_A_RECOVER]) if RENO_A_RECOVER in reno else None,
                 })
         return out
