@@ -377,11 +377,55 @@ def check_ecn(args):
     return 1
 
 
+STARTUP_PG = 512     # pacing_gain above 2 (x 256): Startup, ours (709) or v1's (739)
+
+
+def startup_until(r, t_from):
+    """(in Startup in every sample from t_from on, time of the first sample
+    from t_from on outside it or None)."""
+    out = [x[0] for x in r["samples"] if x[0] >= t_from and (x[1] or x[2]) and x[1] < STARTUP_PG]
+    return (not out, out[0] if out else None)
+
+
+def check_window(args):
+    """A plateau behind a closed window (tcptune_bbr.c, header).  ARGS: ours
+    and the kernel's bbr behind a window below the BDP, ours behind one
+    above it on a deep buffer, the base RTT in ms.  Behind the small window
+    ours stays in Startup (every round window-limited, the RTT flat) where
+    the kernel's bbr, the control, leaves it on the plateau; behind the
+    large one the queue it builds makes the plateau count: ours leaves
+    Startup and the queue drains (p95 RTT from 4 s <= 1.5 x base)."""
+    small, ref, big = load(args[0]), load(args[1]), load(args[2])
+    base = float(args[3])
+    held, left_at = startup_until(small, 1.0)
+    ref_held, ref_left = startup_until(ref, 0.3)
+    big_held, big_left = startup_until(big, 0.3)
+    p95 = rtt_p95(big, 4)
+    print("small window: %s %s (%.1f Mbit/s), %s %s (%.1f Mbit/s); large window on "
+          "10 BDP: %s %s, p95 RTT %.1f ms = %.2f x base; states %s" %
+          (small["cc"], "in Startup from 1 s to the end" if held else "left Startup at %.2f s" % left_at,
+           small["goodput_mbps"], ref["cc"],
+           "in Startup throughout" if ref_held else "left Startup at %.2f s" % ref_left,
+           ref["goodput_mbps"], big["cc"],
+           "never left Startup" if big_held else "left Startup at %.2f s" % big_left,
+           p95, p95 / base, short(timeline(big), 8)))
+    if ref_held:
+        print("the control did not leave Startup: no plateau behind this window")
+        return 1
+    if not held:
+        print("a window-limited plateau with a flat RTT ended Startup")
+        return 1
+    if big_held or p95 > 1.5 * base:
+        print("behind a window larger than the pipe Startup must end and the queue drain")
+        return 1
+    return 0
+
+
 CHECKS = {
     "ss": check_ss, "startup": check_startup, "cycle": check_cycle,
     "probe_rtt": check_probe_rtt, "bw": check_bw, "min_rtt": check_min_rtt,
     "deep": check_deep, "loss": check_loss, "shallow": check_shallow,
-    "ecn": check_ecn, "young": check_young,
+    "ecn": check_ecn, "young": check_young, "window": check_window,
 }
 
 if __name__ == "__main__":

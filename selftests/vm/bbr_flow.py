@@ -74,6 +74,9 @@ def cc_info(s):
 def recv_main(a):
     ls = socket.socket(socket.AF_INET6 if a.family == 6 else socket.AF_INET)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if a.rcvbuf:
+        # inherited by the accepted sockets; it locks the window's ceiling
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.rcvbuf)
     ls.bind(("::" if a.family == 6 else "0.0.0.0", a.port))
     ls.listen(a.count)
     ls.settimeout(a.timeout)
@@ -238,6 +241,8 @@ def main():
     r.add_argument("--count", type=int, default=1)
     r.add_argument("--family", type=int, choices=(4, 6), default=4)
     r.add_argument("--timeout", type=float, default=180)
+    r.add_argument("--rcvbuf", type=int, default=0,
+                   help="SO_RCVBUF of the listening socket (0: autotuned)")
     peer = argparse.ArgumentParser(add_help=False)  # send's and short's
     peer.add_argument("--to", required=True)
     peer.add_argument("--port", type=int, required=True)

@@ -36,6 +36,12 @@
 #            (the kernel's bbr, the control, in srtt / 2.9), and past the
 #            young rounds of Startup the model's pacing again; 100 KB
 #            completion times beside the kernel's reno, reported
+#   7 window 20 Mbit/s, 40 ms; the receiver's SO_RCVBUF caps its window:
+#            behind 40 KB (below the BDP, flat RTT) tcptune_bbr stays in
+#            Startup from 1 s on while the kernel's bbr (the control)
+#            leaves it on the plateau; behind 300 KB on a 10 x BDP buffer
+#            (a standing queue) it leaves Startup and p95 RTT from 4 s is
+#            <= 1.5 x base
 #
 # Results (JSON per flow) go to $BBR_OUT (default: a temporary directory).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -87,7 +93,7 @@ check() {
 	fi
 }
 
-tap_plan 13
+tap_plan 14
 
 # 1: clean path, one long flow; the rate halves half-way.
 if topo_up 40 0 20 200000; then
@@ -234,6 +240,28 @@ fi
 check "young Startup: first window in srtt / 8, the model's pacing past 3 rounds" \
 	young "$out/young-1m.json" "$out/young-1m-bbr.json" \
 	"$out/young-100k.json" "$out/young-100k-reno.json" 6 4.5
+
+# 7: a plateau behind a closed window (tcptune_bbr.c, header).  The
+# receiver's SO_RCVBUF caps its window: 40 KB on the clean path (window
+# below the 100 KB BDP: every round window-limited, the RTT flat), and
+# 300 KB on a 10 x BDP buffer (window above the pipe: a standing queue).
+# wflow NAME CC SECONDS RCVBUF: one flow, JSON to $out/NAME.json
+wflow() {
+	port=$((port + 1))
+	ip netns exec $TOPO_RCV $PY "$FLOW" recv --port $port --timeout 60 --rcvbuf "$4" &
+	ip netns exec $TOPO_SND $PY "$FLOW" send --to $TOPO_RCV4 --port $port \
+		--cc "$2" --seconds "$3" --sample-ms 10 >"$out/$1.json"
+	wait
+}
+if topo_up 40 0 20 200000; then
+	wflow window-small tcptune_bbr 4.5 40000
+	wflow window-small-bbr bbr 4.5 40000
+fi
+if topo_up 40 0 20 1000000; then
+	wflow window-big tcptune_bbr 8 300000
+fi
+check "behind a window below the BDP Startup holds (kernel bbr leaves); above the pipe it ends, the queue drains" \
+	window "$out/window-small.json" "$out/window-small-bbr.json" "$out/window-big.json" 40
 
 topo_down
 tap_done
