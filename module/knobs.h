@@ -91,6 +91,7 @@
 	X(A, reno_coexist_rounds_max, "rounds", 1, 255, 63, LIVE,		\
 	  "probe bw after min(BDP in packets, this) rounds "			\
 	  "(draft: 63)")						\
+	/* max 60: tcptune_bbr counts 60 / 2 rounds in a 5-bit field */	\
 	X(A, extra_acked_win_rounds, "rounds", 2, 60, 10, LIVE,		\
 	  "ACK aggregation max filter window (draft: 10)")		\
 	X(A, extra_acked_max_ms, "ms", 0, 1000, 100, LIVE,			\

@@ -219,19 +219,22 @@
  *  - Young Startup's pacing floor (above).
  *  - A plateau behind a closed window.  The draft's plateau test (bw
  *    grew less than full_bw_growth in full_bw_rounds rounds) skips only
- *    app-limited rounds.  A round in which the stack's chronograph saw the
- *    last send stop at the receiver's window or the send buffer
- *    (chrono_type RWND_LIMITED or SNDBUF_LIMITED, as on any ACK of the
- *    round) and some RTT sample showed no standing queue (round_flat)
- *    counts neither way: the limit was the peer's or ours, not the path's.
- *    Under heavy random loss the receiver's out-of-order queue holds its
- *    window for a round trip or more, and Startup ended on that plateau
- *    (15 % loss, 50 Mbit/s, 100 ms, 1 BDP: exits at 1.7, 5.9 and 15 Mbit/s
- *    in 3 of 5 runs, 8.5-24.0 Mbit/s, median 18.9, over 20 s).  With a
- *    standing queue the round counts: a window larger than the pipe must
- *    not keep a flow in Startup with the buffer full.  A flow whose peer
- *    keeps the window below the BDP stays in Startup, where inflight is
- *    the window's and the pacing rate above it, as an app-limited one does.
+ *    app-limited rounds.  In Startup a round counts neither way if, on
+ *    one of its ACKs whose RTT sample showed no queue, the stack's
+ *    chronograph said the sender was held back by the receiver's window
+ *    (chrono_type RWND_LIMITED: the last tcp_write_xmit stopped at the
+ *    send window) or by the send buffer (SNDBUF_LIMITED: the application
+ *    blocked on it with nothing left to send): the limit was the peer's
+ *    or ours, not the path's.  Under heavy random loss the receiver's
+ *    out-of-order queue holds its window for a round trip or more, and
+ *    Startup ended on that plateau (15 % loss, 50 Mbit/s, 100 ms, 1 BDP:
+ *    exits at 1.7, 5.9 and 15 Mbit/s in 3 of 5 runs, 8.5-24.0 Mbit/s,
+ *    median 18.9, over 20 s).  An ACK that shows a standing queue does not
+ *    excuse its round: a window larger than the pipe must not keep a flow
+ *    in Startup with the buffer full.  A flow whose peer keeps the window
+ *    below the BDP stays in Startup, where inflight is the window's and
+ *    the pacing rate above it, as an app-limited one does.  ProbeBW_UP's
+ *    plateau test is the draft's: a window-limited probe ends there.
  *  - The ProbeBW phase is visible in `ss -ti` only through the gains:
  *    CRUISE and REFILL both show 1.0/2.0.
  *
@@ -667,11 +670,12 @@ static void bbr_count_signals(struct sock *sk, const struct rate_sample *rs,
 	u32 lost = rs->losses > 0 ? rs->losses : 0;
 
 	ca->ack_queue = bbr_loss_shows_queue(ca, rs, k);
-	/* the stack's chronograph: the last send stopped at rwnd or sndbuf */
-	if (tp->chrono_type >= TCP_CHRONO_RWND_LIMITED)
-		ca->round_limited = 1;
-	if (rs->rtt_us >= 0 && ca->min_rtt_us != BBR_INF && !ca->ack_queue)
+	if (rs->rtt_us >= 0 && ca->min_rtt_us != BBR_INF && !ca->ack_queue) {
 		ca->round_flat = 1;
+		/* held back by rwnd or sndbuf with no queue (header) */
+		if (tp->chrono_type >= TCP_CHRONO_RWND_LIMITED)
+			ca->round_limited = 1;
+	}
 	bbr_round_add(&ca->round, lost, lost && ca->ack_queue,
 		      tp->delivered_ce - ca->prior_delivered_ce,
 		      rs->prior_in_flight);
@@ -807,11 +811,6 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 		ca->phase = BBR_BW_DOWN;
 	ca->hi_limited_prev = ca->hi_limited;
 	ca->hi_limited = 0;
-	/*
-	 * For bbr_check_full_bw() on this ACK: a limited round excuses no
-	 * plateau if it showed a standing queue (the pipe is full anyway).
-	 */
-	ca->round_limited &= ca->round_flat;
 	memset(&ca->round, 0, sizeof(ca->round));
 	ca->round_flat = 0;
 	ca->bw_latest = 0;
@@ -887,11 +886,13 @@ static void bbr_check_full_bw(struct sock *sk, const struct rate_sample *rs,
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 grow = BBR_UNIT + bbr_pct(BBR_KNOB(k, full_bw_growth));
 	bool up = ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP;
-	bool limited = ca->round_limited;
+	bool limited;
 
 	if (!ca->round_start)
 		return;
-	ca->round_limited = 0;	/* the round that just ended, judged once */
+	/* the round this ACK ended (its signals count there), judged once */
+	limited = ca->round_limited;
+	ca->round_limited = 0;
 	if ((ca->full_bw_reached && !up) || rs->is_app_limited)
 		return;
 	if (bbr_max_bw(ca) >= bbr_scale(ca->full_bw, grow)) {
@@ -900,11 +901,11 @@ static void bbr_check_full_bw(struct sock *sk, const struct rate_sample *rs,
 		return;
 	}
 	/*
-	 * A round that the receiver's window or our send buffer held back,
-	 * with no standing queue, is no plateau of the path (header,
-	 * "A plateau behind a closed window").
+	 * In Startup a round that the receiver's window or our send buffer
+	 * held back, with no queue, is no plateau of the path (header, "A
+	 * plateau behind a closed window").
 	 */
-	if (limited)
+	if (limited && ca->state == BBR_STARTUP)
 		return;
 	if (ca->full_bw_cnt < 15)
 		ca->full_bw_cnt++;

@@ -401,14 +401,19 @@ def check_window(args):
     ref_held, ref_left = startup_until(ref, 0.3)
     big_held, big_left = startup_until(big, 0.3)
     p95 = rtt_p95(big, 4)
+    lim = [x.get("rwnd_limited_us", 0) / 1000.0 for x in (small, ref, big)]
     print("small window: %s %s (%.1f Mbit/s), %s %s (%.1f Mbit/s); large window on "
-          "10 BDP: %s %s, p95 RTT %.1f ms = %.2f x base; states %s" %
+          "10 BDP: %s %s, p95 RTT %.1f ms = %.2f x base; states %s; "
+          "rwnd-limited %.0f / %.0f / %.0f ms" %
           (small["cc"], "in Startup from 1 s to the end" if held else "left Startup at %.2f s" % left_at,
            small["goodput_mbps"], ref["cc"],
            "in Startup throughout" if ref_held else "left Startup at %.2f s" % ref_left,
            ref["goodput_mbps"], big["cc"],
            "never left Startup" if big_held else "left Startup at %.2f s" % big_left,
-           p95, p95 / base, short(timeline(big), 8)))
+           p95, p95 / base, short(timeline(big), 8), lim[0], lim[1], lim[2]))
+    if not lim[0] or not lim[2]:
+        print("the receiver's window never held tcptune_bbr back: the case tests nothing")
+        return 1
     if ref_held:
         print("the control did not leave Startup: no plateau behind this window")
         return 1

@@ -49,6 +49,7 @@ def tcp_info(s):
         "srtt_us": u32[15], "cwnd": u32[18], "total_retrans": u32[23],
         "bytes_acked": struct.unpack_from("Q", raw, 120)[0],
         "data_segs_out": struct.unpack_from("I", raw, 156)[0],
+        "rwnd_limited_us": struct.unpack_from("Q", raw, 176)[0],
     }
 
 
@@ -184,6 +185,7 @@ def send_main(a):
         "goodput_mbps": round(ti["bytes_acked"] * 8 / elapsed / 1e6, 3),
         "total_retrans": ti["total_retrans"],
         "data_segs_out": ti["data_segs_out"],
+        "rwnd_limited_us": ti["rwnd_limited_us"],
         "samples": samples,
     }
     if a.ss_at:

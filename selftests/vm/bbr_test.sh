@@ -40,8 +40,8 @@
 #            behind 40 KB (below the BDP, flat RTT) tcptune_bbr stays in
 #            Startup from 1 s on while the kernel's bbr (the control)
 #            leaves it on the plateau; behind 300 KB on a 10 x BDP buffer
-#            (a standing queue) it leaves Startup and p95 RTT from 4 s is
-#            <= 1.5 x base
+#            (a standing queue; rmem_max makes it ~210 KB) it leaves
+#            Startup and p95 RTT from 4 s is <= 1.5 x base
 #
 # Results (JSON per flow) go to $BBR_OUT (default: a temporary directory).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -244,7 +244,10 @@ check "young Startup: first window in srtt / 8, the model's pacing past 3 rounds
 # 7: a plateau behind a closed window (tcptune_bbr.c, header).  The
 # receiver's SO_RCVBUF caps its window: 40 KB on the clean path (window
 # below the 100 KB BDP: every round window-limited, the RTT flat), and
-# 300 KB on a 10 x BDP buffer (window above the pipe: a standing queue).
+# 300 KB, which net.core.rmem_max (212992) cuts to a window of ~210 KB, on
+# a 10 x BDP buffer (window above the pipe: a standing queue).  Both of
+# ours must have been rwnd-limited (tcpi_rwnd_limited), or the case tests
+# nothing.
 # wflow NAME CC SECONDS RCVBUF: one flow, JSON to $out/NAME.json
 wflow() {
 	port=$((port + 1))
