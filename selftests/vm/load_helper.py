@@ -234,13 +234,16 @@ RTO_MAX_S = 120
 
 def cmd_tail(statefile, seconds):
     """Every flow's bytes_acked grows within SECONDS, or the flow is in RTO
-    backoff (CA_Loss, RTOs since its last progress) and its retransmission
-    timer is live: within its RTO (+ 10 s) it retransmits or gets data
-    acked.  Among 100 flows sharing 10 Mbit/s a run of drops of one flow's
-    retransmissions is the path's doing, and exponential backoff may keep
-    that flow silent for 32 s and more (seen on the debug kernel, twice in
-    many runs, tcptune_reno both times).  A wedged flow fails: one that sits
-    outside CA_Loss without progress, or whose timer does not fire."""
+    backoff (CA_Loss, RTOs since its last progress) and gets data acked
+    within its RTO + 10 s, or, once its timer has fired and retransmitted,
+    within its next RTO + 10 s (each at most RTO_MAX_S + 10).  Among 100
+    flows sharing 10 Mbit/s a run of drops of one flow's retransmissions
+    is the path's doing, and exponential backoff may keep that flow silent
+    for 32 s and more (seen on the debug kernel, three times, tcptune_reno
+    each time: RFC 5681's Reno meets more timeouts than NewReno when a
+    window loses several segments).  A wedged flow fails: one that sits
+    outside CA_Loss without progress, whose timer does not fire, or whose
+    retransmissions never get anything acked."""
     with open(statefile) as f:
         flows = {int(k): v for k, v in json.load(f).items()}
     g = nl.Genl(timeout=30)
@@ -271,25 +274,38 @@ def cmd_tail(statefile, seconds):
         else:
             backoff.append(st)
     if backoff:
-        wait = min(max(x["rto"] for x in backoff) / 1e6 + 10, RTO_MAX_S + 10)
+        # each must get data acked: by its RTO + 10 s, and once its timer
+        # fired and retransmitted, by its (doubled) RTO + 10 s from then
+        # (a retransmission handed to IP is not one that left the host)
         t0 = time.time()
         left = {x["cookie"]: x for x in backoff}
-        while left and time.time() - t0 < wait:
+        deadline = {c: t0 + min(x["rto"] / 1e6 + 10, RTO_MAX_S + 10) for c, x in left.items()}
+        retx = {}
+        while left:
             time.sleep(1)
             now = snap()
+            t = time.time()
             for c in list(left):
                 s = now.get(c)
                 if not s:
+                    x = left.pop(c)
+                    x["why"] = "gone while in RTO backoff"
+                    bad.append(x)
                     continue
                 if s["bytes_acked"] > b[c]["bytes_acked"]:
-                    left.pop(c)["live"] = "acked after %.0f s more" % (time.time() - t0)
-                elif (s["bytes_sent"] > b[c]["bytes_sent"] or
-                      s["total_retrans"] > b[c]["total_retrans"]):
-                    left.pop(c)["live"] = ("its RTO fired and retransmitted after %.0f s more"
-                                           % (time.time() - t0))
-        for x in left.values():
-            x["why"] = "in RTO backoff, but neither retransmitted nor acked in %.0f s more" % wait
-            bad.append(x)
+                    left.pop(c)["live"] = "acked after %.0f s more%s" % (
+                        t - t0, ", retransmitted after %.0f s" % retx[c] if c in retx else "")
+                    continue
+                if c not in retx and (s["bytes_sent"] > b[c]["bytes_sent"] or
+                                      s["total_retrans"] > b[c]["total_retrans"]):
+                    retx[c] = t - t0
+                    deadline[c] = t + min(s["rto"] / 1e6 + 10, RTO_MAX_S + 10)
+                if t >= deadline[c]:
+                    x = left.pop(c)
+                    x["why"] = ("retransmitted after %.0f s, nothing acked %.0f s later"
+                                % (retx[c], t - t0 - retx[c]) if c in retx else
+                                "in RTO backoff, neither retransmitted nor acked in %.0f s" % (t - t0))
+                    bad.append(x)
         out["rto_backoff"] = backoff
     if bad:
         out["wedged"] = bad
