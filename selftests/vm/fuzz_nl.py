@@ -62,6 +62,14 @@ SOCK_A_COOKIE, SOCK_A_ALGO, SOCK_A_STATE = 6, 7, 8
 SOCK_A_CA_STATE, SOCK_A_CWND, SOCK_A_SSTHRESH, SOCK_A_RTO = 9, 10, 11, 12
 SOCK_A_UNACKED, SOCK_A_TOTAL_RETRANS, SOCK_A_RTOS = 18, 22, 29
 SOCK_A_BYTES_ACKED, SOCK_A_BYTES_SENT = 30, 36
+# the unsigned attributes socks() returns, by the names it gives them
+SOCK_U_FIELDS = {
+    "cookie": SOCK_A_COOKIE, "family": SOCK_A_FAMILY, "sport": SOCK_A_SPORT,
+    "dport": SOCK_A_DPORT, "state": SOCK_A_STATE, "bytes_acked": SOCK_A_BYTES_ACKED,
+    "bytes_sent": SOCK_A_BYTES_SENT, "ca_state": SOCK_A_CA_STATE, "cwnd": SOCK_A_CWND,
+    "ssthresh": SOCK_A_SSTHRESH, "rto": SOCK_A_RTO, "unacked": SOCK_A_UNACKED,
+    "total_retrans": SOCK_A_TOTAL_RETRANS, "rtos": SOCK_A_RTOS,
+}
 RENO_A_RECOVER = 2
 SOCK_A_RENO, SOCK_A_BBR = 32, 33
 
@@ -340,26 +348,14 @@ class Genl:
             for s in attr_all(body, A_SOCK):
                 a = attr_dict(s)
                 reno = attr_dict(a[SOCK_A_RENO]) if SOCK_A_RENO in a else {}
-                out.append({
-                    "cookie": get_u(a.get(SOCK_A_COOKIE, b"")),
+                d = {k: get_u(a.get(t, b"")) for k, t in SOCK_U_FIELDS.items()}
+                d.update({
                     "algo": get_str(a.get(SOCK_A_ALGO, b"")),
-                    "family": get_u(a.get(SOCK_A_FAMILY, b"")),
                     "saddr": a.get(SOCK_A_SADDR, b""),
                     "daddr": a.get(SOCK_A_DADDR, b""),
-                    "sport": get_u(a.get(SOCK_A_SPORT, b"")),
-                    "dport": get_u(a.get(SOCK_A_DPORT, b"")),
-                    "state": get_u(a.get(SOCK_A_STATE, b"")),
-                    "bytes_acked": get_u(a.get(SOCK_A_BYTES_ACKED, b"")),
-                    "bytes_sent": get_u(a.get(SOCK_A_BYTES_SENT, b"")),
-                    "ca_state": get_u(a.get(SOCK_A_CA_STATE, b"")),
-                    "cwnd": get_u(a.get(SOCK_A_CWND, b"")),
-                    "ssthresh": get_u(a.get(SOCK_A_SSTHRESH, b"")),
-                    "rto": get_u(a.get(SOCK_A_RTO, b"")),
-                    "unacked": get_u(a.get(SOCK_A_UNACKED, b"")),
-                    "total_retrans": get_u(a.get(SOCK_A_TOTAL_RETRANS, b"")),
-                    "rtos": get_u(a.get(SOCK_A_RTOS, b"")),
                     "recover": get_u(reno[RENO_A_RECOVER]) if RENO_A_RECOVER in reno else None,
                 })
+                out.append(d)
         return out
 
     def algos(self):
