@@ -14,8 +14,10 @@
  * ACKs, each acknowledging two segments, through exactly the hooks the
  * stack calls for an ACK, in the stack's order (tcp_ack(): in_ack_event,
  * pkts_acked from the retransmit-queue cleanup, then cong_control, or for
- * an algorithm without it cong_avoid followed by the stack's own pacing-rate
- * update, which an algorithm with cong_control does itself).  The socket
+ * an algorithm without it what tcp_cong_control() does around cong_avoid:
+ * the cwnd-reduction and may-raise tests, cong_avoid, the window's
+ * timestamp and the pacing-rate update, all of which an algorithm with
+ * cong_control does itself).  The socket
  * lock is held and bottom halves are off, as in tcp_ack() on the softirq
  * path.  Time is read with ktime_get_ns() around batches of BATCH ACKs; the
  * figure is the batches' total over the ACKs, per round, `rounds` rounds,
@@ -69,25 +71,49 @@ struct ackcost_algo {
 	u64 ns[ACKCOST_MAX_ROUNDS];	/* per round: total ns of its ACKs */
 };
 
-/* The stack's pacing rate after cong_avoid: mss * cwnd / srtt, times the
- * tcp_pacing_{ss,ca}_ratio sysctl (percent) of the phase.
- */
-static void ackcost_stack_pacing(struct sock *sk)
-{
-	const struct tcp_sock *tp = tcp_sk(sk);
-	const struct net *net = sock_net(sk);
-	u32 cwnd = max(tcp_snd_cwnd(tp), tp->packets_out);
-	u64 rate = (u64)tp->mss_cache * USEC_PER_SEC * 8;	/* srtt is << 3 */
-	int ratio;
+/* tcp_input.c's FLAG_DATA_ACKED and FLAG_FORWARD_PROGRESS, 6.1's values */
+#define ACKCOST_FLAG_DATA_ACKED		0x04
+#define ACKCOST_FLAG_FORWARD_PROGRESS	(0x04 | 0x10 | 0x20)
 
-	if (tcp_snd_cwnd(tp) < tp->snd_ssthresh / 2)
-		ratio = READ_ONCE(net->ipv4.sysctl_tcp_pacing_ss_ratio);
+/*
+ * What tcp_cong_control() does for an algorithm without cong_control, in
+ * the steady state of this stream (Open, no cwnd reduction): the window
+ * may grow on an ACK of new data unless reordering is high, cong_avoid
+ * runs and the window's timestamp is taken, then the pacing rate is set
+ * to tcp_pacing_{ss,ca}_ratio percent of mss * max(cwnd, packets_out) per
+ * srtt.  An algorithm with cong_control does all of that itself, so the
+ * two are timed over the same work.
+ */
+static void ackcost_stack_cong_control(struct sock *sk, u32 ack, u32 acked)
+{
+	const struct tcp_congestion_ops *ops = inet_csk(sk)->icsk_ca_ops;
+	struct tcp_sock *tp = tcp_sk(sk);
+	const struct net *net = sock_net(sk);
+	int flag = ACKCOST_FLAG_DATA_ACKED;	/* in order, new data */
+	bool may_raise;
+	u32 cwnd;
+	u64 rate;
+
+	if (tp->reordering > READ_ONCE(net->ipv4.sysctl_tcp_reordering))
+		may_raise = flag & ACKCOST_FLAG_FORWARD_PROGRESS;
 	else
-		ratio = READ_ONCE(net->ipv4.sysctl_tcp_pacing_ca_ratio);
-	rate *= ratio;
+		may_raise = flag & ACKCOST_FLAG_DATA_ACKED;
+	if (!((1 << inet_csk(sk)->icsk_ca_state) & (TCPF_CA_CWR | TCPF_CA_Recovery)) &&
+	    may_raise) {
+		ops->cong_avoid(sk, ack, acked);
+		tp->snd_cwnd_stamp = tcp_jiffies32;
+	}
+
+	/* mss per srtt in us << 3, in bytes per second, in percent */
+	rate = (u64)tp->mss_cache * ((USEC_PER_SEC / 100) << 3);
+	if (tcp_snd_cwnd(tp) < tp->snd_ssthresh / 2)
+		rate *= READ_ONCE(net->ipv4.sysctl_tcp_pacing_ss_ratio);
+	else
+		rate *= READ_ONCE(net->ipv4.sysctl_tcp_pacing_ca_ratio);
+	cwnd = max(tcp_snd_cwnd(tp), tp->packets_out);
 	rate *= cwnd;
 	if (tp->srtt_us)
-		rate = div_u64(rate, tp->srtt_us * 100);
+		rate = div_u64(rate, tp->srtt_us);
 	WRITE_ONCE(sk->sk_pacing_rate,
 		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
 }
@@ -158,12 +184,10 @@ static u64 ackcost_batch(struct sock *sk, u32 n, u32 *seq)
 
 			ops->pkts_acked(sk, &sample);
 		}
-		if (ops->cong_control) {
+		if (ops->cong_control)
 			TCPTUNE_CALL_CONG_CONTROL(ops, sk, tp->snd_una, 0, &rs);
-		} else {
-			ops->cong_avoid(sk, tp->snd_una, 2);
-			ackcost_stack_pacing(sk);
-		}
+		else
+			ackcost_stack_cong_control(sk, tp->snd_una, 2);
 	}
 	t1 = ktime_get_ns();
 	local_bh_enable();
