@@ -223,6 +223,21 @@ host_stage() {
 
 	build_module_61
 
+	# The per-ACK cost benchmark's module (scripts/bench-ackcost.sh; a
+	# benchmark, not a test), so that a kernel API change cannot break it
+	# unseen: built in a copy, as that script builds it.
+	rm -rf build/ackcost-mod && mkdir -p build/ackcost-mod &&
+		cp scripts/bench/ackcost/* build/ackcost-mod/
+	out=$(make -s -C "/lib/modules/$kver/build" M="$top/build/ackcost-mod" \
+		TCPTUNE_TOP="$top" W=1 modules 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && no_warning "$out" && [ -f build/ackcost-mod/tcptune_ackcost.ko ]; then
+		ok "build: the per-ACK cost benchmark module against $kver, W=1, no warning"
+	else
+		nok "build: the per-ACK cost benchmark module against $kver, W=1, no warning" "exit $rc
+$out"
+	fi
+
 	# The same sources against 6.12 (bookworm-backports) in a scratch copy;
 	# the 6.12 boot loads that module.
 	k612=$(scripts/vm-kernel.sh 6.12 2>/dev/null)
