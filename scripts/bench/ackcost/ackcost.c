@@ -94,6 +94,8 @@ static void ackcost_stack_cong_control(struct sock *sk, u32 ack, u32 acked)
 	u32 cwnd;
 	u64 rate;
 
+	/* The stack's flag is the ACK's: keep the compiler from folding the tests. */
+	OPTIMIZER_HIDE_VAR(flag);
 	if (tp->reordering > READ_ONCE(net->ipv4.sysctl_tcp_reordering))
 		may_raise = flag & ACKCOST_FLAG_FORWARD_PROGRESS;
 	else
