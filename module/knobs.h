@@ -127,7 +127,13 @@
 	  "standard deviations is random")					\
 	X(A, cruise_drain, "bool", 0, 1, 1, LIVE,				\
 	  "CRUISE -> DOWN after a round with a standing queue "		\
-	  "(departure: the draft waits for the next probe)")
+	  "(departure: the draft waits for the next probe)")		\
+	X(A, probe_bw_again, "bool", 0, 1, 1, LIVE,				\
+	  "a probe that raised bw by half its gain on an empty queue "	\
+	  "probes again once drained (departure: the draft waits 2-3 s)")	\
+	X(A, rand_loss_probe_max, "percent", 0, 40, 25, LIVE,		\
+	  "ProbeBW_UP paces 1 / (1 - floor) faster for a random-loss "	\
+	  "floor up to this; 0: the draft's gain")
 
 #define TCPTUNE_KNOBS(X)		\
 	TCPTUNE_RENO_KNOBS(X, RENO)	\

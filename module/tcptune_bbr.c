@@ -43,16 +43,22 @@
  *                          = BDP/2 (>= 4)     |    v below the headroom   |
  *                                             |   CRUISE 100/200          |
  *                                             |    | 2-3 s, or min(BDP,   |
- *                                             |    v 63) rounds (Reno)    |
+ *                                             |    | 63) rounds (Reno),   |
+ *                                             |    | or 2 rounds after a  |
+ *                                             |    v probe that paid off  |
+ *                                             |   (DOWN -> REFILL when    |
+ *                                             |    the wait is over)      |
  *                                             |   REFILL 100/200          |
  *                                             |    | one round            |
  *                                             |    v                      |
- *                                             |   UP 125/225 --> DOWN:    |
+ *                                             |   UP 125+/225 --> DOWN:   |
  *                                             |   inflight >= 1.25 BDP    |
  *                                             |   after min_rtt, bw flat  |
  *                                             |   (not under inflight_hi),|
  *                                             |   or congestion           |
  *                                             +---------------------------+
+ *
+ * (+: 125 / (1 - the random-loss floor) under random loss, below.)
  *
  * Loss and ECN (BBRv3, draft "Responding to congestion"): once per round
  * the round's congestive loss rate (below) and, for an ECN-capable flow,
@@ -93,9 +99,10 @@
  *     evidence), otherwise "flat-RTT" losses.  No RTT sample counts as
  *     queue-qualified (conservative).
  *  2. Loss at low inflight.  In rounds where the flow is not probing
- *     (ProbeBW DOWN, CRUISE, REFILL: inflight at or below the BDP) the loss
- *     rate feeds an EWMA, the random-loss floor: the loss the path shows
- *     whatever we do.  A quiet round in which some RTT sample was within
+ *     (ProbeBW DOWN, CRUISE, REFILL: inflight at or below the BDP; not
+ *     the first two rounds of DOWN, whose ACKs are mostly a probe's) the
+ *     loss rate feeds an EWMA, the random-loss floor: the loss the path
+ *     shows whatever we do.  A quiet round in which some RTT sample was within
  *     loss_qdelay of min_rtt had no standing queue, and all its losses feed
  *     the floor; otherwise only its flat-RTT losses do.  The EWMA's first
  *     three samples weigh 1, 1/2 and 1/4 (about their mean), then
@@ -138,6 +145,56 @@
  * inter-arrival times at the receiver", ASSET 1999, and the Vegas/Veno
  * family (Fu and Liew, "TCP Veno", JSAC 21(2), 2003: a loss with little
  * backlog is random); draft-ietf-ccwg-bbr (loss_thresh, beta, headroom).
+ *
+ * Probing through loss (tcptune; knob rand_loss_probe_max, 25 %).  A
+ * delivery-rate sample counts delivered packets only, so through a random
+ * loss rate f a flow paced at rate r is measured at (1 - f) r.  The draft's
+ * probe at 1.25 bw then reads 1.25 (1 - f) bw: at 15 % loss 1.06 bw, and
+ * a flow whose bw estimate fell far below the path's (a Startup that
+ * ended early on a plateau its own loss recovery made: 1.15 Mbit/s of a
+ * 42 Mbit/s ceiling, P2 at 15 %) gained ~5 % per ProbeBW cycle, 3.3 Mbit/s
+ * after 30 s.  In UP the pacing gain is divided by (1 - floor), the
+ * random-loss floor of the quiet rounds (above) capped at
+ * rand_loss_probe_max, so that the probe asks the path to deliver
+ * 1.25 bw: the rate the draft's probe is meant to test.  Only UP: the
+ * quiet phases keep the draft's gains, as a floor inflated by losses the
+ * quiet rounds could not tell from random (a buffer below loss_qdelay of
+ * the BDP, above) would otherwise raise the rate that causes them, round
+ * after round; and the floor does not learn from the two rounds after a
+ * probe (rule 2), which carry the probe's own losses, so a faster probe
+ * cannot raise the floor that speeds it up.  What the probe adds above
+ * the floor is judged in UP as before (band, above): a probe into a full
+ * path is congested and ends.  The divisor is the series 1 + f + f^2 +
+ * f^3 (bbr_loss_comp_gain(): no division per ACK; 0.4 % short at 25 %,
+ * 2.6 % at the knob's largest, 40 %, where 1.25 / 0.6 is still below
+ * UP's cwnd gain of 2.25).  With rand_loss_excuse = 0 (every loss
+ * congestive, the draft's) the floor still exists and still speeds the
+ * probe; rand_loss_probe_max = 0 is the draft's probe.  Reference: the draft's
+ * "ProbeBW_UP" (the probe tests whether the path delivers 1.25 bw); Mathis
+ * et al., "The macroscopic behavior of the TCP congestion avoidance
+ * algorithm", CCR 27(3), 1997 (a sender's rate through random loss).
+ *
+ * Probing again (tcptune; knob probe_bw_again).  The draft and BBRv1 keep
+ * their probe schedule whatever the probe found: after a probe that raised
+ * bw the next one still waits 2-3 s (v3) or 8 rounds (v1), so a flow far
+ * below the path's rate (an early Startup exit, a competitor that left,
+ * a link that got faster) climbs 25 % per cycle.  Here the second round
+ * after UP ended, when all of the probe's ACKs are in, compares max_bw
+ * with the max_bw the probe started from.  The path had room if max_bw
+ * grew by more than half the probe's gain (12.5 % at 1.25, at least
+ * 1/16: a path that is full gives a probe ~0 %) and each of the two rounds
+ * after UP, which carry the ACKs of the packets sent around and in the
+ * probe, had an RTT sample within loss_qdelay of min_rtt: no queue met.
+ * Growth alone is not room: in a shared FIFO a probe at 1.25 raises a
+ * flow's share s to 1.25 s / (1 + 0.25 s), over 12.5 % for any s below
+ * 4/9, with the queue standing.
+ * Then REFILL and UP follow as soon as DOWN has drained (inflight at or
+ * below the BDP and the headroom), ~4-5 rounds a cycle: from 4 to
+ * 24 Mbit/s in ~8 cycles.  A congested round in ProbeBW (loss or ECN above
+ * the thresholds), in UP or in the rounds that carry the probe's losses,
+ * cancels it.  Where it fails: a delivery-rate sample inflated by ACK
+ * compression by 12.5 % or more, on an empty queue, starts one probe early
+ * (the draft's schedule resumes after it).
  *
  * Young Startup (a tcptune departure; issue 11's P10, short flows).  In
  * Startup's first BBR_YOUNG_ROUNDS (3) rounds, the flights of IW, 2 IW
@@ -217,6 +274,7 @@
  *    queue, from a max-filtered bw a little above the link's (ACK
  *    compression), that the draft would keep until the next probe.
  *  - Young Startup's pacing floor (above).
+ *  - Probing through loss, and probing again (above).
  *  - A plateau behind a closed window.  The draft's plateau test (bw
  *    grew less than full_bw_growth in full_bw_rounds rounds) skips only
  *    app-limited rounds.  In Startup a round counts neither way if, on
@@ -242,7 +300,9 @@
  * (BBR_UNIT), made from the percent knobs by multiplying with 10486 and
  * shifting by 10 (error < 0.002 %).  Per ACK: no allocation, no lock, and
  * one 64-by-32 division (the delivery-rate sample) and one 32-bit division
- * (the send quantum in packets); the loss rate is divided once per round,
+ * (the send quantum in packets); in UP four more multiplications and a
+ * knob read (the loss-compensated gain); the loss rate is divided once
+ * per round,
  * and young Startup's floor factor once per round in its three rounds.
  */
 #include <linux/module.h>
@@ -293,6 +353,7 @@ struct tcptune_bbr {
 	u32 cycle_stamp;	/* jiffies: ProbeBW phase start, ProbeRTT end */
 	u32 ack_epoch_mstamp;	/* usec (low 32 bits): aggregation epoch start */
 	u32 prior_cwnd;		/* cwnd saved before recovery or ProbeRTT */
+	u32 probe_bw;		/* max_bw when the last UP began; INF: none */
 	struct bbr_round_signals round; /* this round's losses, CE, inflight */
 	u32 round_count;	/* rounds since init (for the socket dump) */
 	u32 prior_delivered_ce;	/* tp->delivered_ce after the previous ACK */
@@ -300,10 +361,12 @@ struct tcptune_bbr {
 	u16 bw_probe_wait_ms;	/* this cycle's wait before probing */
 	u16 loss_floor;		/* random-loss floor, 1/65536 (EWMA) */
 	u16 extra_acked[2];	/* windowed max of ACK aggregation, packets */
-	u32 ack_epoch_acked:20,	/* packets ACKed in this aggregation epoch */
+	u32 ack_epoch_acked:19,	/* packets ACKed in this aggregation epoch */
 	    rounds_since_probe:8, /* rounds since the last bw probe (sat.) */
 	    up_rounds:3,	/* rounds in UP: inflight_hi grows 2^this */
-	    hi_limited:1;	/* UP: cwnd was limited by inflight_hi */
+	    hi_limited:1,	/* UP: cwnd was limited by inflight_hi */
+	    probe_flat:1;	/* the round after UP had a no-queue RTT sample */
+	/* 104 bytes: the whole of 6.1's and 6.12's ICSK_CA_PRIV_SIZE */
 	u32 state:2,		/* enum bbr_state */
 	    phase:2,		/* enum bbr_phase (state == BBR_PROBE_BW) */
 	    full_bw_cnt:4,	/* rounds without growth */
@@ -392,8 +455,11 @@ static u32 bbr_pacing_gain(const struct tcptune_bbr *ca, const struct tcptune_kn
 	case BBR_PROBE_BW:
 		if (ca->phase == BBR_BW_DOWN)
 			return BBR_GAIN(k, probe_bw_down_pacing_gain);
-		if (ca->phase == BBR_BW_UP)
-			return BBR_GAIN(k, probe_bw_up_pacing_gain);
+		if (ca->phase == BBR_BW_UP)	/* header, "Probing through loss" */
+			return bbr_loss_comp_gain(BBR_GAIN(k, probe_bw_up_pacing_gain),
+						  ca->loss_floor,
+						  BBR_GAIN(k, rand_loss_probe_max) <<
+						  (LOSS_SHIFT - BBR_UNIT_SHIFT));
 		return BBR_UNIT;
 	default:
 		return BBR_UNIT;
@@ -534,6 +600,9 @@ static void bbr_start_down(struct sock *sk, const struct tcptune_knobs *k)
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 rand_ms = BBR_KNOB(k, probe_bw_wait_rand_ms);
 
+	/* Only a probe's end is judged by its result (bbr_probe_paid_off()). */
+	if (ca->state != BBR_PROBE_BW || ca->phase != BBR_BW_UP)
+		ca->probe_bw = BBR_INF;
 	ca->state = BBR_PROBE_BW;
 	ca->phase = BBR_BW_DOWN;
 	ca->cycle_stamp = tcp_jiffies32;
@@ -567,6 +636,7 @@ static void bbr_start_up(struct sock *sk)
 
 	ca->phase = BBR_BW_UP;
 	ca->cycle_stamp = tcp_jiffies32;
+	ca->probe_bw = bbr_max_bw(ca);
 	ca->full_bw = 0;
 	ca->full_bw_cnt = 0;
 	ca->up_rounds = 0;
@@ -590,17 +660,21 @@ static void bbr_update_probe_bw_phase(struct sock *sk, const struct tcptune_knob
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 inflight = tcp_packets_in_flight(tcp_sk(sk));
 	u32 bw = bbr_bw(ca);
+	u32 min_pipe = BBR_KNOB(k, min_pipe_cwnd);
+	bool drained;
 
 	if (ca->state != BBR_PROBE_BW)
 		return;
 	switch (ca->phase) {
 	case BBR_BW_DOWN:
-		if (bbr_time_to_probe(sk, k)) {
+		drained = inflight <= bbr_bdp(ca, bw, BBR_UNIT) &&
+			  inflight <= bbr_inflight_with_headroom(ca, min_pipe, k);
+		/* an early probe (wait 0) starts on a drained pipe */
+		if (bbr_time_to_probe(sk, k) && (ca->bw_probe_wait_ms || drained)) {
 			bbr_start_refill(sk);
 			break;
 		}
-		if (inflight <= bbr_inflight_with_headroom(ca, BBR_KNOB(k, min_pipe_cwnd), k) &&
-		    inflight <= bbr_bdp(ca, bw, BBR_UNIT))
+		if (drained)
 			bbr_start_cruise(ca);
 		break;
 	case BBR_BW_CRUISE:
@@ -623,7 +697,7 @@ static void bbr_update_probe_bw_phase(struct sock *sk, const struct tcptune_knob
 		 * pushes back (loss, ECN) or bw stops growing without the cap.
 		 */
 		if ((bbr_elapsed_ms(ca, ca->min_rtt_us / USEC_PER_MSEC) &&
-		     inflight >= bbr_bdp(ca, bw, bbr_pacing_gain(ca, k)) &&
+		     inflight >= bbr_bdp(ca, bw, BBR_GAIN(k, probe_bw_up_pacing_gain)) &&
 		     !ca->hi_limited && !ca->hi_limited_prev) ||
 		    ca->full_bw_cnt >= BBR_KNOB(k, full_bw_rounds))
 			bbr_start_down(sk, k);
@@ -698,7 +772,9 @@ static u32 bbr_congestive_losses(struct tcptune_bbr *ca, u32 delivered, u32 *n,
 			bbr_bdp(ca, bbr_max_bw(ca), BBR_UNIT));
 	u32 lost = ca->round.lost, flat = ca->round.lost - ca->round.lost_q;
 	bool probing = ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_UP;
-	bool quiet = ca->state == BBR_PROBE_BW && ca->phase != BBR_BW_UP;
+	/* not the two rounds after DOWN began: they carry a probe's ACKs */
+	bool quiet = ca->state == BBR_PROBE_BW && ca->phase != BBR_BW_UP &&
+		     ca->rounds_since_probe >= 2;
 	u32 excused = 0;
 	u64 expect;
 
@@ -752,6 +828,8 @@ static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
 					bbr_scale(bbr_target_inflight(sk), beta));
 	if (ca->state != BBR_PROBE_BW)
 		return;
+	/* the path pushed back: no early probe (its losses come in DOWN) */
+	ca->probe_bw = BBR_INF;
 	if (ca->phase == BBR_BW_UP) {
 		bbr_start_down(sk, k);
 		return;
@@ -766,6 +844,34 @@ static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
 	ca->bw_lo = max(ca->bw_latest, bbr_scale(ca->bw_lo, beta));
 	ca->inflight_lo = max(max_t(u32, delivered, rs->delivered),
 			      bbr_scale(ca->inflight_lo, beta));
+}
+
+/*
+ * After a probe (header, "Probing again"): the two rounds that end after
+ * UP carry the ACKs of the packets sent around and in it; at the end of
+ * the second all of them are in.  If max_bw grew by half the probe's gain
+ * (12.5 % at 1.25; at least 1/16) and both rounds had an RTT sample with
+ * no queue, the path had room: the next probe starts once DOWN drained.
+ */
+static void bbr_probe_paid_off(struct tcptune_bbr *ca, const struct tcptune_knobs *k)
+{
+	u32 half;
+
+	if (ca->probe_bw == BBR_INF || ca->state != BBR_PROBE_BW ||
+	    (ca->phase != BBR_BW_DOWN && ca->phase != BBR_BW_CRUISE))
+		return;
+	if (ca->rounds_since_probe == 1) {
+		ca->probe_flat = ca->round_flat;
+		return;
+	}
+	if (ca->rounds_since_probe != 2)
+		return;
+	half = max((BBR_GAIN(k, probe_bw_up_pacing_gain) + BBR_UNIT) >> 1,
+		   BBR_UNIT + (BBR_UNIT >> 4));
+	if (BBR_KNOB(k, probe_bw_again) && ca->probe_flat && ca->round_flat &&
+	    bbr_max_bw(ca) > bbr_scale(ca->probe_bw, half))
+		ca->bw_probe_wait_ms = 0;
+	ca->probe_bw = BBR_INF;
 }
 
 /* Once per round: judge the round that just ended. */
@@ -809,13 +915,14 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_CRUISE &&
 	    !ca->round_flat && BBR_KNOB(k, cruise_drain))
 		ca->phase = BBR_BW_DOWN;
+	if (ca->rounds_since_probe < 255)
+		ca->rounds_since_probe++;
+	bbr_probe_paid_off(ca, k);	/* before round_flat is cleared */
 	ca->hi_limited_prev = ca->hi_limited;
 	ca->hi_limited = 0;
 	memset(&ca->round, 0, sizeof(ca->round));
 	ca->round_flat = 0;
 	ca->bw_latest = 0;
-	if (ca->rounds_since_probe < 255)
-		ca->rounds_since_probe++;
 	if (ca->advance_pending && !rs->is_app_limited) {
 		/* draft BBRAdvanceMaxBwFilter */
 		ca->advance_pending = 0;
@@ -861,7 +968,7 @@ static void bbr_update_ack_aggregation(struct sock *sk,
 	epoch_us = (u32)tp->delivered_mstamp - ca->ack_epoch_mstamp;
 	expected = min_t(u64, ((u64)bbr_bw(ca) * epoch_us) >> BW_SHIFT, BBR_INF);
 	if (ca->ack_epoch_acked <= expected ||
-	    ca->ack_epoch_acked + rs->acked_sacked >= (1U << 20)) {
+	    ca->ack_epoch_acked + rs->acked_sacked >= (1U << 19)) {
 		ca->ack_epoch_acked = 0;
 		ca->ack_epoch_mstamp = (u32)tp->delivered_mstamp;
 		expected = 0;
@@ -1168,6 +1275,7 @@ static void tcptune_bbr_init(struct sock *sk)
 	ca->min_rtt_us = tcp_min_rtt(tp);	/* ~0U: no sample yet */
 	ca->min_rtt_stamp = tcp_jiffies32;
 	ca->inflight_hi = BBR_INF;
+	ca->probe_bw = BBR_INF;
 	bbr_reset_lower_bounds(ca);
 	ca->prev_ca_state = TCP_CA_Open;
 	ca->next_round_delivered = tp->delivered;

@@ -189,12 +189,55 @@ static void test_young_rate(void)
 	result(ok, "young Startup floor: a window in srtt / 8, 10 us to 10 s, MSS 536 to 64 KB");
 }
 
+/*
+ * ProbeBW_UP's loss-compensated gain: gain / (1 - f) within the series'
+ * truncation (f^4 / (1 - f), plus rounding) for every floor up to the
+ * cap, the floor capped, gain unchanged at f = 0, and no overflow at the
+ * knobs' largest gain (400 %) and cap (50 %) with a floor of 100 %.
+ */
+static void test_loss_comp(void)
+{
+	static const u32 gains[] = { 1024, 1280, 4096 };	/* 1.0, 1.25, 4.0 */
+	int ok = 1;
+	unsigned int i;
+	u32 f;
+
+	for (i = 0; i < sizeof(gains) / sizeof(gains[0]); i++) {
+		u32 g = gains[i];
+
+		CHECK(bbr_loss_comp_gain(g, 0, 1 << 15) == g, "gain %u: f = 0 changed it", g);
+		for (f = 0; f <= (1 << 15); f += 64) {
+			double x = f / 65536.0, want = g / (1 - x);
+			double slack = want * x * x * x * x / (1 - x) + 2;
+			u32 got = bbr_loss_comp_gain(g, f, 1 << 15);
+
+			CHECK(got <= want + 1 && got + slack >= want,
+			      "gain %u f %u: %u, want %.1f", g, f, got, want);
+		}
+		/* capped: a floor above the cap is the cap */
+		CHECK(bbr_loss_comp_gain(g, 60000, 16384) == bbr_loss_comp_gain(g, 16384, 16384),
+		      "gain %u: floor not capped", g);
+		CHECK(bbr_loss_comp_gain(g, 65535, 0) == g, "gain %u: cap 0 is not off", g);
+	}
+	/* 1.25 at 15 %: 1.4706 exactly; 1.25 at 25 %: 1.6667 */
+	CHECK(bbr_loss_comp_gain(1280, 9830, 16384) >= 1504 &&
+	      bbr_loss_comp_gain(1280, 9830, 16384) <= 1506, "1.25 at 15 %%: %u",
+	      bbr_loss_comp_gain(1280, 9830, 16384));
+	CHECK(bbr_loss_comp_gain(1280, 16384, 16384) >= 1700 &&
+	      bbr_loss_comp_gain(1280, 16384, 16384) <= 1707, "1.25 at 25 %%: %u",
+	      bbr_loss_comp_gain(1280, 16384, 16384));
+	CHECK(bbr_loss_comp_gain(4096, 65535, 32768) == 7680, "400 %% at the 50 %% cap: %u",
+	      bbr_loss_comp_gain(4096, 65535, 32768));
+	result(ok, "UP's gain / (1 - floor): within the series' error to 50 %, capped, 0 is off");
+}
+
 int main(void)
 {
-	printf("TAP version 13\n1..4\n");
+	printf("TAP version 13\n1..5\n");
 	test_ce_scales();
 	test_loss_scales();
 	test_saturation();
 	test_young_rate();
+	test_loss_comp();
 	return n_fail ? 1 : 0;
 }

@@ -27,6 +27,10 @@ def load(path):
 def state(pg, cg):
     if cg == 128:
         return "PROBE_RTT"
+    # UP's cwnd gain, 2.25; its pacing gain is 1.25 / (1 - the random-loss
+    # floor), at least 1.25 (a lower one is a read torn across phases)
+    if cg == 576 and pg >= 320:
+        return "UP"
     return {709: "STARTUP", 89: "DRAIN", 230: "DOWN", 256: "CRUISE/REFILL",
             320: "UP"}.get(pg, "?%d/%d" % (pg, cg))
 
@@ -426,11 +430,80 @@ def check_window(args):
     return 0
 
 
+def climb_flow(path):
+    """(flow, the step's time in the flow's clock, [(t, bw Mbit/s)]); no
+    step file means the tc change failed, and the check fails."""
+    r = load(path)
+    with open(path[:-len(".json")] + ".step") as f:
+        step = float(f.read()) - r["t0_epoch"]
+    return r, step, [(x[0], x[3] * 8 / 1e6) for x in r["samples"] if x[1]]
+
+
+def reach(bw, t_from, level):
+    """Seconds from t_from until the bw estimate first reaches level."""
+    return next((t - t_from for t, b in bw if t >= t_from and b >= level), None)
+
+
+def up_gains(r, t_from):
+    """pacing_gain (x 256) of the samples taken in ProbeBW UP after t_from."""
+    return [x[1] for x in r["samples"] if x[0] >= t_from and state(x[1], x[2]) == "UP"]
+
+
+def fmt(t):
+    return "never" if t is None else "%.2f s" % t
+
+
+def check_climb(args):
+    """ON OFF MBIT SHARE SECS: after the step to MBIT, ON's bw estimate
+    reaches SHARE of it within SECS and sooner than OFF
+    (probe_bw_again=0)."""
+    mbit, share, secs = float(args[2]), float(args[3]), float(args[4])
+    (on, s_on, bw_on), (off, s_off, bw_off) = climb_flow(args[0]), climb_flow(args[1])
+    t_on, t_off = reach(bw_on, s_on, share * mbit), reach(bw_off, s_off, share * mbit)
+    print("bw >= %.1f Mbit/s after the step: probe_bw_again=1 in %s (goodput %.1f Mbit/s), "
+          "0 in %s (%.1f); states (1) %s" %
+          (share * mbit, fmt(t_on), on["goodput_mbps"], fmt(t_off), off["goodput_mbps"],
+           short([x for x in timeline(on) if x[1] >= s_on - 1], 14)))
+    if t_on is None or t_on > secs:
+        print("probe_bw_again=1 did not climb within %.1f s" % secs)
+        return 1
+    if t_off is not None and t_off <= t_on:
+        print("the control (probe_bw_again=0) climbed as fast: the case tests nothing")
+        return 1
+    return 0
+
+
+def check_climb_loss(args):
+    """ON OFF MBIT SHARE: under random loss, after the step to MBIT ON's bw
+    estimate reaches SHARE of it and its UP paces above 1.25; OFF (both
+    knobs 0) stays below SHARE and its UP paces at 1.25."""
+    mbit, share = float(args[2]), float(args[3])
+    (on, s_on, bw_on), (off, s_off, bw_off) = climb_flow(args[0]), climb_flow(args[1])
+    g_on, g_off = up_gains(on, s_on), up_gains(off, s_off)
+    top_on = max((b for t, b in bw_on if t >= s_on), default=0)
+    top_off = max((b for t, b in bw_off if t >= s_off), default=0)
+    print("after the step: knobs 1/25 bw up to %.1f Mbit/s (goodput %.1f), UP pacing_gain "
+          "median %.3f of %d samples; knobs 0/0 up to %.1f (goodput %.1f), UP %s of %d" %
+          (top_on, on["goodput_mbps"], median(g_on) / 256, len(g_on), top_off,
+           off["goodput_mbps"], sorted(set(x / 256 for x in g_off)), len(g_off)))
+    if top_on < share * mbit:
+        print("knobs 1/25 did not climb to %.1f Mbit/s" % (share * mbit))
+        return 1
+    if not g_on or median(g_on) <= 320:
+        print("UP did not pace above 1.25 with a random-loss floor")
+        return 1
+    if top_off >= share * mbit or not g_off or set(g_off) != {320}:
+        print("the control (knobs 0/0) climbed too, or its UP was not at 1.25")
+        return 1
+    return 0
+
+
 CHECKS = {
     "ss": check_ss, "startup": check_startup, "cycle": check_cycle,
     "probe_rtt": check_probe_rtt, "bw": check_bw, "min_rtt": check_min_rtt,
     "deep": check_deep, "loss": check_loss, "shallow": check_shallow,
     "ecn": check_ecn, "young": check_young, "window": check_window,
+    "climb": check_climb, "climb_loss": check_climb_loss,
 }
 
 if __name__ == "__main__":

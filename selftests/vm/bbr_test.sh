@@ -42,6 +42,14 @@
 #            leaves it on the plateau; behind 300 KB on a 10 x BDP buffer
 #            (a standing queue; rmem_max makes it ~210 KB) it leaves
 #            Startup and p95 RTT from 4 s is <= 1.5 x base
+#   8 climb  the link gets faster under a flow in ProbeBW: 4 -> 24 Mbit/s
+#            (40 ms, clean): bw within 80 % of the new rate <= 2.5 s after
+#            the step with probe_bw_again=1, and sooner than with 0 (the
+#            control); 2 -> 50 Mbit/s at 15 % loss (100 ms): with
+#            probe_bw_again=1 and rand_loss_probe_max=25 bw reaches half
+#            the new rate, UP paces above 1.25, and with both 0 (the
+#            draft's probing, the control) bw stays below half and UP at
+#            1.25
 #
 # Results (JSON per flow) go to $BBR_OUT (default: a temporary directory).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -93,7 +101,7 @@ check() {
 	fi
 }
 
-tap_plan 14
+tap_plan 16
 
 # 1: clean path, one long flow; the rate halves half-way.
 if topo_up 40 0 20 200000; then
@@ -265,6 +273,32 @@ if topo_up 40 0 20 1000000; then
 fi
 check "behind a window below the BDP Startup holds (kernel bbr leaves); above the pipe it ends, the queue drains" \
 	window "$out/window-small.json" "$out/window-small-bbr.json" "$out/window-big.json" 40
+
+# 8: a faster link under a flow in ProbeBW (tcptune_bbr.c, header,
+# "Probing again" and "Probing through loss").  climb NAME RTT LOSS FROM
+# TO BUFFER STEP AGAIN COMP: one 20 s flow on a fresh path of FROM
+# Mbit/s, TO from STEP s on; the step's epoch in $out/NAME.step.  The
+# clean case's bound, 2.5 s: the next scheduled probe may be min(BDP, 63)
+# = 14 rounds away (0.6 s), then ~8 probes of 4-5 rounds (1.5 s), and
+# 50 ms samples.
+climb() {
+	rm -f "$out/$1.step"
+	topo_up "$2" "$3" "$4" "$6" || return 1
+	"$TT" -n $TOPO_SND set "bbr.probe_bw_again=$8" "bbr.rand_loss_probe_max=$9" >/dev/null || return 1
+	(sleep "$7"
+	 ip netns exec $TOPO_RTR tc qdisc change dev r1 parent 1: handle 2: \
+		tbf rate "${5}mbit" burst 3000 limit "$6" && date +%s.%N >"$out/$1.step") &
+	flow "$1" tcptune_bbr $(($7 + 15)) --sample-ms 50
+	wait
+}
+climb climb-on 40 0 4 24 60000 5 1 25
+climb climb-off 40 0 4 24 60000 5 0 25
+check "faster link, clean: bw at 80 % of it within 2.5 s with probe_bw_again=1, sooner than with 0" \
+	climb "$out/climb-on.json" "$out/climb-off.json" 24 0.8 2.5
+climb climbl-on 100 15 2 50 625000 5 1 25
+climb climbl-off 100 15 2 50 625000 5 0 0
+check "faster link, 15 % loss: bw at half of it, UP above 1.25 (knobs 1, 25); below half at 1.25 with both 0" \
+	climb_loss "$out/climbl-on.json" "$out/climbl-off.json" 50 0.5
 
 topo_down
 tap_done
