@@ -455,9 +455,13 @@ static u32 bbr_pacing_gain(const struct tcptune_bbr *ca, const struct tcptune_kn
 	case BBR_PROBE_BW:
 		if (ca->phase == BBR_BW_DOWN)
 			return BBR_GAIN(k, probe_bw_down_pacing_gain);
-		if (ca->phase == BBR_BW_UP)	/* header, "Probing through loss" */
+		/*
+		 * header, "Probing through loss"; the floor read once, as
+		 * get_info() calls this without the socket lock
+		 */
+		if (ca->phase == BBR_BW_UP)
 			return bbr_loss_comp_gain(BBR_GAIN(k, probe_bw_up_pacing_gain),
-						  ca->loss_floor,
+						  READ_ONCE(ca->loss_floor),
 						  BBR_GAIN(k, rand_loss_probe_max) <<
 						  (LOSS_SHIFT - BBR_UNIT_SHIFT));
 		return BBR_UNIT;
@@ -655,26 +659,31 @@ static bool bbr_time_to_probe(const struct sock *sk, const struct tcptune_knobs 
 	       ca->rounds_since_probe >= reno_rounds;
 }
 
+/* DOWN is done: inflight at or below the BDP and below the headroom. */
+static bool bbr_down_drained(const struct tcptune_bbr *ca, u32 inflight, u32 bw,
+			     const struct tcptune_knobs *k)
+{
+	return inflight <= bbr_bdp(ca, bw, BBR_UNIT) &&
+	       inflight <= bbr_inflight_with_headroom(ca, BBR_KNOB(k, min_pipe_cwnd), k);
+}
+
 static void bbr_update_probe_bw_phase(struct sock *sk, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
 	u32 inflight = tcp_packets_in_flight(tcp_sk(sk));
 	u32 bw = bbr_bw(ca);
-	u32 min_pipe = BBR_KNOB(k, min_pipe_cwnd);
-	bool drained;
 
 	if (ca->state != BBR_PROBE_BW)
 		return;
 	switch (ca->phase) {
 	case BBR_BW_DOWN:
-		drained = inflight <= bbr_bdp(ca, bw, BBR_UNIT) &&
-			  inflight <= bbr_inflight_with_headroom(ca, min_pipe, k);
 		/* an early probe (wait 0) starts on a drained pipe */
-		if (bbr_time_to_probe(sk, k) && (ca->bw_probe_wait_ms || drained)) {
+		if (bbr_time_to_probe(sk, k) &&
+		    (ca->bw_probe_wait_ms || bbr_down_drained(ca, inflight, bw, k))) {
 			bbr_start_refill(sk);
 			break;
 		}
-		if (drained)
+		if (bbr_down_drained(ca, inflight, bw, k))
 			bbr_start_cruise(ca);
 		break;
 	case BBR_BW_CRUISE:
