@@ -21,9 +21,10 @@
 #   -o OUTDIR   results: raw/*.json, table.md, loss.png, cwnd.png, rtt.png
 #               (default build/bench)
 #   -q          quick: -r 1 -d 8 -l "0.1 1 5" -b 2 unless given
-#   -n          start afresh; by default a run with the same parameters as
-#               the one in OUTDIR (OUTDIR/params) resumes it: the results
-#               already in OUTDIR/raw are kept and not run again
+#   -n          start afresh; by default a run with the same parameters and
+#               the same module source as the one in OUTDIR (OUTDIR/params)
+#               resumes it: the results already in OUTDIR/raw are kept and
+#               not run again (OUTDIR/source: the commit measured)
 #
 # It prints how long the whole set takes before it starts (the sum of the
 # flows' lengths and their set-up, as measured here under TCG).
@@ -57,7 +58,11 @@ fi
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-params="$reps|$secs|$scen|$algos|$losses|$buffers|$sizes"
+# What is measured: the module's source and the guest script, by content, so
+# that a resumed run never mixes two builds; and the commit, for the table.
+src=$(cd "$top" && cat module/Kbuild module/*.[ch] include/uapi/linux/tcptune.h \
+	scripts/bench/bench-guest.sh | sha1sum | cut -c1-12)
+params="$reps|$secs|$scen|$algos|$losses|$buffers|$sizes|$src"
 if [ $fresh = 1 ] || [ "$(cat "$out/params" 2>/dev/null)" != "$params" ]; then
 	rm -rf "$out/raw"
 	echo "$params" >"$out/params"
@@ -65,6 +70,10 @@ else
 	echo "bench: resuming: $(find "$out/raw" -name '*.json' 2>/dev/null | wc -l) results in $out/raw are kept" >&2
 fi
 echo "bench: $reps x ${secs}s, scenarios: $scen; algorithms: $algos" >&2
+commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+git -C "$top" diff --quiet HEAD -- module include scripts/bench 2>/dev/null ||
+	commit="$commit (with uncommitted changes)"
+echo "commit $commit, module source $src" >"$out/source"
 
 # The whole set's length: per flow its seconds plus ~6 s of set-up; P10
 # ~110 s per algorithm alone and ~160 s beside the bulk flow (20 transfers

@@ -355,6 +355,11 @@ def main():
         return 1
     rows = metrics(runs)
     text, algos = table(rows)
+    try:
+        with open(os.path.join(out, "source")) as f:
+            text = "Measured: %s.\n\n%s" % (f.read().strip(), text)
+    except OSError:
+        pass
     with open(os.path.join(out, "table.md"), "w") as f:
         f.write(text + "\n")
     print(text)
