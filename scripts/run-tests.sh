@@ -318,6 +318,9 @@ $(tail -n 30 <<<"$out")"
 	# The conformance suite's RFC model, against senders making each
 	# allowed choice and against wrong ones (no VM needed).
 	host_suite conformance-model /usr/bin/python3 selftests/conformance/model_test.py
+	# The benchmark's analysis, whose tables the README shows, against
+	# made-up results with known answers.
+	host_suite bench-analysis /usr/bin/python3 selftests/unit/test_bench.py
 
 	# The tcptune CLI: -Werror build, unit test (plain and with ASan +
 	# UBSan), the fuzzer of its reply and argument parsers (sanitized,

@@ -228,6 +228,56 @@ def table(rows):
     return "\n".join(lines), algos
 
 
+def p6_grid(rows):
+    """P6 as the README shows it: a row per buffer and algorithm, a column
+    per competitor set; and how many cells are inside 0.75-1.33."""
+    cells = {}
+    for label, v in rows.items():
+        m = re.fullmatch(r"P6 ([0-9.]+) BDP vs ([0-9]+) ([a-z]+): share / fair share", label)
+        if m:
+            cells[(float(m.group(1)), "%s %s" % (m.group(2), m.group(3)))] = v
+    if not cells:
+        return ""
+    bufs = sorted({b for b, _ in cells})
+    comps = sorted({c for _, c in cells}, key=lambda c: (c.split()[1] != "cubic", int(c.split()[0])))
+    algos = [a for a in ORDER if any(a in v for v in cells.values())]
+    lines = ["| buffer | " + " | ".join("vs " + c for c in comps) + " |",
+             "|---|" + "---|" * len(comps)]
+    for b in bufs:
+        for a in algos:
+            lines.append("| %g BDP, %s | %s |" % (b, a, " | ".join(
+                cells[(b, c)][a].fmt(2) if (b, c) in cells and a in cells[(b, c)] else "—"
+                for c in comps)))
+    lines.append("")
+    for a in algos:
+        mids = [v[a].mid for v in cells.values() if a in v and v[a].mid is not None]
+        lines.append("%s: %d of %d cells in 0.75-1.33 x the fair share." %
+                     (a, sum(0.75 <= x <= 1.33 for x in mids), len(mids)))
+    return "\n".join(lines)
+
+
+def p10_grid(rows):
+    """P10 as the README shows it: a row per transfer, the FCT medians with
+    their p10-p90, and tcptune_bbr's median over the best kernel one's."""
+    order = []
+    for bg in ("alone", "beside cubic"):
+        for size in ("100 KB", "1 MB", "10 MB"):
+            order.append("P10 %s %s" % (size, bg))
+    have = [o for o in order if o + ": FCT ms" in rows]
+    if not have:
+        return ""
+    algos = [a for a in ("tcptune_bbr", "bbr", "cubic", "reno")
+             if any(a in rows[o + ": FCT ms"] for o in have)]
+    lines = ["| transfer | " + " | ".join(algos) + " | ours / best |",
+             "|---|" + "---|" * (len(algos) + 1)]
+    for o in have:
+        v = rows[o + ": FCT ms"]
+        r = rows.get(o + ": tcptune_bbr / best of bbr, cubic, reno", {}).get("tcptune_bbr")
+        lines.append("| %s | %s | %s |" % (o[4:], " | ".join(
+            v[a].fmt(0) if a in v else "—" for a in algos), r.fmt(2) if r else "—"))
+    return "\n".join(lines)
+
+
 def _spread(v):
     """median min max of v, for a .dat column triple"""
     v = [x for x in v if x is not None]
@@ -348,13 +398,20 @@ def has_cairo():
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "build/bench"
+    return main_for(sys.argv[1] if len(sys.argv) > 1 else "build/bench")
+
+
+def main_for(out, plots_too=True):
     runs = load_all(out)
     if not runs:
         print("no results in %s/raw" % out)
         return 1
     rows = metrics(runs)
     text, algos = table(rows)
+    for title, grid in (("P6, share over the fair share, median (min-max)", p6_grid(rows)),
+                        ("P10, flow completion time in ms, median [p10-p90]", p10_grid(rows))):
+        if grid:
+            text += "\n\n%s:\n\n%s" % (title, grid)
     try:
         with open(os.path.join(out, "source")) as f:
             text = "Measured: %s.\n\n%s" % (f.read().strip(), text)
@@ -363,7 +420,7 @@ def main():
     with open(os.path.join(out, "table.md"), "w") as f:
         f.write(text + "\n")
     print(text)
-    for p in plots(out, runs, algos):
+    for p in plots(out, runs, algos) if plots_too else []:
         print("plot: %s/%s" % (out, p))
     return 0
 
