@@ -83,10 +83,11 @@
 	  "min_rtt window and ProbeRTT interval (draft: 5 s)")	\
 	X(A, probe_rtt_duration_ms, "ms", 1, 10000, 200, LIVE,		\
 	  "time at the ProbeRTT cwnd (draft: 200 ms)")		\
-	X(A, probe_bw_wait_base_ms, "ms", 100, 60000, 2000, LIVE,		\
+	/* base + rand <= U16_MAX: tcptune_bbr keeps the wait in a u16 */	\
+	X(A, probe_bw_wait_base_ms, "ms", 100, 30000, 2000, LIVE,		\
 	  "ProbeBW: wait at least this long between bw probes "		\
 	  "(draft: 2 s)")						\
-	X(A, probe_bw_wait_rand_ms, "ms", 0, 60000, 1000, LIVE,		\
+	X(A, probe_bw_wait_rand_ms, "ms", 0, 30000, 1000, LIVE,		\
 	  "... plus a random 0..this (draft: 1 s)")			\
 	X(A, reno_coexist_rounds_max, "rounds", 1, 255, 63, LIVE,		\
 	  "probe bw after min(BDP in packets, this) rounds "			\

@@ -188,11 +188,13 @@
  * Growth alone is not room: in a shared FIFO a probe at 1.25 raises a
  * flow's share s to 1.25 s / (1 + 0.25 s), over 12.5 % for any s below
  * 4/9, with the queue standing.
- * Then REFILL and UP follow as soon as DOWN has drained (inflight at or
- * below the BDP and the headroom), ~4-5 rounds a cycle: from 4 to
- * 24 Mbit/s in ~8 cycles.  A congested round in ProbeBW (loss or ECN above
- * the thresholds), in UP or in the rounds that carry the probe's losses,
- * cancels it.  Where it fails: a delivery-rate sample inflated by ACK
+ * Then REFILL and UP follow as soon as DOWN has drained our queue
+ * (inflight at or below the BDP), ~4-5 rounds a cycle: from 4 to 24 Mbit/s
+ * in ~8 cycles; if it does not drain (another flow's queue came), after
+ * probe_bw_wait_base_ms, the draft's shortest wait.  A congested round in
+ * ProbeBW (loss or ECN above the thresholds), in UP, in the rounds that
+ * carry the probe's losses or after the decision, cancels it: the draft's
+ * wait again.  Where it fails: a delivery-rate sample inflated by ACK
  * compression by 12.5 % or more, on an empty queue, starts one probe early
  * (the draft's schedule resumes after it).
  *
@@ -599,10 +601,18 @@ static bool bbr_elapsed_ms(const struct tcptune_bbr *ca, u32 ms)
 
 /* ---- ProbeBW phases (draft "ProbeBW") --------------------------------- */
 
+/* Draft: the next probe 2-3 s on (base + random; knobs.h keeps it in u16). */
+static u16 bbr_probe_wait_ms(const struct tcptune_knobs *k)
+{
+	u32 rand_ms = BBR_KNOB(k, probe_bw_wait_rand_ms);
+
+	return min_t(u32, U16_MAX, BBR_KNOB(k, probe_bw_wait_base_ms) +
+		     (rand_ms ? get_random_u32_below(rand_ms + 1) : 0));
+}
+
 static void bbr_start_down(struct sock *sk, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
-	u32 rand_ms = BBR_KNOB(k, probe_bw_wait_rand_ms);
 
 	/* Only a probe's end is judged by its result (bbr_probe_paid_off()). */
 	if (ca->state != BBR_PROBE_BW || ca->phase != BBR_BW_UP)
@@ -611,9 +621,7 @@ static void bbr_start_down(struct sock *sk, const struct tcptune_knobs *k)
 	ca->phase = BBR_BW_DOWN;
 	ca->cycle_stamp = tcp_jiffies32;
 	ca->rounds_since_probe = 0;
-	ca->bw_probe_wait_ms = min_t(u32, U16_MAX,
-				     BBR_KNOB(k, probe_bw_wait_base_ms) +
-				     (rand_ms ? get_random_u32_below(rand_ms + 1) : 0));
+	ca->bw_probe_wait_ms = bbr_probe_wait_ms(k);
 	/* The probe's ACKs arrive during the next round: then a new cycle. */
 	ca->advance_pending = 1;
 }
@@ -667,6 +675,20 @@ static bool bbr_down_drained(const struct tcptune_bbr *ca, u32 inflight, u32 bw,
 	       inflight <= bbr_inflight_with_headroom(ca, BBR_KNOB(k, min_pipe_cwnd), k);
 }
 
+/*
+ * An early probe (wait 0, "Probing again") leaves DOWN once our own queue
+ * is gone, inflight at or below the BDP: not the headroom too, which DOWN's
+ * cap at inflight_hi can keep out of reach.  Nor does it wait longer than
+ * the draft's shortest wait, whatever holds inflight up (another flow's
+ * queue, a bw estimate that ACK compression inflated).
+ */
+static bool bbr_early_probe_ready(const struct tcptune_bbr *ca, u32 inflight, u32 bw,
+				  const struct tcptune_knobs *k)
+{
+	return inflight <= bbr_bdp(ca, bw, BBR_UNIT) ||
+	       bbr_elapsed_ms(ca, BBR_KNOB(k, probe_bw_wait_base_ms));
+}
+
 static void bbr_update_probe_bw_phase(struct sock *sk, const struct tcptune_knobs *k)
 {
 	struct tcptune_bbr *ca = inet_csk_ca(sk);
@@ -677,9 +699,8 @@ static void bbr_update_probe_bw_phase(struct sock *sk, const struct tcptune_knob
 		return;
 	switch (ca->phase) {
 	case BBR_BW_DOWN:
-		/* an early probe (wait 0) starts on a drained pipe */
 		if (bbr_time_to_probe(sk, k) &&
-		    (ca->bw_probe_wait_ms || bbr_down_drained(ca, inflight, bw, k))) {
+		    (ca->bw_probe_wait_ms || bbr_early_probe_ready(ca, inflight, bw, k))) {
 			bbr_start_refill(sk);
 			break;
 		}
@@ -795,7 +816,9 @@ static u32 bbr_congestive_losses(struct tcptune_bbr *ca, u32 delivered, u32 *n,
 		s32 diff = sample - (s32)ca->loss_floor;
 
 		/* warm-up: weights 1, 1/2, 1/4, then 1/2^shift (header) */
-		ca->loss_floor = (s32)ca->loss_floor + (diff >> min_t(u32, shift, ca->floor_n));
+		if (ca->floor_n < 3)
+			shift = min_t(u32, shift, ca->floor_n);
+		ca->loss_floor = (s32)ca->loss_floor + (diff >> shift);
 		if (ca->floor_n < 3)
 			ca->floor_n++;
 	}
@@ -837,8 +860,14 @@ static void bbr_on_congestion(struct sock *sk, const struct rate_sample *rs,
 					bbr_scale(bbr_target_inflight(sk), beta));
 	if (ca->state != BBR_PROBE_BW)
 		return;
-	/* the path pushed back: no early probe (its losses come in DOWN) */
+	/*
+	 * The path pushed back: no early probe, neither one still to be
+	 * judged (its losses come in DOWN) nor one decided (its wait again
+	 * the draft's, from DOWN's start).
+	 */
 	ca->probe_bw = BBR_INF;
+	if (!ca->bw_probe_wait_ms)
+		ca->bw_probe_wait_ms = bbr_probe_wait_ms(k);
 	if (ca->phase == BBR_BW_UP) {
 		bbr_start_down(sk, k);
 		return;
@@ -895,6 +924,9 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 
 	if (congested && ca->state == BBR_STARTUP)
 		congested = cong >= BBR_KNOB(k, startup_full_loss_cnt);
+	/* counted first: a probe that ends here starts DOWN at round 0 */
+	if (ca->rounds_since_probe < 255)
+		ca->rounds_since_probe++;
 	if (BBR_KNOB(k, ecn) && tcptune_ecn_on(tp) &&
 	    bbr_ce_congested(ca->round.ce, delivered,
 			     bbr_pct(BBR_KNOB(k, ecn_thresh))))
@@ -924,8 +956,6 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 	if (ca->state == BBR_PROBE_BW && ca->phase == BBR_BW_CRUISE &&
 	    !ca->round_flat && BBR_KNOB(k, cruise_drain))
 		ca->phase = BBR_BW_DOWN;
-	if (ca->rounds_since_probe < 255)
-		ca->rounds_since_probe++;
 	bbr_probe_paid_off(ca, k);	/* before round_flat is cleared */
 	ca->hi_limited_prev = ca->hi_limited;
 	ca->hi_limited = 0;
@@ -982,7 +1012,9 @@ static void bbr_update_ack_aggregation(struct sock *sk,
 		ca->ack_epoch_mstamp = (u32)tp->delivered_mstamp;
 		expected = 0;
 	}
-	ca->ack_epoch_acked += rs->acked_sacked;
+	/* saturated: one huge ACK (an ACK path back from an outage) */
+	ca->ack_epoch_acked = min_t(u32, ca->ack_epoch_acked + rs->acked_sacked,
+				    (1U << 19) - 1);
 	extra = min(ca->ack_epoch_acked - expected, tcp_snd_cwnd(tp));
 	cap_ms = BBR_KNOB(k, extra_acked_max_ms);
 	if (cap_ms)
