@@ -279,11 +279,12 @@ check "behind a window below the BDP Startup holds (kernel bbr leaves); above th
 
 # 8: a faster link under a flow in ProbeBW (tcptune_bbr.c, header,
 # "Probing again" and "Probing through loss").  climb NAME RTT LOSS FROM
-# TO BUFFER STEP AGAIN COMP: one 20 s flow on a fresh path of FROM
-# Mbit/s, TO from STEP s on; the step's epoch in $out/NAME.step.  The
-# clean case's bound, 2.5 s: the next scheduled probe may be min(BDP, 63)
-# = 14 rounds away (0.6 s), then ~8 probes of 4-5 rounds (1.5 s), and
-# 50 ms samples.
+# TO BUFFER STEP AGAIN COMP MS: one 20 s flow on a fresh path of FROM
+# Mbit/s, TO from STEP s on, sampled every MS ms; the step's epoch in
+# $out/NAME.step.  The clean case's bound, 2.5 s: the next scheduled probe
+# may be min(BDP, 63) = 14 rounds away (0.6 s), then ~8 probes of 4-5
+# rounds (1.5 s).  Its samples every 10 ms: an UP of one 40 ms round falls
+# between two of them every 50 ms.
 climb() {
 	rm -f "$out/$1.step"
 	topo_up "$2" "$3" "$4" "$6" || return 1
@@ -291,15 +292,15 @@ climb() {
 	(sleep "$7"
 	 ip netns exec $TOPO_RTR tc qdisc change dev r1 parent 1: handle 2: \
 		tbf rate "${5}mbit" burst 3000 limit "$6" && date +%s.%N >"$out/$1.step") &
-	flow "$1" tcptune_bbr $(($7 + 15)) --sample-ms 50
+	flow "$1" tcptune_bbr $(($7 + 15)) --sample-ms "${10}"
 	wait
 }
-climb climb-on 40 0 4 24 60000 5 1 25
-climb climb-off 40 0 4 24 60000 5 0 25
+climb climb-on 40 0 4 24 60000 5 1 25 10
+climb climb-off 40 0 4 24 60000 5 0 25 10
 check "faster link, clean: bw at 80 % of it within 2.5 s and a probe again within 0.4 s with probe_bw_again=1; none with 0" \
 	climb "$out/climb-on.json" "$out/climb-off.json" 24 0.8 2.5 0.4
-climb climbl-on 100 15 2 50 625000 5 1 25
-climb climbl-off 100 15 2 50 625000 5 0 0
+climb climbl-on 100 15 2 50 625000 5 1 25 50
+climb climbl-off 100 15 2 50 625000 5 0 0 50
 check "faster link, 15 % loss: bw at half of it, UP above 1.25 (knobs 1, 25); below half at 1.25 with both 0" \
 	climb_loss "$out/climbl-on.json" "$out/climbl-off.json" 50 0.5
 
