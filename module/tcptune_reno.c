@@ -310,8 +310,14 @@ static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
 	u32 pipe = tcp_packets_in_flight(tp);
 	bool full = !before(tp->snd_una, tp->high_seq);
 
+	/*
+	 * The entry ACK (force_rexmit) is one even where it also advanced
+	 * snd_una: with SACK the stack enters Recovery on marked losses, and
+	 * that ACK may acknowledge new data too (RFC 5681 3.2 step 6 is for
+	 * the ACKs after the retransmission).
+	 */
 	if (ca->phase == TCPTUNE_RENO_FAST_RECOVERY && !full &&
-	    (tcptune_is_newreno(sk) || !acked_bytes)) {
+	    (tcptune_is_newreno(sk) || !acked_bytes || ca->force_rexmit)) {
 		u32 w = tp->snd_ssthresh;
 
 		if (ca->reno_refr) {
@@ -325,7 +331,10 @@ static u32 tcptune_recovery_ack(struct sock *sk, u32 acked_bytes, u32 delivered)
 			w = tcptune_rfc_to_linux_cwnd(tp->snd_ssthresh + ca->dup_segs,
 						      tp->packets_out, pipe);
 		} else if (acked_bytes) {
-			/* NewReno partial ACK: the next hole goes out now. */
+			/*
+			 * NewReno partial ACK: the next hole goes out now
+			 * (and the entry ACK's retransmission, for both).
+			 */
 			ca->force_rexmit = 1;
 		}
 		/*
@@ -523,17 +532,28 @@ static void tcptune_reno_tx_start(struct sock *sk)
 
 TCPTUNE_DEFINE_TX_START(tcptune_reno_tx_start)
 
-/* Spurious retransmission (DSACK, timestamps, F-RTO): restore the window. */
+/*
+ * Spurious retransmission (DSACK, timestamps, F-RTO): restore the window.
+ * Without SACK the stack may hold Recovery after the undo until an ACK
+ * above high_seq (tcp_is_non_sack_preventing_reopen()): the restored
+ * window is then the RFC's, as after a recovery, and those ACKs grow it.
+ */
 static u32 tcptune_reno_undo_cwnd(struct sock *sk)
 {
 	struct tcptune_reno *ca = inet_csk_ca(sk);
+	u32 cwnd = tcp_reno_undo_cwnd(sk);
 
-	ca->phase = TCPTUNE_RENO_OPEN;
+	if (inet_csk(sk)->icsk_ca_state == TCP_CA_Recovery) {
+		ca->phase = TCPTUNE_RENO_AFTER_RECOVERY;
+		ca->rfc_cwnd = cwnd;
+	} else {
+		ca->phase = TCPTUNE_RENO_OPEN;
+	}
 	ca->after_rto = 0;
 	ca->reno_refr = 0;
 	ca->dup_segs = 0;
 	tcptune_count(sk, TCPTUNE_CNT_UNDOS);
-	return tcp_reno_undo_cwnd(sk);
+	return cwnd;
 }
 
 /* The model for the socket dump (socket locked). */

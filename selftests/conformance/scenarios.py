@@ -421,6 +421,81 @@ def undo_timestamps(t, algo, ref):
         c.close()
 
 
+def undo_at_recover(t, algo, ref):
+    """No SACK, timestamps: segment 0 is only delayed, and arrives after
+    every segment sent before the fast retransmit, so the ACK it produces
+    is the full ACK, exactly `recover`, and echoes the original's TSval
+    (Eifel, RFC 3522): the retransmission was spurious and the window of
+    before the reduction comes back (RFC 4015).  Linux undoes there but,
+    without SACK, holds Recovery until an ACK above `recover`
+    (tcp_is_non_sack_preventing_reopen): the window must stay restored on
+    that ACK and on the next one, which reopens."""
+    c = _start(t, algo, sack=False, ts=True)
+    try:
+        s = Script(t, c, None, ref)
+        _initial(t, s)
+        echo = c.first_tsval[0]
+        for k in (1, 2):
+            s.deliver("dup ACK %d" % k, k, tsecr=echo, model=False)
+        recover = c.high    # snd_nxt when the third duplicate ACK arrives
+        s.deliver("dup ACK 3", 3, tsecr=echo, model=False, state="Recovery")
+        for k in range(4, recover):
+            s.deliver("dup ACK %d" % k, k, tsecr=echo, model=False, state="Recovery")
+        s.rcv.receive(0)
+        sent, info = s.ack("0 arrives: full ACK = recover, 0's TSval", tsecr=echo,
+                           model=False, ssthresh=INFINITE)
+        t.true("undo at recover (%s held): cwnd at least the prior cwnd %d" % (info.ca, IW),
+               info.snd_cwnd >= IW, "(cwnd %d)" % info.snd_cwnd)
+        pending = sorted({x.index for x in s.sent} - s.rcv.have)
+        t.true("segments sent beyond recover", bool(pending), "(sent %s)" % s.sent)
+        if pending:
+            s.rcv.receive(pending[0])
+            sent, info = s.ack("ACK beyond recover", model=False, state="Open")
+            t.true("beyond recover: cwnd at least the prior cwnd %d" % IW,
+                   info.snd_cwnd >= IW, "(cwnd %d)" % info.snd_cwnd)
+    finally:
+        c.close()
+
+
+def entry_ack_advances(t, algo, ref):
+    """SACK: segment 1 is lost, and so are the ACKs of segments 0, 2 and 3.
+    The first ACK to reach the sender acknowledges 0 and SACKs 2-4, so the
+    ACK on which the sender enters recovery also advances snd_una.  Fast
+    retransmit (RFC 5681 3.2 steps 2-3, RFC 6675 5 step 4) must send
+    segment 1 on that ACK, not after three more duplicate ACKs, and the one
+    loss must halve ssthresh once.  (Where RACK cannot be turned off, the
+    peer's hold of its first ACKs lets the sender send new data first and
+    RACK's timer start the recovery: `recover` is then later, and the same
+    holds.)"""
+    c = _start(t, algo, sack=True, rack_floor=True)
+    try:
+        s = Script(t, c, None, ref)
+        _initial(t, s)
+        for k in (0, 2, 3):
+            s.rcv.receive(k)
+        sent, info = s.deliver("ACK 1, SACK 2-5 (earlier ACKs lost)", 4, model=False,
+                               state="Recovery")
+        t.check("entry ACK: fast retransmission of segment 1",
+                [x.index for x in sent if x.rtx], [1])
+        ssthresh, recover = info.snd_ssthresh, c.high
+        t.true("entry ACK: ssthresh at most half of what was sent (%d)" % recover,
+               2 <= ssthresh <= recover // 2, "(ssthresh %d)" % ssthresh)
+        for k in range(5, IW):
+            s.deliver("dup ACK, SACK up to %d" % (k + 1), k, model=False, ssthresh=ssthresh)
+        s.rcv.receive(1)
+        sent, info = s.ack("the retransmission arrives", model=False, ssthresh=ssthresh)
+        while s.rcv.cum < recover:
+            pending = sorted({x.index for x in s.sent} - s.rcv.have)
+            if not pending:
+                break
+            sent, info = s.deliver("deliver %d" % pending[0], pending[0], model=False,
+                                   ssthresh=ssthresh)
+        t.check("ACK at recover (%d): tcpi_ca_state" % recover, info.ca, "Open")
+        _deliver_new(s, 4, model=False, state="Open", ssthresh=ssthresh)
+    finally:
+        c.close()
+
+
 # 11. Loss window after a lost SYN or SYN-ACK (RFC 5681 3.1, RFC 6298 5.7) ----
 
 def syn_loss(t, algo, ref, passive, drops, family=socket.AF_INET):
@@ -501,6 +576,8 @@ SCENARIOS = [
     ("ecn", ecn),
     ("undo_dsack", undo_dsack),
     ("undo_timestamps", undo_timestamps),
+    ("undo_at_recover", undo_at_recover),
+    ("entry_ack_advances", entry_ack_advances),
     ("ipv6_one_loss_sack_ackloss", _ipv6_one_loss),
     ("ipv6_slow_start_abc", _ipv6_slow_start),
     ("syn_lost_twice", lambda t, a, r: syn_loss(t, a, r, passive=False, drops=2)),
