@@ -102,10 +102,16 @@ int tcptune_sysctl_net_init(struct tcptune_net *tn)
 	for (a = 0; a < TCPTUNE_ALGO_MAX; a++) {
 		struct ctl_table *t;
 		char path[32];
-		int n = 0;
+		int n = 0, cnt = 0;
 
-		/* n entries and an empty sentinel (kernels before 6.11) */
-		t = kcalloc(TCPTUNE_NR_KNOBS + 1, sizeof(*t), GFP_KERNEL);
+		for (i = 0; i < TCPTUNE_NR_KNOBS; i++)
+			cnt += tcptune_knob_desc[i].algo == a;
+		/*
+		 * cnt entries and an empty sentinel (kernels before 6.11),
+		 * charged to the netns creator's memcg: any user who can make
+		 * a user and network namespace can make one.
+		 */
+		t = kcalloc(cnt + 1, sizeof(*t), GFP_KERNEL_ACCOUNT);
 		if (!t)
 			goto fail;
 		for (i = 0; i < TCPTUNE_NR_KNOBS; i++) {

@@ -48,8 +48,6 @@ static const struct nla_policy tcptune_knob_policy[TCPTUNE_KNOB_A_MAX + 1] = {
 	[TCPTUNE_KNOB_A_WHEN]	= { .type = NLA_REJECT },
 };
 
-static const struct nla_policy tcptune_algo_get_policy[TCPTUNE_A_UNSPEC + 1] = {};
-
 static const struct nla_policy tcptune_knob_get_policy[TCPTUNE_A_FILTER_ALGO + 1] = {
 	[TCPTUNE_A_ALGO]	= { .type = NLA_REJECT },
 	[TCPTUNE_A_KNOB]	= NLA_POLICY_NESTED(tcptune_knob_policy),
@@ -755,10 +753,9 @@ drop:
 
 static const struct genl_ops tcptune_ops[] = {
 	{
+		/* no policy: genl rejects every attribute (resv_start_op) */
 		.cmd = TCPTUNE_CMD_ALGO_GET,
 		.dumpit = tcptune_algo_get_dumpit,
-		.policy = tcptune_algo_get_policy,
-		.maxattr = ARRAY_SIZE(tcptune_algo_get_policy) - 1,
 	},
 	{
 		.cmd = TCPTUNE_CMD_KNOB_GET,

@@ -258,6 +258,14 @@ def netlink_set_validation_and_atomicity():
     else:
         raise TestFailure("read-only attribute accepted in knob-set")
     check(sysctl_read("reno", "iw") == iw)
+    # algo-get takes none: its dump works bare, and fails with one
+    check(len(y.dump("algo-get", {})) >= 3)
+    try:
+        y.dump("algo-get", {"filter-algo": "tcptune_reno"})
+    except NlError:
+        pass
+    else:
+        raise TestFailure("an attribute accepted in algo-get")
 
 
 @test
