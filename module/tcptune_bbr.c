@@ -83,7 +83,9 @@
  * repeats ECE from the first mark until our CWR reaches it, about a round
  * trip later, and every packet those ACKs deliver counts: one mark reads
  * as a round mostly marked, so a mark or two a round crosses ecn_thresh
- * (the classic, once-per-window reading of a mark; what 6.1 gets).
+ * (the classic, once-per-window reading of a mark; what 6.1 gets).  The
+ * first round of a connection is its first ACK alone, too small for a
+ * share: its marks are not judged.
  *
  * Congestive versus random loss (the tcptune rule; knobs loss_qdelay,
  * rand_loss_excuse, rand_loss_floor_shift).  A drop-tail or AQM bottleneck
@@ -927,7 +929,14 @@ static void bbr_end_round(struct sock *sk, const struct rate_sample *rs,
 	/* counted first: a probe that ends here starts DOWN at round 0 */
 	if (ca->rounds_since_probe < 255)
 		ca->rounds_since_probe++;
-	if (BBR_KNOB(k, ecn) && tcptune_ecn_on(tp) &&
+	/*
+	 * On a new connection the first round ends at the first ACK (its
+	 * packets were all sent when the round began): it holds a packet or
+	 * two, one CE mark is half of it or all, and that is no marking
+	 * rate.  Round 1's CE share is not judged (after a switch mid-flow
+	 * round 1 is a whole round: its marks are only ignored).
+	 */
+	if (BBR_KNOB(k, ecn) && tcptune_ecn_on(tp) && ca->round_count > 1 &&
 	    bbr_ce_congested(ca->round.ce, delivered,
 			     bbr_pct(BBR_KNOB(k, ecn_thresh))))
 		congested = true;

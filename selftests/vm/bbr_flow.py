@@ -6,11 +6,14 @@ for the bbr selftest and the benchmark (scripts/bench/).
   bbr_flow.py recv --port P [--count N]
       accept N connections, read each to EOF and discard, exit.
   bbr_flow.py send --to ADDR --port P --cc ALGO --seconds S
-                   [--delay D] [--sample-ms MS] [--ss-at T]
+                   [--delay D] [--sample-ms MS] [--ss-at T] [--lead SIZES]
       wait D seconds, connect with TCP_CONGESTION = ALGO, send for S
       seconds while sampling the socket every MS ms; print one JSON object:
       the algorithm in use, goodput (bytes ACKed / time), retransmissions,
       the samples, and (with --ss-at) the `ss -tin` line taken at T s.
+      --lead 650,650,0,900: before the bulk, writes of those sizes, each
+      alone in a packet (TCP_NODELAY, 20 ms apart; 0: a 0.3 s pause), so
+      that a filter on the packet length can find them (ecn_test.sh).
 
   bbr_flow.py short --to ADDR --port P --cc ALGO --size BYTES --count N
                     [--sample-ms MS] [--gap S]
@@ -137,6 +140,13 @@ def send_main(a):
         return 1
     in_use = s.getsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, 16)
     in_use = in_use.split(b"\0")[0].decode()
+    if a.lead:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for size in a.lead:
+            if size:
+                s.sendall(b"\x5a" * size)
+            time.sleep(0.02 if size else 0.3)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)
     samples = []
     snap = {}
     stop = threading.Event()
@@ -254,6 +264,8 @@ def main():
     s.add_argument("--delay", type=float, default=0)
     s.add_argument("--sample-ms", type=float, default=20)
     s.add_argument("--ss-at", type=float, default=0)
+    s.add_argument("--lead", type=lambda v: [int(x) for x in v.split(",")],
+                   default=[], help="sizes written alone first (0: a pause)")
     h = sub.add_parser("short", parents=[peer])
     h.add_argument("--size", type=int, required=True)
     h.add_argument("--count", type=int, default=10)

@@ -22,7 +22,15 @@
 #     unbounded.
 #   3 AccECN, ecn_thresh 1 %: the same 2 % bound inflight_hi (positive
 #     control for 2: the marks do reach the algorithm).
-# Cases 2 and 3 are skipped where the kernel has no AccECN (before 7.x:
+#   4 AccECN, no random marks: the flow's first data packet (650 bytes,
+#     written alone; --lead) is CE-marked by a tc pedit filter on its
+#     length.  Its ACK, the first, ends round 1 (every packet in flight
+#     was sent when the round began): one packet, all marked, not judged;
+#     inflight_hi stays unbounded.
+#   5 AccECN, the same flow with the two 900-byte packets written 0.3 s
+#     later marked instead: the first of them ends round 2, all marked,
+#     which bounds inflight_hi (positive control for 4).
+# Cases 2 to 5 are skipped where the kernel has no AccECN (before 7.x:
 # net.ipv4.tcp_ecn=3 is refused); on 7.x a refusal fails them.  A case in
 # which a retransmission timer fired (nothing is dropped: the VM stalled)
 # runs once more, and that run is judged.
@@ -36,12 +44,20 @@ out=${ECN_OUT:-$(mktemp -d)}
 mkdir -p "$out"
 port=5400
 
-tap_plan 3
+tap_plan 5
 
-ecn_topo() {	# TCP_ECN: the sysctl on both ends
+ecn_topo() {	# TCP_ECN [U32-MATCH]: random marks, or those the match finds
 	topo_up 40 0 20 1000000 || return 1
-	ip netns exec $TOPO_RTR tc qdisc change dev r1 handle 1: \
-		netem loss 2% ecn limit 100000 || return 1
+	if [ -z "$2" ]; then
+		ip netns exec $TOPO_RTR tc qdisc change dev r1 handle 1: \
+			netem loss 2% ecn limit 100000 || return 1
+	else	# CE on the packets from the sender that $2 matches
+		ip netns exec $TOPO_RTR tc qdisc add dev r0 ingress || return 1
+		ip netns exec $TOPO_RTR tc filter add dev r0 parent ffff: \
+			protocol ip prio 1 u32 match ip protocol 6 0xff $2 \
+			action pedit ex munge ip dsfield set 3 retain 3 pipe \
+			action csum ip || return 1
+	fi
 	ip netns exec $TOPO_SND sysctl -qw net.ipv4.tcp_ecn="$1" || return 2
 	ip netns exec $TOPO_RCV sysctl -qw net.ipv4.tcp_ecn="$1" || return 2
 }
@@ -50,11 +66,13 @@ nstat_of() {	# NETNS COUNTER
 	ip netns exec "$1" nstat -az "$2" | awk -v c="$2" '$1 == c { print $2 }'
 }
 
-# ecn_case NAME TCP_ECN THRESH: one flow; $out/NAME.{json,dump.json,counts}
+# ecn_case NAME TCP_ECN THRESH [U32-MATCH]: one flow (with a match: its
+# lead packets, and CE on those matched); $out/NAME.{json,dump.json,counts}
 ecn_case() {
-	local name=$1 ecn=$2 thresh=$3 rc
+	local name=$1 ecn=$2 thresh=$3 match=$4 lead= rc
+	[ -n "$match" ] && lead="--lead 650,0,900,900,0"
 	for _ in 1 2; do
-		ecn_topo "$ecn"; rc=$?
+		ecn_topo "$ecn" "$match"; rc=$?
 		[ $rc = 0 ] || return $rc
 		"$TT" -n $TOPO_SND set bbr.ecn=1 "bbr.ecn_thresh=$thresh" >/dev/null || return 1
 		port=$((port + 1))
@@ -62,7 +80,7 @@ ecn_case() {
 		(sleep 8; "$TT" -n $TOPO_SND -j sockets algo tcptune_bbr \
 			>"$out/$name.dump.json") &
 		ip netns exec $TOPO_SND $PY "$FLOW" send --to $TOPO_RCV4 --port $port \
-			--cc tcptune_bbr --seconds 12 >"$out/$name.json"
+			--cc tcptune_bbr --seconds 12 $lead >"$out/$name.json"
 		wait
 		echo "$(nstat_of $TOPO_RCV IpExtInCEPkts) $(nstat_of $TOPO_SND TcpExtTCPDeliveredCE)" \
 			"$(( $(nstat_of $TOPO_SND TcpExtTCPTimeouts) + $(nstat_of $TOPO_SND TcpExtTCPLossProbes) ))" \
@@ -75,7 +93,8 @@ ecn_case() {
 
 # judge NAME MODE: MODE over = sender counts >= 3x the marks, bounded;
 # exact-free = counts agree, inflight_hi unbounded; exact-bound = counts
-# agree, bounded.
+# agree, bounded; lead-free, lead-bound: the same for the lead packets'
+# marks (at least 1, no random marking).
 judge() {
 	$PY - "$out/$1.json" "$out/$1.dump.json" "$out/$1.counts" "$2" <<'PYEOF'
 import json, sys
@@ -97,28 +116,36 @@ print("marks received %d, counted by the sender %d, inflight_hi %s, "
       % (rcv_ce, snd_ce, hi, r.get("total_retrans", -1),
          r.get("goodput_mbps", 0), timers))
 errs = []
-if rcv_ce < 20:
-    errs.append("fewer than 20 marks reached the receiver: the path did not mark")
+lead = mode.startswith("lead-")
+if rcv_ce < (1 if lead else 20):
+    errs.append("fewer than %d marks reached the receiver: the path did not mark"
+                % (1 if lead else 20))
 if mode == "over":
     if snd_ce < 3 * rcv_ce:
         errs.append("RFC 3168: the sender counted under 3x the marks")
     if hi is None:
         errs.append("RFC 3168: the over-counted marks did not bound inflight_hi")
 else:
+    if lead and snd_ce < rcv_ce:
+        errs.append("AccECN: the sender counted fewer marks than arrived")
     if abs(snd_ce - rcv_ce) > rcv_ce // 10 + 3:
         errs.append("AccECN: the sender's CE count is not the receiver's")
     if mode == "exact-free" and hi is not None:
         errs.append("AccECN: 2 %% of marks under a 30 %% threshold bounded inflight_hi (%s)" % hi)
     if mode == "exact-bound" and hi is None:
         errs.append("AccECN: 2 %% of marks over a 1 %% threshold left inflight_hi unbounded")
+    if mode == "lead-free" and hi is not None:
+        errs.append("AccECN: marks in the first ACK's round bounded inflight_hi (%s)" % hi)
+    if mode == "lead-bound" and hi is None:
+        errs.append("AccECN: a second round mostly marked left inflight_hi unbounded")
 print("; ".join(errs))
 sys.exit(1 if errs else 0)
 PYEOF
 }
 
-run_judged() {	# NAME TCP_ECN THRESH MODE TITLE
+run_judged() {	# NAME TCP_ECN THRESH MODE TITLE [U32-MATCH]
 	local why rc
-	ecn_case "$1" "$2" "$3"; rc=$?
+	ecn_case "$1" "$2" "$3" "$6"; rc=$?
 	if [ $rc = 2 ]; then
 		if [ "$(uname -r | cut -d. -f1)" -ge 7 ]; then
 			tap_fail "$5" "net.ipv4.tcp_ecn=$2 refused on $(uname -r)"
@@ -146,5 +173,12 @@ run_judged accecn 3 30 exact-free \
 	"AccECN: CE counted exactly; 2 % of marks under ecn_thresh 30 % leave inflight_hi unbounded"
 run_judged accecn-low 3 1 exact-bound \
 	"AccECN: the same 2 % of marks over ecn_thresh 1 % bound inflight_hi"
+# IP total length 640-767: the 650-byte lead write; 896-1023: the 900s
+run_judged lead-first 3 30 lead-free \
+	"AccECN: CE on the first ACK's packet (round 1) is not judged; inflight_hi unbounded" \
+	"match u16 0x0280 0xff80 at 2"
+run_judged lead-second 3 30 lead-bound \
+	"AccECN: the same marks on round 2's packets bound inflight_hi (control)" \
+	"match u16 0x0380 0xff80 at 2"
 topo_down
 tap_done
