@@ -178,7 +178,7 @@ run_judged lead-first 3 30 lead-free \
 	"AccECN: CE on the first ACK's packet (round 1) is not judged; inflight_hi unbounded" \
 	"match u16 0x0280 0xff80 at 2"
 run_judged lead-second 3 30 lead-bound \
-	"AccECN: the same marks on round 2's packets bound inflight_hi (control)" \
+	"AccECN: CE on round 2's first packet (round 2: one packet, all marked) bounds inflight_hi (control)" \
 	"match u16 0x0380 0xff80 at 2"
 topo_down
 tap_done
