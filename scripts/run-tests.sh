@@ -321,6 +321,8 @@ $(tail -n 30 <<<"$out")"
 	# The benchmark's analysis, whose tables the README shows, against
 	# made-up results with known answers.
 	host_suite bench-analysis /usr/bin/python3 selftests/unit/test_bench.py
+	# vm-run.sh's boot watchdog (-b), with a stand-in for vng.
+	host_suite vm-run bash selftests/unit/test_vm_run.sh
 
 	# The tcptune CLI: -Werror build, unit test (plain and with ASan +
 	# UBSan), the fuzzer of its reply and argument parsers (sanitized,

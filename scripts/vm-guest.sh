@@ -40,6 +40,8 @@ shift 2
 # where the guest's time goes (the boot, kmemleak's scans, the command)
 uptime_note() { echo "vm-guest: $1 at $(cut -d' ' -f1 /proc/uptime) s of guest uptime" >&2; }
 uptime_note "start"
+# vm-run.sh -b: the mark that the boot is over
+[ -z "${TCPTUNE_STARTED:-}" ] || : >"$TCPTUNE_STARTED"
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export TCPTUNE_KO=$ko

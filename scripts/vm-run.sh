@@ -3,7 +3,7 @@
 #
 # Boot the test VM once and run a command in it with tcptune.ko loaded.
 #
-#   scripts/vm-run.sh [-k KERNEL] [-m KO] [-o OUTDIR] [-t SECS] [-M] [-C "KO..."] -- CMD [ARGS...]
+#   scripts/vm-run.sh [-k KERNEL] [-m KO] [-o OUTDIR] [-t SECS] [-b SECS] [-M] [-C "KO..."] -- CMD [ARGS...]
 #
 #   -k KERNEL  an installed kernel release (default: scripts/vm-kernel.sh),
 #              the path of a built kernel tree (scripts/debug-kernel.sh), or
@@ -13,6 +13,11 @@
 #              module/tcptune.ko); it must be built against KERNEL
 #   -o OUTDIR  host directory the guest may write (results come back there)
 #   -t SECS    stop the VM after SECS seconds (exit 124)
+#   -b SECS    stop the VM if the guest has not started CMD's script
+#              (vm-guest.sh) within SECS seconds of the boot (exit 125: a
+#              boot that hung, seen about once in a hundred TCG boots; the
+#              caller may boot again); needs -o, where the guest leaves a
+#              start mark
 #   -M         do not insmod the module before CMD
 #   -C "KO..." after CMD and the checks of its run, load these canary
 #              modules (a debug kernel's kasan_test_module, kmemleak-test)
@@ -23,7 +28,8 @@
 # The guest sees the host's files read-only (this checkout included), runs as
 # root, and its exit status is returned.  KVM is used only where the CPU has
 # vmx or svm; otherwise QEMU emulates (TCG).  Only one VM runs at a time on
-# this machine: a second caller waits for the first (flock).
+# this machine: a second caller waits for the first (flock on
+# $TCPTUNE_VM_LOCK, default /tmp/tcptune-vm.lock).
 #
 # A crash, oops, WARN, BUG, KASAN/KFENCE/UBSAN report, lockdep or RCU splat,
 # ... in the guest's kernel log during the run fails the run (exit 99), with
@@ -36,17 +42,19 @@ kernel=
 ko=$top/module/tcptune.ko
 outdir=
 secs=
+boot=
 load=1
 canary=
-while getopts "k:m:o:t:MC:" opt; do
+while getopts "k:m:o:t:b:MC:" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	m) ko=$OPTARG ;;
 	o) outdir=$OPTARG ;;
 	t) secs=$OPTARG ;;
+	b) boot=$OPTARG ;;
 	M) load=0 ;;
 	C) canary=$OPTARG ;;
-	*) sed -n '4,21p' "$0" >&2; exit 2 ;;
+	*) sed -n '4,26p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -99,10 +107,46 @@ if [ -n "$canary" ]; then
 	guest="env TCPTUNE_CANARY=$(printf '%q' "$canary") TCPTUNE_CANARY_OUT=$(printf '%q' "$(cd "$outdir" && pwd)/canary.result") $guest"
 fi
 
-exec 9>/tmp/tcptune-vm.lock
+if [ -n "$boot" ]; then
+	[[ $boot =~ ^[1-9][0-9]*$ ]] || { echo "vm-run.sh: -b wants seconds, not '$boot'" >&2; exit 2; }
+	[ -n "$outdir" ] || { echo "vm-run.sh: -b needs -o" >&2; exit 2; }
+	started=$(cd "$outdir" && pwd)/.vm-started
+	guest="env TCPTUNE_STARTED=$(printf '%q' "$started") $guest"
+fi
+
+exec 9>"${TCPTUNE_VM_LOCK:-/tmp/tcptune-vm.lock}"
 flock 9
 # vng checks --rwdir paths relative to the current directory: run from /.
 cd /
+run=(vng "${args[@]}" --exec "$guest")
+# timeout signals its whole process group: vng and its qemu.
+[ -z "$secs" ] || run=(timeout --kill-after=30 "$secs" "${run[@]}")
+if [ -n "$boot" ]; then
+	# The VM in a session of its own, so that a hung boot is stopped whole.
+	rm -f "$started"
+	setsid "${run[@]}" </dev/null &
+	vm=$!
+	trap 'kill -TERM -- -$vm 2>/dev/null || true' INT TERM
+	for ((i = 0; i < boot; i++)); do
+		[ -e "$started" ] || ! kill -0 $vm 2>/dev/null && break
+		sleep 1
+	done
+	if [ ! -e "$started" ] && kill -0 $vm 2>/dev/null; then
+		echo "vm-run.sh: the guest did not start within $boot s: stopping the VM" >&2
+		kill -TERM -- -$vm 2>/dev/null || true
+		for ((i = 0; i < 10; i++)); do
+			kill -0 -- -$vm 2>/dev/null || break
+			sleep 1
+		done
+		kill -KILL -- -$vm 2>/dev/null || true
+		wait $vm 2>/dev/null || true
+		exit 125
+	fi
+	rc=0
+	wait $vm || rc=$?
+	rm -f "$started"
+	exit $rc
+fi
 if [ -n "$secs" ]; then
 	# timeout signals its whole process group: vng and its qemu.
 	exec timeout --kill-after=30 "$secs" vng "${args[@]}" --exec "$guest" </dev/null
