@@ -251,8 +251,7 @@ static int write_atomic(const char *path, const struct tt_algolist *al,
 	if (fd < 0) {
 		e = errno;
 		tt_err("metrics: -o %s: cannot create a file in its directory: %s", path, strerror(e));
-		status = e == ENOENT || e == ENOTDIR ? TT_EXIT_INVALID :
-			 e == EACCES || e == EPERM || e == EROFS ? TT_EXIT_PERM : TT_EXIT_KERNEL;
+		status = tt_file_exit(e);
 		free(tmp);
 		tmp = NULL;
 		goto out;
@@ -279,8 +278,7 @@ static int write_atomic(const char *path, const struct tt_algolist *al,
 fail:
 	e = errno;
 	tt_err("metrics: -o %s: %s", path, strerror(e));
-	status = e == EACCES || e == EPERM || e == EROFS ? TT_EXIT_PERM :
-		 e == EISDIR || e == ENOTDIR ? TT_EXIT_INVALID : TT_EXIT_KERNEL;
+	status = tt_file_exit(e);
 out:
 	if (f)
 		fclose(f);

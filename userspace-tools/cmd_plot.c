@@ -1078,8 +1078,8 @@ int cmd_plot(struct tt_ctx *ctx, int argc, char **argv)
 	} else {
 		out = strcmp(out_path, "-") ? fopen(out_path, "w") : stdout;
 		if (!out) {
+			r = tt_file_exit(errno);
 			tt_err("plot: %s: %s", out_path, strerror(errno));
-			r = TT_EXIT_INVALID;
 			goto out;
 		}
 		write_svg(out, &pl, title);

@@ -276,9 +276,12 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		if (!n && outpath && strcmp(outpath, "-")) {
 			out = fopen(outpath, "w");
 			if (!out) {
+				r = tt_file_exit(errno);
 				tt_err("watch: %s: %s", outpath, strerror(errno));
 				tt_socklist_free(&l);
-				return TT_EXIT_INVALID;
+				tt_filter_free(&f);
+				free(prev);
+				return r;
 			}
 		}
 		if (!n) {
@@ -308,6 +311,12 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		}
 		tt_socklist_free(&l);
 		n++;
+		/* a full disk or an I/O error: say so now, not at exit */
+		if (out != stdout && (fflush(out) || ferror(out))) {
+			r = tt_file_exit(errno);
+			tt_err("watch: writing %s: %s", outpath, strerror(errno));
+			break;
+		}
 		if (count >= 0 && n >= count)
 			break;
 		/* a fixed schedule: samples do not drift by the dump time */
@@ -320,8 +329,10 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 		while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
 			;
 	}
-	if (out != stdout)
-		fclose(out);
+	if (out != stdout && fclose(out) && !r) {
+		r = tt_file_exit(errno);
+		tt_err("watch: writing %s: %s", outpath, strerror(errno));
+	}
 	free(prev);
 	tt_filter_free(&f);
 	return r;

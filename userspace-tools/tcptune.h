@@ -102,6 +102,10 @@ int tt_getopt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc, char **arg
 /* ---- errors (util.c) ---- */
 void tt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tt_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The exit status of a failed -o FILE: no such directory, or a directory
+ * for a file: TT_EXIT_INVALID; not allowed (EACCES, EPERM, EROFS):
+ * TT_EXIT_PERM; anything else (ENOSPC, EIO): TT_EXIT_KERNEL. */
+int tt_file_exit(int err);
 
 /* ---- netlink (nl.c) ---- */
 int tt_enter_netns(struct tt_ctx *ctx);

@@ -300,6 +300,22 @@ void tt_json_print(struct tt_ctx *ctx, json_object *o)
 	puts(tt_json_str(ctx, o));
 }
 
+int tt_file_exit(int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENOTDIR:
+	case EISDIR:
+		return TT_EXIT_INVALID;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return TT_EXIT_PERM;
+	default:
+		return TT_EXIT_KERNEL;
+	}
+}
+
 double tt_now(void)
 {
 	struct timespec ts;

@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help summary metrics"
 
-tap_plan $((133 + 2 + 16 + 4))
+tap_plan $((133 + 2 + 16 + 4 + 2))
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -205,6 +205,11 @@ if [ $rc = 0 ] && [ "$(wc -l <"$W/a.csv")" = 2 ] && grep -q "^time,sk," "$W/a.cs
 else
 	tap_fail "watch -c 1 -a -o FILE (no module): header and the test's socket, exit 0" "exit $rc: $(head -3 "$W/a.csv")"
 fi
+# ... and where the file cannot take them (the control: the test above)
+run1 "watch -a -o /dev/full: the write fails, exit 5, says why" 5 \
+	'watch: writing /dev/full: No space left on device' "$TT" watch -c 2 -i 0.1 -a -o /dev/full dport "$port"
+run1 "watch -a -o NODIR/FILE: exit 2, no such directory" 2 \
+	"watch: $W/nodir/a.csv: No such file or directory" "$TT" watch -c 1 -a -o "$W/nodir/a.csv" dport "$port"
 kill $lpid 2>/dev/null; wait $lpid 2>/dev/null; lpid=
 
 # ---- plot ----------------------------------------------------------------------
