@@ -131,7 +131,9 @@ static void table(FILE *f, const struct tt_socklist *l, double now, double inter
 
 		tt_sock_addr(s, true, l1, sizeof(l1));
 		tt_sock_addr(s, false, p1, sizeof(p1));
-		if (s->v[TCPTUNE_SOCK_A_SSTHRESH] < 0x7fffffff && tt_has(s, TCPTUNE_SOCK_A_SSTHRESH))
+		/* as sockets shows them: no ssthresh in slow start, nor a listener's 0 */
+		if (tt_has(s, TCPTUNE_SOCK_A_SSTHRESH) && s->v[TCPTUNE_SOCK_A_SSTHRESH] &&
+		    !tt_sock_unset(s, TCPTUNE_SOCK_A_SSTHRESH))
 			snprintf(ssth, sizeof(ssth), "%llu",
 				 (unsigned long long)s->v[TCPTUNE_SOCK_A_SSTHRESH]);
 		snprintf(retr, sizeof(retr), "%llu/%llu",
@@ -147,7 +149,10 @@ static void table(FILE *f, const struct tt_socklist *l, double now, double inter
 				 tt_reno_phase_name((int)s->reno[TCPTUNE_RENO_A_PHASE]));
 		}
 		tt_fmt_ms(rtt, sizeof(rtt), s->v[TCPTUNE_SOCK_A_SRTT]);
-		tt_fmt_ms(mrtt, sizeof(mrtt), s->v[TCPTUNE_SOCK_A_MIN_RTT]);
+		if (tt_has(s, TCPTUNE_SOCK_A_MIN_RTT) && !tt_sock_unset(s, TCPTUNE_SOCK_A_MIN_RTT))
+			tt_fmt_ms(mrtt, sizeof(mrtt), s->v[TCPTUNE_SOCK_A_MIN_RTT]);
+		else
+			snprintf(mrtt, sizeof(mrtt), "-");
 		watch_rate(r1, sizeof(r1), s, TCPTUNE_SOCK_A_DELIVERY_RATE);
 		watch_rate(r2, sizeof(r2), s, TCPTUNE_SOCK_A_PACING_RATE);
 		if (tt_has(s, TT_F_GOODPUT))

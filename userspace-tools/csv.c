@@ -35,8 +35,8 @@ void tt_csv_header(FILE *f)
 static void cell(FILE *f, const struct tt_sock *s, int attr)
 {
 	fputc(',', f);
-	/* no min RTT sample yet: ~0 (as the text leaves it out) */
-	if (tt_has(s, attr) && !(attr == TCPTUNE_SOCK_A_MIN_RTT && s->v[attr] == 0xffffffffu))
+	/* no min RTT sample yet: ~0, or a listener's 0 (as the text leaves it out) */
+	if (tt_has(s, attr) && !(attr == TCPTUNE_SOCK_A_MIN_RTT && tt_sock_unset(s, attr)))
 		fprintf(f, "%llu", (unsigned long long)s->v[attr]);
 }
 

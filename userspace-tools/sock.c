@@ -584,13 +584,20 @@ void tt_model_print(const struct tt_sock *s, FILE *f)
 }
 
 /*
- * Not shown, as ss does not show it: a min RTT of ~0 (no sample yet), and
- * a listener's sacked (the kernel puts its backlog there).  Null in JSON.
+ * Not shown, as ss does not show it: a min RTT of ~0 (no sample yet: the
+ * module's tcp_min_rtt()) or 0 (a listener's, from sock_diag), and a
+ * listener's sacked (the kernel puts its backlog there).  Null in JSON.
  */
 static bool unset(const struct tt_sock *s, int attr)
 {
-	return (attr == TCPTUNE_SOCK_A_MIN_RTT && s->v[attr] == UNSET32) ||
+	return (attr == TCPTUNE_SOCK_A_MIN_RTT && (s->v[attr] == UNSET32 || !s->v[attr])) ||
 	       (attr == TCPTUNE_SOCK_A_SACKED && s->v[TCPTUNE_SOCK_A_STATE] == TCP_LISTEN_STATE);
+}
+
+bool tt_sock_unset(const struct tt_sock *s, int attr)
+{
+	return unset(s, attr) ||
+	       (attr == TCPTUNE_SOCK_A_SSTHRESH && s->v[attr] >= INFINITE_SSTHRESH);
 }
 
 /* A queue column: "-" when the source did not say. */
@@ -862,8 +869,7 @@ void tt_sock_jw(const struct tt_sock *s, struct tt_jw *w)
 
 		if (fl->fmt == F_MODELS || !tt_has(s, fl->attr))
 			continue;
-		if (unset(s, fl->attr) || (fl->fmt == F_RATE && !tt_rate_known(v)) ||
-		    (fl->attr == TCPTUNE_SOCK_A_SSTHRESH && v >= INFINITE_SSTHRESH))
+		if (tt_sock_unset(s, fl->attr) || (fl->fmt == F_RATE && !tt_rate_known(v)))
 			tt_jw_null(w, fl->json);
 		else if (fl->fmt == F_FLAG)
 			tt_jw_bool(w, fl->json, v != 0);

@@ -53,12 +53,13 @@ static const struct tt_sort_field sort_fields[] = {
 
 static const struct tt_sort_field *sort_by;	/* for the comparator */
 
-/* A value the socket has (an unset rate is none): sorted after the others. */
+/* A value the socket has (an unset rate, min RTT or ssthresh is none, as
+ * null in JSON): sorted after the others. */
 static bool sort_value(const struct tt_sock *s, uint64_t *v)
 {
 	int a = sort_by->attr;
 
-	if (!tt_has(s, a))
+	if (!tt_has(s, a) || tt_sock_unset(s, a))
 		return false;
 	*v = s->v[a];
 	if ((a == TCPTUNE_SOCK_A_PACING_RATE || a == TCPTUNE_SOCK_A_DELIVERY_RATE) &&

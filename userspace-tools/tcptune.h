@@ -495,6 +495,11 @@ const char *tt_algo_short(const char *name);
 int tt_knob_unknown(const struct tt_knobdb *db, const char *algo,
 		    const char *name, const char *given);
 
+/* A value the socket has in name only, null in JSON: a min RTT with no
+ * sample yet (~0, or a listener's 0), a listener's sacked (its backlog),
+ * ssthresh in slow start (>= 0x7fffffff). */
+bool tt_sock_unset(const struct tt_sock *s, int attr);
+
 /*
  * A rate in bytes/s (the kernel's unit) that is known: ~0 is the kernel's
  * "not set" (sk_pacing_rate of a socket in SYN-SENT, a BBR estimate before

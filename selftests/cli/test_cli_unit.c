@@ -959,6 +959,34 @@ static void test_watch_deltas(void)
 	free(prev);
 }
 
+/* --sort: a value the socket has in name only (null in JSON) sorts last. */
+static void test_sort_unset(void)
+{
+	static const struct { const char *by; int attr; uint64_t v[3]; } c[] = {
+		{ "minrtt", TCPTUNE_SOCK_A_MIN_RTT, { 5000, 0xffffffffu, 1000 } },
+		{ "ssthresh", TCPTUNE_SOCK_A_SSTHRESH, { 20, 0x7fffffffu, 10 } },
+	};
+	struct tt_sock sv[3];
+	struct tt_socklist l = { .v = sv, .cap = 3 };
+	size_t i, k;
+
+	for (i = 0; i < 2; i++) {
+		memset(sv, 0, sizeof(sv));
+		for (k = 0; k < 3; k++) {
+			tt_sock_set(&sv[k], TCPTUNE_SOCK_A_COOKIE, k + 1);
+			tt_sock_set(&sv[k], c[i].attr, c[i].v[k]);
+		}
+		l.n = 3;
+		tt_sort_apply(&l, tt_sort_find("sockets", c[i].by), -1);
+		check(sv[0].v[c[i].attr] == c[i].v[0] && sv[1].v[c[i].attr] == c[i].v[2] &&
+		      sv[2].v[c[i].attr] == c[i].v[1],
+		      "--sort %s: %llu, %llu, then the unset one (%llu %llu %llu)", c[i].by,
+		      (unsigned long long)c[i].v[0], (unsigned long long)c[i].v[2],
+		      (unsigned long long)sv[0].v[c[i].attr], (unsigned long long)sv[1].v[c[i].attr],
+		      (unsigned long long)sv[2].v[c[i].attr]);
+	}
+}
+
 /* The models' text and JSON, and monitor's event, from one table. */
 static void test_models(void)
 {
@@ -1748,7 +1776,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..189\n");
+	printf("TAP version 13\n1..191\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -1846,6 +1874,7 @@ int main(void)
 	test_diag_cc();
 	test_owners();
 	test_watch_deltas();
+	test_sort_unset();
 	test_json_writer();
 	return tap_failed ? 1 : 0;
 }
