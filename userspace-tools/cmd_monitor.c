@@ -219,8 +219,11 @@ static void event_print(struct tt_ctx *ctx, const struct event *e, double now, i
 		json_object *o = json_object_new_object();
 		char buf[64];
 
-		/* seconds since the epoch, to the microsecond, as printed */
-		json_object_object_add(o, "time", json_object_new_double((double)sec + usec / 1e6));
+		/* seconds since the epoch, to the microsecond, as printed (not
+		 * %.17g's binary tail: .1119881 for .111988) */
+		snprintf(buf, sizeof(buf), "%lld.%06ld", (long long)sec, usec);
+		json_object_object_add(o, "time",
+				       json_object_new_double_s((double)sec + usec / 1e6, buf));
 		if (e->has_ts)
 			json_object_object_add(o, "timestamp_ns", json_object_new_uint64(e->ts_ns));
 		json_object_object_add(o, "event", json_object_new_string(event_name(e->type)));

@@ -300,8 +300,11 @@ int cmd_watch(struct tt_ctx *ctx, int argc, char **argv)
 			fflush(out);
 		} else if (ctx->json) {
 			json_object *o = json_object_new_object(), *arr = json_object_new_array();
+			char ts[32];
 
-			json_object_object_add(o, "time", json_object_new_double(now));
+			/* to the microsecond, as monitor's (not %.17g's binary tail) */
+			snprintf(ts, sizeof(ts), "%.6f", now);
+			json_object_object_add(o, "time", json_object_new_double_s(now, ts));
 			json_object_object_add(o, "interval_s", json_object_new_double(interval));
 			for (k = 0; k < l.n; k++)
 				json_object_array_add(arr, tt_sock_json(&l.v[k]));

@@ -285,14 +285,84 @@ void tt_jw_bool(struct tt_jw *w, const char *key, bool v)
 		tt_out_mem(w->o, "false", 5);
 }
 
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629), 0 if none. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;	/* overlong */
+	else if (s[0] == 0xed)
+		hi = 0x9f;	/* surrogates */
+	else if (s[0] == 0xf0)
+		lo = 0x90;	/* overlong */
+	else if (s[0] == 0xf4)
+		hi = 0x8f;	/* above U+10FFFF */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * JSON text is UTF-8 (RFC 8259): a string that is not (a process name is
+ * any 15 bytes, and may end inside a character; a cgroup directory any
+ * bytes) gets U+FFFD for each byte that starts no well-formed sequence.
+ * NULL if s is well-formed (the usual case: nothing allocated) or on ENOMEM.
+ */
+char *tt_utf8_fix(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, len = 0;
+	char *out, *q;
+
+	for (; *p; p += n ? n : 1, len += n ? n : 3)
+		n = utf8_seq(p);
+	if (len == strlen(s))
+		return NULL;
+	out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	for (p = (const unsigned char *)s, q = out; *p; p += n ? n : 1) {
+		n = utf8_seq(p);
+		if (n) {
+			memcpy(q, p, n);
+			q += n;
+		} else {
+			memcpy(q, "\xef\xbf\xbd", 3);
+			q += 3;
+		}
+	}
+	*q = '\0';
+	return out;
+}
+
 void tt_jw_str(struct tt_jw *w, const char *key, const char *v)
 {
+	char *fixed = tt_utf8_fix(v);
+
+	if (fixed)
+		v = fixed;
 	if (!w->o) {
 		jw_add(w, key, json_object_new_string(v));
-		return;
+	} else {
+		jw_key(w, key);
+		jw_escaped(w->o, v);
 	}
-	jw_key(w, key);
-	jw_escaped(w->o, v);
+	free(fixed);
 }
 
 void tt_jw_double(struct tt_jw *w, const char *key, double v)

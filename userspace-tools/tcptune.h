@@ -102,6 +102,9 @@ int tt_getopt(struct tt_ctx *ctx, const struct tt_cmd *cmd, int argc, char **arg
 /* ---- errors (util.c) ---- */
 void tt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tt_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* s with U+FFFD for each byte of it that is not well-formed UTF-8; NULL
+ * if s is well-formed (out.c; JSON strings go through it). */
+char *tt_utf8_fix(const char *s);
 /* The exit status of a failed -o FILE: no such directory, or a directory
  * for a file: TT_EXIT_INVALID; not allowed (EACCES, EPERM, EROFS):
  * TT_EXIT_PERM; anything else (ENOSPC, EIO): TT_EXIT_KERNEL. */

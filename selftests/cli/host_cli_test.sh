@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help summary metrics"
 
-tap_plan $((133 + 2 + 16 + 4 + 4))
+tap_plan $((133 + 2 + 16 + 4 + 5))
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -212,6 +212,8 @@ run "watch -a (table) of the listener: SSTHRESH and MINRTT are \"-\"" 0 '^- -$' 
 	bash -c "'$TT' watch -c 1 -a state listening sport = :$port 2>/dev/null | awk 'NR > 2 { print \$7, \$9 }'"
 run "watch -a (table) of the connection: MINRTT in ms (control)" 0 '^- [0-9.]*[1-9][0-9.]*$' \
 	bash -c "'$TT' watch -c 1 -a dport $port 2>/dev/null | awk 'NR > 2 { print \$7, \$9 }'"
+run "watch -j: time in seconds to the microsecond, six decimals (no %.17g tail)" 0 '^"time": ?[0-9]{10}\.[0-9]{6},' \
+	bash -c "'$TT' -j watch -c 1 -a dport $port 2>/dev/null | grep -o '\"time\": *[0-9.]*,'"
 # ... and where the file cannot take them (the control: the test above)
 run1 "watch -a -o /dev/full: the write fails, exit 5, says why" 5 \
 	'watch: writing /dev/full: No space left on device' "$TT" watch -c 2 -i 0.1 -a -o /dev/full dport "$port"

@@ -959,6 +959,49 @@ static void test_watch_deltas(void)
 	free(prev);
 }
 
+/* JSON strings are UTF-8: each byte that starts no well-formed sequence
+ * becomes U+FFFD; well-formed strings are left alone (nothing allocated). */
+static void test_utf8(void)
+{
+	static const struct { const char *in, *want; } c[] = {
+		{ "python3", NULL },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", NULL },
+		{ "ab\xc3", "ab\xef\xbf\xbd" },			/* cut inside a character */
+		{ "\xc0\xafx", "\xef\xbf\xbd\xef\xbf\xbdx" },	/* overlong */
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },	/* a surrogate */
+		{ "\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xff", "\xef\xbf\xbd" },
+	};
+	struct tt_out o;
+	struct tt_jw w;
+	char *buf = NULL, *fixed;
+	size_t len = 0, i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		fixed = tt_utf8_fix(c[i].in);
+		check(c[i].want ? fixed && !strcmp(fixed, c[i].want) : !fixed,
+		      "UTF-8 for JSON, case %zu: %s", i, c[i].want ? "U+FFFD for the bad bytes" :
+		      "well-formed, left as it is");
+		free(fixed);
+	}
+	/* both JSON paths: written as made, and json-c's tree */
+	f = open_memstream(&buf, &len);
+	tt_out_init(&o, f);
+	tt_jw_text(&w, &o);
+	tt_jw_str(&w, NULL, "py\xe2\x82");
+	tt_out_flush(&o);
+	fclose(f);
+	check(buf && !strcmp(buf, "\"py\xef\xbf\xbd\xef\xbf\xbd\""),
+	      "JSON as made: a name cut inside a character is well-formed UTF-8 (%s)", buf ? buf : "");
+	free(buf);
+	tt_jw_tree(&w, NULL);
+	tt_jw_str(&w, NULL, "py\xe2\x82");
+	check(w.root && !strcmp(json_object_get_string(w.root), "py\xef\xbf\xbd\xef\xbf\xbd"),
+	      "JSON through json-c: the same");
+	json_object_put(w.root);
+}
+
 /* --sort: a value the socket has in name only (null in JSON) sorts last. */
 static void test_sort_unset(void)
 {
@@ -1776,7 +1819,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..191\n");
+	printf("TAP version 13\n1..200\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -1875,6 +1918,7 @@ int main(void)
 	test_owners();
 	test_watch_deltas();
 	test_sort_unset();
+	test_utf8();
 	test_json_writer();
 	return tap_failed ? 1 : 0;
 }
