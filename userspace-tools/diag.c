@@ -274,7 +274,8 @@ static int diag_dump(struct tt_ctx *ctx, int family, uint32_t states, uint8_t ex
 		if (bclen > 0)
 			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, (size_t)bclen, bc);
 
-		if (tt_nl_talk(ctx, nl, nlh, sizeof(*req), tt_diag_cb, out, &err) < 0) {
+		if (tt_nl_talk(ctx, nl, nlh, sizeof(*req), sizeof(struct inet_diag_msg),
+			       tt_diag_cb, out, &err) < 0) {
 			/* no IPv6 in this kernel is not an error */
 			if (families[i] == AF_INET6 &&
 			    (err.error == ENOENT || err.error == EAFNOSUPPORT))

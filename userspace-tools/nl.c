@@ -265,7 +265,7 @@ int tt_nl_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 }
 
 int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
-	       struct nlmsghdr *nlh, size_t extra_hdr, tt_msg_cb cb,
+	       struct nlmsghdr *nlh, size_t req_hdr, size_t reply_hdr, tt_msg_cb cb,
 	       void *data, struct tt_nlerr *err)
 {
 	size_t bufsz = MNL_SOCKET_BUFFER_SIZE * 4;
@@ -275,7 +275,7 @@ int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
 	int ret = -1, r;
 
 	memset(err, 0, sizeof(*err));
-	debug_dump(ctx, "sent", nlh, nlh->nlmsg_len, extra_hdr);
+	debug_dump(ctx, "sent", nlh, nlh->nlmsg_len, req_hdr);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		err->error = errno;
 		return -1;
@@ -294,8 +294,8 @@ int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
 			goto out;
 		}
 		ctx->rx_bytes += (uint64_t)n;
-		debug_dump(ctx, "received", buf, (size_t)n, extra_hdr);
-		r = tt_nl_replies(buf, (size_t)n, seq, portid, extra_hdr, cb, data, err);
+		debug_dump(ctx, "received", buf, (size_t)n, reply_hdr);
+		r = tt_nl_replies(buf, (size_t)n, seq, portid, reply_hdr, cb, data, err);
 		if (r < 0)
 			goto out;
 		/* A do request without NLM_F_ACK ends with its one reply. */
@@ -467,7 +467,7 @@ int tt_genl_open(struct tt_ctx *ctx)
 	g->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, TCPTUNE_GENL_NAME);
 
-	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(*g), tt_family_cb, ctx, &err) < 0) {
+	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(*g), sizeof(*g), tt_family_cb, ctx, &err) < 0) {
 		if (err.error == ENOENT) {
 			report_missing_family(ctx);
 			ctx->no_family = true;

@@ -157,10 +157,13 @@ struct nlmsghdr *tt_genl_msg(struct tt_ctx *ctx, char *buf, uint8_t cmd,
 			     uint16_t flags);
 /*
  * Send nlh and read replies until the ack or the end of the dump, calling
- * cb for every data message.  Returns 0, or -1 with *err filled.
+ * cb for every data message.  req_hdr and reply_hdr are the fixed headers
+ * after the nlmsghdr of the request and of a data reply (genetlink: both
+ * a genlmsghdr; sock_diag: inet_diag_req_v2, then inet_diag_msg).
+ * Returns 0, or -1 with *err filled.
  */
 int tt_nl_talk(struct tt_ctx *ctx, struct mnl_socket *nl,
-	       struct nlmsghdr *nlh, size_t extra_hdr, tt_msg_cb cb,
+	       struct nlmsghdr *nlh, size_t req_hdr, size_t reply_hdr, tt_msg_cb cb,
 	       void *data, struct tt_nlerr *err);
 /*
  * The part of tt_nl_talk that reads: the messages of buf[0..len) that

@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help summary metrics"
 
-tap_plan $((133 + 2 + 16 + 4 + 5))
+tap_plan $((133 + 2 + 16 + 4 + 6))
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -195,6 +195,29 @@ run "sockets -a -P: this test's own process holds the connection, as ss -p says"
 ck=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["sk"])' "$W/a.json" 2>/dev/null)
 run "sockets -a: the cookie is the one ss -e prints" 0 "sk:$ck\b" bash -c "[ -n '$ck' ] && ss -tie dport = :$port"
 run "sockets -a sk COOKIE: that socket only" 0 "\"sk\": ?\"$ck\"" bash -c "'$TT' -j sockets -a sk '$ck'"
+# -d: a sock_diag reply is decoded with its own header (inet_diag_msg, 72
+# bytes: 18 lines), then its attributes, INET_DIAG_INFO (2) among them
+# (it was read as the request's 56, and the attributes from 16 bytes early)
+why=$("$TT" -d sockets -a dport = :"$port" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' | $PY -c '
+import re, sys
+lines, msg, seen = sys.stdin.read().split("\n"), None, []
+for i, l in enumerate(lines):
+    if l.startswith("--- received") and i + 3 < len(lines) and "| 00020 |" in lines[i + 3]:
+        msg = i
+        break
+if msg is None:
+    print("no sock_diag reply in the dump"); sys.exit()
+hdr = attrs = 0
+for l in lines[msg + 1:]:
+    if l.startswith("--- "): break
+    if "extra header" in l: hdr += 1
+    m = re.match(r"\|0*(\d+)\|..\|0*(\d+)\|", l)
+    if m: seen.append(int(m.group(2)))
+if hdr != 18: print("header of %d lines, not 18 (inet_diag_msg)" % hdr)
+if 2 not in seen: print("no INET_DIAG_INFO attribute; types", seen)
+')
+[ -z "$why" ] && tap_ok "sockets -a -d: a sock_diag reply decoded with inet_diag_msg, then its attributes" ||
+	tap_fail "sockets -a -d: a sock_diag reply decoded with inet_diag_msg, then its attributes" "$why"
 run "sockets -a algo nosuch: exit 2" 2 'unknown algorithm "nosuch"' "$TT" sockets -a algo nosuch
 run1 "sockets -a (no module): the whole list, exit 0, a note (not an error) says why" 0 \
 	'^[^t]*\(the tcptune module is not loaded: no socket uses its algorithms\)' "$TT" -a
