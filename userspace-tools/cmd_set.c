@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "tcptune.h"
 
@@ -136,6 +137,30 @@ int cmd_set(struct tt_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 
+	/*
+	 * A value that is no value of any knob is the user's error whether
+	 * or not the module is there (it was "not loaded", exit 4); the
+	 * knob's range, where the module can say it.
+	 */
+	for (i = 0; i < n; i++) {
+		const struct tt_knob *k = NULL;
+		struct stat st;
+		uint32_t v;
+
+		if (!parse_value(as[i].text, NULL, &v))
+			continue;
+		if (!force && !stat("/sys/module/tcptune", &st) && !tt_knobdb_load(ctx, &db))
+			k = tt_knobdb_find(&db, as[i].algo, as[i].name);
+		tt_err("%s.%s: invalid value \"%s\"", as[i].algo, as[i].name, as[i].text);
+		if (k)
+			tt_note("expected an integer in %u..%u (%s)", k->min, k->max, k->unit);
+		else
+			tt_note("expected an unsigned 32-bit integer, or on/off (yes/no, true/false)");
+		tt_note("nothing was changed");
+		r = TT_EXIT_INVALID;
+		goto out;
+	}
+
 	if (!force) {
 		r = tt_knobdb_load(ctx, &db);
 		if (r)
@@ -163,6 +188,7 @@ int cmd_set(struct tt_ctx *ctx, int argc, char **argv)
 					as[i].knob->max, as[i].knob->unit);
 			else
 				tt_note("expected an unsigned 32-bit integer");
+			tt_note("nothing was changed");
 			r = TT_EXIT_INVALID;
 			goto out;
 		}

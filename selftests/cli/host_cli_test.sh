@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help summary metrics"
 
-tap_plan $((133 + 2 + 16 + 4 + 6))
+tap_plan $((133 + 2 + 16 + 4 + 8))
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -98,6 +98,11 @@ run "set (nothing): exit 1" 1 'nothing to set' "$TT" set
 run "set reno.beta (no =): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set reno.beta
 run "set beta=5 (no algorithm): exit 1" 1 'ALGO.KNOB=VALUE' "$TT" set beta=5
 run "set reno.beta=1 reno.beta=2: given twice, exit 1" 1 'given twice' "$TT" set reno.beta=1 reno.beta=2
+# a value that is no knob's, refused before the kernel is asked (no module
+# here: a good value gets exit 4, below); it got "not loaded"
+run1 "set reno.beta=abc: invalid value, exit 2, nothing changed" 2 \
+	'reno.beta: invalid value "abc".*nothing was changed' "$TT" set reno.beta=abc
+run1 "set -f reno.beta=-5: invalid value, exit 2" 2 'invalid value "-5"' "$TT" set -f reno.beta=-5
 # a request that does not fit in the CLI's buffer: refused before anything
 # is sent (no "--- sent" from --debug, not even the family lookup)
 long=$(head -c 20000 /dev/zero | tr '\0' x)
