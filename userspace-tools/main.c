@@ -393,15 +393,35 @@ int tt_main(int argc, char **argv)
 	argc -= i;
 	argv += i;
 	if (argc == 0 || argv[0][0] == '-') {
-		/* bare `tcptune` (or `tcptune -a`): tcptune sockets */
+		/*
+		 * A command's options before it (`tcptune -a watch -c 1`): the
+		 * first word that is a command's whole name is the command, and
+		 * the options go after it.  None: bare `tcptune` (or `tcptune
+		 * -a`), which is tcptune sockets.
+		 */
 		char **v = calloc((size_t)argc + 2, sizeof(char *));
+		int j = 0;
 
 		if (!v)
 			return TT_EXIT_KERNEL;
-		v[0] = dflt[0];
-		memcpy(v + 1, argv, (size_t)argc * sizeof(char *));
+		for (j = 0; j < argc; j++) {
+			const struct tt_cmd *c;
+
+			for (c = tt_cmds; c->name && strcmp(c->name, argv[j]); c++)
+				;
+			if (c->name)
+				break;
+		}
+		if (j < argc) {
+			v[0] = argv[j];
+			memcpy(v + 1, argv, (size_t)j * sizeof(char *));
+			memcpy(v + 1 + j, argv + j + 1, (size_t)(argc - j - 1) * sizeof(char *));
+		} else {
+			v[0] = dflt[0];
+			memcpy(v + 1, argv, (size_t)argc * sizeof(char *));
+			argc++;
+		}
 		argv = v;
-		argc++;
 	}
 	cmd = cmd_lookup(argv[0], &r);
 	if (!cmd && r > 1) {

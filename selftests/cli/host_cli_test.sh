@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help summary metrics"
 
-tap_plan $((133 + 2 + 16 + 4 + 8))
+tap_plan $((133 + 2 + 16 + 4 + 10))
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -223,6 +223,12 @@ if 2 not in seen: print("no INET_DIAG_INFO attribute; types", seen)
 ')
 [ -z "$why" ] && tap_ok "sockets -a -d: a sock_diag reply decoded with inet_diag_msg, then its attributes" ||
 	tap_fail "sockets -a -d: a sock_diag reply decoded with inet_diag_msg, then its attributes" "$why"
+# a command's options before it, as the man page allows (it took the
+# command for a filter word of the default sockets)
+run "tcptune -a sockets dport = :PORT: the command's option first, the connection listed" 0 \
+	"^ESTAB .*127\.0\.0\.1:$port " "$TT" -a sockets dport = :"$port"
+run "tcptune -a watch -c 1 dport PORT: watch with -a, exit 0" 0 "127\.0\.0\.1:$port" \
+	"$TT" -a watch -c 1 dport "$port"
 run "sockets -a algo nosuch: exit 2" 2 'unknown algorithm "nosuch"' "$TT" sockets -a algo nosuch
 run1 "sockets -a (no module): the whole list, exit 0, a note (not an error) says why" 0 \
 	'^[^t]*\(the tcptune module is not loaded: no socket uses its algorithms\)' "$TT" -a
