@@ -98,6 +98,25 @@ int tt_algo_check(struct tt_ctx *ctx, struct tt_filter *f, bool all)
 	int r;
 
 	memset(&l, 0, sizeof(l));
+	/*
+	 * With -a, an algorithm of tcp_available_congestion_control by its
+	 * own name is that one alone (algo bbr: the kernel's; tcptune_bbr:
+	 * ours); the short names of ours are theirs only where no algorithm
+	 * of the kernel has that name.
+	 */
+	if (all && !tt_read_sysctl("/proc/sys/net/ipv4/tcp_available_congestion_control",
+				   avail, sizeof(avail))) {
+		for (tok = strtok_r(avail, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			if (strcasecmp(tok, name))
+				continue;
+			f->algo_exact = true;
+			snprintf(f->kalgo, sizeof(f->kalgo), "%s",
+				 strncmp(tok, "tcptune_", 8) ? "" : tok);
+			f->algo_checked = !ctx->no_family;
+			return 0;
+		}
+		avail[0] = '\0';
+	}
 	if (!(all && ctx->no_family)) {
 		r = tt_algos_load(ctx, &l);
 		if (r)

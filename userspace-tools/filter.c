@@ -857,7 +857,8 @@ bool tt_filter_match(const struct tt_filter *f, const struct tt_sock *s)
 
 bool tt_filter_match_outer(const struct tt_filter *f, const struct tt_sock *s)
 {
-	if (f->algo && !tt_algo_match(f->algo, s->algo))
+	if (f->algo && !(f->algo_exact ? !strcasecmp(f->algo, s->algo) :
+			 tt_algo_match(f->algo, s->algo)))
 		return false;
 	if (f->family && s->family != f->family)
 		return false;

@@ -420,6 +420,7 @@ struct tt_filter {
 	const char *algo;	/* as given; matched loosely (reno = tcptune_reno) */
 	char kalgo[32];		/* tcptune's name of it ("tcptune_reno"), or "" */
 	bool algo_checked;	/* kalgo is known (tt_algo_check ran) */
+	bool algo_exact;	/* -a: algo is an available algorithm's own name */
 	bool states_set;	/* state/exclude given: states is the TCP state mask */
 	uint32_t states;
 	int family;		/* -4/-6: AF_INET/AF_INET6, 0: both */

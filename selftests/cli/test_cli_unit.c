@@ -1002,6 +1002,31 @@ static void test_utf8(void)
 	json_object_put(w.root);
 }
 
+/* algo: ours by their short names (the tcptune dump); with -a and a name
+ * of tcp_available_congestion_control (algo_exact), that algorithm alone. */
+static void test_algo_exact(void)
+{
+	struct tt_filter f;
+	struct tt_sock k, ours;
+
+	memset(&k, 0, sizeof(k));
+	memset(&ours, 0, sizeof(ours));
+	snprintf(k.algo, sizeof(k.algo), "bbr");
+	snprintf(ours.algo, sizeof(ours.algo), "tcptune_bbr");
+	tt_filter_init(&f);
+	f.algo = "bbr";
+	check(tt_filter_match_outer(&f, &k) && tt_filter_match_outer(&f, &ours),
+	      "algo bbr, our short name: tcptune_bbr and bbr");
+	f.algo_exact = true;
+	check(tt_filter_match_outer(&f, &k) && !tt_filter_match_outer(&f, &ours),
+	      "-a algo bbr, the kernel's bbr available: bbr alone, not tcptune_bbr");
+	f.algo = "tcptune_bbr";
+	check(!tt_filter_match_outer(&f, &k) && tt_filter_match_outer(&f, &ours),
+	      "-a algo tcptune_bbr: ours alone");
+	f.algo = NULL;
+	tt_filter_free(&f);
+}
+
 /* --sort: a value the socket has in name only (null in JSON) sorts last. */
 static void test_sort_unset(void)
 {
@@ -1819,7 +1844,7 @@ int main(void)
 	char *membuf = NULL;
 	size_t memlen = 0;
 
-	printf("TAP version 13\n1..200\n");
+	printf("TAP version 13\n1..203\n");
 
 	/* edit distance */
 	check(tt_edit_distance("beta", "beta") == 0, "distance of equal names is 0");
@@ -1918,6 +1943,7 @@ int main(void)
 	test_owners();
 	test_watch_deltas();
 	test_sort_unset();
+	test_algo_exact();
 	test_utf8();
 	test_json_writer();
 	return tap_failed ? 1 : 0;
