@@ -18,8 +18,10 @@ const struct tt_cmd tt_cmds[] = {
 	  "sockets using a tcptune algorithm, in ss -tie terms (-a: every TCP socket)",
 	  "  -a, --all         also every other TCP socket (sock_diag), with its tcp_info,\n"
 	  "                    algorithm name and the kernel algorithm's own state\n"
-	  "                    (bbr:(...), dctcp:(...)): a better `ss -tie`; the kernel\n"
-	  "                    runs the filter (inet_diag bytecode), as for ss\n"
+	  "                    (bbr:(...), dctcp:(...)), as `ss -tie` names them (the\n"
+	  "                    fields below; not ss's pmtu, rcvmss, advmss, segs_*,\n"
+	  "                    last*, rcv_*); the kernel runs the filter (inet_diag\n"
+	  "                    bytecode), as for ss\n"
 	  "  -4, --ipv4        IPv4 sockets only\n"
 	  "  -6, --ipv6        IPv6 sockets only\n"
 	  "  -P, --processes   the processes holding each socket, as ss -p:\n"
