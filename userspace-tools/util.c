@@ -203,7 +203,8 @@ char *tt_fmt_ms(char *buf, size_t len, uint64_t us)
 	return buf;
 }
 
-/* Strict: digits only (decimal, or 0x hex), no sign, no trailing text. */
+/* Strict: digits only, no sign, no trailing text; base 0 is C's (decimal,
+ * 0x hex, 0 octal: 070 is 56), as the kernel reads a sysctl and ip a number. */
 int tt_parse_u64(const char *s, uint64_t *out, int base)
 {
 	unsigned long long v;
