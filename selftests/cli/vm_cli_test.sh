@@ -28,7 +28,7 @@ OUT=${1:-$(mktemp -d)}
 mkdir -p "$OUT"
 W=$(mktemp -d)		# scratch for outputs
 
-tap_plan 84
+tap_plan 86
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 
@@ -277,6 +277,13 @@ run "sockets algo reno: only the reno socket" 0 '' bash -c \
 	"out=\$('$TT' -n $TOPO_SND -j sockets algo reno) && $PY -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(not (d and all(s[\"algo\"]==\"tcptune_reno\" for s in d)))' \"\$out\""
 run "sockets -a algo cubic: only cubic" 0 '' bash -c \
 	"out=\$('$TT' -n $TOPO_SND -j sockets -a algo cubic) && $PY -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(not (d and all(s[\"algo\"]==\"cubic\" for s in d)))' \"\$out\""
+# with -a an available algorithm's own name is that one alone: the kernel's
+# reno (always there; no socket of it here), not tcptune_reno by its short
+# name; tcptune_reno by its whole name (control)
+run "sockets -a algo reno: the kernel's reno only, so none (not tcptune_reno)" 0 '^\[\]$' \
+	"$TT" -n $TOPO_SND -j sockets -a algo reno
+run "sockets -a algo tcptune_reno: ours, by its own name" 0 '' bash -c \
+	"out=\$('$TT' -n $TOPO_SND -j sockets -a algo tcptune_reno) && $PY -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(not (d and all(s[\"algo\"]==\"tcptune_reno\" for s in d)))' \"\$out\""
 run "sockets algo renoo: exit 2, suggests reno" 2 'did you mean: .*reno' "$TT" -n $TOPO_SND sockets algo renoo
 run "sockets dport 6002 src 2001:db8::/32: the IPv6 bbr socket only" 0 'tcptune_bbr' \
 	bash -c "out=\$('$TT' -n $TOPO_SND sockets dport 6002 src 2001:db8::/32) && echo \"\$out\" && ! grep -q tcptune_reno <<<\"\$out\""
