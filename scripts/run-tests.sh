@@ -374,15 +374,17 @@ vm_stage() {
 
 	say "== VM: $label ($kernel), suites: $list; bound $bound s; log in $vlog"
 	t0=$(date +%s)
-	: >"$vlog"
-	# A boot that hangs (no guest after $VM_BOOT_BOUND s; vm-run.sh -b,
-	# exit 125) is booted once more: nothing ran in it.
+	# A boot that hangs (no guest after $VM_BOOT_BOUND s: vm-run.sh -b,
+	# exit 125, and run-all.sh never ran) is booted once more; its log is
+	# kept apart ($vlog.hung), so that what is judged is the last boot's.
+	rm -f "$vlog.hung"
 	for boot in 1 2; do
 		timeout -k 60 $((bound + 120)) scripts/vm-run.sh -b "$VM_BOOT_BOUND" \
-			"${args[@]}" -- "${runall[@]}" >>"$vlog" 2>&1 </dev/null
+			"${args[@]}" -- "${runall[@]}" >"$vlog" 2>&1 </dev/null
 		vmrc=$?
-		[ $vmrc = 125 ] && [ $boot = 1 ] || break
-		say "the $label boot hung (no guest after $VM_BOOT_BOUND s): booting again"
+		[ $vmrc = 125 ] && [ $boot = 1 ] && [ ! -e "$out/run-all.rc" ] || break
+		mv "$vlog" "$vlog.hung"
+		say "the $label boot hung (no guest after $VM_BOOT_BOUND s; log: $vlog.hung): booting again"
 		timing "waits" "hung boot ($label)" "$VM_BOOT_BOUND"
 	done
 	t=$(( $(date +%s) - t0 ))

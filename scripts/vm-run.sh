@@ -122,28 +122,39 @@ run=(vng "${args[@]}" --exec "$guest")
 # timeout signals its whole process group: vng and its qemu.
 [ -z "$secs" ] || run=(timeout --kill-after=30 "$secs" "${run[@]}")
 if [ -n "$boot" ]; then
-	# The VM in a session of its own, so that a hung boot is stopped whole.
+	# The VM in a session of its own, so that a hung boot is stopped
+	# whole; so is the VM when this script is stopped (HUP, INT, QUIT,
+	# TERM: a terminal that hangs up no longer reaches it).  Only a
+	# SIGKILL of this script leaves it running, as it did timeout's.
+	vm=
+	stop_vm() {
+		[ -n "$vm" ] || return 0
+		kill -TERM -- -"$vm" 2>/dev/null || return 0
+		for ((i = 0; i < 10; i++)); do
+			kill -0 -- -"$vm" 2>/dev/null || return 0
+			sleep 1
+		done
+		kill -KILL -- -"$vm" 2>/dev/null || true
+	}
+	trap 'stop_vm; exit 129' HUP
+	trap 'stop_vm; exit 130' INT
+	trap 'stop_vm; exit 131' QUIT
+	trap 'stop_vm; exit 143' TERM
 	rm -f "$started"
 	setsid "${run[@]}" </dev/null &
 	vm=$!
-	trap 'kill -TERM -- -$vm 2>/dev/null || true' INT TERM
 	for ((i = 0; i < boot; i++)); do
-		[ -e "$started" ] || ! kill -0 $vm 2>/dev/null && break
+		[ -e "$started" ] || ! kill -0 "$vm" 2>/dev/null && break
 		sleep 1
 	done
-	if [ ! -e "$started" ] && kill -0 $vm 2>/dev/null; then
+	if [ ! -e "$started" ] && kill -0 "$vm" 2>/dev/null; then
 		echo "vm-run.sh: the guest did not start within $boot s: stopping the VM" >&2
-		kill -TERM -- -$vm 2>/dev/null || true
-		for ((i = 0; i < 10; i++)); do
-			kill -0 -- -$vm 2>/dev/null || break
-			sleep 1
-		done
-		kill -KILL -- -$vm 2>/dev/null || true
-		wait $vm 2>/dev/null || true
+		stop_vm
+		wait "$vm" 2>/dev/null || true
 		exit 125
 	fi
 	rc=0
-	wait $vm || rc=$?
+	wait "$vm" || rc=$?
 	rm -f "$started"
 	exit $rc
 fi

@@ -99,23 +99,34 @@ int tt_algo_check(struct tt_ctx *ctx, struct tt_filter *f, bool all)
 
 	memset(&l, 0, sizeof(l));
 	/*
-	 * With -a, an algorithm of tcp_available_congestion_control by its
-	 * own name is that one alone (algo bbr: the kernel's; tcptune_bbr:
-	 * ours); the short names of ours are theirs only where no algorithm
-	 * of the kernel has that name.
+	 * With -a, names are the kernel's, as ss -ti prints them: an
+	 * algorithm of tcp_available_congestion_control by its own name, that
+	 * one alone (algo bbr: the kernel's bbr; tcptune_bbr: ours), whatever
+	 * else is loaded; any other name is unknown.  Without -a (tcptune's
+	 * sockets) the short names reno, newreno, bbr are ours.
 	 */
 	if (all && !tt_read_sysctl("/proc/sys/net/ipv4/tcp_available_congestion_control",
 				   avail, sizeof(avail))) {
-		for (tok = strtok_r(avail, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-			if (strcasecmp(tok, name))
+		for (tok = strtok_r(avail, " ", &save); tok && n < 64;
+		     tok = strtok_r(NULL, " ", &save)) {
+			if (strcasecmp(tok, name)) {
+				names[n++] = tok;
 				continue;
+			}
 			f->algo_exact = true;
 			snprintf(f->kalgo, sizeof(f->kalgo), "%s",
 				 strncmp(tok, "tcptune_", 8) ? "" : tok);
 			f->algo_checked = !ctx->no_family;
 			return 0;
 		}
-		avail[0] = '\0';
+		tt_err("unknown algorithm \"%s\": not in net.ipv4.tcp_available_congestion_control",
+		       name);
+		tt_suggest_print(name, (const char *const *)names, n);
+		if (!strcasecmp(name, "reno") || !strcasecmp(name, "newreno") ||
+		    !strcasecmp(name, "bbr"))
+			tt_note("with -a, tcptune's algorithms go by their whole names (tcptune_%s)",
+				name);
+		return TT_EXIT_INVALID;
 	}
 	if (!(all && ctx->no_family)) {
 		r = tt_algos_load(ctx, &l);
@@ -131,18 +142,6 @@ int tt_algo_check(struct tt_ctx *ctx, struct tt_filter *f, bool all)
 		}
 		names[n++] = l.v[i].name;
 		names[n++] = tt_algo_short(l.v[i].name);
-	}
-	if (all && !tt_read_sysctl("/proc/sys/net/ipv4/tcp_available_congestion_control",
-				   avail, sizeof(avail))) {
-		for (tok = strtok_r(avail, " ", &save); tok && n < 64;
-		     tok = strtok_r(NULL, " ", &save)) {
-			if (!strcmp(tok, name)) {
-				f->algo_checked = !ctx->no_family;
-				free(l.v);
-				return 0;
-			}
-			names[n++] = tok;
-		}
 	}
 	tt_err("unknown algorithm \"%s\"", name);
 	tt_suggest_print(name, names, n);

@@ -112,7 +112,7 @@ for boot in 1 2 3; do
 	"$top/scripts/vm-run.sh" -o "$out" -b 300 -- "$top/scripts/bench/bench-guest.sh" \
 		"$out" "$reps" "$secs" "$scen" "$algos" "$losses" "$buffers" "$sizes" || rc=$?
 	[ $rc = 125 ] || break
-	echo "bench: boot $boot hung; booting again" >&2
+	echo "bench: boot $boot hung (no guest after 300 s)" >&2
 done
 [ $rc = 0 ] || exit $rc
 /usr/bin/python3 "$top/scripts/bench/bench.py" "$out"

@@ -18,7 +18,7 @@ trap 'rm -rf "$W"; [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null' EXIT
 
 CMDS="sockets algos knobs set monitor watch plot help summary metrics"
 
-tap_plan $((133 + 2 + 16 + 4 + 10))
+tap_plan $((133 + 2 + 16 + 4 + 11))
 
 run() { tap_run "$@"; }	# (selftests/lib/tap.sh)
 # The same, on stderr+stdout joined into one line (for multi-line messages).
@@ -229,6 +229,8 @@ run "tcptune -a sockets dport = :PORT: the command's option first, the connectio
 	"^ESTAB .*127\.0\.0\.1:$port " "$TT" -a sockets dport = :"$port"
 run "tcptune -a watch -c 1 dport PORT: watch with -a, exit 0" 0 "127\.0\.0\.1:$port" \
 	"$TT" -a watch -c 1 dport "$port"
+run1 "sockets -a algo newreno: with -a names are the kernel's, exit 2, says tcptune_newreno" 2 \
+	'not in net.ipv4.tcp_available_congestion_control.*tcptune_newreno' "$TT" sockets -a algo newreno
 run "sockets -a algo nosuch: exit 2" 2 'unknown algorithm "nosuch"' "$TT" sockets -a algo nosuch
 run1 "sockets -a (no module): the whole list, exit 0, a note (not an error) says why" 0 \
 	'^[^t]*\(the tcptune module is not loaded: no socket uses its algorithms\)' "$TT" -a

@@ -11,9 +11,11 @@ for the bbr selftest and the benchmark (scripts/bench/).
       seconds while sampling the socket every MS ms; print one JSON object:
       the algorithm in use, goodput (bytes ACKed / time), retransmissions,
       the samples, and (with --ss-at) the `ss -tin` line taken at T s.
-      --lead 650,650,0,900: before the bulk, writes of those sizes, each
+      --lead 650,0,900: before the bulk, writes of those sizes, each
       alone in a packet (TCP_NODELAY, 20 ms apart; 0: a 0.3 s pause), so
-      that a filter on the packet length can find them (ecn_test.sh).
+      that a filter on the packet length can find them (ecn_test.sh);
+      lead_ce in the JSON is the sender's CE count (tcpi_delivered_ce)
+      after them (end the lead with a pause: their ACKs are in).
 
   bbr_flow.py short --to ADDR --port P --cc ALGO --size BYTES --count N
                     [--sample-ms MS] [--gap S]
@@ -53,6 +55,7 @@ def tcp_info(s):
         "bytes_acked": struct.unpack_from("Q", raw, 120)[0],
         "data_segs_out": struct.unpack_from("I", raw, 156)[0],
         "rwnd_limited_us": struct.unpack_from("Q", raw, 176)[0],
+        "delivered_ce": struct.unpack_from("I", raw, 196)[0],
     }
 
 
@@ -147,6 +150,7 @@ def send_main(a):
                 s.sendall(b"\x5a" * size)
             time.sleep(0.02 if size else 0.3)
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)
+        lead_ce = tcp_info(s)["delivered_ce"]	# its ACKs are in: a pause ends it
     samples = []
     snap = {}
     stop = threading.Event()
@@ -200,6 +204,8 @@ def send_main(a):
     }
     if a.ss_at:
         res["ss"] = snap.get("ss", "")
+    if a.lead:
+        res["lead_ce"] = lead_ce
     print(json.dumps(res))
     return 0
 
