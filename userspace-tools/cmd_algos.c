@@ -78,7 +78,8 @@ int tt_algos_load(struct tt_ctx *ctx, struct tt_algolist *l)
 	if (r)
 		return r;
 	nlh = tt_genl_msg(ctx, buf, TCPTUNE_CMD_ALGO_GET, NLM_F_DUMP);
-	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), sizeof(struct genlmsghdr), tt_algo_cb, l, &err) < 0)
+	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr),
+		       sizeof(struct genlmsghdr), tt_algo_cb, l, &err) < 0)
 		return tt_nlerr_report(&err, "listing the algorithms");
 	return 0;
 }

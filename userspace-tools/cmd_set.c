@@ -209,7 +209,8 @@ int cmd_set(struct tt_ctx *ctx, int argc, char **argv)
 	/* again with the values and the family: the same size, so it fits */
 	build_request(ctx, buf, sizeof(buf), as, n);
 	nlh = (struct nlmsghdr *)buf;
-	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), sizeof(struct genlmsghdr), NULL, NULL, &err) < 0) {
+	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr),
+		       sizeof(struct genlmsghdr), NULL, NULL, &err) < 0) {
 		const struct assign *bad = NULL;
 		char what[200] = "setting the knobs";
 

@@ -67,8 +67,8 @@ static int dump_ours(struct tt_ctx *ctx, const struct tt_filter *f, struct tt_so
 			mnl_attr_put_strz(nlh, TCPTUNE_A_FILTER_ALGO, f->kalgo);
 		if (bclen > 0)
 			mnl_attr_put(nlh, TCPTUNE_A_FILTER_BC, (size_t)bclen, bc);
-		if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), sizeof(struct genlmsghdr), tt_sock_cb,
-			       ours, &err) >= 0)
+		if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr),
+			       sizeof(struct genlmsghdr), tt_sock_cb, ours, &err) >= 0)
 			break;
 		tt_socklist_free(ours);
 		if (bclen > 0 && err.error == EPERM) {

@@ -111,7 +111,8 @@ int tt_knobdb_load(struct tt_ctx *ctx, struct tt_knobdb *db)
 	if (r)
 		return r;
 	nlh = tt_genl_msg(ctx, buf, TCPTUNE_CMD_KNOB_GET, NLM_F_DUMP);
-	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr), sizeof(struct genlmsghdr), tt_knob_cb, db, &err) < 0)
+	if (tt_nl_talk(ctx, ctx->nl, nlh, sizeof(struct genlmsghdr),
+		       sizeof(struct genlmsghdr), tt_knob_cb, db, &err) < 0)
 		return tt_nlerr_report(&err, "reading the knobs");
 	return 0;
 }
