@@ -141,7 +141,18 @@ if [ -n "$boot" ]; then
 	trap 'stop_vm; exit 131' QUIT
 	trap 'stop_vm; exit 143' TERM
 	rm -f "$started"
-	setsid "${run[@]}" </dev/null &
+	# vng has qemu open the guest's stdout and stderr as files named
+	# /proc/self/fd/1 and /proc/self/fd/2: on a log file that truncates
+	# it and writes from its start, over what was there and over each
+	# other.  Through pipes every line comes once, in order; they are
+	# drained before the exit.
+	exec 3>&1 4>&2
+	exec 1> >(cat >&3)
+	out_cat=$!
+	exec 2> >(cat >&4)
+	err_cat=$!
+	drain() { exec 1>&3 2>&4; wait "$out_cat" "$err_cat" 2>/dev/null; }
+	setsid "${run[@]}" </dev/null 3>&- 4>&- &
 	vm=$!
 	for ((i = 0; i < boot; i++)); do
 		[ -e "$started" ] || ! kill -0 "$vm" 2>/dev/null && break
@@ -151,11 +162,13 @@ if [ -n "$boot" ]; then
 		echo "vm-run.sh: the guest did not start within $boot s: stopping the VM" >&2
 		stop_vm
 		wait "$vm" 2>/dev/null || true
+		drain
 		exit 125
 	fi
 	rc=0
 	wait "$vm" || rc=$?
 	rm -f "$started"
+	drain
 	exit $rc
 fi
 if [ -n "$secs" ]; then

@@ -11,6 +11,9 @@
 #   - a guest that exits before the bound without the mark: its status;
 #   - vm-run.sh hung up (SIGHUP, a terminal gone) while the guest runs:
 #     exit 129, the VM's whole group gone, the VM lock free again;
+#   - a guest whose output comes as qemu writes it (by opening and so
+#     truncating /proc/self/fd/1 and 2): the caller's log keeps what it
+#     had, and gets each line once;
 #   - -b without -o, or not a number: exit 2 with the reason, nothing run.
 # The lock is a private file (TCPTUNE_VM_LOCK), so that a VM running on the
 # machine does not hold this test up.
@@ -41,6 +44,13 @@ start)	sleep 1; : >"\$mark"; sleep 4; exit 7 ;;
 long)	: >"\$mark"; sleep 40 & echo \$! >"$tmp/child.pid"; sleep 40 ;;
 hang)	sleep 40 & echo \$! >"$tmp/child.pid"; sleep 40 ;;
 early)	sleep 1; exit 3 ;;
+files)	# as qemu's file chardevs: open (and truncate) /proc/self/fd/1 and 2
+	: >"\$mark"
+	/usr/bin/python3 -c 'import sys
+for fd, text in ((1, "guest out\\n"), (2, "guest err\\n")):
+    with open("/proc/self/fd/%d" % fd, "w") as f:
+        f.write(text)'
+	exit 0 ;;
 esac
 EOF
 chmod +x "$tmp/bin/vng"
@@ -56,7 +66,7 @@ run() {	# MODE ARGS...: vm-run.sh's status in $rc, its seconds in $took
 }
 alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-tap_plan 7
+tap_plan 8
 
 run start -o "$tmp/out" -b 3
 if [ $rc = 7 ] && [ $took -ge 5 ]; then
@@ -105,6 +115,19 @@ if [ -s "$tmp/child.pid" ] && [ $rc = 129 ] && ! alive "$tmp/vng.pid" && ! alive
 else
 	tap_fail "vm-run.sh hung up while the guest runs: exit 129, the VM's group gone, the lock free" \
 		"exit $rc; stand-in alive: $(alive "$tmp/vng.pid" && echo yes || echo no); child: $(alive "$tmp/child.pid" && echo yes || echo no)"
+fi
+
+# the guest's output into a log that has a line already
+echo files >"$tmp/mode"
+echo "caller's line" >"$tmp/log"
+vmrun -o "$tmp/out" -b 5 >>"$tmp/log" 2>&1
+rc=$?
+if [ $rc = 0 ] && [ "$(sort "$tmp/log" | paste -sd '|')" = "caller's line|guest err|guest out" ] &&
+   [ "$(head -1 "$tmp/log")" = "caller's line" ]; then
+	tap_ok "the guest's output, opened as files the way qemu does: appended to the caller's log, each line once"
+else
+	tap_fail "the guest's output, opened as files the way qemu does: appended to the caller's log" \
+		"exit $rc; log: $(paste -sd '|' "$tmp/log")"
 fi
 
 run start -b 3
