@@ -171,8 +171,4 @@ if [ -n "$boot" ]; then
 	drain
 	exit $rc
 fi
-if [ -n "$secs" ]; then
-	# timeout signals its whole process group: vng and its qemu.
-	exec timeout --kill-after=30 "$secs" vng "${args[@]}" --exec "$guest" </dev/null
-fi
-exec vng "${args[@]}" --exec "$guest" </dev/null
+exec "${run[@]}" </dev/null

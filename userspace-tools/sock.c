@@ -585,18 +585,14 @@ void tt_model_print(const struct tt_sock *s, FILE *f)
 
 /*
  * Not shown, as ss does not show it: a min RTT of ~0 (no sample yet: the
- * module's tcp_min_rtt()) or 0 (a listener's, from sock_diag), and a
- * listener's sacked (the kernel puts its backlog there).  Null in JSON.
+ * module's tcp_min_rtt()) or 0 (a listener's, from sock_diag), a
+ * listener's sacked (the kernel puts its backlog there), ssthresh in slow
+ * start.  Null in JSON.
  */
-static bool unset(const struct tt_sock *s, int attr)
-{
-	return (attr == TCPTUNE_SOCK_A_MIN_RTT && (s->v[attr] == UNSET32 || !s->v[attr])) ||
-	       (attr == TCPTUNE_SOCK_A_SACKED && s->v[TCPTUNE_SOCK_A_STATE] == TCP_LISTEN_STATE);
-}
-
 bool tt_sock_unset(const struct tt_sock *s, int attr)
 {
-	return unset(s, attr) ||
+	return (attr == TCPTUNE_SOCK_A_MIN_RTT && (s->v[attr] == UNSET32 || !s->v[attr])) ||
+	       (attr == TCPTUNE_SOCK_A_SACKED && s->v[TCPTUNE_SOCK_A_STATE] == TCP_LISTEN_STATE) ||
 	       (attr == TCPTUNE_SOCK_A_SSTHRESH && s->v[attr] >= INFINITE_SSTHRESH);
 }
 
@@ -693,7 +689,7 @@ void tt_sock_write(const struct tt_sock *s, struct tt_out *o)
 			continue;
 		}
 		if (!tt_has(s, fl->attr) || (fl->hide >= 0 && v == (uint64_t)fl->hide) ||
-		    (fl->fmt == F_RATE && !tt_rate_known(v)) || unset(s, fl->attr))
+		    (fl->fmt == F_RATE && !tt_rate_known(v)) || tt_sock_unset(s, fl->attr))
 			continue;
 		switch (fl->fmt) {
 		case F_U32:
