@@ -121,39 +121,40 @@ cd /
 run=(vng "${args[@]}" --exec "$guest")
 # timeout signals its whole process group: vng and its qemu.
 [ -z "$secs" ] || run=(timeout --kill-after=30 "$secs" "${run[@]}")
+# The VM in a session of its own, so that a hung boot is stopped whole;
+# so is the VM when this script is stopped (HUP, INT, QUIT, TERM: a
+# terminal that hangs up or a Ctrl-C no longer reaches it directly).  Only
+# a SIGKILL of this script leaves it running, as it did timeout's.
+vm=
+stop_vm() {
+	[ -n "$vm" ] || return 0
+	kill -TERM -- -"$vm" 2>/dev/null || return 0
+	for ((i = 0; i < 10; i++)); do
+		kill -0 -- -"$vm" 2>/dev/null || return 0
+		sleep 1
+	done
+	kill -KILL -- -"$vm" 2>/dev/null || true
+}
+trap 'stop_vm; exit 129' HUP
+trap 'stop_vm; exit 130' INT
+trap 'stop_vm; exit 131' QUIT
+trap 'stop_vm; exit 143' TERM
+[ -z "$boot" ] || rm -f "$started"
+# vng has qemu open the guest's stdout and stderr as files named
+# /proc/self/fd/1 and /proc/self/fd/2: on a log file that truncates it
+# and writes from its start, over what was there and over each other.
+# Through pipes every line comes once, in order; they are drained before
+# the exit.  (With or without -b: `scripts/demo.sh >log` is a log file
+# too.)
+exec 3>&1 4>&2
+exec 1> >(cat >&3)
+out_cat=$!
+exec 2> >(cat >&4)
+err_cat=$!
+drain() { exec 1>&3 2>&4; wait "$out_cat" "$err_cat" 2>/dev/null; }
+setsid "${run[@]}" </dev/null 3>&- 4>&- &
+vm=$!
 if [ -n "$boot" ]; then
-	# The VM in a session of its own, so that a hung boot is stopped
-	# whole; so is the VM when this script is stopped (HUP, INT, QUIT,
-	# TERM: a terminal that hangs up no longer reaches it).  Only a
-	# SIGKILL of this script leaves it running, as it did timeout's.
-	vm=
-	stop_vm() {
-		[ -n "$vm" ] || return 0
-		kill -TERM -- -"$vm" 2>/dev/null || return 0
-		for ((i = 0; i < 10; i++)); do
-			kill -0 -- -"$vm" 2>/dev/null || return 0
-			sleep 1
-		done
-		kill -KILL -- -"$vm" 2>/dev/null || true
-	}
-	trap 'stop_vm; exit 129' HUP
-	trap 'stop_vm; exit 130' INT
-	trap 'stop_vm; exit 131' QUIT
-	trap 'stop_vm; exit 143' TERM
-	rm -f "$started"
-	# vng has qemu open the guest's stdout and stderr as files named
-	# /proc/self/fd/1 and /proc/self/fd/2: on a log file that truncates
-	# it and writes from its start, over what was there and over each
-	# other.  Through pipes every line comes once, in order; they are
-	# drained before the exit.
-	exec 3>&1 4>&2
-	exec 1> >(cat >&3)
-	out_cat=$!
-	exec 2> >(cat >&4)
-	err_cat=$!
-	drain() { exec 1>&3 2>&4; wait "$out_cat" "$err_cat" 2>/dev/null; }
-	setsid "${run[@]}" </dev/null 3>&- 4>&- &
-	vm=$!
 	for ((i = 0; i < boot; i++)); do
 		[ -e "$started" ] || ! kill -0 "$vm" 2>/dev/null && break
 		sleep 1
@@ -165,10 +166,9 @@ if [ -n "$boot" ]; then
 		drain
 		exit 125
 	fi
-	rc=0
-	wait "$vm" || rc=$?
-	rm -f "$started"
-	drain
-	exit $rc
 fi
-exec "${run[@]}" </dev/null
+rc=0
+wait "$vm" || rc=$?
+[ -z "$boot" ] || rm -f "$started"
+drain
+exit $rc

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# scripts/vm-run.sh's boot watchdog (-b SECS), on the host, with a stand-in
+# scripts/vm-run.sh's boot watchdog (-b SECS), output and signals, on the host, with a stand-in
 # for vng first on PATH (no VM is booted; -M: no module to load):
 #   - a guest that starts (leaves the mark vm-guest.sh leaves) and exits 7:
 #     vm-run.sh waits for it past the bound and returns its 7 (control), the
@@ -13,7 +13,9 @@
 #     exit 129, the VM's whole group gone, the VM lock free again;
 #   - a guest whose output comes as qemu writes it (by opening and so
 #     truncating /proc/self/fd/1 and 2): the caller's log keeps what it
-#     had, and gets each line once;
+#     had, and gets each line once; with -b and without it (scripts/demo.sh
+#     and the benchmarks run without);
+#   - without -b too, vm-run.sh hung up: exit 129, the VM's group gone;
 #   - -b without -o, or not a number: exit 2 with the reason, nothing run.
 # The lock is a private file (TCPTUNE_VM_LOCK), so that a VM running on the
 # machine does not hold this test up.
@@ -39,13 +41,14 @@ cat >"$tmp/bin/vng" <<EOF
 cmd=\${@: -1}
 mark=\$(sed -n 's/.*TCPTUNE_STARTED=\([^ ]*\).*/\1/p' <<<"\$cmd")
 echo "\$\$" >"$tmp/vng.pid"
+mark() { [ -z "\$mark" ] || : >"\$mark"; }	# none without -b
 case \$(cat "$tmp/mode") in
 start)	sleep 1; : >"\$mark"; sleep 4; exit 7 ;;
-long)	: >"\$mark"; sleep 40 & echo \$! >"$tmp/child.pid"; sleep 40 ;;
+long)	mark; sleep 40 & echo \$! >"$tmp/child.pid"; sleep 40 ;;
 hang)	sleep 40 & echo \$! >"$tmp/child.pid"; sleep 40 ;;
 early)	sleep 1; exit 3 ;;
 files)	# as qemu's file chardevs: open (and truncate) /proc/self/fd/1 and 2
-	: >"\$mark"
+	mark
 	/usr/bin/python3 -c 'import sys
 for fd, text in ((1, "guest out\\n"), (2, "guest err\\n")):
     with open("/proc/self/fd/%d" % fd, "w") as f:
@@ -66,7 +69,7 @@ run() {	# MODE ARGS...: vm-run.sh's status in $rc, its seconds in $took
 }
 alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-tap_plan 8
+tap_plan 10
 
 run start -o "$tmp/out" -b 3
 if [ $rc = 7 ] && [ $took -ge 5 ]; then
@@ -98,37 +101,49 @@ run early -o "$tmp/out" -b 10
 	tap_fail "a guest that ends before the bound without the mark: its status" "exit $rc after $took s"
 
 # hung up while the guest runs
-echo long >"$tmp/mode"
-rm -f "$tmp/vng.pid" "$tmp/child.pid"
-# (a simple command in the background: $! is vm-run.sh itself)
-PATH=$tmp/bin:$PATH "$top/scripts/vm-run.sh" -k 6.1.0-0-amd64 -M -o "$tmp/out" -b 10 -- true \
-	>/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 50); do [ -s "$tmp/child.pid" ] && break; sleep 0.1; done
-kill -HUP $pid
-wait $pid
-rc=$?
-sleep 1
-if [ -s "$tmp/child.pid" ] && [ $rc = 129 ] && ! alive "$tmp/vng.pid" && ! alive "$tmp/child.pid" &&
-   flock -n "$TCPTUNE_VM_LOCK" true; then
-	tap_ok "vm-run.sh hung up while the guest runs: exit 129, the VM's group gone, the lock free"
-else
-	tap_fail "vm-run.sh hung up while the guest runs: exit 129, the VM's group gone, the lock free" \
-		"exit $rc; stand-in alive: $(alive "$tmp/vng.pid" && echo yes || echo no); child: $(alive "$tmp/child.pid" && echo yes || echo no)"
-fi
+hangup() {	# NAME ARGS...: vm-run.sh ARGS in the background, then SIGHUP
+	local name=$1 pid
+	shift
+	echo long >"$tmp/mode"
+	rm -f "$tmp/vng.pid" "$tmp/child.pid"
+	# (a simple command in the background: $! is vm-run.sh itself)
+	PATH=$tmp/bin:$PATH "$top/scripts/vm-run.sh" -k 6.1.0-0-amd64 -M "$@" -- true \
+		>/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do [ -s "$tmp/child.pid" ] && break; sleep 0.1; done
+	kill -HUP $pid
+	wait $pid
+	rc=$?
+	sleep 1
+	if [ -s "$tmp/child.pid" ] && [ $rc = 129 ] && ! alive "$tmp/vng.pid" && ! alive "$tmp/child.pid" &&
+	   flock -n "$TCPTUNE_VM_LOCK" true; then
+		tap_ok "$name: exit 129, the VM's group gone, the lock free"
+	else
+		tap_fail "$name: exit 129, the VM's group gone, the lock free" \
+			"exit $rc; stand-in alive: $(alive "$tmp/vng.pid" && echo yes || echo no); child: $(alive "$tmp/child.pid" && echo yes || echo no)"
+	fi
+}
+hangup "vm-run.sh hung up while the guest runs" -o "$tmp/out" -b 10
+hangup "without -b: vm-run.sh hung up while the guest runs"
 
 # the guest's output into a log that has a line already
-echo files >"$tmp/mode"
-echo "caller's line" >"$tmp/log"
-vmrun -o "$tmp/out" -b 5 >>"$tmp/log" 2>&1
-rc=$?
-if [ $rc = 0 ] && [ "$(sort "$tmp/log" | paste -sd '|')" = "caller's line|guest err|guest out" ] &&
-   [ "$(head -1 "$tmp/log")" = "caller's line" ]; then
-	tap_ok "the guest's output, opened as files the way qemu does: appended to the caller's log, each line once"
-else
-	tap_fail "the guest's output, opened as files the way qemu does: appended to the caller's log" \
-		"exit $rc; log: $(paste -sd '|' "$tmp/log")"
-fi
+logged() {	# NAME ARGS...
+	local name=$1
+	shift
+	echo files >"$tmp/mode"
+	echo "caller's line" >"$tmp/log"
+	vmrun "$@" >>"$tmp/log" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && [ "$(sort "$tmp/log" | paste -sd '|')" = "caller's line|guest err|guest out" ] &&
+	   [ "$(head -1 "$tmp/log")" = "caller's line" ]; then
+		tap_ok "$name: appended to the caller's log, each line once"
+	else
+		tap_fail "$name: appended to the caller's log, each line once" \
+			"exit $rc; log: $(paste -sd '|' "$tmp/log")"
+	fi
+}
+logged "the guest's output, opened as files the way qemu does" -o "$tmp/out" -b 5
+logged "without -b: the guest's output, opened as files the way qemu does"
 
 run start -b 3
 rc1=$rc
