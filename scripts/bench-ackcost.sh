@@ -48,7 +48,7 @@ algos="reno,tcptune_reno,tcptune_newreno,bbr,tcptune_bbr"	# the kernel splits pa
 guest="modprobe -q tcp_bbr && dmesg -C && insmod $bdir/tcptune_ackcost.ko algos='$algos' acks=$n rounds=$rounds &&
 	dmesg | grep -o 'tcptune_ackcost: algo .*' >$out/results.txt; rc=\$?; rmmod tcptune_ackcost; exit \$rc"
 t0=$(date +%s)
-"$top/scripts/vm-run.sh" -k "$kernel" -o "$out" -- bash -c "$guest"
+"$top/scripts/vm-run.sh" -k "$kernel" -o "$out" -b 300 -R 3 -- bash -c "$guest"
 echo "measured in $(( $(date +%s) - t0 )) s (boot included)" >&2
 
 /usr/bin/python3 - "$out/results.txt" "$kernel" "$n" "$rounds" >"$out/table.md" <<'PYEOF'

@@ -31,5 +31,5 @@ done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 make -s -C "$top" module >/dev/null
-"$top/scripts/vm-run.sh" -o "$out" -- \
+"$top/scripts/vm-run.sh" -o "$out" -b 300 -R 3 -- \
 	"$top/scripts/bench-connect-guest.sh" "$out" "$rounds" "$secs" "$clients"

@@ -19,4 +19,7 @@ echo "== build against $kver"
 make -s module KDIR="/lib/modules/$kver/build"
 make -s cli
 echo "== boot $kver in QEMU with tcptune.ko"
-exec scripts/vm-run.sh -k "$kver" -- "$top/scripts/demo-guest.sh" "${1:-8}"
+# (-o: where the guest leaves its start mark; a boot that hangs, no guest
+# after 5 min, is stopped and booted again, three boots in all)
+exec scripts/vm-run.sh -k "$kver" -o "$top/build/demo" -b 300 -R 3 -- \
+	"$top/scripts/demo-guest.sh" "${1:-8}"

@@ -3,7 +3,7 @@
 #
 # Boot the test VM once and run a command in it with tcptune.ko loaded.
 #
-#   scripts/vm-run.sh [-k KERNEL] [-m KO] [-o OUTDIR] [-t SECS] [-b SECS] [-M] [-C "KO..."] -- CMD [ARGS...]
+#   scripts/vm-run.sh [-k KERNEL] [-m KO] [-o OUTDIR] [-t SECS] [-b SECS [-R N]] [-M] [-C "KO..."] -- CMD [ARGS...]
 #
 #   -k KERNEL  an installed kernel release (default: scripts/vm-kernel.sh),
 #              the path of a built kernel tree (scripts/debug-kernel.sh), or
@@ -18,6 +18,8 @@
 #              boot that hung, seen about once in a hundred TCG boots; the
 #              caller may boot again); needs -o, where the guest leaves a
 #              start mark
+#   -R N       with -b: boot up to N times in all while the boot hangs
+#              (exit 125 after the N-th)
 #   -M         do not insmod the module before CMD
 #   -C "KO..." after CMD and the checks of its run, load these canary
 #              modules (a debug kernel's kasan_test_module, kmemleak-test)
@@ -43,18 +45,20 @@ ko=$top/module/tcptune.ko
 outdir=
 secs=
 boot=
+tries=1
 load=1
 canary=
-while getopts "k:m:o:t:b:MC:" opt; do
+while getopts "k:m:o:t:b:R:MC:" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	m) ko=$OPTARG ;;
 	o) outdir=$OPTARG ;;
 	t) secs=$OPTARG ;;
 	b) boot=$OPTARG ;;
+	R) tries=$OPTARG ;;
 	M) load=0 ;;
 	C) canary=$OPTARG ;;
-	*) sed -n '4,26p' "$0" >&2; exit 2 ;;
+	*) sed -n '4,28p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -110,8 +114,12 @@ fi
 if [ -n "$boot" ]; then
 	[[ $boot =~ ^[1-9][0-9]*$ ]] || { echo "vm-run.sh: -b wants seconds, not '$boot'" >&2; exit 2; }
 	[ -n "$outdir" ] || { echo "vm-run.sh: -b needs -o" >&2; exit 2; }
+	[[ $tries =~ ^[1-9][0-9]*$ ]] || { echo "vm-run.sh: -R wants a count, not '$tries'" >&2; exit 2; }
 	started=$(cd "$outdir" && pwd)/.vm-started
 	guest="env TCPTUNE_STARTED=$(printf '%q' "$started") $guest"
+elif [ "$tries" != 1 ]; then
+	echo "vm-run.sh: -R needs -b" >&2
+	exit 2
 fi
 
 exec 9>"${TCPTUNE_VM_LOCK:-/tmp/tcptune-vm.lock}"
@@ -139,7 +147,6 @@ trap 'stop_vm; exit 129' HUP
 trap 'stop_vm; exit 130' INT
 trap 'stop_vm; exit 131' QUIT
 trap 'stop_vm; exit 143' TERM
-[ -z "$boot" ] || rm -f "$started"
 # vng has qemu open the guest's stdout and stderr as files named
 # /proc/self/fd/1 and /proc/self/fd/2: on a log file that truncates it
 # and writes from its start, over what was there and over each other.
@@ -152,21 +159,25 @@ out_cat=$!
 exec 2> >(cat >&4)
 err_cat=$!
 drain() { exec 1>&3 2>&4; wait "$out_cat" "$err_cat" 2>/dev/null; }
-setsid "${run[@]}" </dev/null 3>&- 4>&- &
-vm=$!
-if [ -n "$boot" ]; then
+for ((try = 1; ; try++)); do
+	[ -z "$boot" ] || rm -f "$started"
+	setsid "${run[@]}" </dev/null 3>&- 4>&- &
+	vm=$!
+	[ -n "$boot" ] || break
 	for ((i = 0; i < boot; i++)); do
 		[ -e "$started" ] || ! kill -0 "$vm" 2>/dev/null && break
 		sleep 1
 	done
-	if [ ! -e "$started" ] && kill -0 "$vm" 2>/dev/null; then
-		echo "vm-run.sh: the guest did not start within $boot s: stopping the VM" >&2
-		stop_vm
-		wait "$vm" 2>/dev/null || true
+	[ ! -e "$started" ] && kill -0 "$vm" 2>/dev/null || break
+	echo "vm-run.sh: the guest did not start within $boot s: stopping the VM" >&2
+	stop_vm
+	wait "$vm" 2>/dev/null || true
+	if [ "$try" -ge "$tries" ]; then
 		drain
 		exit 125
 	fi
-fi
+	echo "vm-run.sh: booting again ($((try + 1)) of $tries)" >&2
+done
 rc=0
 wait "$vm" || rc=$?
 [ -z "$boot" ] || rm -f "$started"

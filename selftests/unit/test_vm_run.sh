@@ -16,7 +16,10 @@
 #     had, and gets each line once; with -b and without it (scripts/demo.sh
 #     and the benchmarks run without);
 #   - without -b too, vm-run.sh hung up: exit 129, the VM's group gone;
-#   - -b without -o, or not a number: exit 2 with the reason, nothing run.
+#   - -R 2: a boot that hangs once and then starts: booted again, the
+#     guest's status; a boot that always hangs: two boots, then 125;
+#   - -b without -o, or not a number, -R without -b or not a count: exit 2
+#     with the reason, nothing run.
 # The lock is a private file (TCPTUNE_VM_LOCK), so that a VM running on the
 # machine does not hold this test up.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,6 +50,9 @@ start)	sleep 1; : >"\$mark"; sleep 4; exit 7 ;;
 long)	mark; sleep 40 & echo \$! >"$tmp/child.pid"; sleep 40 ;;
 hang)	sleep 40 & echo \$! >"$tmp/child.pid"; sleep 40 ;;
 early)	sleep 1; exit 3 ;;
+once)	echo boot >>"$tmp/boots"	# hangs on its first boot only
+	[ "\$(wc -l <"$tmp/boots")" -gt 1 ] || { sleep 40 & echo \$! >"$tmp/child.pid"; sleep 40; }
+	: >"\$mark"; exit 7 ;;
 files)	# as qemu's file chardevs: open (and truncate) /proc/self/fd/1 and 2
 	mark
 	/usr/bin/python3 -c 'import sys
@@ -69,7 +75,7 @@ run() {	# MODE ARGS...: vm-run.sh's status in $rc, its seconds in $took
 }
 alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-tap_plan 10
+tap_plan 12
 
 run start -o "$tmp/out" -b 3
 if [ $rc = 7 ] && [ $took -ge 5 ]; then
@@ -145,17 +151,35 @@ logged() {	# NAME ARGS...
 logged "the guest's output, opened as files the way qemu does" -o "$tmp/out" -b 5
 logged "without -b: the guest's output, opened as files the way qemu does"
 
-run start -b 3
-rc1=$rc
-grep -q -- "-b needs -o" "$tmp/stderr"
-m1=$?
-run start -o "$tmp/out" -b 3s
-grep -q -- "-b wants seconds, not '3s'" "$tmp/stderr"
-m2=$?
-if [ $rc1 = 2 ] && [ $m1 = 0 ] && [ $rc = 2 ] && [ $m2 = 0 ] && [ ! -e "$tmp/vng.pid" ]; then
-	tap_ok "-b without -o, and -b 3s: exit 2, each with its reason, no VM"
+rm -f "$tmp/boots"
+run once -o "$tmp/out" -b 3 -R 2
+if [ $rc = 7 ] && [ "$(wc -l <"$tmp/boots")" = 2 ] && grep -q "booting again (2 of 2)" "$tmp/stderr" &&
+   ! alive "$tmp/child.pid"; then
+	tap_ok "-R 2, a boot that hangs once: booted again, the guest's status (7), the hung VM gone"
 else
-	tap_fail "-b without -o, and -b 3s: exit 2, each with its reason, no VM" \
-		"exits $rc1, $rc; messages found: $m1 $m2 (0: yes); vng ran: $([ -e "$tmp/vng.pid" ] && echo yes || echo no)"
+	tap_fail "-R 2, a boot that hangs once: booted again, the guest's status" \
+		"exit $rc after $took s, $(wc -l <"$tmp/boots" 2>/dev/null) boots: $(cat "$tmp/stderr")"
+fi
+run hang -o "$tmp/out" -b 2 -R 2
+sleep 1
+if [ $rc = 125 ] && [ "$(grep -c "did not start within 2 s" "$tmp/stderr")" = 2 ] && ! alive "$tmp/child.pid"; then
+	tap_ok "-R 2, a boot that always hangs: two boots stopped, then exit 125"
+else
+	tap_fail "-R 2, a boot that always hangs: two boots stopped, then exit 125" "exit $rc after $took s: $(cat "$tmp/stderr")"
+fi
+
+bad=()
+# "ARGS|MESSAGE"; ARGS split at spaces (the quotes are the message's)
+# shellcheck disable=SC2089,SC2090,SC2086
+for args in "-b 3|-b needs -o" "-o $tmp/out -b 3s|-b wants seconds, not '3s'" \
+	    "-o $tmp/out -R 2|-R needs -b" "-o $tmp/out -b 3 -R x|-R wants a count, not 'x'"; do
+	run start ${args%%|*}
+	{ [ $rc = 2 ] && grep -qF -- "${args#*|}" "$tmp/stderr" && [ ! -e "$tmp/vng.pid" ]; } ||
+		bad+=("${args%%|*}: exit $rc, $(cat "$tmp/stderr")")
+done
+if [ ${#bad[@]} = 0 ]; then
+	tap_ok "-b without -o, -b 3s, -R without -b, -R x: exit 2, each with its reason, no VM"
+else
+	tap_fail "-b without -o, -b 3s, -R without -b, -R x: exit 2, each with its reason, no VM" "${bad[*]}"
 fi
 tap_done
