@@ -106,13 +106,7 @@ est=$(awk -v r="$reps" -v d="$secs" -v sc=" $scen " -v al="$algos" \
 echo "bench: the whole set takes about $est min here (boot included)" >&2
 make -s -C "$top" module >/dev/null
 # A boot that hangs (no guest after 300 s) is stopped and booted again, up
-# to three boots; the guest skips what is done.
-for boot in 1 2 3; do
-	rc=0
-	"$top/scripts/vm-run.sh" -o "$out" -b 300 -- "$top/scripts/bench/bench-guest.sh" \
-		"$out" "$reps" "$secs" "$scen" "$algos" "$losses" "$buffers" "$sizes" || rc=$?
-	[ $rc = 125 ] || break
-	echo "bench: boot $boot hung (no guest after 300 s)" >&2
-done
-[ $rc = 0 ] || exit $rc
+# to three boots (vm-run.sh -R); the guest skips what is done.
+"$top/scripts/vm-run.sh" -o "$out" -b 300 -R 3 -- "$top/scripts/bench/bench-guest.sh" \
+	"$out" "$reps" "$secs" "$scen" "$algos" "$losses" "$buffers" "$sizes"
 /usr/bin/python3 "$top/scripts/bench/bench.py" "$out"
