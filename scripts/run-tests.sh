@@ -604,7 +604,7 @@ vm)
 	# only what the suites need (the clash module is built against $kver)
 	stock_kernel >/dev/null
 	case " $suites " in *" select "* | *" race "* | *" security "* | *" load "* | *" lifecycle "*) build_selftests ;; esac
-	case " $suites " in *" cli "* | *" load "* | *" lifecycle "* | *" pkg "*) build_cli ;; esac
+	case " $suites " in *" cli "* | *" load "* | *" lifecycle "* | *" pkg "* | *" bbr "* | *" ecn "*) build_cli ;; esac
 	case " $suites " in *" pkg "*)
 		out=$(nice -n 19 bash scripts/build-deb.sh 2>&1) ||
 			nok "packages: tcptune and tcptune-dkms build; lintian clean" "$out" ;;
