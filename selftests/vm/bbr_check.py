@@ -391,6 +391,19 @@ def startup_until(r, t_from):
     return (not out, out[0] if out else None)
 
 
+def check_held(args):
+    """FLOW T: the flow was in Startup in every sample from T s on (the
+    window case's rerun test; its verdict is check_window's)."""
+    r = load(args[0])
+    held, left_at = startup_until(r, float(args[1]))
+    if held:
+        print("in Startup from %s s to the end" % args[1])
+        return 0
+    print("left Startup at %.2f s (rwnd-limited %.0f ms)" %
+          (left_at, r.get("rwnd_limited_us", 0) / 1000.0))
+    return 1
+
+
 def check_window(args):
     """A plateau behind a closed window (tcptune_bbr.c, header).  ARGS: ours
     and the kernel's bbr behind a window below the BDP, ours behind one
@@ -461,6 +474,20 @@ def reprobe_gaps(r, t_from, secs):
             if i and t_from <= a <= t_from + secs]
 
 
+def stepped_after_startup(*flows):
+    """Whether each (flow, the step's time) left Startup before the step,
+    as the climb cases assume: a step in Startup is climbed by Startup's
+    own growth, with or without the knobs (the case tests nothing).
+    Prints why not."""
+    for r, step in flows:
+        left = next((t for s, t, _ in timeline(r) if s != "STARTUP"), None)
+        if left is None or left >= step:
+            print("the step came at %.2f s of the flow, before Startup ended (%s): "
+                  "the case tests nothing" % (step, fmt(left)))
+            return False
+    return True
+
+
 def check_climb(args):
     """ON OFF MBIT SHARE SECS GAP: after the step to MBIT, ON's bw estimate
     reaches SHARE of it within SECS, and ON probes again (a UP starts at
@@ -478,6 +505,8 @@ def check_climb(args):
           "states (1) %s" %
           (share * mbit, fmt(t_on), on["goodput_mbps"], fmt(t_off), off["goodput_mbps"],
            g_on, g_off, short([x for x in timeline(on) if x[1] >= s_on - 1], 14)))
+    if not stepped_after_startup((on, s_on), (off, s_off)):
+        return 1
     if t_on is None or t_on > secs:
         print("probe_bw_again=1 did not climb within %.1f s" % secs)
         return 1
@@ -504,6 +533,8 @@ def check_climb_loss(args):
           "median %.3f of %d samples; knobs 0/0 up to %.1f (goodput %.1f), UP %s of %d" %
           (top_on, on["goodput_mbps"], median(g_on) / 256, len(g_on), top_off,
            off["goodput_mbps"], sorted(set(x / 256 for x in g_off)), len(g_off)))
+    if not stepped_after_startup((on, s_on), (off, s_off)):
+        return 1
     if top_on < share * mbit:
         print("knobs 1/25 did not climb to %.1f Mbit/s" % (share * mbit))
         return 1
@@ -520,7 +551,7 @@ CHECKS = {
     "ss": check_ss, "startup": check_startup, "cycle": check_cycle,
     "probe_rtt": check_probe_rtt, "bw": check_bw, "min_rtt": check_min_rtt,
     "deep": check_deep, "loss": check_loss, "shallow": check_shallow,
-    "ecn": check_ecn, "young": check_young, "window": check_window,
+    "ecn": check_ecn, "young": check_young, "window": check_window, "held": check_held,
     "climb": check_climb, "climb_loss": check_climb_loss,
 }
 

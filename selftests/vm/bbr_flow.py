@@ -7,10 +7,15 @@ for the bbr selftest and the benchmark (scripts/bench/).
       accept N connections, read each to EOF and discard, exit.
   bbr_flow.py send --to ADDR --port P --cc ALGO --seconds S
                    [--delay D] [--sample-ms MS] [--ss-at T] [--lead SIZES]
+                   [--started FILE]
       wait D seconds, connect with TCP_CONGESTION = ALGO, send for S
       seconds while sampling the socket every MS ms; print one JSON object:
       the algorithm in use, goodput (bytes ACKed / time), retransmissions,
       the samples, and (with --ss-at) the `ss -tin` line taken at T s.
+      --started FILE: when the clock of the samples starts (connected, the
+      lead sent), FILE appears, holding that time (epoch seconds), for a
+      change of the path timed from there (a lost SYN delays the connect
+      by 1, 3, 7 s).
       --lead 650,0,900: before the bulk, writes of those sizes, each
       alone in a packet (TCP_NODELAY, 20 ms apart; 0: a 0.3 s pause), so
       that a filter on the packet length can find them (ecn_test.sh);
@@ -35,6 +40,7 @@ socket locked: a consistent snapshot) and the pacing gain beside it.
 """
 import argparse
 import json
+import os
 import socket
 import struct
 import subprocess
@@ -156,6 +162,10 @@ def send_main(a):
     stop = threading.Event()
     t0 = time.monotonic()
     t0_epoch = time.time()
+    if a.started:
+        with open(a.started + ".tmp", "w") as f:
+            f.write("%.6f\n" % t0_epoch)
+        os.rename(a.started + ".tmp", a.started)
 
     def sampler():
         while not stop.is_set():
@@ -270,6 +280,7 @@ def main():
     s.add_argument("--delay", type=float, default=0)
     s.add_argument("--sample-ms", type=float, default=20)
     s.add_argument("--ss-at", type=float, default=0)
+    s.add_argument("--started", default="")
     s.add_argument("--lead", type=lambda v: [int(x) for x in v.split(",")],
                    default=[], help="sizes written alone first (0: a pause)")
     h = sub.add_parser("short", parents=[peer])
