@@ -429,7 +429,7 @@ def check_window(args):
            "never left Startup" if big_held else "left Startup at %.2f s" % big_left,
            p95, p95 / base, short(timeline(big), 8), lim[0], lim[1], lim[2]))
     if not lim[0]:
-        print("the receiver's window never held tcptune_bbr back: the case tests nothing")
+        print("the 40 KB window never held tcptune_bbr back: the case tests nothing")
         return 1
     if ref_held:
         print("the control did not leave Startup: no plateau behind this window")
@@ -449,7 +449,7 @@ def window_big(big, base):
     does not): the window must have held it back, Startup must end and
     the queue drain (p95 RTT from 4 s <= 1.5 x base)."""
     if not big.get("rwnd_limited_us", 0):
-        return "the receiver's window never held tcptune_bbr back: the case tests nothing"
+        return "the 300 KB window never held tcptune_bbr back: the case tests nothing"
     if startup_until(big, 0.3)[0] or rtt_p95(big, 4) > 1.5 * base:
         return "behind a window larger than the pipe Startup must end and the queue drain"
     return None
@@ -473,7 +473,8 @@ def check_big(args):
 
 def climb_flow(path):
     """(flow, the step's time in the flow's clock, [(t, bw Mbit/s)]); no
-    step file means the tc change failed, and the check fails."""
+    step file means the tc change failed, or the flow never connected
+    (no --started file within 30 s), and the check fails."""
     r = load(path)
     with open(path[:-len(".json")] + ".step") as f:
         step = float(f.read()) - r["t0_epoch"]

@@ -56,8 +56,8 @@
 #            rand_loss_probe_max=25 bw reaches half the new rate, UP paces
 #            above 1.25, and with both 0 (the draft's probing, the
 #            control) bw stays below half and UP at 1.25; each step
-#            comes 5 s after the flow connected, and must find it in
-#            ProbeBW (or the case tests nothing, and fails)
+#            comes 5 s after the flow connected, and must find it out of
+#            Startup (or the case tests nothing, and fails)
 #
 # Results (JSON per flow) go to $BBR_OUT (default: a temporary directory).
 here=$(cd "$(dirname "$0")" && pwd)
